@@ -1,0 +1,53 @@
+"""Liasse: draft, review, co-sign and file parliamentary amendments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from drafting.config import check_production, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The application factory: config, extensions, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "drafting" / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(load_config())
+    if test_config:
+        app.config.update(test_config)
+    check_production(app.config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    from drafting import cli, http
+
+    http.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from drafting.extensions import csrf, db, login_manager, migrate
+
+    Path(app.config["LIASSE_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from drafting import api, web
+    from drafting.extensions import csrf
+
+    csrf.exempt(api.bp)  # the API authenticates with bearer tokens, not cookies
+    app.register_blueprint(api.bp)
+    for blueprint in web.blueprints():
+        app.register_blueprint(blueprint)

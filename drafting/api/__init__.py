@@ -1,0 +1,21 @@
+"""The JSON API v1: one module per domain concept, all on one blueprint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from flask.typing import ResponseReturnValue
+
+from drafting.api import amendments, auth, people, texts
+from drafting.api.openapi import build_openapi
+from drafting.api.routing import bp
+
+__all__ = ["amendments", "auth", "bp", "people", "texts"]
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """GET /openapi.json: the generated OpenAPI 3 document (public)."""
+    document: dict[str, Any] = build_openapi()
+    return jsonify(document)

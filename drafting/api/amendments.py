@@ -1,0 +1,76 @@
+"""API for drafting amendments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drafting.api.routing import current_user, endpoint, now
+from drafting.api.schemas import (
+    AmendmentIn,
+    AmendmentOut,
+    AmendmentPage,
+    AmendmentPatch,
+    AmendmentQuery,
+    PositionIn,
+)
+from drafting.api.serializers import amendment_json
+from drafting.db import commit
+from drafting.services import amendments as service
+
+
+def _position(position: PositionIn | None) -> service.PositionInput | None:
+    if position is None:
+        return None
+    return service.PositionInput(position.kind, position.article, position.alinea)
+
+
+@endpoint(
+    "/amendments", "POST", summary="Draft an amendment", body=AmendmentIn,
+    response=AmendmentOut, status=201, errors=(403, 404), tags=("amendments",),
+)
+def create_amendment(body: AmendmentIn) -> dict[str, Any]:
+    """POST /amendments."""
+    position = _position(body.position)
+    assert position is not None
+    draft = service.Draft(body.text_id, position, body.dispositif, body.expose, body.author_id)
+    amendment = service.create_amendment(current_user(), draft, now())
+    commit()
+    return amendment_json(amendment)
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>", summary="One amendment", response=AmendmentOut,
+    errors=(404,), tags=("amendments",),
+)
+def get_amendment(amendment_id: int) -> dict[str, Any]:
+    """GET /amendments/{id}."""
+    amendment = service.get_visible_amendment(current_user(), amendment_id)
+    return amendment_json(amendment)
+
+
+@endpoint(
+    "/amendments", summary="Amendments you may see, filtered and paginated",
+    query=AmendmentQuery, response=AmendmentPage, tags=("amendments",),
+)
+def list_amendments(query: AmendmentQuery) -> dict[str, Any]:
+    """GET /amendments?text_id=&state=&group=&article=&page=&per_page=."""
+    filters = service.ListFilter(**query.model_dump())
+    items, total = service.list_amendments(current_user(), filters)
+    return {
+        "items": [amendment_json(a) for a in items],
+        "total": total,
+        "page": query.page,
+        "per_page": query.per_page,
+    }
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>", "PATCH", summary="Save a new version (optimistic lock)",
+    body=AmendmentPatch, response=AmendmentOut, errors=(403, 404, 409), tags=("amendments",),
+)
+def update_amendment(amendment_id: int, body: AmendmentPatch) -> dict[str, Any]:
+    """PATCH /amendments/{id}."""
+    edit = service.Edit(body.version, body.dispositif, body.expose, _position(body.position))
+    amendment = service.update_amendment(current_user(), amendment_id, edit, now())
+    commit()
+    return amendment_json(amendment)

@@ -1,0 +1,45 @@
+"""API authentication: bearer tokens issued for credentials, revoked at logout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, request
+
+from drafting.api.routing import endpoint, now
+from drafting.api.schemas import TokenOut, TokenRequest
+from drafting.api.serializers import user_json
+from drafting.db import commit
+from drafting.services import accounts
+
+
+def client_address() -> str:
+    """The caller's address (behind a proxy, ProxyFix sets remote_addr)."""
+    return request.remote_addr or "unknown"
+
+
+@endpoint(
+    "/auth/token", "POST", summary="Exchange e-mail and password for a bearer token",
+    body=TokenRequest, response=TokenOut, auth=False, errors=(401, 429), tags=("auth",),
+)
+def create_token(body: TokenRequest) -> dict[str, Any]:
+    """POST /auth/token."""
+    try:
+        user = accounts.authenticate(body.email, body.password, client_address(), now())
+    except Exception:
+        commit()  # keep the recorded failure even though we refuse
+        raise
+    token, record = accounts.issue_token(user, now())
+    commit()
+    return {"token": token, "expires_at": record.expires_at.isoformat(), "user": user_json(user)}
+
+
+@endpoint(
+    "/auth/token", "DELETE", summary="Revoke the token used for this call",
+    status=204, tags=("auth",),
+)
+def delete_token() -> tuple[None, int]:
+    """DELETE /auth/token."""
+    accounts.revoke_token(g.api_token, now())
+    commit()
+    return None, 204

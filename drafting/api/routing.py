@@ -1,0 +1,176 @@
+"""A small declarative layer over Flask for the JSON API: parsing, auth, errors and OpenAPI."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from pydantic import BaseModel, ValidationError
+
+from drafting.errors import BadRequest, DomainError, Invalid, Unauthorized
+from drafting.models import User
+from drafting.services import accounts
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@dataclass
+class Endpoint:
+    """What the OpenAPI document knows about one API route."""
+
+    rule: str
+    method: str
+    name: str
+    summary: str
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    auth: bool
+    errors: tuple[int, ...]
+    tags: tuple[str, ...] = field(default_factory=tuple)
+    content_type: str = "application/json"
+
+
+REGISTRY: list[Endpoint] = []
+
+
+def now() -> datetime:
+    """The request's clock (one reading per request)."""
+    if "now" not in g:
+        g.now = datetime.now(UTC)
+    return g.now  # type: ignore[no-any-return]
+
+
+def current_user() -> User:
+    """The user authenticated by the bearer token."""
+    return g.api_user  # type: ignore[no-any-return]
+
+
+def _authenticate() -> None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Jeton d'accès manquant (Authorization: Bearer …).")
+    record = accounts.token_record(token.strip(), now())
+    if record is None:
+        raise Unauthorized("Jeton d'accès inconnu, expiré ou révoqué.", code="bad_token")
+    g.api_token = record
+    g.api_user = record.user
+
+
+def _loc(error: dict[str, Any]) -> str:
+    parts = [str(p) for p in error.get("loc", ()) if p not in ("body", "query")]
+    return ".".join(parts) or "body"
+
+
+def validation_fields(exc: ValidationError) -> dict[str, str]:
+    """Pydantic errors as {field.path: message}."""
+    fields: dict[str, str] = {}
+    for error in exc.errors(include_url=False):
+        fields.setdefault(_loc(error), error.get("msg", "invalide"))
+    return fields
+
+
+def _parse_body(model: type[BaseModel]) -> BaseModel:
+    raw = request.get_data(cache=True)
+    try:
+        payload = json.loads(raw.decode("utf-8")) if raw else None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest(f"Corps JSON mal formé : {exc}", code="malformed_json") from exc
+    if not isinstance(payload, dict):
+        raise BadRequest("Le corps doit être un objet JSON.", code="malformed_json")
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise Invalid("Champs invalides.", fields=validation_fields(exc)) from exc
+
+
+def _parse_query(model: type[BaseModel]) -> BaseModel:
+    values: dict[str, Any] = {}
+    for key in request.args:
+        items = request.args.getlist(key)
+        values[key] = items if len(items) > 1 else items[0]
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise Invalid("Paramètres invalides.", fields=validation_fields(exc)) from exc
+
+
+def _respond(endpoint: Endpoint, result: Any) -> Response:
+    if isinstance(result, Response):
+        return result
+    status = endpoint.status
+    if isinstance(result, tuple):
+        result, status = result
+    if status == 204:
+        return Response(status=204)
+    if endpoint.response and current_app.config.get("LIASSE_VALIDATE_RESPONSES"):
+        endpoint.response.model_validate(result)  # a contract test: the schema tells the truth
+    response = jsonify(result)
+    response.status_code = status
+    return response
+
+
+def endpoint(
+    rule: str,
+    method: str = "GET",
+    *,
+    summary: str,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    auth: bool = True,
+    errors: tuple[int, ...] = (),
+    tags: tuple[str, ...] = (),
+    content_type: str = "application/json",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register an API route with its schemas; the view gets `body=` and `query=` parsed."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        spec = Endpoint(
+            rule, method, view.__name__, summary, body, query, response, status, auth,
+            errors, tags, content_type,
+        )
+        REGISTRY.append(spec)
+
+        @functools.wraps(view)
+        def wrapper(**kwargs: Any) -> Response:
+            if spec.auth:
+                _authenticate()
+            if spec.body is not None:
+                kwargs["body"] = _parse_body(spec.body)
+            if spec.query is not None:
+                kwargs["query"] = _parse_query(spec.query)
+            return _respond(spec, view(**kwargs))
+
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])
+        return wrapper
+
+    return decorate
+
+
+def error_response(error: DomainError) -> Response:
+    """The JSON error body with its status."""
+    response = jsonify(error.to_json())
+    response.status_code = error.status
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="liasse"'
+    return response
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(error: DomainError) -> Response:
+    return error_response(error)
+
+
+def openapi_path(rule: str) -> str:
+    """Flask rule to OpenAPI path: /amendments/<int:amendment_id> -> /amendments/{amendment_id}."""
+    return re.sub(r"<(?:[a-z]+:)?([a-zA-Z_][a-zA-Z0-9_]*)>", r"{\1}", rule)

@@ -1,0 +1,74 @@
+"""12-factor settings read from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SECRET = "dev-insecure-secret-change-me"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(data_dir: Path) -> str:
+    """DATABASE_URL, with Heroku-style postgres:// accepted and a SQLite default."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{(data_dir / 'liasse.sqlite3').resolve()}"
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def load_config() -> dict[str, Any]:
+    """Build the Flask config mapping from the environment."""
+    data_dir = Path(os.environ.get("LIASSE_DATA_DIR", "./instance"))
+    env = os.environ.get("LIASSE_ENV", "development").strip().lower()
+    production = env == "production"
+    return {
+        "LIASSE_ENV": env,
+        "LIASSE_DATA_DIR": str(data_dir),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET),
+        "SQLALCHEMY_DATABASE_URI": database_url(data_dir),
+        "REDIS_URL": os.environ.get("REDIS_URL", "").strip() or None,
+        "SESSION_COOKIE_SECURE": _bool("LIASSE_SECURE_COOKIES", production),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("LIASSE_SECURE_COOKIES", production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("LIASSE_MAX_REQUEST_BYTES", 2 * 1024 * 1024)),
+        "LIASSE_TOKEN_TTL_HOURS": int(os.environ.get("LIASSE_TOKEN_TTL_HOURS", 12)),
+        "LIASSE_LOGIN_MAX_FAILURES": int(os.environ.get("LIASSE_LOGIN_MAX_FAILURES", 5)),
+        "LIASSE_LOGIN_WINDOW_MINUTES": int(os.environ.get("LIASSE_LOGIN_WINDOW_MINUTES", 15)),
+        "LIASSE_REQUIRE_2FA": _bool("LIASSE_REQUIRE_2FA", True),
+        "LIASSE_STORAGE": os.environ.get("LIASSE_STORAGE", "database"),
+        "LIASSE_STORAGE_PATH": os.environ.get("LIASSE_STORAGE_PATH", str(data_dir / "files")),
+        "LIASSE_EMBEDDED_CLOCK": _bool("LIASSE_EMBEDDED_CLOCK", False),
+        "LIASSE_VALIDATE_RESPONSES": _bool("LIASSE_VALIDATE_RESPONSES", False),
+        "LIASSE_PASSWORD_HASH_COST": os.environ.get("LIASSE_PASSWORD_HASH_COST", "default"),
+        "SMTP_URL": os.environ.get("SMTP_URL", "").strip() or None,
+        "LIASSE_MAIL_FROM": os.environ.get("LIASSE_MAIL_FROM", "liasse@localhost"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+def check_production(config: dict[str, Any]) -> None:
+    """Refuse to start in production with a missing or default secret key."""
+    if config.get("LIASSE_ENV") != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key == DEFAULT_SECRET or len(key) < 16:
+        raise ConfigError("SECRET_KEY must be set to a long random value in production")

@@ -1,0 +1,80 @@
+"""Cross-cutting HTTP behaviour: security headers, error pages, JSON errors under /api."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from drafting.api.routing import error_response
+from drafting.errors import BadRequest, DomainError, NotFound, TooLarge
+from drafting.extensions import db
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'"
+)
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def security_headers(response: Response) -> Response:
+    """CSP without inline scripts, no framing, no sniffing, strict referrer; HSTS behind TLS."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def _page(error: DomainError) -> tuple[str, int]:
+    return render_template("error.html", error=error), error.status
+
+
+def handle_domain_error(error: DomainError) -> Response | tuple[str, int]:
+    """Domain refusals: JSON under /api, a French page elsewhere."""
+    db.session.rollback()
+    return error_response(error) if _is_api() else _page(error)
+
+
+def handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
+    """Werkzeug errors (404 route, 405, 413…) in the same shapes."""
+    db.session.rollback()
+    status = error.code or 500
+    mapped: DomainError
+    if status == 404:
+        mapped = NotFound("Page ou ressource inconnue.")
+    elif status == 413:
+        mapped = TooLarge("Requête trop volumineuse.")
+    else:
+        mapped = BadRequest(error.description or "Requête invalide.", code=error.name.lower())
+        mapped.status = status  # type: ignore[misc]
+        mapped.code = error.name.lower().replace(" ", "_")  # type: ignore[misc]
+    return handle_domain_error(mapped)
+
+
+def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
+    """Last resort: log it, never leak a traceback."""
+    log.exception("unexpected error")
+    db.session.rollback()
+    mapped = BadRequest("Erreur interne ; l'équipe technique a été prévenue.", code="internal")
+    mapped.status = 500  # type: ignore[misc]
+    return handle_domain_error(mapped)
+
+
+def init_app(app: Flask) -> None:
+    """Wire the handlers and headers into the app."""
+    app.after_request(security_headers)
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    if not app.config.get("TESTING"):
+        app.register_error_handler(Exception, handle_unexpected)

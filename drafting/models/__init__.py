@@ -1,0 +1,41 @@
+"""The data model: one module per domain concept."""
+
+from drafting.models.amendments import Amendment, PositionKind, Revision
+from drafting.models.deadlines import GroupDeadline, Reopening, SentReminder
+from drafting.models.documents import Job, StoredFile
+from drafting.models.events import Event, Notification, ReadRecord
+from drafting.models.groups import Group
+from drafting.models.signatures import Invitation, Signature
+from drafting.models.texts import Alinea, Article, LegislativeText, Stage
+from drafting.models.types import UTCDateTime, utcnow
+from drafting.models.users import CIVILITIES, ApiToken, LoginFailure, RecoveryCode, Role, User, WebSession
+
+__all__ = [
+    "CIVILITIES",
+    "Alinea",
+    "Amendment",
+    "ApiToken",
+    "Article",
+    "Event",
+    "Group",
+    "GroupDeadline",
+    "Invitation",
+    "Job",
+    "LegislativeText",
+    "LoginFailure",
+    "Notification",
+    "PositionKind",
+    "ReadRecord",
+    "RecoveryCode",
+    "Reopening",
+    "Revision",
+    "Role",
+    "SentReminder",
+    "Signature",
+    "Stage",
+    "StoredFile",
+    "UTCDateTime",
+    "User",
+    "WebSession",
+    "utcnow",
+]

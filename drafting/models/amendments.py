@@ -1,0 +1,89 @@
+"""Amendments and their immutable revisions (one per version)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from drafting.extensions import db
+from drafting.models.groups import Group
+from drafting.models.texts import Article, LegislativeText
+from drafting.models.types import UTCDateTime, utcnow
+from drafting.models.users import User
+
+
+class PositionKind(StrEnum):
+    """Where the amendment applies relative to its article."""
+
+    ARTICLE = "article"
+    BEFORE_ARTICLE = "before_article"
+    AFTER_ARTICLE = "after_article"
+
+
+class Amendment(db.Model):  # type: ignore[name-defined,misc]
+    """A proposed change to a text: position, dispositif, exposé, and where it stands."""
+
+    __tablename__ = "amendments"
+    __table_args__ = (
+        Index("ix_amendments_text_article", "text_id", "article_id", "id"),
+        Index("ix_amendments_text_state", "text_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text_id: Mapped[int] = mapped_column(ForeignKey("texts.id"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    position_kind: Mapped[str] = mapped_column(String(16))
+    alinea: Mapped[int | None] = mapped_column(Integer)
+    dispositif: Mapped[str] = mapped_column(Text)
+    expose: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    number: Mapped[str | None] = mapped_column(String(40))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    presented_by_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by every UPDATE: SQLAlchemy adds "WHERE row_version = ?" so two concurrent
+    # writers cannot both succeed (optimistic lock, on SQLite and PostgreSQL alike).
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+    text: Mapped[LegislativeText] = relationship()
+    article: Mapped[Article] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    group: Mapped[Group | None] = relationship()
+
+    @property
+    def is_sub_amendment(self) -> bool:
+        """Sub-amendments are not bound by the filing deadline."""
+        return self.parent_id is not None
+
+
+class Revision(db.Model):  # type: ignore[name-defined,misc]
+    """The exact content of one version of an amendment; never updated."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("amendment_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendments.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    position_kind: Mapped[str] = mapped_column(String(16))
+    article_number: Mapped[str] = mapped_column(String(40))
+    alinea: Mapped[int | None] = mapped_column(Integer)
+    dispositif: Mapped[str] = mapped_column(Text)
+    expose: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,49 @@
+"""Background jobs and the stored files they produce."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from drafting.extensions import db
+from drafting.models.types import UTCDateTime, utcnow
+
+
+class Job(db.Model):  # type: ignore[name-defined,misc]
+    """A unit of background work; the database row is the source of truth for its status."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id"))
+    text_id: Mapped[int | None] = mapped_column(ForeignKey("texts.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StoredFile(db.Model):  # type: ignore[name-defined,misc]
+    """A generated file's metadata; bytes live in `data` or in the configured storage backend."""
+
+    __tablename__ = "stored_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    backend: Mapped[str] = mapped_column(String(16), default="database")
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

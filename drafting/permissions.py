@@ -1,0 +1,130 @@
+"""Who may do what: roles and can_*/is_* predicates, shared by services, views and templates."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+
+from drafting.models import Amendment, Invitation, Role, Signature, User
+from workflows.review import Actor, Action, State, available_actions, can_edit_content
+
+SHARED_STATES = (State.OPEN.value, State.READY.value, State.ABANDONED.value)
+
+
+def actors_for(user: User, amendment: Amendment) -> frozenset[Actor]:
+    """The capacities in which `user` acts on `amendment` (author, assistant, secretariat)."""
+    actors: set[Actor] = set()
+    if user.id == amendment.author_id:
+        actors.add(Actor.AUTHOR)
+    if user.role == Role.ASSISTANT and user.deputy_id == amendment.author_id:
+        actors.add(Actor.ASSISTANT)
+    if user.role == Role.SECRETARIAT and user.group_id and user.group_id == amendment.group_id:
+        actors.add(Actor.SECRETARIAT)
+    return frozenset(actors)
+
+
+def is_insider(user: User, amendment: Amendment) -> bool:
+    """Author, the author's assistants, the group secretariat or an admin."""
+    return user.role == Role.ADMIN or bool(actors_for(user, amendment))
+
+
+def can_view_amendment(
+    user: User, amendment: Amendment, *, invited: bool = False, signed: bool = False
+) -> bool:
+    """Drafts are confidential; shared states are visible to the group and invitees; filed to all."""
+    if amendment.state == State.FILED or is_insider(user, amendment):
+        return True
+    if amendment.state not in SHARED_STATES:
+        return False
+    same_group = user.group_id is not None and user.group_id == amendment.group_id
+    return same_group or invited or signed
+
+
+def visible_amendments_clause(user: User) -> ColumnElement[bool]:
+    """SQL version of can_view_amendment, for lists."""
+    if user.role == Role.ADMIN:
+        return true()
+    clauses: list[ColumnElement[bool]] = [
+        Amendment.state == State.FILED.value,
+        Amendment.author_id == user.id,
+    ]
+    if user.role == Role.ASSISTANT and user.deputy_id:
+        clauses.append(Amendment.author_id == user.deputy_id)
+    if user.role == Role.SECRETARIAT and user.group_id:
+        clauses.append(Amendment.group_id == user.group_id)
+    shared = or_(
+        Amendment.group_id == user.group_id if user.group_id else false(),
+        exists(
+            select(Invitation.id).where(
+                Invitation.amendment_id == Amendment.id, Invitation.deputy_id == user.id
+            )
+        ),
+        exists(
+            select(Signature.id).where(
+                Signature.amendment_id == Amendment.id, Signature.deputy_id == user.id
+            )
+        ),
+    )
+    clauses.append(and_(Amendment.state.in_(SHARED_STATES), shared))
+    return or_(*clauses)
+
+
+def can_draft_for(user: User, author: User) -> bool:
+    """Deputies draft for themselves, assistants for their deputy, secretariats for their group."""
+    if author.role != Role.DEPUTY or not author.active:
+        return False
+    if user.role == Role.DEPUTY:
+        return user.id == author.id
+    if user.role == Role.ASSISTANT:
+        return user.deputy_id == author.id
+    if user.role == Role.SECRETARIAT:
+        return user.group_id is not None and user.group_id == author.group_id
+    return False
+
+
+def can_edit_amendment(user: User, amendment: Amendment) -> bool:
+    """Content edits depend on the state and the actor (see workflows.review.EDITORS)."""
+    return can_edit_content(State(amendment.state), actors_for(user, amendment))
+
+
+def can_transition(user: User, amendment: Amendment) -> list[Action]:
+    """The workflow actions `user` may take now (for buttons)."""
+    return available_actions(State(amendment.state), actors_for(user, amendment))
+
+
+def can_sign(user: User, amendment: Amendment, *, invited: bool) -> bool:
+    """A deputy other than the author, of the group or invited, while the amendment is open."""
+    if user.role != Role.DEPUTY or user.id == amendment.author_id:
+        return False
+    if amendment.state != State.OPEN:
+        return False
+    same_group = user.group_id is not None and user.group_id == amendment.group_id
+    return same_group or invited
+
+
+def can_invite(user: User, amendment: Amendment) -> bool:
+    """The author, their assistant or the group secretariat invite co-signatories."""
+    return bool(actors_for(user, amendment)) and amendment.state in (
+        State.DRAFT,
+        State.IN_REVIEW,
+        State.OPEN,
+    )
+
+
+def can_void_signature(user: User, amendment: Amendment) -> bool:
+    """Only the group secretariat voids a signature added in error."""
+    return Actor.SECRETARIAT in actors_for(user, amendment)
+
+
+def can_manage_texts(user: User) -> bool:
+    """Secretariats and admins load texts."""
+    return user.role in (Role.SECRETARIAT, Role.ADMIN)
+
+
+def can_manage_group_deadlines(user: User, group_id: int) -> bool:
+    """A group's secretariat sets that group's internal deadlines."""
+    return user.role == Role.SECRETARIAT and user.group_id == group_id
+
+
+def is_admin(user: User) -> bool:
+    """Admins manage accounts and groups."""
+    return user.role == Role.ADMIN

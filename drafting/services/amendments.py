@@ -1,0 +1,336 @@
+"""Drafting amendments: create, edit with optimistic locking, read and list what one may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from drafting.errors import Conflict, Forbidden, Invalid, NotFound
+from drafting.extensions import db
+from drafting.models import Amendment, Article, Group, Invitation, PositionKind, Revision, Role
+from drafting.models import Signature, User
+from drafting.permissions import (
+    actors_for,
+    can_draft_for,
+    can_edit_amendment,
+    can_view_amendment,
+    visible_amendments_clause,
+)
+from drafting.services import journal, texts
+from drafting.services.content import clean_text, content_hash
+from workflows.review import State
+
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class PositionInput:
+    """Where the amendment applies: an article, or before/after it; optionally an alinéa."""
+
+    kind: str
+    article: str
+    alinea: int | None = None
+
+
+@dataclass
+class Draft:
+    """Content of a new amendment."""
+
+    text_id: int
+    position: PositionInput
+    dispositif: str
+    expose: str = ""
+    author_id: int | None = None
+
+
+@dataclass
+class Edit:
+    """A change to an amendment made from `version`."""
+
+    version: int
+    dispositif: str | None = None
+    expose: str | None = None
+    position: PositionInput | None = None
+
+
+def _resolve_position(text_id: int, position: PositionInput) -> Article:
+    fields: dict[str, str] = {}
+    if position.kind not in {k.value for k in PositionKind}:
+        raise Invalid("Position invalide.", fields={"position.kind": "kind inconnu"})
+    text = texts.get_text(text_id)
+    article = texts.find_article(text, position.article)
+    if article is None:
+        raise Invalid("Article inconnu.", fields={"position.article": "article absent du texte"})
+    if position.alinea is not None:
+        if position.kind != PositionKind.ARTICLE:
+            fields["position.alinea"] = "un alinéa ne vaut que pour un article existant"
+        elif not 1 <= position.alinea <= len(article.alineas):
+            fields["position.alinea"] = f"alinéa absent (1 à {len(article.alineas)})"
+    if fields:
+        raise Invalid("Alinéa invalide.", fields=fields)
+    return article
+
+
+def _clean_content(dispositif: str, expose: str) -> tuple[str, str]:
+    dispositif = clean_text(dispositif, field="dispositif")
+    expose = clean_text(expose, field="expose")
+    if not dispositif:
+        raise Invalid("Le dispositif est obligatoire.", fields={"dispositif": "obligatoire"})
+    return dispositif, expose
+
+
+def _author_for(actor: User, author_id: int | None) -> User:
+    if author_id is None:
+        if actor.role == Role.DEPUTY:
+            return actor
+        if actor.role == Role.ASSISTANT and actor.deputy is not None:
+            return actor.deputy
+        raise Invalid("Indiquez le député auteur.", fields={"author_id": "obligatoire"})
+    author = db.session.get(User, author_id)
+    if author is None or author.role != Role.DEPUTY:
+        raise Invalid("Auteur inconnu.", fields={"author_id": "député inconnu"})
+    return author
+
+
+def _snapshot(amendment: Amendment, actor: User, now: datetime) -> Revision:
+    revision = Revision(
+        amendment_id=amendment.id,
+        version=amendment.version,
+        position_kind=amendment.position_kind,
+        article_number=amendment.article.number,
+        alinea=amendment.alinea,
+        dispositif=amendment.dispositif,
+        expose=amendment.expose,
+        content_hash=amendment.content_hash,
+        created_at=now,
+        created_by_id=actor.id,
+    )
+    db.session.add(revision)
+    return revision
+
+
+def _rehash(amendment: Amendment) -> None:
+    amendment.content_hash = content_hash(
+        amendment.text_id,
+        amendment.position_kind,
+        amendment.article.number,
+        amendment.alinea,
+        amendment.dispositif,
+        amendment.expose,
+    )
+
+
+def on_behalf_of(actor: User, amendment: Amendment) -> User | None:
+    """The deputy an assistant acts for, recorded in the journal."""
+    if actor.role == Role.ASSISTANT and actor.deputy_id == amendment.author_id:
+        return amendment.author
+    return None
+
+
+def create_amendment(actor: User, draft: Draft, now: datetime) -> Amendment:
+    """Create a draft (version 1) with its first revision and journal event."""
+    if actor.role not in (Role.DEPUTY, Role.ASSISTANT, Role.SECRETARIAT):
+        raise Forbidden("Votre rôle ne permet pas de rédiger des amendements.")
+    author = _author_for(actor, draft.author_id)
+    if not can_draft_for(actor, author):
+        raise Forbidden("Vous ne pouvez pas rédiger au nom de ce député.")
+    article = _resolve_position(draft.text_id, draft.position)
+    dispositif, expose = _clean_content(draft.dispositif, draft.expose)
+    amendment = Amendment(
+        text_id=draft.text_id,
+        article=article,
+        position_kind=draft.position.kind,
+        alinea=draft.position.alinea,
+        dispositif=dispositif,
+        expose=expose,
+        author=author,
+        created_by=actor,
+        group_id=author.group_id,
+        state=State.DRAFT.value,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+    _rehash(amendment)
+    db.session.add(amendment)
+    db.session.flush()
+    _snapshot(amendment, actor, now)
+    journal.record(
+        "created",
+        now=now,
+        actor=actor,
+        amendment_id=amendment.id,
+        on_behalf_of=on_behalf_of(actor, amendment),
+        to_state=amendment.state,
+        data={"version": 1, "content_hash": amendment.content_hash},
+    )
+    return amendment
+
+
+def lock_amendment(amendment_id: int) -> Amendment | None:
+    """Load an amendment with a row lock (PostgreSQL) so concurrent actions serialise."""
+    query = select(Amendment).where(Amendment.id == amendment_id).with_for_update()
+    return db.session.scalar(query.execution_options(populate_existing=True))
+
+
+def _changes(amendment: Amendment, article: Article, edit: Edit, content: tuple[str, str]):
+    old = {
+        "position": position_json(amendment),
+        "dispositif": amendment.dispositif,
+        "expose": amendment.expose,
+    }
+    amendment.article = article
+    if edit.position is not None:
+        amendment.position_kind, amendment.alinea = edit.position.kind, edit.position.alinea
+    amendment.dispositif, amendment.expose = content
+    new = {
+        "position": position_json(amendment),
+        "dispositif": amendment.dispositif,
+        "expose": amendment.expose,
+    }
+    return {k: old[k] for k in old if old[k] != new[k]}, {k: new[k] for k in new if old[k] != new[k]}
+
+
+def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) -> Amendment:
+    """Save a new version; refuse a save made from an older version (409)."""
+    amendment = get_visible_amendment(actor, amendment_id, lock=True)
+    if not can_edit_amendment(actor, amendment):
+        _refuse_edit(actor, amendment)
+    if edit.version != amendment.version:
+        raise Conflict(
+            f"Version périmée : vous modifiez la version {edit.version}, "
+            f"la version actuelle est la {amendment.version}.",
+            code="stale_version",
+            fields={"version": f"version actuelle : {amendment.version}"},
+        )
+    position = edit.position or PositionInput(
+        amendment.position_kind, amendment.article.number, amendment.alinea
+    )
+    article = _resolve_position(amendment.text_id, position)
+    content = _clean_content(
+        edit.dispositif if edit.dispositif is not None else amendment.dispositif,
+        edit.expose if edit.expose is not None else amendment.expose,
+    )
+    old, new = _changes(amendment, article, edit, content)
+    if not new:
+        return amendment
+    amendment.version += 1
+    amendment.updated_at = now
+    _rehash(amendment)
+    _snapshot(amendment, actor, now)
+    journal.record(
+        "edited",
+        now=now,
+        actor=actor,
+        amendment_id=amendment.id,
+        on_behalf_of=on_behalf_of(actor, amendment),
+        data={"version": amendment.version, "old": old, "new": new,
+              "content_hash": amendment.content_hash},
+    )
+    return amendment
+
+
+def _refuse_edit(actor: User, amendment: Amendment) -> None:
+    if amendment.state in (State.READY, State.FILED, State.ABANDONED) and actors_for(
+        actor, amendment
+    ):
+        raise Conflict(
+            f"L'amendement est à l'état « {amendment.state} » : il ne peut plus être modifié.",
+            code="invalid_state",
+        )
+    raise Forbidden("Vous ne pouvez pas modifier cet amendement à ce stade.")
+
+
+def _viewer_links(user: User, amendment_id: int) -> tuple[bool, bool]:
+    invited = db.session.scalar(
+        select(Invitation.id).where(
+            Invitation.amendment_id == amendment_id, Invitation.deputy_id == user.id
+        )
+    )
+    signed = db.session.scalar(
+        select(Signature.id).where(
+            Signature.amendment_id == amendment_id, Signature.deputy_id == user.id
+        )
+    )
+    return invited is not None, signed is not None
+
+
+def get_visible_amendment(user: User, amendment_id: int, *, lock: bool = False) -> Amendment:
+    """The amendment if `user` may see it; 404 otherwise (no existence leak)."""
+    amendment = lock_amendment(amendment_id) if lock else db.session.get(Amendment, amendment_id)
+    if amendment is None:
+        raise NotFound("Amendement inconnu.")
+    if can_view_amendment(user, amendment):
+        return amendment
+    invited, signed = _viewer_links(user, amendment_id)
+    if not can_view_amendment(user, amendment, invited=invited, signed=signed):
+        raise NotFound("Amendement inconnu.")
+    return amendment
+
+
+@dataclass
+class ListFilter:
+    """Filters of the amendments list."""
+
+    text_id: int | None = None
+    state: str | None = None
+    group: str | None = None
+    article: str | None = None
+    author_id: int | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+def _filtered(user: User, filters: ListFilter) -> Select[tuple[Amendment]]:
+    query = select(Amendment).where(visible_amendments_clause(user))
+    if filters.text_id is not None:
+        query = query.where(Amendment.text_id == filters.text_id)
+    if filters.state:
+        query = query.where(Amendment.state == filters.state)
+    if filters.author_id is not None:
+        query = query.where(Amendment.author_id == filters.author_id)
+    if filters.group:
+        query = query.join(Group, Group.id == Amendment.group_id).where(
+            Group.code == filters.group.upper()
+        )
+    if filters.article:
+        query = query.join(Article, Article.id == Amendment.article_id).where(
+            Article.number == filters.article
+        )
+    return query
+
+
+def list_amendments(user: User, filters: ListFilter) -> tuple[list[Amendment], int]:
+    """One page of visible amendments and the total; two queries whatever the page size."""
+    query = _filtered(user, filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = (
+        query.options(
+            joinedload(Amendment.article),
+            joinedload(Amendment.author),
+            joinedload(Amendment.created_by),
+            joinedload(Amendment.group),
+        )
+        .order_by(Amendment.id)
+        .limit(filters.per_page)
+        .offset((filters.page - 1) * filters.per_page)
+    )
+    return list(db.session.scalars(page).unique()), total
+
+
+def position_json(amendment: Amendment) -> dict[str, object]:
+    """The position as the API shows it."""
+    return {
+        "kind": amendment.position_kind,
+        "article": amendment.article.number,
+        "alinea": amendment.alinea,
+    }
+
+
+def revisions(amendment_id: int) -> list[Revision]:
+    """Every version of an amendment, oldest first."""
+    query = select(Revision).where(Revision.amendment_id == amendment_id).order_by(Revision.version)
+    return list(db.session.scalars(query))

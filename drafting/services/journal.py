@@ -1,0 +1,123 @@
+"""The append-only event journal, hash-chained per amendment (or per text)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from drafting.extensions import db
+from drafting.models import Event, User
+
+GENESIS = "0" * 64
+
+
+def _canonical(event: Event) -> str:
+    payload = {
+        "amendment_id": event.amendment_id,
+        "text_id": event.text_id,
+        "seq": event.seq,
+        "at": event.at.astimezone(UTC).isoformat(),
+        "actor_id": event.actor_id,
+        "on_behalf_of_id": event.on_behalf_of_id,
+        "action": event.action,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "data": event.data,
+    }
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def event_hash(event: Event) -> str:
+    """The chained hash of one event: SHA-256 of the previous hash and the canonical row."""
+    return hashlib.sha256((event.prev_hash + _canonical(event)).encode("utf-8")).hexdigest()
+
+
+def _last_event(amendment_id: int | None, text_id: int | None) -> Event | None:
+    query = select(Event).order_by(Event.seq.desc()).limit(1)
+    if amendment_id is not None:
+        query = query.where(Event.amendment_id == amendment_id)
+    else:
+        query = query.where(Event.amendment_id.is_(None), Event.text_id == text_id)
+    return db.session.scalars(query).first()
+
+
+def record(
+    action: str,
+    *,
+    now: datetime,
+    actor: User | None,
+    amendment_id: int | None = None,
+    text_id: int | None = None,
+    on_behalf_of: User | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Append one event; the caller holds the amendment's (or text's) row lock."""
+    db.session.flush()
+    last = _last_event(amendment_id, text_id)
+    event = Event(
+        amendment_id=amendment_id,
+        text_id=text_id,
+        seq=(last.seq + 1) if last else 1,
+        at=now.astimezone(UTC),
+        actor_id=actor.id if actor else None,
+        on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        data=json.loads(json.dumps(data or {}, default=str)),
+        prev_hash=last.hash if last else GENESIS,
+    )
+    event.hash = event_hash(event)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class Breach:
+    """An event whose stored hash or chain link does not match its content."""
+
+    event_id: int
+    amendment_id: int | None
+    text_id: int | None
+    seq: int
+    reason: str
+
+
+def verify_chain(events: list[Event]) -> list[Breach]:
+    """Check one chain (events of one amendment or text, in seq order)."""
+    breaches: list[Breach] = []
+    prev = GENESIS
+    for expected_seq, event in enumerate(events, start=1):
+        reason = None
+        if event.seq != expected_seq:
+            reason = f"sequence {event.seq} where {expected_seq} was expected"
+        elif event.prev_hash != prev:
+            reason = "link to the previous event broken"
+        elif event_hash(event) != event.hash:
+            reason = "content altered after the fact"
+        if reason:
+            breaches.append(
+                Breach(event.id, event.amendment_id, event.text_id, event.seq, reason)
+            )
+        prev = event.hash
+    return breaches
+
+
+def verify_all() -> list[Breach]:
+    """Verify every chain in the journal."""
+    rows = db.session.scalars(
+        select(Event).order_by(Event.amendment_id, Event.text_id, Event.seq)
+    ).all()
+    chains: dict[tuple[int | None, int | None], list[Event]] = {}
+    for event in rows:
+        key = (event.amendment_id, None if event.amendment_id else event.text_id)
+        chains.setdefault(key, []).append(event)
+    return [breach for chain in chains.values() for breach in verify_chain(chain)]

@@ -1,0 +1,135 @@
+"""Amendment pages: the editor (create and edit) and the amendment page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from drafting.db import commit, rollback
+from drafting.errors import Conflict, Invalid
+from drafting.extensions import db
+from drafting.models import Role, User
+from drafting.permissions import can_edit_amendment
+from drafting.services import amendments as service
+from drafting.services import texts
+from drafting.web import now
+
+bp = Blueprint("amendments", __name__, url_prefix="/amendements")
+
+
+def _user() -> User:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _position_from_form() -> service.PositionInput:
+    form = request.form
+    return service.PositionInput(
+        form.get("kind", "article"), form.get("article", ""), _int(form.get("alinea"))
+    )
+
+
+def _authors(user: User) -> list[User]:
+    if user.role != Role.SECRETARIAT:
+        return []
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .where(User.role == Role.DEPUTY, User.group_id == user.group_id)
+            .order_by(User.last_name)
+        )
+    )
+
+
+def _editor(text_id: int, values: dict[str, Any], error: Any = None, status: int = 200):
+    text = texts.get_text(text_id)
+    return (
+        render_template(
+            "amendments/edit.html", text=text, values=values, error=error,
+            authors=_authors(_user()),
+        ),
+        status,
+    )
+
+
+@bp.route("/nouveau/<int:text_id>", methods=["GET", "POST"])
+@login_required
+def create(text_id: int) -> ResponseReturnValue:
+    """Draft a new amendment on a text (article chosen by ?article=)."""
+    if request.method == "GET":
+        values = {
+            "kind": request.args.get("kind", "article"),
+            "article": request.args.get("article", ""),
+            "alinea": request.args.get("alinea", ""),
+            "dispositif": "",
+            "expose": "",
+        }
+        return _editor(text_id, values)
+    draft = service.Draft(
+        text_id,
+        _position_from_form(),
+        request.form.get("dispositif", ""),
+        request.form.get("expose", ""),
+        _int(request.form.get("author_id")),
+    )
+    try:
+        amendment = service.create_amendment(_user(), draft, now())
+    except Invalid as exc:
+        rollback()
+        return _editor(text_id, dict(request.form), exc, 422)
+    commit()
+    flash("Amendement enregistré (version 1).")
+    return redirect(url_for("amendments.show", amendment_id=amendment.id))
+
+
+@bp.get("/<int:amendment_id>")
+@login_required
+def show(amendment_id: int) -> ResponseReturnValue:
+    """The amendment page."""
+    amendment = service.get_visible_amendment(_user(), amendment_id)
+    return render_template(
+        "amendments/show.html", amendment=amendment, revisions=service.revisions(amendment.id)
+    )
+
+
+@bp.route("/<int:amendment_id>/modifier", methods=["GET", "POST"])
+@login_required
+def edit(amendment_id: int) -> ResponseReturnValue:
+    """Edit an amendment; a save from an older version is refused and the input kept."""
+    amendment = service.get_visible_amendment(_user(), amendment_id)
+    text_id = amendment.text_id
+    if request.method == "GET":
+        if not can_edit_amendment(_user(), amendment):
+            flash("Vous ne pouvez pas modifier cet amendement à ce stade.")
+            return redirect(url_for("amendments.show", amendment_id=amendment_id))
+        values = {
+            "kind": amendment.position_kind,
+            "article": amendment.article.number,
+            "alinea": amendment.alinea or "",
+            "dispositif": amendment.dispositif,
+            "expose": amendment.expose,
+            "version": amendment.version,
+        }
+        return _editor(text_id, values | {"amendment_id": amendment_id})
+    edit_data = service.Edit(
+        _int(request.form.get("version")) or 0,
+        request.form.get("dispositif", ""),
+        request.form.get("expose", ""),
+        _position_from_form(),
+    )
+    try:
+        service.update_amendment(_user(), amendment_id, edit_data, now())
+    except (Invalid, Conflict) as exc:
+        rollback()
+        values = dict(request.form) | {"amendment_id": amendment_id}
+        return _editor(text_id, values, exc, exc.status)
+    commit()
+    flash("Nouvelle version enregistrée.")
+    return redirect(url_for("amendments.show", amendment_id=amendment_id))

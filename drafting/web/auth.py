@@ -1,0 +1,56 @@
+"""Login and logout pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, login_user, logout_user
+
+from drafting.db import commit
+from drafting.errors import Throttled, Unauthorized
+from drafting.services import accounts, sessions
+from drafting.web import now
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("dashboard.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """The login form."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    if request.method == "GET":
+        return render_template("auth/login.html", email="")
+    email = request.form.get("email", "")
+    address = request.remote_addr or "unknown"
+    try:
+        user = accounts.authenticate(email, request.form.get("password", ""), address, now())
+    except (Unauthorized, Throttled) as exc:
+        commit()
+        return render_template("auth/login.html", email=email, error=exc.message), exc.status
+    record = sessions.open_session(
+        user, now(), user_agent=request.user_agent.string, address=address
+    )
+    commit()
+    session.clear()
+    session["sid"] = record.key
+    login_user(user)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> ResponseReturnValue:
+    """Close this session."""
+    sessions.close_session(session.get("sid"), now())
+    commit()
+    logout_user()
+    session.clear()
+    flash("Vous êtes déconnecté.")
+    return redirect(url_for("auth.login"))

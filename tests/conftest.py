@@ -1,0 +1,229 @@
+"""Test fixtures: a real database (SQLite by default, PostgreSQL with DATABASE_URL), real Redis
+with REDIS_URL, realistic named people and the Olympics bill."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from drafting import create_app
+from drafting.db import commit
+from drafting.extensions import db
+from drafting.models import User
+from drafting.services import accounts, texts
+
+NOW = datetime(2023, 3, 20, 9, 0, tzinfo=UTC)
+PASSWORD = "Motdepasse-solide-42"
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def _reset_schema(app: Flask) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app on a freshly migrated database (real Alembic migrations)."""
+    data_dir = tmp_path_factory.mktemp("data")
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "LIASSE_DATA_DIR": str(data_dir),
+        "LIASSE_STORAGE_PATH": str(data_dir / "files"),
+        "LIASSE_PASSWORD_HASH_COST": "fast",
+        "LIASSE_REQUIRE_2FA": False,
+        "LIASSE_VALIDATE_RESPONSES": True,
+        "WTF_CSRF_ENABLED": False,
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "RATELIMIT_ENABLED": False,
+    }
+    application = create_app(config)
+    _reset_schema(application)
+    yield application
+
+
+def _truncate() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f"DELETE FROM {table}"))
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _clean(app: Flask) -> Iterator[None]:
+    """Each test starts on empty tables inside an app context."""
+    with app.app_context():
+        _truncate()
+        if app.config.get("REDIS_URL"):
+            from workflows.queue import redis_connection
+
+            redis_connection().flushdb()
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A browser-like test client."""
+    return app.test_client()
+
+
+def make_user(name: str, role: str, group: str | None = None, **extra: Any) -> User:
+    """Create a user with the shared test password."""
+    civility = extra.pop("civility", "M.")
+    email = extra.pop("email", name.lower().replace(" ", ".") + "@an.example")
+    user = accounts.create_user(
+        email=email, name=name, role=role, password=PASSWORD, civility=civility,
+        group_code=group, **extra,
+    )
+    commit()
+    return user
+
+
+@pytest.fixture
+def groups() -> dict[str, Any]:
+    """Two political groups."""
+    ecos = accounts.create_group("ECOS", "Écologiste et Social")
+    gdr = accounts.create_group("GDR", "Gauche Démocrate et Républicaine")
+    commit()
+    return {"ECOS": ecos, "GDR": gdr}
+
+
+@pytest.fixture
+def people(groups: dict[str, Any]) -> dict[str, User]:
+    """Deputies, an assistant, two secretariats and an admin, named after real people."""
+    regol = make_user("Sandra Regol", "deputy", "ECOS", civility="Mme")
+    found = {
+        "regol": regol,
+        "lucas": make_user("Benjamin Lucas-Lundy", "deputy", "ECOS"),
+        "bayou": make_user("Julien Bayou", "deputy", "ECOS"),
+        "peu": make_user("Stéphane Peu", "deputy", "GDR"),
+        "lea": make_user("Léa Moreau", "assistant", None, civility="Mme", deputy_id=regol.id),
+        "claire": make_user("Claire Dupont", "secretariat", "ECOS", civility="Mme"),
+        "hugo": make_user("Hugo Martin", "secretariat", "GDR"),
+        "admin": make_user("Admin Liasse", "admin"),
+    }
+    return found
+
+
+@pytest.fixture
+def bill(people: dict[str, User]) -> Any:
+    """The 2023 Olympics bill (n° 809) with articles 1er, 7, 8 and 10."""
+    data = texts.TextInput(
+        title="PROJET DE LOI relatif aux jeux Olympiques et Paralympiques de 2024",
+        number="809",
+        stage="seance",
+        examination_starts_at=datetime(2023, 3, 20, 15, 0, tzinfo=UTC),
+        articles=[
+            texts.ArticleInput("1er", None, ["Le code du sport est ainsi modifié :"]),
+            texts.ArticleInput("7", "Vidéoprotection algorithmique", [
+                f"Alinéa {n} de l'article 7." for n in range(1, 26)
+            ]),
+            texts.ArticleInput("8", None, ["Premier alinéa.", "Second alinéa."]),
+            texts.ArticleInput("10", None, ["Scanners corporels."]),
+        ],
+    )
+    text_obj = texts.create_text(people["claire"], data, NOW)
+    commit()
+    return text_obj
+
+
+class Api:
+    """A JSON API client authenticated as one user."""
+
+    def __init__(self, client: FlaskClient, token: str | None) -> None:
+        self.client, self.token = client, token
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def call(self, method: str, path: str, json: Any = None, **kw: Any) -> Any:
+        """Call /api/v1 + path."""
+        return self.client.open(
+            "/api/v1" + path, method=method, json=json, headers=self._headers(), **kw
+        )
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.call("GET", path, **kw)
+
+    def post(self, path: str, json: Any = None, **kw: Any) -> Any:
+        return self.call("POST", path, json, **kw)
+
+    def patch(self, path: str, json: Any = None, **kw: Any) -> Any:
+        return self.call("PATCH", path, json, **kw)
+
+    def put(self, path: str, json: Any = None, **kw: Any) -> Any:
+        return self.call("PUT", path, json, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self.call("DELETE", path, **kw)
+
+
+@pytest.fixture
+def api(client: FlaskClient) -> Any:
+    """api(user) -> a JSON client with a fresh bearer token for that user."""
+
+    def for_user(user: User | None) -> Api:
+        if user is None:
+            return Api(client, None)
+        token, _ = accounts.issue_token(user, datetime.now(UTC))
+        commit()
+        return Api(client, token)
+
+    return for_user
+
+
+def login(client: FlaskClient, user: User) -> None:
+    """Log a browser client in through the real login form."""
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.data
+
+
+def draft_payload(text_id: int, **overrides: Any) -> dict[str, Any]:
+    """A valid POST /amendments body (deletion of article 7)."""
+    payload: dict[str, Any] = {
+        "text_id": text_id,
+        "position": {"kind": "article", "article": "7"},
+        "dispositif": "Supprimer cet article.",
+        "expose": "Les écologistes demandent la suppression de l'article 7.",
+    }
+    payload.update(overrides)
+    return payload
+
+
+@pytest.fixture
+def run_jobs(app: Flask) -> Any:
+    """Run queued RQ jobs with a real worker when Redis is configured (inline otherwise)."""
+
+    def run() -> None:
+        if not app.config.get("REDIS_URL"):
+            return
+        from rq import SimpleWorker
+
+        from workflows.queue import redis_connection, rq_queue
+
+        SimpleWorker([rq_queue()], connection=redis_connection()).work(burst=True)
+
+    return run

@@ -1,0 +1,88 @@
+"""Enqueue-after-commit: jobs are queued on the session and sent only once it commits.
+
+With REDIS_URL set they go to RQ; without it they run inline, in this process, right after
+the commit (the embedded default).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+PENDING, COMMITTED = "liasse_pending_jobs", "liasse_committed_jobs"
+
+
+@dataclass(frozen=True)
+class QueuedJob:
+    """A job to run: a dotted function name and its (id) arguments."""
+
+    func: str
+    args: tuple[Any, ...] = ()
+    job_id: str | None = None
+    retries: int = 2
+    timeout: int = 1800
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def enqueue_after_commit(session: Session, job: QueuedJob) -> None:
+    """Queue `job` to be dispatched when this session commits (dropped on rollback)."""
+    session.info.setdefault(PENDING, []).append(job)
+
+
+@event.listens_for(Session, "after_commit")
+def _promote(session: Session) -> None:
+    pending = session.info.pop(PENDING, [])
+    if pending:
+        session.info.setdefault(COMMITTED, []).extend(pending)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop(session: Session, previous_transaction: Any) -> None:
+    session.info.pop(PENDING, None)
+
+
+def dispatch_committed(session: Session) -> None:
+    """Send the committed jobs to RQ, or run them inline when there is no Redis."""
+    while session.info.get(COMMITTED):
+        job = session.info[COMMITTED].pop(0)
+        if current_app.config.get("REDIS_URL"):
+            _enqueue_rq(job)
+        else:
+            run_inline(job)
+
+
+def run_inline(job: QueuedJob) -> Any:
+    """Import the job function by dotted name and call it here."""
+    module_name, _, name = job.func.rpartition(".")
+    func = getattr(importlib.import_module(module_name), name)
+    return func(*job.args)
+
+
+def redis_connection() -> Any:
+    """A Redis client for REDIS_URL."""
+    from redis import Redis
+
+    return Redis.from_url(current_app.config["REDIS_URL"])
+
+
+def rq_queue(name: str = "default") -> Any:
+    """The RQ queue jobs go to."""
+    from rq import Queue
+
+    return Queue(name, connection=redis_connection())
+
+
+def _enqueue_rq(job: QueuedJob) -> None:
+    from rq import Retry
+
+    retry = Retry(max=job.retries, interval=[2, 10, 30][: job.retries]) if job.retries else None
+    rq_queue().enqueue(
+        job.func, *job.args, job_id=job.job_id, retry=retry, job_timeout=job.timeout, meta=job.meta
+    )
