@@ -39,3 +39,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) instance
+
+## Regenerate the single initial migration from the models (nothing deployed yet).
+migration: install
+	rm -f migrations/versions/*.py
+	rm -rf /tmp/liasse-migration && LIASSE_DATA_DIR=/tmp/liasse-migration $(BIN)/liasse db migrate -m "initial schema"

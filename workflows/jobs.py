@@ -63,3 +63,39 @@ def preload() -> None:
             importlib.import_module(name)
         except ImportError:
             continue
+
+
+@in_app
+def send_notification_email(notification_id: int) -> None:
+    """E-mail one notification when SMTP_URL is set; log it otherwise. Sent once."""
+    import logging
+    import smtplib
+    from datetime import UTC, datetime
+    from email.message import EmailMessage
+    from urllib.parse import urlparse
+
+    from flask import current_app
+
+    from drafting.db import commit
+    from drafting.extensions import db
+    from drafting.models import Notification, User
+
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.emailed_at is not None:
+        return
+    user = db.session.get(User, note.user_id)
+    assert user is not None
+    smtp_url = current_app.config.get("SMTP_URL")
+    if smtp_url:
+        parsed = urlparse(smtp_url)
+        message = EmailMessage()
+        message["From"] = current_app.config["LIASSE_MAIL_FROM"]
+        message["To"] = user.email
+        message["Subject"] = f"[Liasse] {note.message[:80]}"
+        message.set_content(note.message)
+        with smtplib.SMTP(parsed.hostname or "localhost", parsed.port or 25, timeout=10) as smtp:
+            smtp.send_message(message)
+    else:
+        logging.getLogger("liasse.mail").info("mail to %s: %s", user.email, note.message)
+    note.emailed_at = datetime.now(UTC)
+    commit()

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6c2dc5464b22
+Revision ID: 2cba2da5aa90
 Revises: 
-Create Date: 2026-11-29 02:56:08.316773
+Create Date: 2026-11-29 02:58:40.676689
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import drafting.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '6c2dc5464b22'
+revision = '2cba2da5aa90'
 down_revision = None
 branch_labels = None
 depends_on = None

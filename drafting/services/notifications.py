@@ -1,0 +1,63 @@
+"""In-app inbox (and e-mail when SMTP is configured): each notification sent at most once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+
+from drafting.extensions import db
+from drafting.models import Amendment, Notification, User
+from workflows.queue import QueuedJob, enqueue_after_commit
+
+log = logging.getLogger(__name__)
+
+
+def notify(
+    users: Iterable[User],
+    kind: str,
+    *,
+    key: str,
+    message: str,
+    now: datetime,
+    amendment: Amendment | None = None,
+    text_id: int | None = None,
+) -> list[Notification]:
+    """Put `message` in each user's inbox once per `key`; e-mails go out after the commit."""
+    created = []
+    for user in {u.id: u for u in users}.values():
+        exists = db.session.scalar(
+            select(Notification.id).where(Notification.user_id == user.id, Notification.key == key)
+        )
+        if exists:
+            continue
+        note = Notification(
+            user_id=user.id, key=key, kind=kind, message=message, created_at=now,
+            amendment_id=amendment.id if amendment else None,
+            text_id=text_id if text_id is not None else (amendment.text_id if amendment else None),
+        )
+        db.session.add(note)
+        created.append(note)
+    db.session.flush()
+    for note in created:
+        enqueue_after_commit(
+            db.session(), QueuedJob("workflows.jobs.send_notification_email", (note.id,))
+        )
+    return created
+
+
+def inbox(user: User, *, unread_only: bool = False, limit: int = 100) -> list[Notification]:
+    """The user's notifications, newest first."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+
+
+def mark_read(user: User, notification_id: int, now: datetime) -> None:
+    """Mark one of the user's notifications as read (others' are ignored)."""
+    note = db.session.get(Notification, notification_id)
+    if note is not None and note.user_id == user.id and note.read_at is None:
+        note.read_at = now
