@@ -146,4 +146,7 @@ def worker(burst: bool, queues: tuple[str, ...]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Nothing to bind: commands live on the `liasse` group (kept for symmetry)."""
+    """Expose the `liasse` commands on app.cli too (for `flask` and app.test_cli_runner())."""
+    for name, command in main.commands.items():
+        if name not in app.cli.commands:
+            app.cli.add_command(command, name)

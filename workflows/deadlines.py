@@ -1,4 +1,4 @@
-"""The Assembly's deadline rules: jours ouvrables, Paris wall-clock time, filing and group deadlines."""
+"""The Assembly's deadline rules: jours ouvrables, Paris time, filing and group deadlines."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import holidays
 
 PARIS = ZoneInfo("Europe/Paris")
 
-# Règlement de l'Assemblée nationale: art. 99 (séance) and art. 86 (commission) share the same wording:
+# Règlement de l'Assemblée nationale, art. 99 (séance) and art. 86 (commission), same wording:
 # "au plus tard le troisième jour ouvrable précédant la date de début [de l'examen] à 17 heures".
 _FILING_RULES: Mapping[str, str] = MappingProxyType({"seance": "art99", "commission": "art86"})
 _FILING_DAYS_BEFORE = 3
@@ -48,12 +48,12 @@ def _require_aware(name: str, value: datetime) -> None:
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[date]:
-    """French public holidays of one year, metropolitan France (no Alsace-Moselle or overseas days)."""
+    """French public holidays of one year in metropolitan France (no Alsace-Moselle days)."""
     return frozenset(holidays.France(years=year))
 
 
 def is_jour_ouvrable(day: date) -> bool:
-    """Tell whether a day is a jour ouvrable: any day but Sunday and public holidays (Saturdays count)."""
+    """Tell whether a day is a jour ouvrable: not Sunday, not a public holiday (Saturdays count)."""
     return day.weekday() != 6 and day not in _public_holidays(day.year)
 
 
@@ -71,18 +71,20 @@ def nth_jour_ouvrable_before(day: date, n: int) -> date:
 
 
 def paris_wall_time(day: date, hour: int, minute: int = 0) -> datetime:
-    """Return the aware UTC datetime of a Paris wall-clock time on a day, whatever the DST offset."""
+    """Return the aware UTC datetime of a Paris wall-clock time on a day, DST included."""
     # A wall time skipped by the spring change (02:xx) resolves with the pre-change offset (fold=0).
     local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=PARIS)
     return local.astimezone(UTC)
 
 
 def filing_deadline_rule(stage: str) -> str:
-    """Return the Règlement article that sets the filing deadline of a stage ("art99" or "art86")."""
+    """Return the Règlement article setting a stage's filing deadline ("art99" or "art86")."""
     try:
         return _FILING_RULES[stage]
     except KeyError:
-        raise ValueError(f"unknown stage {stage!r}, expected one of {sorted(_FILING_RULES)}") from None
+        raise ValueError(
+            f"unknown stage {stage!r}, expected one of {sorted(_FILING_RULES)}"
+        ) from None
 
 
 def filing_deadline(stage: str, examination_starts_at: datetime) -> datetime:
@@ -116,7 +118,7 @@ class DeadlineSet:
         object.__setattr__(self, "reopenings", MappingProxyType(dict(self.reopenings)))
 
     def filing_deadline_for(self, article: str | None) -> datetime | None:
-        """Return the deadline for an article: the later of the text's and the article's reopening."""
+        """Return an article's deadline: the later of the text's and the article's reopening."""
         # No text deadline means filing is not limited at all; a reopening cannot make it stricter.
         if self.filing_deadline is None:
             return None
@@ -125,8 +127,10 @@ class DeadlineSet:
             return self.filing_deadline
         return max(self.filing_deadline, reopened_until)
 
-    def is_filing_open(self, article: str | None, now: datetime, *, sub_amendment: bool = False) -> bool:
-        """Tell whether deputies may still file on an article at `now` (sub-amendments always may)."""
+    def is_filing_open(
+        self, article: str | None, now: datetime, *, sub_amendment: bool = False
+    ) -> bool:
+        """Tell whether deputies may still file on an article at `now` (sub-amendments always)."""
         _require_aware("now", now)
         if sub_amendment:
             return True
@@ -143,7 +147,9 @@ def validate_group_deadlines(
     if filing_deadline is not None:
         when = format_paris(filing_deadline)
         if review_by is not None and review_by >= filing_deadline:
-            errors["review_by"] = f"La date limite de relecture doit précéder le délai de dépôt ({when})."
+            errors["review_by"] = (
+                f"La date limite de relecture doit précéder le délai de dépôt ({when})."
+            )
         if cosign_by is not None and cosign_by >= filing_deadline:
             errors["cosign_by"] = (
                 f"La date limite de cosignature doit précéder le délai de dépôt ({when})."
@@ -151,7 +157,8 @@ def validate_group_deadlines(
     if review_by is not None and cosign_by is not None and review_by > cosign_by:
         errors.setdefault(
             "review_by",
-            "La date limite de relecture ne peut pas être postérieure à la date limite de cosignature.",
+            "La date limite de relecture ne peut pas être postérieure"
+            " à la date limite de cosignature.",
         )
     return errors
 

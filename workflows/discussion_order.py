@@ -1,4 +1,4 @@
-"""The order of discussion: the sort key that puts amendments in the order the Assembly calls them."""
+"""The order of discussion: the sort key putting amendments in the order they are called."""
 
 from __future__ import annotations
 

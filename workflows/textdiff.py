@@ -27,7 +27,7 @@ def _append(segments: list[tuple[str, str]], op: str, text: str) -> None:
 
 def _raw_segments(old_tokens: list[str], new_tokens: list[str]) -> list[tuple[str, str]]:
     """Diff two token lists into merged segments, straight from difflib's opcodes."""
-    # autojunk would treat frequent tokens (spaces, commas) as junk in long texts and garble the diff.
+    # autojunk would take frequent tokens (spaces, commas) for junk in long texts: garbled diffs.
     matcher = SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
     segments: list[tuple[str, str]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
