@@ -116,7 +116,10 @@ def run(host: str, port: int, debug: bool) -> None:
     """The development server (embedded default: inline jobs, in-process clock)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     start_embedded_clock(app)
-    app.run(host=host, port=port, debug=debug, use_reloader=False, threaded=True)
+    # app.run() refuses to serve under a Flask CLI command; run_simple is what it would call.
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, use_debugger=debug, use_reloader=False, threaded=True)
 
 
 def start_embedded_clock(app: Flask) -> None:
@@ -143,6 +146,30 @@ def worker(burst: bool, queues: tuple[str, ...]) -> None:
     jobs.use_app(app)
     jobs.preload()
     Worker(list(queues), connection=queue.redis_connection()).work(burst=burst)
+
+
+@main.group()
+def audit() -> None:
+    """Check the integrity of the journal."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute every hash chain of the journal; exit 1 when a row was altered."""
+    from sqlalchemy import func, select
+
+    from drafting.extensions import db
+    from drafting.models import Event
+    from drafting.services import journal
+
+    breaches = journal.verify_all()
+    for b in breaches:
+        chain = f"amendment {b.amendment_id}" if b.amendment_id else f"text {b.text_id}"
+        click.echo(f"BREACH: event {b.event_id} ({chain}, seq {b.seq}): {b.reason}")
+    if breaches:
+        raise click.ClickException(f"{len(breaches)} breach(es) in the journal")
+    count = db.session.scalar(select(func.count(Event.id))) or 0
+    click.echo(f"OK: {count} events verified")
 
 
 def init_app(app: Flask) -> None:
