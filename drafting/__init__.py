@@ -26,9 +26,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     check_production(app.config)
     _init_extensions(app)
     _register_blueprints(app)
-    from drafting import cli, http
+    from drafting import cli, http, limits
 
     http.init_app(app)
+    limits.init_app(app)  # after the blueprints: it wraps the sensitive endpoints
     cli.init_app(app)
     return app
 
@@ -41,6 +42,9 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    from drafting import i18n
+
+    i18n.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

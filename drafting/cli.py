@@ -49,12 +49,19 @@ def users() -> None:
 @users.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["admin", "secretariat", "deputy", "assistant"]))
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "secretariat", "deputy", "assistant"])
+)
 @click.option("--civility", default="M.", type=click.Choice(["M.", "Mme"]))
 @click.option("--group", "group_code", default=None)
 @click.option("--deputy", "deputy_email", default=None, help="E-mail of the deputy (assistants)")
 def users_create(
-    email: str, name: str, role: str, civility: str, group_code: str | None, deputy_email: str | None
+    email: str,
+    name: str,
+    role: str,
+    civility: str,
+    group_code: str | None,
+    deputy_email: str | None,
 ) -> None:
     """Create a user; the password is read from stdin (first line) or prompted twice."""
     from sqlalchemy import select
@@ -70,13 +77,62 @@ def users_create(
     password = _read_password()
     try:
         user = accounts.create_user(
-            email=email, name=name, role=role, password=password, civility=civility,
-            group_code=group_code, deputy_id=deputy_id,
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            civility=civility,
+            group_code=group_code,
+            deputy_id=deputy_id,
         )
     except DomainError as exc:
         _fail(exc)
     commit()
     click.echo(f"Utilisateur {user.email} créé (id {user.id}, rôle {user.role}).")
+
+
+@users.command("reset-2fa")
+@click.argument("email")
+def users_reset_2fa(email: str) -> None:
+    """Reset a user's lost second factor (journalled); the user enrols again."""
+    from sqlalchemy import select
+
+    from drafting.extensions import db
+    from drafting.models import User
+    from drafting.services import second_factor
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"Utilisateur inconnu : {email}")
+    second_factor.reset_second_factor(None, user, datetime.now(UTC))
+    commit()
+    click.echo(f"Double authentification de {user.email} réinitialisée.")
+
+
+@main.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+def backup_command(file: str) -> None:
+    """Write every table, the journal and stored files to a versioned archive (ZIP)."""
+    from drafting.services import backup
+
+    counts = backup.backup(file, datetime.now(UTC))
+    click.echo(f"Sauvegarde écrite : {file} ({sum(counts.values())} lignes, {len(counts)} tables).")
+
+
+@main.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--drop-secrets", is_flag=True,
+              help="Restore without TOTP secrets and calendar tokens (other SECRET_KEY).")
+def restore_command(file: str, drop_secrets: bool) -> None:
+    """Load an archive into an EMPTY, migrated database (ids kept, sequences reset)."""
+    from drafting.services import backup
+
+    try:
+        counts = backup.restore(file, drop_secrets=drop_secrets)
+    except DomainError as exc:
+        _fail(exc)
+    commit()
+    click.echo(f"Restauration terminée : {sum(counts.values())} lignes, {len(counts)} tables.")
 
 
 @main.group()
@@ -131,6 +187,37 @@ def start_embedded_clock(app: Flask) -> None:
     start_in_process(app)
 
 
+@main.command("sweep")
+def sweep() -> None:
+    """Close co-signature past the group deadlines and send due reminders, once, now."""
+    from drafting.services.sweep import run_sweep
+
+    report = run_sweep(datetime.now(UTC))
+    commit()
+    click.echo(str(report))
+
+
+@main.command("clock")
+@click.option("--interval", default=60.0, type=float, help="Seconds between two sweeps.")
+@click.option("--ticks", default=None, type=int, hidden=True, help="Stop after N sweeps.")
+def clock(interval: float, ticks: int | None) -> None:
+    """The clock process (Procfile `clock:`): run the deadline sweep every minute until stopped."""
+    import signal
+    import threading
+
+    from workflows.clock import run_forever
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    stop = threading.Event()
+    previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        count = run_forever(app, interval=interval, stop=stop, ticks=ticks)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    click.echo(f"Horloge arrêtée après {count} balayage(s).")
+
+
 @main.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @click.option("--queue", "queues", multiple=True, default=["default"])
@@ -170,6 +257,25 @@ def audit_verify() -> None:
         raise click.ClickException(f"{len(breaches)} breach(es) in the journal")
     count = db.session.scalar(select(func.count(Event.id))) or 0
     click.echo(f"OK: {count} events verified")
+
+
+@main.group("jobs")
+def jobs_group() -> None:
+    """Background jobs (official documents and liasse exports)."""
+
+
+@jobs_group.command("retry")
+@click.argument("job_id")
+def jobs_retry(job_id: str) -> None:
+    """Queue an unfinished job again (e.g. after a worker was killed); finished chunks are kept."""
+    from drafting.services import documents
+
+    try:
+        job = documents.retry_job(job_id)
+    except DomainError as exc:
+        _fail(exc)
+    commit()
+    click.echo(f"Tâche {job.id} ({job.kind}) remise en file.")
 
 
 def init_app(app: Flask) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from drafting.extensions import db
-from drafting.models import Role, User
+from drafting.models import Amendment, Role, User
 from drafting.services import accounts, amendments, texts
 
 DEMO_PASSWORD = "Liasse-demo-2026"
@@ -69,7 +69,7 @@ ARTICLE_7 = [
 
 def _article_7() -> list[str]:
     more = [
-        f"{n}° (Alinéa {n} de l'article 7 dans le texte de la commission.)" for n in range(4, 26)
+        f"(Alinéa {n} de l'article 7 dans le texte de la commission.)" for n in range(4, 26)
     ]
     return ARTICLE_7 + more
 
@@ -90,17 +90,17 @@ def _users() -> dict[str, User]:
             email=_email(name), name=name, role=Role.DEPUTY, password=DEMO_PASSWORD,
             civility=civility, group_code=group,
         )
-    staff = [
+    staff: list[tuple[str, str, str, str | None, str | None]] = [
         ("Mme", "Claire Dupont", Role.SECRETARIAT, "ECOS", None),
         ("M.", "Hugo Martin", Role.SECRETARIAT, "GDR", None),
         ("M.", "Karim Benali", Role.SECRETARIAT, "RN", None),
         ("Mme", "Léa Moreau", Role.ASSISTANT, None, "Sandra Regol"),
         ("M.", "Admin Liasse", Role.ADMIN, None, None),
     ]
-    for civility, name, role, group, deputy in staff:
+    for civility, name, role, staff_group, deputy in staff:
         people[name] = accounts.create_user(
             email=_email(name), name=name, role=role, password=DEMO_PASSWORD, civility=civility,
-            group_code=group, deputy_id=people[deputy].id if deputy else None,
+            group_code=staff_group, deputy_id=people[deputy].id if deputy else None,
         )
     return people
 
@@ -132,7 +132,7 @@ def _bill(admin: User, now: datetime) -> int:
 
 
 def _amendments(text_id: int, people: dict[str, User], now: datetime) -> int:
-    count = 0
+    count, created = 0, {}
     for line in DATA.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if row["bill_number"] not in ("939-A0", "939") or "Article 7" not in row["division"]:
@@ -144,9 +144,28 @@ def _amendments(text_id: int, people: dict[str, User], now: datetime) -> int:
             row["dispositif"],
             row["expose"] or "",
         )
-        amendments.create_amendment(author, draft, now)
+        created[row.get("number") or str(count)] = amendments.create_amendment(author, draft, now)
         count += 1
+    _advance(created, people, now)
     return count
+
+
+def _advance(created: dict[str, Amendment], people: dict[str, User], now: datetime) -> None:
+    """Walk a few ECOS amendments through the review so the demo shows each state."""
+    from drafting.services import workflow
+
+    regol, claire = people["Sandra Regol"], people["Claire Dupont"]
+    steps: dict[str, list[tuple[User, str, dict[str, str]]]] = {
+        "325": [(regol, "submit", {})],  # waits in the secretariat's review queue
+        "322": [(regol, "submit", {}), (claire, "approve", {})],  # open to co-signature
+        "27": [(regol, "submit", {}), (claire, "approve", {}), (regol, "close", {}),
+               (claire, "file", {"number": "27"}),
+               (claire, "record_outcome", {"outcome": "rejete"})],
+    }
+    for number, path in steps.items():
+        if number in created:
+            for actor, action, fields in path:
+                workflow.transition(actor, created[number].id, action, now=now, **fields)
 
 
 def _author(first_signatory: str | None, people: dict[str, User]) -> User:
@@ -156,12 +175,23 @@ def _author(first_signatory: str | None, people: dict[str, User]) -> User:
     return people["Sandra Regol"]
 
 
+def _group_deadlines(text_id: int, people: dict[str, User], now: datetime) -> None:
+    from drafting.services import deadlines
+
+    for secretariat, code in (("Claire Dupont", "ECOS"), ("Hugo Martin", "GDR")):
+        deadlines.set_group_deadlines(
+            people[secretariat], text_id, code, now + timedelta(days=2), now + timedelta(days=5),
+            now,
+        )
+
+
 def load_demo(now: datetime, *, if_empty: bool = False) -> str:
     """Create the demo data; with if_empty, skip when the database already has users."""
     if if_empty and db.session.scalar(select(func.count(User.id))):
         return "Données déjà présentes : démo non rechargée."
     people = _users()
     text_id = _bill(people["Admin Liasse"], now)
+    _group_deadlines(text_id, people, now)
     count = _amendments(text_id, people, now)
     db.session.flush()
     return (

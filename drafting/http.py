@@ -8,7 +8,7 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from drafting.api.routing import error_response
-from drafting.errors import BadRequest, DomainError, NotFound, TooLarge
+from drafting.errors import BadRequest, DomainError, Invalid, NotFound, TooLarge
 from drafting.extensions import db
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,19 @@ def security_headers(response: Response) -> Response:
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+def reject_nul_characters() -> None:
+    """NUL cannot be stored (PostgreSQL refuses it): refuse it before any query sees it."""
+    if "\x00" in request.path:
+        raise NotFound("Page ou ressource inconnue.")
+    pairs = list(request.args.items(multi=True))
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        pairs += list(request.form.items(multi=True))
+    fields = {key.replace("\x00", ""): "caractère NUL interdit" for key, value in pairs
+              if "\x00" in key + value}
+    if fields:
+        raise Invalid("Caractère NUL interdit dans la requête.", fields=fields)
 
 
 def _page(error: DomainError) -> tuple[str, int]:
@@ -73,6 +86,7 @@ def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
 
 def init_app(app: Flask) -> None:
     """Wire the handlers and headers into the app."""
+    app.before_request(reject_nul_characters)
     app.after_request(security_headers)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from drafting.models import Amendment, Invitation, Role, Signature, User
-from workflows.review import Actor, Action, State, available_actions, can_edit_content
+from workflows.review import Action, Actor, State, available_actions, can_edit_content
 
 SHARED_STATES = (State.OPEN.value, State.READY.value, State.ABANDONED.value)
 
@@ -91,6 +91,19 @@ def can_transition(user: User, amendment: Amendment) -> list[Action]:
     return available_actions(State(amendment.state), actors_for(user, amendment))
 
 
+def can_comment(user: User, amendment: Amendment) -> bool:
+    """Insiders (author, assistants, group secretariat, admin) comment on the timeline."""
+    return is_insider(user, amendment)
+
+
+def can_mark_group_amendment(user: User, amendment: Amendment) -> bool:
+    """The group secretariat marks an unfiled amendment as presented with the whole group."""
+    return Actor.SECRETARIAT in actors_for(user, amendment) and amendment.state not in (
+        State.FILED,
+        State.ABANDONED,
+    )
+
+
 def can_sign(user: User, amendment: Amendment, *, invited: bool) -> bool:
     """A deputy other than the author, of the group or invited, while the amendment is open."""
     if user.role != Role.DEPUTY or user.id == amendment.author_id:
@@ -115,6 +128,16 @@ def can_void_signature(user: User, amendment: Amendment) -> bool:
     return Actor.SECRETARIAT in actors_for(user, amendment)
 
 
+def can_view_reads(user: User, amendment: Amendment) -> bool:
+    """The author, the author's assistants and the group secretariat see who read a draft."""
+    return bool(actors_for(user, amendment))
+
+
+def can_reset_second_factor(user: User) -> bool:
+    """Admins reset a deputy's lost second factor."""
+    return user.role == Role.ADMIN
+
+
 def can_manage_texts(user: User) -> bool:
     """Secretariats and admins load texts."""
     return user.role in (Role.SECRETARIAT, Role.ADMIN)
@@ -123,6 +146,11 @@ def can_manage_texts(user: User) -> bool:
 def can_manage_group_deadlines(user: User, group_id: int) -> bool:
     """A group's secretariat sets that group's internal deadlines."""
     return user.role == Role.SECRETARIAT and user.group_id == group_id
+
+
+def can_export_liasse(user: User) -> bool:
+    """Secretariats and admins export the liasse of a text (what they may see of it)."""
+    return user.role in (Role.SECRETARIAT, Role.ADMIN)
 
 
 def is_admin(user: User) -> bool:

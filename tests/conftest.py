@@ -59,6 +59,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application = create_app(config)
     _reset_schema(application)
     yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()  # close pooled connections before the interpreter does
 
 
 def _truncate() -> None:

@@ -39,7 +39,7 @@ def in_app(func: F) -> F:
             return func(*args)
         app = _app()
         with app.app_context():
-            if _APP_PID != os.getpid():
+            if os.getpid() != _APP_PID:
                 from drafting.extensions import db
 
                 db.engine.dispose(close=False)
@@ -58,7 +58,13 @@ def preload() -> None:
     """Import the heavy renderers once, before the worker forks (children inherit them)."""
     import importlib
 
-    for name in ("drafting.documents.docx", "drafting.documents.pdf"):
+    for name in (
+        "drafting.documents.docx",
+        "drafting.documents.pdf",
+        "drafting.documents.liasse",
+        "drafting.services.exports",
+        "pikepdf",
+    ):
         try:
             importlib.import_module(name)
         except ImportError:
@@ -99,3 +105,85 @@ def send_notification_email(notification_id: int) -> None:
         logging.getLogger("liasse.mail").info("mail to %s: %s", user.email, note.message)
     note.emailed_at = datetime.now(UTC)
     commit()
+
+
+# ----- official documents (issue 5): each job takes an id; the Job row holds the status -----
+
+
+def _under_rq() -> bool:
+    from rq import get_current_job
+
+    return get_current_job() is not None
+
+
+def run_tracked(job_id: str, work: Callable[[Any, Any], None]) -> None:
+    """Claim a Job row, do its work, commit; on error record it and re-raise so RQ retries."""
+    import logging
+    from datetime import UTC, datetime
+
+    from drafting.db import commit, rollback
+    from drafting.services import documents
+
+    now = datetime.now(UTC)
+    if documents.claim(job_id, now) is None:  # unknown or finished: re-running is harmless
+        return
+    commit()  # inline, this runs the jobs queued before this one: load the row afresh
+    try:
+        job = documents.load_job(job_id)
+        work(job, now)
+        if job.status == "finished":
+            job.finished_at = datetime.now(UTC)
+        commit()
+    except Exception as exc:
+        rollback()
+        documents.record_failure(job_id, exc)
+        commit()
+        if _under_rq():
+            raise
+        logging.getLogger("liasse.jobs").exception("job %s failed", job_id)
+
+
+@in_app
+def render_document(job_id: str) -> None:
+    """Render one amendment's official DOCX or PDF (or reuse the cached file)."""
+    from drafting.services import documents
+
+    run_tracked(job_id, documents.produce_document)
+
+
+@in_app
+def export_liasse(job_id: str) -> None:
+    """Plan a liasse export: order the amendments and enqueue one job per chunk."""
+    from drafting.services import exports
+
+    run_tracked(job_id, exports.plan_export)
+
+
+@in_app
+def export_chunk(job_id: str) -> None:
+    """Render one chunk of a liasse into a partial ZIP; the last chunk enqueues the assembly."""
+    from drafting.services import exports
+
+    run_tracked(job_id, exports.render_chunk)
+
+
+@in_app
+def assemble_export(job_id: str) -> None:
+    """Stitch the partial ZIPs of an export into the final liasse and finish the export job."""
+    from drafting.services import exports
+
+    run_tracked(job_id, exports.assemble)
+
+
+# ----- deadlines (issue 4): the sweep, for an RQ scheduler or cron that enqueues it -----
+
+
+@in_app
+def sweep_deadlines() -> str:
+    """Run the deadline sweep once, in its own transaction (idempotent: safe to over-schedule)."""
+    from flask import current_app
+
+    from workflows.clock import tick
+
+    report = tick(current_app._get_current_object())  # type: ignore[attr-defined]
+    return str(report) if report is not None else "sweep failed"

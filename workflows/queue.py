@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 PENDING, COMMITTED = "liasse_pending_jobs", "liasse_committed_jobs"
+MARKS, DISPATCHING = "liasse_savepoint_marks", "liasse_dispatching"
 
 
 @dataclass(frozen=True)
@@ -43,19 +44,39 @@ def _promote(session: Session) -> None:
         session.info.setdefault(COMMITTED, []).extend(pending)
 
 
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: Any) -> None:
+    if transaction.nested:  # remember what was queued before the savepoint
+        marks = session.info.setdefault(MARKS, {})
+        marks[id(transaction)] = len(session.info.get(PENDING, []))
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _drop(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.nested:
+        # A savepoint rolled back: drop only the jobs queued inside it.
+        mark = session.info.get(MARKS, {}).pop(id(previous_transaction), None)
+        if mark is not None and PENDING in session.info:
+            del session.info[PENDING][mark:]
+        return
     session.info.pop(PENDING, None)
+    session.info.pop(MARKS, None)
 
 
 def dispatch_committed(session: Session) -> None:
     """Send the committed jobs to RQ, or run them inline when there is no Redis."""
-    while session.info.get(COMMITTED):
-        job = session.info[COMMITTED].pop(0)
-        if current_app.config.get("REDIS_URL"):
-            _enqueue_rq(job)
-        else:
-            run_inline(job)
+    if session.info.get(DISPATCHING):
+        return  # an inline job committed: the outer loop below runs what it queued
+    session.info[DISPATCHING] = True
+    try:
+        while session.info.get(COMMITTED):
+            job = session.info[COMMITTED].pop(0)
+            if current_app.config.get("REDIS_URL"):
+                _enqueue_rq(job)
+            else:
+                run_inline(job)
+    finally:
+        session.info.pop(DISPATCHING, None)
 
 
 def run_inline(job: QueuedJob) -> Any:

@@ -8,6 +8,11 @@ from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from drafting.api import amendments, auth, people, texts
+from drafting.api import deadlines as deadlines_api  # noqa: F401  (registers the routes)
+from drafting.api import documents as documents_api  # noqa: F401  (registers the routes)
+from drafting.api import security as security_api  # noqa: F401  (registers the routes)
+from drafting.api import signatures as signatures_api  # noqa: F401  (registers the routes)
+from drafting.api import workflow as workflow_api  # noqa: F401  (registers the routes)
 from drafting.api.openapi import build_openapi
 from drafting.api.routing import bp
 

@@ -16,6 +16,7 @@ from drafting.api.schemas import (
 from drafting.api.serializers import amendment_json
 from drafting.db import commit
 from drafting.services import amendments as service
+from drafting.services import confidentiality
 
 
 def _position(position: PositionIn | None) -> service.PositionInput | None:
@@ -45,6 +46,8 @@ def create_amendment(body: AmendmentIn) -> dict[str, Any]:
 def get_amendment(amendment_id: int) -> dict[str, Any]:
     """GET /amendments/{id}."""
     amendment = service.get_visible_amendment(current_user(), amendment_id)
+    if confidentiality.record_read(current_user(), amendment, now(), "api"):
+        commit()
     return amendment_json(amendment)
 
 

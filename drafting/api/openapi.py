@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from drafting.api.routing import REGISTRY, Endpoint, openapi_path
+from drafting.api.routing import MAX_INT, REGISTRY, Endpoint, openapi_path
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -53,7 +53,8 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
 def _parameters(spec: Endpoint) -> list[dict[str, Any]]:
     params = [
         {"name": name, "in": "path", "required": True,
-         "schema": {"type": "integer" if conv == "int" else "string"}}
+         "schema": {"type": "integer", "minimum": 0, "maximum": MAX_INT} if conv == "int"
+         else {"type": "string"}}
         for conv, name in re.findall(r"<(?:([a-z]+):)?([a-zA-Z_][a-zA-Z0-9_]*)>", spec.rule)
     ]
     if spec.query is not None:
@@ -74,8 +75,10 @@ def _responses(spec: Endpoint) -> dict[str, Any]:
         }
     else:
         content = {"application/json": {"schema": _ref(spec.response)}} if spec.response else {}
-        responses[str(spec.status)] = {"description": "OK", "content": content}
+        for status in (spec.status, *spec.also_ok):
+            responses[str(status)] = {"description": "OK", "content": content}
     codes = set(spec.errors) | ({401} if spec.auth else set())
+    codes |= {404} if "<" in spec.rule else set()  # an unknown id in the path
     codes |= {400, 413, 422} if spec.body is not None else set()
     codes |= {422} if spec.query is not None else set()
     for code in sorted(codes):
@@ -96,7 +99,7 @@ def _operation(spec: Endpoint) -> dict[str, Any]:
     }
     if spec.body is not None:
         operation["requestBody"] = {
-            "required": True,
+            "required": not spec.body_optional,
             "content": {"application/json": {"schema": _ref(spec.body)}},
         }
     operation["security"] = [{"bearer": []}] if spec.auth else []

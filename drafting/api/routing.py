@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, ValidationError
 
-from drafting.errors import BadRequest, DomainError, Invalid, Unauthorized
+from drafting.errors import BadRequest, DomainError, Invalid, NotFound, Unauthorized
 from drafting.models import User
 from drafting.services import accounts
 
@@ -36,9 +36,12 @@ class Endpoint:
     errors: tuple[int, ...]
     tags: tuple[str, ...] = field(default_factory=tuple)
     content_type: str = "application/json"
+    body_optional: bool = False  # an empty body stands for {} (all the model's defaults)
+    also_ok: tuple[int, ...] = ()  # other success statuses the view may return, same schema
 
 
 REGISTRY: list[Endpoint] = []
+MAX_INT = 2**31 - 1  # ids and counters are 32-bit integers in PostgreSQL
 
 
 def now() -> datetime:
@@ -65,7 +68,7 @@ def _authenticate() -> None:
     g.api_user = record.user
 
 
-def _loc(error: dict[str, Any]) -> str:
+def _loc(error: Any) -> str:
     parts = [str(p) for p in error.get("loc", ()) if p not in ("body", "query")]
     return ".".join(parts) or "body"
 
@@ -78,8 +81,10 @@ def validation_fields(exc: ValidationError) -> dict[str, str]:
     return fields
 
 
-def _parse_body(model: type[BaseModel]) -> BaseModel:
+def _parse_body(model: type[BaseModel], optional: bool = False) -> BaseModel:
     raw = request.get_data(cache=True)
+    if optional and not raw.strip():
+        raw = b"{}"
     try:
         payload = json.loads(raw.decode("utf-8")) if raw else None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -87,9 +92,18 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
     if not isinstance(payload, dict):
         raise BadRequest("Le corps doit être un objet JSON.", code="malformed_json")
     try:
-        return model.model_validate(payload)
+        return _bounded(model.model_validate(_without_nul(payload)))
     except ValidationError as exc:
         raise Invalid("Champs invalides.", fields=validation_fields(exc)) from exc
+
+
+def _without_nul(value: Any) -> Any:
+    """Drop NUL characters from every string (never stored; PostgreSQL refuses them)."""
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def _parse_query(model: type[BaseModel]) -> BaseModel:
@@ -98,9 +112,29 @@ def _parse_query(model: type[BaseModel]) -> BaseModel:
         items = request.args.getlist(key)
         values[key] = items if len(items) > 1 else items[0]
     try:
-        return model.model_validate(values)
+        return _bounded(model.model_validate(values))
     except ValidationError as exc:
         raise Invalid("Paramètres invalides.", fields=validation_fields(exc)) from exc
+
+
+def _unstorable(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Fields whose value the database cannot hold (integers beyond 32 bits)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unstorable(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unstorable(item, f"{path}.{index}")
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        yield path or "body", f"entier hors limites (±{MAX_INT})"
+
+
+def _bounded(model: BaseModel) -> BaseModel:
+    """Refuse (422) integers the database cannot hold, before the driver fails."""
+    fields = dict(_unstorable(model.model_dump()))
+    if fields:
+        raise Invalid("Champs invalides.", fields=fields)
+    return model
 
 
 def _respond(endpoint: Endpoint, result: Any) -> Response:
@@ -131,22 +165,26 @@ def endpoint(
     errors: tuple[int, ...] = (),
     tags: tuple[str, ...] = (),
     content_type: str = "application/json",
+    body_optional: bool = False,
+    also_ok: tuple[int, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register an API route with its schemas; the view gets `body=` and `query=` parsed."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         spec = Endpoint(
             rule, method, view.__name__, summary, body, query, response, status, auth,
-            errors, tags, content_type,
+            errors, tags, content_type, body_optional, also_ok,
         )
         REGISTRY.append(spec)
 
         @functools.wraps(view)
         def wrapper(**kwargs: Any) -> Response:
+            if any(isinstance(v, int) and v > MAX_INT for v in kwargs.values()):
+                raise NotFound("Ressource inconnue.")  # no id is that large
             if spec.auth:
                 _authenticate()
             if spec.body is not None:
-                kwargs["body"] = _parse_body(spec.body)
+                kwargs["body"] = _parse_body(spec.body, spec.body_optional)
             if spec.query is not None:
                 kwargs["query"] = _parse_query(spec.query)
             return _respond(spec, view(**kwargs))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drafting.api.deadlines import text_with_deadlines
 from drafting.api.routing import current_user, endpoint, now
 from drafting.api.schemas import TextIn, TextList, TextOut
 from drafting.api.serializers import text_json
@@ -42,5 +43,5 @@ def list_texts() -> dict[str, Any]:
     errors=(404,), tags=("texts",),
 )
 def get_text(text_id: int) -> dict[str, Any]:
-    """GET /texts/{id}."""
-    return text_json(texts.get_text(text_id))
+    """GET /texts/{id} (with the reopenings and the caller's group deadlines)."""
+    return text_with_deadlines(texts.get_text(text_id), current_user())

@@ -2,13 +2,21 @@
 
 from drafting.models.amendments import Amendment, PositionKind, Revision
 from drafting.models.deadlines import GroupDeadline, Reopening, SentReminder
-from drafting.models.documents import Job, StoredFile
+from drafting.models.documents import Job, StoredFile, StoredFilePart
 from drafting.models.events import Event, Notification, ReadRecord
 from drafting.models.groups import Group
 from drafting.models.signatures import Invitation, Signature
 from drafting.models.texts import Alinea, Article, LegislativeText, Stage
 from drafting.models.types import UTCDateTime, utcnow
-from drafting.models.users import CIVILITIES, ApiToken, LoginFailure, RecoveryCode, Role, User, WebSession
+from drafting.models.users import (
+    CIVILITIES,
+    ApiToken,
+    LoginFailure,
+    RecoveryCode,
+    Role,
+    User,
+    WebSession,
+)
 
 __all__ = [
     "CIVILITIES",
@@ -34,6 +42,7 @@ __all__ = [
     "Signature",
     "Stage",
     "StoredFile",
+    "StoredFilePart",
     "UTCDateTime",
     "User",
     "WebSession",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.extensions import db
 from drafting.models.groups import Group
+from drafting.models.texts import Article
 from drafting.models.types import UTCDateTime, utcnow
 
 
@@ -40,6 +41,8 @@ class Reopening(db.Model):  # type: ignore[name-defined,misc]
     reason: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship()
 
 
 class SentReminder(db.Model):  # type: ignore[name-defined,misc]

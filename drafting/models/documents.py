@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from drafting.extensions import db
@@ -28,6 +28,8 @@ class Job(db.Model):  # type: ignore[name-defined,misc]
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id"))
     text_id: Mapped[int | None] = mapped_column(ForeignKey("texts.id"))
+    # A chunk of a large export points to the export job it belongs to.
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -45,5 +47,17 @@ class StoredFile(db.Model):  # type: ignore[name-defined,misc]
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     backend: Mapped[str] = mapped_column(String(16), default="database")
-    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StoredFilePart(db.Model):  # type: ignore[name-defined,misc]
+    """One slice of a large file kept by the database backend (bounded memory both ways)."""
+
+    __tablename__ = "stored_file_parts"
+    __table_args__ = (UniqueConstraint("file_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

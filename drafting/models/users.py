@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.extensions import db
@@ -45,6 +45,10 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An enrolment in progress (the active secret stays valid until the new one is confirmed).
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    # The last accepted TOTP time-step: a code is never accepted twice (replay protection).
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     group: Mapped[Group | None] = relationship(lazy="joined")

@@ -10,8 +10,17 @@ from sqlalchemy.orm import joinedload
 
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
-from drafting.models import Amendment, Article, Group, Invitation, PositionKind, Revision, Role
-from drafting.models import Signature, User
+from drafting.models import (
+    Amendment,
+    Article,
+    Group,
+    Invitation,
+    PositionKind,
+    Revision,
+    Role,
+    Signature,
+    User,
+)
 from drafting.permissions import (
     actors_for,
     can_draft_for,
@@ -230,6 +239,10 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
         data={"version": amendment.version, "old": old, "new": new,
               "content_hash": amendment.content_hash},
     )
+    if amendment.state == State.OPEN:
+        from drafting.services import signatures  # imports this module: import when used
+
+        signatures.notify_stale_signatories(amendment, now)
     return amendment
 
 
@@ -284,7 +297,7 @@ class ListFilter:
     per_page: int = 50
 
 
-def _filtered(user: User, filters: ListFilter) -> Select[tuple[Amendment]]:
+def _filtered(user: User, filters: ListFilter) -> Select[Amendment]:
     query = select(Amendment).where(visible_amendments_clause(user))
     if filters.text_id is not None:
         query = query.where(Amendment.text_id == filters.text_id)

@@ -38,5 +38,12 @@ login_manager.login_message = "Connectez-vous pour accéder à cette page."
 def blueprints() -> list[Blueprint]:
     """Every HTML blueprint, registered by create_app()."""
     from drafting.web import amendments, auth, dashboard, filters, texts
+    from drafting.web import deadlines as deadline_pages
+    from drafting.web import documents as document_pages
+    from drafting.web import review as review_pages
+    from drafting.web import security as security_pages
+    from drafting.web import signing as signing_pages
 
-    return [auth.bp, dashboard.bp, texts.bp, amendments.bp, filters.bp]
+    return [auth.bp, dashboard.bp, texts.bp, amendments.bp, filters.bp, review_pages.bp,
+            document_pages.bp, security_pages.bp, deadline_pages.bp,
+            signing_pages.bp]

@@ -14,6 +14,7 @@ from drafting.extensions import db
 from drafting.models import Role, User
 from drafting.permissions import can_edit_amendment
 from drafting.services import amendments as service
+from drafting.services import confidentiality
 from drafting.services import texts
 from drafting.web import now
 
@@ -94,6 +95,8 @@ def create(text_id: int) -> ResponseReturnValue:
 def show(amendment_id: int) -> ResponseReturnValue:
     """The amendment page."""
     amendment = service.get_visible_amendment(_user(), amendment_id)
+    if confidentiality.record_read(_user(), amendment, now(), "web"):
+        commit()
     return render_template(
         "amendments/show.html", amendment=amendment, revisions=service.revisions(amendment.id)
     )

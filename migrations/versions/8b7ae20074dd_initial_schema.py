@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 2cba2da5aa90
+Revision ID: 8b7ae20074dd
 Revises: 
-Create Date: 2026-11-29 02:58:40.676689
+Create Date: 2026-11-29 03:23:36.664562
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import drafting.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '2cba2da5aa90'
+revision = '8b7ae20074dd'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -55,6 +55,15 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stored_files')),
     sa.UniqueConstraint('key', name=op.f('uq_stored_files_key'))
     )
+    op.create_table('stored_file_parts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('file_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['file_id'], ['stored_files.id'], name=op.f('fk_stored_file_parts_file_id_stored_files'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stored_file_parts')),
+    sa.UniqueConstraint('file_id', 'seq', name=op.f('uq_stored_file_parts_file_id'))
+    )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -71,6 +80,8 @@ def upgrade():
     sa.Column('password_changed_at', drafting.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('totp_secret', sa.String(length=64), nullable=True),
     sa.Column('totp_enabled_at', drafting.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('totp_pending_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.Column('calendar_token', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['deputy_id'], ['users.id'], name=op.f('fk_users_deputy_id_users')),
     sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_users_group_id_groups')),
@@ -285,15 +296,20 @@ def upgrade():
     sa.Column('requested_by_id', sa.Integer(), nullable=False),
     sa.Column('amendment_id', sa.Integer(), nullable=True),
     sa.Column('text_id', sa.Integer(), nullable=True),
+    sa.Column('parent_id', sa.String(length=36), nullable=True),
     sa.Column('created_at', drafting.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('started_at', drafting.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('finished_at', drafting.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['amendment_id'], ['amendments.id'], name=op.f('fk_jobs_amendment_id_amendments')),
     sa.ForeignKeyConstraint(['file_id'], ['stored_files.id'], name=op.f('fk_jobs_file_id_stored_files')),
+    sa.ForeignKeyConstraint(['parent_id'], ['jobs.id'], name=op.f('fk_jobs_parent_id_jobs')),
     sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_jobs_requested_by_id_users')),
     sa.ForeignKeyConstraint(['text_id'], ['texts.id'], name=op.f('fk_jobs_text_id_texts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
     )
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_jobs_parent_id'), ['parent_id'], unique=False)
+
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -385,6 +401,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_notifications_user_id'))
 
     op.drop_table('notifications')
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_jobs_parent_id'))
+
     op.drop_table('jobs')
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitations_deputy_id'))
@@ -434,6 +453,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_users_deputy_id'))
 
     op.drop_table('users')
+    op.drop_table('stored_file_parts')
     op.drop_table('stored_files')
     op.drop_table('sent_reminders')
     with op.batch_alter_table('login_failures', schema=None) as batch_op:

@@ -1,0 +1,395 @@
+"""Benchmark: co-signing under load through gunicorn and PostgreSQL (issue: review & co-signature).
+
+Seeds its own PostgreSQL database (200 deputies of one group, each the author of one open
+amendment, one API token each), starts gunicorn on 127.0.0.1, then 200 concurrent clients (threads
+with keep-alive `http.client` connections) each sign distinct amendments with
+`POST /api/v1/amendments/{id}/signatures`. Two phases, both bounded:
+
+- paced: every client signs at the same steady pace so that the total offered load is `--rate`
+  signatures/s; latency is measured from the moment each request was due (no coordinated omission);
+- saturation: every client signs back to back; this gives the most signatures/s the machine
+  sustains (latency then is mostly queueing: 200 clients for a few dozen server threads).
+
+Reports signatures/s, p50/p95/p99 latency and errors, checks the database (one row per signature,
+journal chains intact) and stops gunicorn. Rate limits stay on (each deputy signs at most 2 ×
+`--per-client` times, under the 60 per minute limit); the second factor is off
+(LIASSE_REQUIRE_2FA=0), since a TOTP code cannot be computed by a load generator.
+
+Usage: python benchmarks/bench_signing.py [--clients 200] [--per-client 25] [--rate 330]
+Environment: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/liasse_sig_bench),
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/4), BENCH_PORT (default 8765).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import func, select, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from drafting import create_app  # noqa: E402
+from drafting.db import commit  # noqa: E402
+from drafting.extensions import db  # noqa: E402
+from drafting.models import Signature  # noqa: E402
+from drafting.services import accounts, amendments, journal, texts, workflow  # noqa: E402
+
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/liasse_sig_bench"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+PHASE_SECONDS = 120  # each phase stops by itself (requests not sent by then are counted)
+
+
+@dataclass
+class Results:
+    """Latencies (s) of successful signatures and the errors seen, shared by the client threads."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    stop: threading.Event = field(default_factory=threading.Event)
+    unsent: int = 0
+
+    def add(self, latency: float | None, error: str | None) -> None:
+        """Record one request's outcome."""
+        with self.lock:
+            if error is None and latency is not None:
+                self.latencies.append(latency)
+            else:
+                self.errors.append(error or "?")
+
+
+def _create_database() -> None:
+    base, _, name = DATABASE_URL.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _app():
+    data = tempfile.mkdtemp(prefix="liasse-bench-signing-")
+    uri = DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "LIASSE_DATA_DIR": data,
+            "REDIS_URL": None,
+            "LIASSE_PASSWORD_HASH_COST": "fast",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+
+
+def _reset() -> None:
+    from flask_migrate import upgrade
+
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade()
+
+
+def _seed(count: int) -> tuple[list[str], list[int]]:
+    """`count` ECOS deputies each with one open amendment; their tokens and amendment ids."""
+    now = datetime.now(UTC)
+    accounts.create_group("ECOS", "Écologiste et Social")
+    password = "Bench-password-1"
+    secretariat = accounts.create_user(
+        email="sec@an.example",
+        name="Claire Dupont",
+        role="secretariat",
+        password=password,
+        group_code="ECOS",
+    )
+    deputies = [
+        accounts.create_user(
+            email=f"d{i}@an.example",
+            name=f"Député Numéro {i}",
+            role="deputy",
+            password=password,
+            group_code="ECOS",
+        )
+        for i in range(count)
+    ]
+    bill = texts.create_text(
+        secretariat,
+        texts.TextInput(
+            "PROJET DE LOI relatif aux jeux Olympiques et Paralympiques de 2024",
+            "809",
+            "seance",
+            articles=[
+                texts.ArticleInput(str(n), None, [f"Alinéa {k}." for k in range(1, 30)])
+                for n in range(1, 21)
+            ],
+        ),
+        now,
+    )
+    commit()
+    ids = []
+    for i, deputy in enumerate(deputies):
+        draft = amendments.Draft(
+            bill.id,
+            amendments.PositionInput("article", str(1 + i % 20)),
+            f"À l'alinéa {1 + i % 29}, supprimer le mot « {i} ».",
+            "Cet amendement vise à préserver les droits acquis. " * 4,
+        )
+        amendment = amendments.create_amendment(deputy, draft, now)
+        workflow.transition(deputy, amendment.id, "submit", now=now)
+        workflow.transition(secretariat, amendment.id, "approve", now=now)
+        commit()  # one by one: the inline notification jobs run after each commit
+        ids.append(amendment.id)
+    tokens = [accounts.issue_token(d, now)[0] for d in deputies]
+    commit()
+    return tokens, ids
+
+
+def _start_gunicorn(workers: int, threads: int) -> subprocess.Popen[bytes]:
+    env = dict(
+        os.environ,
+        DATABASE_URL=DATABASE_URL,
+        REDIS_URL=REDIS_URL,
+        LIASSE_REQUIRE_2FA="0",
+        SECRET_KEY=secrets.token_hex(32),
+        LIASSE_DATA_DIR=tempfile.mkdtemp(prefix="liasse-bench-gunicorn-"),
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        str(workers),
+        "-k",
+        "gthread",
+        "--threads",
+        str(threads),
+        "-b",
+        f"127.0.0.1:{PORT}",
+        "--keep-alive",
+        "10",
+        "--log-level",
+        "warning",
+        "drafting:create_app()",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    for _ in range(200):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
+            connection.request("GET", "/api/v1/openapi.json")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def _client(
+    token: str, targets: list[int], interval: float, start: float, results: Results
+) -> None:
+    """Sign each target in turn; with `interval`, at a steady pace from `start`."""
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Length": "0"}
+    for n, amendment_id in enumerate(targets):
+        if results.stop.is_set():
+            with results.lock:
+                results.unsent += len(targets) - n
+            break
+        due = start + n * interval
+        if interval:
+            time.sleep(max(0.0, due - time.perf_counter()))
+        else:
+            due = time.perf_counter()
+        try:
+            connection.request(
+                "POST", f"/api/v1/amendments/{amendment_id}/signatures", headers=headers
+            )
+            response = connection.getresponse()
+            body = response.read()
+            error = None if response.status == 201 else f"{response.status} {body[:120]!r}"
+        except (OSError, http.client.HTTPException) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        results.add(time.perf_counter() - due, error)
+    connection.close()
+
+
+def _phase(tokens: list[str], plans: list[list[int]], rate: float | None) -> tuple[Results, float]:
+    """Run one phase: every client signs its plan; returns the results and the wall time."""
+    results = Results()
+    interval = len(tokens) / rate if rate else 0.0
+    start = time.perf_counter() + 0.5
+    threads = [
+        threading.Thread(
+            target=_client,
+            daemon=True,
+            args=(token, plan, interval, start + i * interval / len(tokens), results),
+        )
+        for i, (token, plan) in enumerate(zip(tokens, plans, strict=True))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(0.1, PHASE_SECONDS - (time.perf_counter() - start)))
+    wall = time.perf_counter() - start
+    results.stop.set()
+    for thread in threads:
+        thread.join(timeout=35)  # requests in flight finish (client timeout 30 s)
+    return results, wall
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (Linux /proc; 0 elsewhere)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(server: subprocess.Popen[bytes]) -> tuple[list[int], list[int]]:
+    """The gunicorn workers, and the PostgreSQL backends serving the benchmark database."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    workers = [int(p) for p in children.read_text().split()] if children.exists() else []
+    name = DATABASE_URL.rpartition("/")[2]
+    base = DATABASE_URL.rpartition("/")[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchall()
+    return workers, [row[0] for row in rows]
+
+
+def _cpu_report(signatures: int, cpu: dict[str, float]) -> None:
+    """CPU spent per signature, and what it allows on this machine when nothing else runs."""
+    per = {name: seconds / max(signatures, 1) * 1000 for name, seconds in cpu.items()}
+    ceiling = (os.cpu_count() or 1) * 1000 / (sum(per.values()) or float("nan"))
+    detail = ", ".join(f"{name} {ms:.1f} ms" for name, ms in per.items())
+    print(
+        f"CPU per signature (saturation): {detail} → at most {ceiling:.0f} signatures/s "
+        f"on {os.cpu_count()} idle CPUs",
+        flush=True,
+    )
+
+
+def _percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def _report(name: str, results: Results, wall: float) -> dict[str, float]:
+    done = len(results.latencies)
+    ms = [v * 1000 for v in results.latencies]
+    figures = {
+        "signatures_per_s": done / wall,
+        "p50_ms": _percentile(ms, 50),
+        "p95_ms": _percentile(ms, 95),
+        "p99_ms": _percentile(ms, 99),
+        "errors": float(len(results.errors) + results.unsent),
+    }
+    print(
+        f"{name:<11} {done:>6} signatures in {wall:6.2f} s = {figures['signatures_per_s']:7.1f}/s"
+        f"  p50 {figures['p50_ms']:6.1f} ms  p95 {figures['p95_ms']:6.1f} ms"
+        f"  p99 {figures['p99_ms']:6.1f} ms  mean {statistics.fmean(ms) if ms else 0:6.1f} ms"
+        f"  errors {len(results.errors)}  unsent {results.unsent}",
+        flush=True,
+    )
+    for error in sorted(set(results.errors))[:5]:
+        print(f"    error: {error}")
+    return figures
+
+
+def _plans(ids: list[int], per_client: int, offset: int) -> list[list[int]]:
+    """Client i signs the amendments after its own: distinct ones, never its own."""
+    count = len(ids)
+    return [[ids[(i + 1 + offset + k) % count] for k in range(per_client)] for i in range(count)]
+
+
+def _check(expected: int) -> None:
+    signed = db.session.scalar(select(func.count(Signature.id)))
+    pairs = db.session.scalar(
+        select(func.count()).select_from(
+            select(Signature.amendment_id, Signature.deputy_id).distinct().subquery()
+        )
+    )
+    breaches = journal.verify_all()
+    print(
+        f"database: {signed} signature rows ({pairs} distinct pairs, {expected} successful "
+        f"requests), journal breaches: {len(breaches)}"
+    )
+
+
+def main() -> int:
+    """Seed, serve, load, report; non-zero exit if the targets are missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--per-client", type=int, default=25)
+    parser.add_argument("--rate", type=float, default=330.0, help="offered signatures/s (paced)")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    if args.per_client * 2 >= args.clients:
+        raise SystemExit("--per-client must stay under half of --clients (distinct amendments)")
+    _create_database()
+    app = _app()
+    with app.app_context():
+        _reset()
+        tokens, ids = _seed(args.clients)
+        db.session.remove()
+    print(
+        f"seeded {args.clients} deputies and {len(ids)} open amendments; gunicorn "
+        f"{args.workers} workers × {args.threads} threads on 127.0.0.1:{PORT}; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before the run",
+        flush=True,
+    )
+    server = _start_gunicorn(args.workers, args.threads)
+    try:
+        paced, wall = _phase(tokens, _plans(ids, args.per_client, 0), args.rate)
+        figures = _report("paced", paced, wall)
+        workers, backends = _server_pids(server)
+        before = (_cpu_seconds(workers), _cpu_seconds(backends), time.process_time())
+        saturated, wall = _phase(tokens, _plans(ids, args.per_client, args.per_client), None)
+        best = _report("saturation", saturated, wall)
+        after = (_cpu_seconds(workers), _cpu_seconds(backends), time.process_time())
+        names = ("gunicorn", "PostgreSQL backends", "load generator")
+        cpu = {n: b - a for n, a, b in zip(names, before, after, strict=True)}
+        _cpu_report(len(saturated.latencies), cpu)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with app.app_context():
+        _check(len(paced.latencies) + len(saturated.latencies))
+    met = (
+        figures["signatures_per_s"] >= 300
+        and figures["p99_ms"] < 100
+        and figures["errors"] == 0
+        and best["errors"] == 0
+    )
+    print("targets (≥ 300 signatures/s, p99 < 100 ms, no error):", "met" if met else "MISSED")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""API for official documents: request a DOCX/PDF or a liasse export, follow the job, download."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from flask import Response, url_for
+from pydantic import Field
+
+from drafting import storage
+from drafting.api.routing import current_user, endpoint, now
+from drafting.api.schemas import Schema
+from drafting.db import commit
+from drafting.models import Job
+from drafting.services import documents as service
+
+StateName = Literal["draft", "in_review", "open", "ready", "filed", "abandoned"]
+
+
+class DocumentIn(Schema):
+    format: Literal["docx", "pdf"]
+
+
+class ExportIn(Schema):
+    format: Literal["zip"] = "zip"
+    group: str | None = Field(default=None, max_length=32)
+    states: list[StateName] | None = Field(default=None, max_length=6)
+
+
+class JobResult(Schema):
+    url: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+class JobOut(Schema):
+    id: str
+    status: Literal["queued", "started", "finished", "failed"]
+    progress: int = Field(ge=0, le=100)
+    result: JobResult | None = None
+    error: str | None = None
+
+
+class JobEnvelope(Schema):
+    job: JobOut
+
+
+def _job_json(job: Job) -> dict[str, Any]:
+    return service.job_json(job, url_for("api.download_job_file", job_id=job.id))
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>/documents",
+    "POST",
+    summary="Render the official DOCX or PDF",
+    body=DocumentIn,
+    response=JobEnvelope,
+    status=202,
+    errors=(404,),
+    tags=("documents",),
+)
+def request_document(amendment_id: int, body: DocumentIn) -> dict[str, Any]:
+    """POST /amendments/{id}/documents {format}: a job renders the document."""
+    job = service.request_document(current_user(), amendment_id, body.format, now())
+    commit()
+    return {"job": _job_json(job)}
+
+
+@endpoint(
+    "/texts/<int:text_id>/exports",
+    "POST",
+    summary="Export the liasse of a text (ZIP)",
+    body=ExportIn,
+    response=JobEnvelope,
+    status=202,
+    errors=(403, 404),
+    tags=("documents",),
+)
+def request_export(text_id: int, body: ExportIn) -> dict[str, Any]:
+    """POST /texts/{id}/exports {format: zip, group?, states?}: jobs build the liasse."""
+    job = service.request_export(
+        current_user(), text_id, group=body.group, states=body.states, now=now()
+    )
+    commit()
+    return {"job": _job_json(job)}
+
+
+@endpoint(
+    "/jobs/<job_id>",
+    summary="Status and result of a document job",
+    response=JobOut,
+    errors=(404,),
+    tags=("documents",),
+)
+def get_job(job_id: str) -> dict[str, Any]:
+    """GET /jobs/{id}: queued|started|finished|failed, progress, result or error."""
+    return _job_json(service.job_for(current_user(), job_id))
+
+
+@endpoint(
+    "/jobs/<job_id>/file",
+    summary="Download the file a finished job produced",
+    errors=(404,),
+    tags=("documents",),
+    content_type="application/octet-stream",
+)
+def download_job_file(job_id: str) -> Response:
+    """GET /jobs/{id}/file: the document or ZIP, as an attachment with its official name."""
+    return storage.file_response(service.file_for(current_user(), job_id))

@@ -1,0 +1,203 @@
+"""API for my credentials (tokens, sessions, password), the second factor and draft reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+
+from drafting.api.routing import current_user, endpoint, now
+from drafting.api.security_schemas import (
+    OtpIn,
+    PasswordChange,
+    ReadList,
+    SecondFactorOut,
+    SessionInfoList,
+    TokenInfoList,
+)
+from drafting.api.serializers import user_json
+from drafting.db import commit
+from drafting.errors import Forbidden
+from drafting.models import ApiToken, WebSession
+from drafting.permissions import can_reset_second_factor
+from drafting.services import accounts, confidentiality, credentials, second_factor, sessions
+from drafting.services.amendments import get_visible_amendment
+
+
+def _token_json(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.id,
+        "label": token.label,
+        "created_at": token.created_at.isoformat(),
+        "expires_at": token.expires_at.isoformat(),
+        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+        "current": token.id == g.api_token.id,
+    }
+
+
+def _session_json(record: WebSession) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "user_agent": record.user_agent,
+        "address": record.address,
+        "created_at": record.created_at.isoformat(),
+        "last_seen_at": record.last_seen_at.isoformat(),
+    }
+
+
+@endpoint(
+    "/auth/tokens",
+    summary="My live API tokens",
+    response=TokenInfoList,
+    tags=("auth",),
+)
+def list_tokens() -> dict[str, Any]:
+    """GET /auth/tokens."""
+    return {"items": [_token_json(t) for t in credentials.live_tokens(current_user(), now())]}
+
+
+@endpoint(
+    "/auth/tokens/<int:token_id>",
+    "DELETE",
+    summary="Revoke one of my API tokens",
+    status=204,
+    errors=(404,),
+    tags=("auth",),
+)
+def revoke_token(token_id: int) -> tuple[None, int]:
+    """DELETE /auth/tokens/{id}."""
+    credentials.revoke_token(current_user(), token_id, now())
+    commit()
+    return None, 204
+
+
+@endpoint(
+    "/auth/sessions",
+    summary="My open browser sessions",
+    response=SessionInfoList,
+    tags=("auth",),
+)
+def list_sessions() -> dict[str, Any]:
+    """GET /auth/sessions."""
+    return {"items": [_session_json(s) for s in credentials.live_sessions(current_user())]}
+
+
+@endpoint(
+    "/auth/sessions/<int:session_id>",
+    "DELETE",
+    summary="Close one of my browser sessions",
+    status=204,
+    errors=(404,),
+    tags=("auth",),
+)
+def revoke_session(session_id: int) -> tuple[None, int]:
+    """DELETE /auth/sessions/{id}."""
+    credentials.revoke_session(current_user(), session_id, now())
+    commit()
+    return None, 204
+
+
+@endpoint(
+    "/auth/password",
+    "POST",
+    summary="Change my password (signs out my other sessions/tokens)",
+    body=PasswordChange,
+    status=204,
+    tags=("auth",),
+)
+def change_password(body: PasswordChange) -> tuple[None, int]:
+    """POST /auth/password."""
+    credentials.change_password(
+        current_user(),
+        body.old_password,
+        body.new_password,
+        now(),
+        keep_token_id=g.api_token.id,
+    )
+    commit()
+    return None, 204
+
+
+@endpoint(
+    "/auth/logout-everywhere",
+    "POST",
+    summary="Revoke all my sessions and tokens, this one too",
+    status=204,
+    tags=("auth",),
+)
+def logout_everywhere() -> tuple[None, int]:
+    """POST /auth/logout-everywhere."""
+    sessions.revoke_everything(current_user(), now())
+    commit()
+    return None, 204
+
+
+@endpoint(
+    "/auth/second-factor",
+    summary="My second-factor status",
+    response=SecondFactorOut,
+    tags=("auth",),
+)
+def second_factor_status() -> dict[str, Any]:
+    """GET /auth/second-factor."""
+    user = current_user()
+    checked = g.api_token.second_factor_at
+    return {
+        "required": second_factor.is_required(user),
+        "enrolled": second_factor.is_enrolled(user),
+        "enrolled_at": user.totp_enabled_at.isoformat() if user.totp_enabled_at else None,
+        "recovery_codes_left": second_factor.remaining_recovery_codes(user),
+        "verified_at": checked.isoformat() if checked else None,
+    }
+
+
+@endpoint(
+    "/auth/second-factor/verify",
+    "POST",
+    summary="Check a TOTP or recovery code: this token's consents need no code for 10 minutes",
+    body=OtpIn,
+    status=204,
+    errors=(403, 429),
+    tags=("auth",),
+)
+def verify_second_factor(body: OtpIn) -> tuple[None, int]:
+    """POST /auth/second-factor/verify."""
+    second_factor.check_code(current_user(), body.otp, now())
+    commit()
+    return None, 204
+
+
+@endpoint(
+    "/users/<int:user_id>/second-factor",
+    "DELETE",
+    summary="Reset a user's lost second factor (admin, journalled)",
+    status=204,
+    errors=(403, 404),
+    tags=("people",),
+)
+def reset_second_factor(user_id: int) -> tuple[None, int]:
+    """DELETE /users/{id}/second-factor."""
+    if not can_reset_second_factor(current_user()):
+        raise Forbidden("Réservé aux administrateurs.")
+    second_factor.reset_second_factor(current_user(), accounts.get_user(user_id), now())
+    commit()
+    return None, 204
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>/reads",
+    summary="Who read this unfiled amendment (author, assistants, group secretariat)",
+    response=ReadList,
+    errors=(403, 404),
+    tags=("amendments",),
+)
+def list_reads(amendment_id: int) -> dict[str, Any]:
+    """GET /amendments/{id}/reads."""
+    amendment = get_visible_amendment(current_user(), amendment_id, lock=False)
+    records = confidentiality.reads(current_user(), amendment)
+    return {
+        "items": [
+            {"user": user_json(r.user), "at": r.at.isoformat(), "channel": r.channel}
+            for r in records
+        ]
+    }

@@ -1,0 +1,181 @@
+"""API of co-signatures: sign, withdraw, list, invite, decline, void and the "À signer" list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drafting.api.routing import current_user, endpoint, now
+from drafting.api.serializers import amendment_json, user_json
+from drafting.api.signatures_schemas import (
+    InvitationIn,
+    InvitationList,
+    PendingList,
+    SignatureList,
+    SignatureOut,
+    SignIn,
+    VoidIn,
+    WithdrawIn,
+)
+from drafting.db import commit
+from drafting.models import Invitation, Signature
+from drafting.services import amendments, pending_signatures, signatures
+
+TAGS = ("signatures",)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def signature_json(signature: Signature, current: bool) -> dict[str, Any]:
+    """One signature; `current` when counted (active and on the amendment's present text)."""
+    return {
+        "deputy": user_json(signature.deputy),
+        "version": signature.version,
+        "content_hash": signature.content_hash,
+        "first_signed_at": signature.first_signed_at.isoformat(),
+        "signed_at": signature.signed_at.isoformat(),
+        "current": current,
+        "withdrawn_at": _iso(signature.withdrawn_at),
+        "voided_at": _iso(signature.voided_at),
+        "void_reason": signature.void_reason,
+    }
+
+
+def invitation_json(invitation: Invitation) -> dict[str, Any]:
+    """One invitation to co-sign."""
+    return {
+        "deputy": user_json(invitation.deputy),
+        "invited_at": invitation.invited_at.isoformat(),
+        "declined_at": _iso(invitation.declined_at),
+    }
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>/signatures",
+    "POST",
+    summary="Co-sign (or re-confirm) the current text: 201 recorded, 200 already signed on it",
+    body=SignIn,
+    body_optional=True,
+    response=SignatureOut,
+    status=201,
+    also_ok=(200,),
+    errors=(403, 404, 409, 429),
+    tags=TAGS,
+)
+def sign_amendment(amendment_id: int, body: SignIn) -> tuple[dict[str, Any], int]:
+    """POST /amendments/{id}/signatures (body optional: {"otp", "content_hash"})."""
+    signature, created = signatures.sign(
+        current_user(), amendment_id, now(), otp=body.otp, seen_hash=body.content_hash
+    )
+    payload = signature_json(signature, current=True)  # built before the commit expires it
+    commit()
+    return payload, 201 if created else 200
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>/signatures/me",
+    "DELETE",
+    summary="Withdraw my co-signature while the amendment is open (recorded, not erased)",
+    body=WithdrawIn,
+    body_optional=True,
+    status=204,
+    errors=(403, 404, 409, 429),
+    tags=TAGS,
+)
+def withdraw_signature(amendment_id: int, body: WithdrawIn) -> tuple[None, int]:
+    """DELETE /amendments/{id}/signatures/me."""
+    signatures.withdraw(current_user(), amendment_id, now(), otp=body.otp)
+    commit()
+    return None, 204
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>/signatures",
+    summary="Signatures in signing order, each with `current`",
+    response=SignatureList,
+    errors=(404,),
+    tags=TAGS,
+)
+def list_signatures(amendment_id: int) -> dict[str, Any]:
+    """GET /amendments/{id}/signatures."""
+    amendment = amendments.get_visible_amendment(current_user(), amendment_id)
+    rows = signatures.signatures_of(amendment)
+    items = [signature_json(s, s.is_current(amendment.content_hash)) for s in rows]
+    return {"items": items, "current_count": sum(1 for i in items if i["current"])}
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>/signatures/<int:deputy_id>/void",
+    "POST",
+    summary="Void a signature added in error, with a reason (group secretariat)",
+    body=VoidIn,
+    response=SignatureOut,
+    errors=(403, 404, 409, 429),
+    tags=TAGS,
+)
+def void_signature(amendment_id: int, deputy_id: int, body: VoidIn) -> dict[str, Any]:
+    """POST /amendments/{id}/signatures/{deputy_id}/void."""
+    signature = signatures.void(current_user(), amendment_id, deputy_id, body.reason, now())
+    payload = signature_json(signature, current=False)  # a voided signature never counts
+    commit()
+    return payload
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>/invitations",
+    "POST",
+    summary="Invite deputies to co-sign (author, assistant, group secretariat); idempotent",
+    body=InvitationIn,
+    response=InvitationList,
+    status=201,
+    errors=(403, 404, 409),
+    tags=TAGS,
+)
+def invite_cosignatories(amendment_id: int, body: InvitationIn) -> tuple[dict[str, Any], int]:
+    """POST /amendments/{id}/invitations."""
+    found = signatures.invite(current_user(), amendment_id, body.deputy_ids, now())
+    commit()
+    return {"items": [invitation_json(i) for i in found]}, 201
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>/invitations",
+    summary="Invitations to co-sign, oldest first",
+    response=InvitationList,
+    errors=(404,),
+    tags=TAGS,
+)
+def list_invitations(amendment_id: int) -> dict[str, Any]:
+    """GET /amendments/{id}/invitations."""
+    amendment = amendments.get_visible_amendment(current_user(), amendment_id)
+    return {"items": [invitation_json(i) for i in signatures.invitations_of(amendment)]}
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>/invitations/me",
+    "DELETE",
+    summary="Decline my invitation to co-sign",
+    status=204,
+    errors=(403, 404, 409),
+    tags=TAGS,
+)
+def decline_invitation(amendment_id: int) -> tuple[None, int]:
+    """DELETE /amendments/{id}/invitations/me."""
+    signatures.decline(current_user(), amendment_id, now())
+    commit()
+    return None, 204
+
+
+@endpoint(
+    "/signatures/pending",
+    summary='My "À signer" list: group amendments not signed, invitations, stale signatures',
+    response=PendingList,
+    tags=TAGS,
+)
+def pending_signatures_list() -> dict[str, Any]:
+    """GET /signatures/pending."""
+    items = pending_signatures.pending_for(current_user())
+    return {
+        "items": [{"amendment": amendment_json(p.amendment), "reason": p.reason} for p in items]
+    }

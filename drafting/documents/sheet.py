@@ -1,0 +1,219 @@
+"""The data of an amendment's official sheet and the French formatting rules of its layout."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+
+NBSP = "\u00a0"
+CHAMBER = "ASSEMBLÉE NATIONALE"
+PRESENTED_BY = "présenté par"
+EXPOSE_TITLE = "EXPOSÉ SOMMAIRE"
+DRAFT_MARK = "PROJET — non déposé"
+RESERVATION = (
+    "Sous réserve de son traitement par les services de l'Assemblée nationale et de sa recevabilité"
+)
+OUTCOMES = {
+    "adopte": "Adopté",
+    "rejete": "Rejeté",
+    "retire": "Retiré",
+    "tombe": "Tombé",
+    "non_soutenu": "Non soutenu",
+    "irrecevable": "Irrecevable",
+}
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+_WHERE = {"before_article": "AVANT", "after_article": "APRÈS"}
+# XML 1.0 forbids C0 controls (but tab and newline), lone surrogates and U+FFFE/U+FFFF; C1
+# controls and DEL print nothing useful either. Removed from every printed string.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"[ \t\n]+")
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """A deputy as printed on the sheet."""
+
+    civility: str  # "M." or "Mme"
+    first_name: str
+    last_name: str
+
+
+@dataclass(frozen=True)
+class AmendmentSheet:
+    """Everything the official layout prints for one version of an amendment."""
+
+    text_title: str  # e.g. "PROJET DE LOI relatif aux jeux Olympiques et Paralympiques de 2024"
+    text_number: str  # "809"
+    stage: str  # "seance" | "commission"
+    position_kind: str  # "article" | "before_article" | "after_article"
+    article_number: str  # "7", "1er", "10 bis"
+    alinea: int | None
+    number: str | None  # official number once filed ("27", "CL358", "I-305 rect."), None before
+    state: str  # draft | in_review | open | ready | filed | abandoned
+    outcome: str | None  # adopte | rejete | retire | tombe | non_soutenu | irrecevable
+    date: datetime.date
+    author: Signatory
+    cosignatories: tuple[Signatory, ...]  # current ones only, in signing order
+    group_name: str | None  # set when presented "avec les membres du groupe"
+    dispositif: str  # paragraphs separated by "\n"
+    expose: str
+    version: int
+    content_hash: str
+    watermark: str | None = None  # e.g. "Exporté par Mme Claire Dupont le 29/11/2026"
+
+
+def printable(text: str) -> str:
+    """`text` with CR/LF made LF and every character XML or a PDF cannot carry removed."""
+    return _UNPRINTABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def one_line(text: str) -> str:
+    """`text` made printable on a single line (runs of tabs, newlines and spaces become one)."""
+    return _SPACES.sub(" ", printable(text)).strip()
+
+
+def paragraphs(text: str) -> list[str]:
+    """The non-empty paragraphs of a multi-line field ("\\n" separates them)."""
+    lines = (line.strip(" ") for line in printable(text).split("\n"))
+    return [line for line in lines if line.strip()]
+
+
+def is_draft(sheet: AmendmentSheet) -> bool:
+    """Whether the sheet must carry the "PROJET — non déposé" mark (anything not filed)."""
+    return sheet.state != "filed"
+
+
+def _article_upper(article: str) -> str:
+    return one_line(article).upper()
+
+
+def position_parts(sheet: AmendmentSheet) -> tuple[str, str]:
+    """The top line's two halves: the position ("APRÈS ART. 10") and "N° 85" (or "")."""
+    where = _WHERE.get(sheet.position_kind)
+    tag = f"ART. {_article_upper(sheet.article_number)}"
+    tag = f"{where} {tag}" if where else tag
+    number = f"N°{NBSP}{one_line(sheet.number)}" if sheet.number else ""
+    return tag, number
+
+
+def position_tag(sheet: AmendmentSheet) -> str:
+    """The top line: "ART. 7", "APRÈS ART. 10", "AVANT ART. 1ER", with " N° 123" once numbered."""
+    return " ".join(part for part in position_parts(sheet) if part)
+
+
+def _article_heading(article: str) -> str:
+    """The article as a heading names it: the Assembly writes "PREMIER" for the 1er."""
+    upper = _article_upper(article)
+    return "PREMIER" if upper in ("1ER", "PREMIER") else upper
+
+
+def division_heading(sheet: AmendmentSheet) -> list[str]:
+    """The division heading lines: ["ARTICLE 7"] or the two lines of an additional article."""
+    article = _article_heading(sheet.article_number)
+    where = _WHERE.get(sheet.position_kind)
+    if where is None:
+        return [f"ARTICLE {article}"]
+    return ["ARTICLE ADDITIONNEL", f"{where} L'ARTICLE {article}, insérer l'article suivant{NBSP}:"]
+
+
+def _surname_key(person: Signatory) -> str:
+    return unicodedata.normalize("NFC", one_line(person.last_name)).casefold()
+
+
+def _printed_name(person: Signatory, with_first_name: bool) -> str:
+    names = [one_line(person.first_name)] if with_first_name else []
+    names.append(one_line(person.last_name))
+    name = " ".join(n for n in names if n)
+    civility = one_line(person.civility)
+    return f"{civility}{NBSP}{name}" if civility and name else name or civility
+
+
+def signatory_names(sheet: AmendmentSheet) -> list[str]:
+    """The author then the co-signatories, first names only where two share a surname."""
+    people = (sheet.author, *sheet.cosignatories)
+    keys = [_surname_key(p) for p in people]
+    return [_printed_name(p, keys.count(k) > 1) for p, k in zip(people, keys, strict=True)]
+
+
+def signatory_line(sheet: AmendmentSheet) -> str:
+    """The printed list: "M. A, Mme B et M. C", or "M. A, Mme B et les membres du groupe X"."""
+    names = signatory_names(sheet)
+    group = one_line(sheet.group_name or "")
+    if group:
+        return f"{', '.join(names)} et les membres du groupe {group}"
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} et {names[-1]}"
+
+
+def number_label(sheet: AmendmentSheet) -> str:
+    """ "AMENDEMENT N° 27" once filed, "AMENDEMENT — non déposé" before."""
+    if not sheet.number:
+        return "AMENDEMENT — non déposé"
+    return f"AMENDEMENT N°{NBSP}{one_line(sheet.number)}"
+
+
+def outcome_label(outcome: str | None) -> str:
+    """The outcome in French ("Adopté", "Non soutenu"…), "" when none is known."""
+    if not outcome:
+        return ""
+    return OUTCOMES.get(outcome, one_line(outcome).replace("_", " ").capitalize())
+
+
+def box_text(sheet: AmendmentSheet) -> str:
+    """The opinion/outcome box: the outcome once known, the reservation once filed, else ""."""
+    if sheet.outcome:
+        return outcome_label(sheet.outcome)
+    return RESERVATION if sheet.state == "filed" else ""
+
+
+def text_heading(sheet: AmendmentSheet) -> str:
+    """The amended text's title and number: "PROJET DE LOI relatif … (n° 809)"."""
+    return f"{one_line(sheet.text_title)} (n°{NBSP}{one_line(sheet.text_number)})"
+
+
+def french_date(d: datetime.date) -> str:
+    """A date as French prose: "21 novembre 2014", "1er mars 2023"."""
+    day = "1er" if d.day == 1 else str(d.day)
+    return f"{day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def version_line(sheet: AmendmentSheet) -> str:
+    """What ties a paper copy to what was signed: the version and the content hash."""
+    return f"Version {sheet.version} — empreinte SHA-256 {one_line(sheet.content_hash)}"
+
+
+def footer_lines(sheet: AmendmentSheet) -> list[str]:
+    """The footer of every page: version and hash; then number (or draft mark), position, export."""
+    first = DRAFT_MARK if is_draft(sheet) else number_label(sheet)
+    marks = [first, position_parts(sheet)[0], one_line(sheet.watermark or "")]
+    return [version_line(sheet), " — ".join(mark for mark in marks if mark)]
+
+
+def _slug(text: str) -> str:
+    """ASCII letters, digits and hyphens; anything else becomes one underscore."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9-]+", "_", ascii_text).strip("_")
+
+
+def download_name(sheet: AmendmentSheet, ext: str) -> str:
+    """An ASCII file name: AMDT_809_art7_n123.pdf, AMDT_809_apres_art10_projet_v3.docx."""
+    where = {"before_article": "avant_", "after_article": "apres_"}.get(sheet.position_kind, "")
+    article = _slug(sheet.article_number).replace("_", "") or "x"
+    state = f"n{_slug(sheet.number)}" if sheet.number else f"projet_v{sheet.version}"
+    return f"AMDT_{_slug(sheet.text_number) or 'x'}_{where}art{article}_{state}.{ext.lstrip('.')}"

@@ -1,0 +1,402 @@
+"""Co-signatures: sign, re-confirm, withdraw, void, invite and decline; signing order, staleness.
+
+A signature is one deputy's consent to one exact text (version and content hash); when the text
+changes it becomes stale (kept, not counted, to re-confirm). Every act takes the amendment's row
+lock: concurrent signers serialise and the journal stays chained.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from drafting.errors import Conflict, Forbidden, Invalid, NotFound
+from drafting.extensions import db
+from drafting.models import Amendment, Invitation, Revision, Role, Signature, User
+from drafting.permissions import actors_for, can_void_signature
+from drafting.services import amendments, deadlines, journal, notifications, second_factor
+from drafting.services.content import clean_text
+from drafting.services.review_notices import POSITIONS, amendment_label
+from drafting.services.workflow import STATE_NAMES
+from workflows.review import State
+from workflows.textdiff import word_diff
+
+MAX_REASON_CHARS = 2_000
+MAX_INVITEES = 1_000
+INVITABLE_STATES = (State.DRAFT, State.IN_REVIEW, State.OPEN)
+VOIDABLE_STATES = (State.OPEN, State.READY)
+Segments = list[tuple[str, str]]
+
+
+def _state_name(amendment: Amendment) -> str:
+    return STATE_NAMES.get(amendment.state, amendment.state)
+
+
+def _require_deputy(user: User) -> None:
+    if user.role != Role.DEPUTY:
+        raise Forbidden("Seuls les députés cosignent, chacun pour lui-même.")
+
+
+def _require_open(amendment: Amendment) -> None:
+    if amendment.state != State.OPEN:
+        raise Conflict(
+            "L'amendement n'est pas ouvert à la cosignature : il est à l'état "
+            f"« {_state_name(amendment)} ».",
+            code="invalid_state",
+        )
+
+
+def signature_of(amendment_id: int, deputy_id: int) -> Signature | None:
+    """The deputy's signature row on this amendment (current, stale, withdrawn or voided)."""
+    query = select(Signature).where(
+        Signature.amendment_id == amendment_id, Signature.deputy_id == deputy_id
+    )
+    return db.session.scalar(query)
+
+
+def invitation_of(amendment_id: int, deputy_id: int) -> Invitation | None:
+    """The deputy's invitation to co-sign this amendment, declined or not."""
+    query = select(Invitation).where(
+        Invitation.amendment_id == amendment_id, Invitation.deputy_id == deputy_id
+    )
+    return db.session.scalar(query)
+
+
+def refusal(deputy: User, amendment: Amendment, invitation: Invitation | None) -> str | None:
+    """Why `deputy` may not sign `amendment` now (None when they may); no query."""
+    if deputy.role != Role.DEPUTY:
+        return "Seuls les députés cosignent, chacun pour lui-même."
+    if deputy.id == amendment.author_id:
+        return "Vous êtes l'auteur : premier signataire de droit, vous n'avez pas à cosigner."
+    if amendment.state != State.OPEN:
+        return f"L'amendement n'est pas ouvert à la cosignature ({_state_name(amendment)})."
+    same_group = deputy.group_id is not None and deputy.group_id == amendment.group_id
+    if same_group or (invitation is not None and invitation.declined_at is None):
+        return None
+    if invitation is not None:
+        return "Vous avez décliné l'invitation à cosigner cet amendement."
+    return "Seuls les députés du groupe de l'auteur et les députés invités cosignent."
+
+
+def _journal(
+    action: str,
+    actor: User,
+    amendment: Amendment,
+    signature: Signature,
+    now: datetime,
+    **extra: Any,
+) -> None:
+    data: dict[str, Any] = {"deputy_id": signature.deputy_id, "version": signature.version}
+    data |= {"content_hash": signature.content_hash, **extra}
+    helper = amendments.on_behalf_of(actor, amendment)
+    journal.record(
+        action, now=now, actor=actor, amendment_id=amendment.id, on_behalf_of=helper, data=data
+    )
+
+
+def _assert_seen(amendment: Amendment, seen_hash: str | None) -> None:
+    """Consent is never assumed: refuse if the text changed since the deputy read it."""
+    if seen_hash and seen_hash != amendment.content_hash:
+        raise Conflict(
+            "Le texte a changé depuis que vous l'avez lu : relisez la nouvelle version "
+            f"(version {amendment.version}) avant de signer.",
+            code="stale_version",
+        )
+
+
+def sign(
+    deputy: User,
+    amendment_id: int,
+    now: datetime,
+    *,
+    otp: str | None = None,
+    seen_hash: str | None = None,
+) -> tuple[Signature, bool]:
+    """Co-sign (or re-confirm) the current text; (signature, False) when already signed on it."""
+    _require_deputy(deputy)
+    amendment = amendments.get_visible_amendment(deputy, amendment_id, lock=True)
+    if amendment.author_id == deputy.id:
+        raise Conflict(
+            "Vous êtes l'auteur de cet amendement : premier signataire de droit, "
+            "vous n'avez pas à le cosigner.",
+            code="author_signs_by_right",
+        )
+    _require_open(amendment)
+    same_group = deputy.group_id is not None and deputy.group_id == amendment.group_id
+    invitation = None if same_group else invitation_of(amendment.id, deputy.id)
+    reason = refusal(deputy, amendment, invitation)
+    if reason is not None:
+        raise Forbidden(reason)
+    _assert_seen(amendment, seen_hash)
+    signature = signature_of(amendment.id, deputy.id)
+    if signature is not None and signature.is_current(amendment.content_hash):
+        return signature, False
+    if signature is not None and signature.voided_at is not None:
+        raise Forbidden(
+            "Votre signature a été annulée par le secrétariat du groupe "
+            f"(motif : {signature.void_reason}) ; adressez-vous à lui."
+        )
+    deadlines.assert_can_cosign(amendment, now)
+    second_factor.require_recent_second_factor(deputy, now, otp)
+    return _record_consent(deputy, amendment, signature, now), True
+
+
+def _record_consent(
+    deputy: User, amendment: Amendment, signature: Signature | None, now: datetime
+) -> Signature:
+    """A first signature, a re-signature after a withdrawal, or a re-confirmation."""
+    extra: dict[str, Any] = {}
+    action = "signed"
+    if signature is None:
+        signature = Signature(
+            amendment_id=amendment.id, deputy_id=deputy.id, deputy=deputy, first_signed_at=now
+        )
+        db.session.add(signature)
+    elif signature.withdrawn_at is not None:
+        # A withdrawal ended the first consent: signing again is a new consent, so the deputy
+        # goes to the END of the signing order (the printed order), not back to their old place.
+        signature.withdrawn_at, signature.first_signed_at = None, now
+        extra["after_withdrawal"] = True
+    else:
+        action = "reconfirmed"  # stale: keeps first_signed_at, hence its place in the order
+        extra = {
+            "previous_version": signature.version,
+            "previous_content_hash": signature.content_hash,
+        }
+    signature.version, signature.content_hash = amendment.version, amendment.content_hash
+    signature.signed_at = now
+    _journal(action, deputy, amendment, signature, now, **extra)
+    return signature
+
+
+def withdraw(deputy: User, amendment_id: int, now: datetime, *, otp: str | None = None) -> None:
+    """Withdraw one's co-signature while the amendment is open (a dated act, the row is kept)."""
+    _require_deputy(deputy)
+    amendment = amendments.get_visible_amendment(deputy, amendment_id, lock=True)
+    signature = signature_of(amendment.id, deputy.id)
+    if signature is None:
+        raise NotFound("Vous n'avez pas cosigné cet amendement.")
+    if signature.withdrawn_at is not None:
+        return  # withdrawing twice is harmless
+    if signature.voided_at is not None:
+        raise Conflict("Votre signature a déjà été annulée par le secrétariat.", code="voided")
+    _require_open(amendment)
+    second_factor.require_recent_second_factor(deputy, now, otp)
+    signature.withdrawn_at = now
+    _journal("withdrawn", deputy, amendment, signature, now)
+
+
+def void(
+    secretariat: User, amendment_id: int, deputy_id: int, reason: str | None, now: datetime
+) -> Signature:
+    """The group secretariat voids a signature added in error, with a reason (journalled)."""
+    amendment = amendments.get_visible_amendment(secretariat, amendment_id, lock=True)
+    if not can_void_signature(secretariat, amendment):
+        raise Forbidden("Seul le secrétariat du groupe de l'auteur annule une signature.")
+    if amendment.state not in VOIDABLE_STATES:
+        raise Conflict(
+            f"Signature non annulable : l'amendement est à l'état « {_state_name(amendment)} ».",
+            code="invalid_state",
+        )
+    cleaned = clean_text(reason or "", field="reason", max_chars=MAX_REASON_CHARS)
+    if not cleaned:
+        raise Invalid("Indiquez le motif de l'annulation.", fields={"reason": "obligatoire"})
+    signature = signature_of(amendment.id, deputy_id)
+    if signature is None:
+        raise NotFound("Ce député n'a pas cosigné cet amendement.")
+    if signature.voided_at is not None:
+        raise Conflict("Cette signature est déjà annulée.", code="already_voided")
+    signature.voided_at, signature.voided_by_id = now, secretariat.id
+    signature.void_reason = cleaned
+    _journal("voided", secretariat, amendment, signature, now, reason=cleaned)
+    notifications.notify(
+        [signature.deputy],
+        "signature_voided",
+        key=f"voided:{amendment.id}:{deputy_id}",
+        message=f"Le secrétariat a annulé votre signature de {amendment_label(amendment)} : "
+        f"{cleaned}",
+        now=now,
+        amendment=amendment,
+    )
+    return signature
+
+
+def _invitees(amendment: Amendment, deputy_ids: list[int]) -> list[User]:
+    ids = list(dict.fromkeys(deputy_ids))
+    if not ids or len(ids) > MAX_INVITEES:
+        raise Invalid("Choisissez au moins un député.", fields={"deputy_ids": "1 à 1000 députés"})
+    found = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    bad = [i for i in ids if i not in found or found[i].role != Role.DEPUTY or not found[i].active]
+    if bad:
+        listed = ", ".join(str(i) for i in bad[:20])
+        raise Invalid(
+            "Seuls des députés sont invités.", fields={"deputy_ids": f"pas député : {listed}"}
+        )
+    if amendment.author_id in found:
+        raise Invalid(
+            "L'auteur est premier signataire de droit.",
+            fields={"deputy_ids": "l'auteur ne s'invite pas"},
+        )
+    return [found[i] for i in ids]
+
+
+def _check_inviter(actor: User, amendment: Amendment) -> None:
+    if not actors_for(actor, amendment):
+        raise Forbidden("Seuls l'auteur, ses collaborateurs et le secrétariat du groupe invitent.")
+    if amendment.state not in INVITABLE_STATES:
+        raise Conflict(
+            f"Invitation impossible : l'amendement est à l'état « {_state_name(amendment)} ».",
+            code="invalid_state",
+        )
+
+
+def invite(
+    actor: User, amendment_id: int, deputy_ids: list[int], now: datetime
+) -> list[Invitation]:
+    """Invite deputies (usually of other groups) to co-sign; idempotent; notifies the new ones.
+
+    A pending invitation is left as it is; a declined one is renewed (a new, explicit act)."""
+    amendment = amendments.get_visible_amendment(actor, amendment_id, lock=True)
+    _check_inviter(actor, amendment)
+    invitees = _invitees(amendment, deputy_ids)
+    query = select(Invitation).where(
+        Invitation.amendment_id == amendment.id,
+        Invitation.deputy_id.in_([d.id for d in invitees]),
+    )
+    existing = {i.deputy_id: i for i in db.session.scalars(query)}
+    fresh: list[User] = []
+    for deputy in invitees:
+        invitation = existing.get(deputy.id)
+        if invitation is None:
+            invitation = Invitation(amendment_id=amendment.id, deputy_id=deputy.id, deputy=deputy)
+            db.session.add(invitation)
+            existing[deputy.id] = invitation
+        elif invitation.declined_at is None:
+            continue
+        invitation.invited_at, invitation.invited_by_id = now, actor.id
+        invitation.declined_at = None
+        fresh.append(deputy)
+    if fresh:
+        _announce(actor, amendment, fresh, now)
+    return [existing[d.id] for d in invitees]
+
+
+def _announce(actor: User, amendment: Amendment, invitees: list[User], now: datetime) -> None:
+    event = journal.record(
+        "invited",
+        now=now,
+        actor=actor,
+        amendment_id=amendment.id,
+        on_behalf_of=amendments.on_behalf_of(actor, amendment),
+        data={"deputy_ids": [d.id for d in invitees], "deputies": [d.name for d in invitees]},
+    )
+    notifications.notify(
+        invitees,
+        "invited",
+        key=f"invited:{amendment.id}:{event.seq}",
+        message=f"{actor.display_name} vous invite à cosigner {amendment_label(amendment)}.",
+        now=now,
+        amendment=amendment,
+    )
+
+
+def decline(deputy: User, amendment_id: int, now: datetime) -> Invitation:
+    """Decline an invitation to co-sign (journalled; declining twice is harmless)."""
+    _require_deputy(deputy)
+    amendment = amendments.get_visible_amendment(deputy, amendment_id, lock=True)
+    invitation = invitation_of(amendment.id, deputy.id)
+    if invitation is None:
+        raise NotFound("Vous n'êtes pas invité à cosigner cet amendement.")
+    if invitation.declined_at is not None:
+        return invitation
+    signature = signature_of(amendment.id, deputy.id)
+    if signature is not None and signature.is_active:
+        raise Conflict(
+            "Vous avez cosigné cet amendement : retirez votre signature plutôt.",
+            code="already_signed",
+        )
+    invitation.declined_at = now
+    journal.record(
+        "declined",
+        now=now,
+        actor=deputy,
+        amendment_id=amendment.id,
+        data={"deputy_id": deputy.id, "version": amendment.version},
+    )
+    return invitation
+
+
+def signatures_of(amendment: Amendment) -> list[Signature]:
+    """Every signature row in signing order (first_signed_at, id), deputies loaded: one query."""
+    query = (
+        select(Signature)
+        .where(Signature.amendment_id == amendment.id)
+        .options(joinedload(Signature.deputy))
+        .order_by(Signature.first_signed_at, Signature.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def current_cosignatories(amendment: Amendment) -> list[Signature]:
+    """The counted (and printed) signatures: active and on the current text, in signing order."""
+    return [s for s in signatures_of(amendment) if s.is_current(amendment.content_hash)]
+
+
+def invitations_of(amendment: Amendment) -> list[Invitation]:
+    """Every invitation of the amendment, oldest first, deputies loaded: one query."""
+    query = (
+        select(Invitation)
+        .where(Invitation.amendment_id == amendment.id)
+        .options(joinedload(Invitation.deputy))
+        .order_by(Invitation.invited_at, Invitation.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def notify_stale_signatories(amendment: Amendment, now: datetime) -> int:
+    """Tell each active signatory whose text changed to re-confirm (once per version)."""
+    stale = [
+        s
+        for s in signatures_of(amendment)
+        if s.is_active and s.content_hash != amendment.content_hash
+    ]
+    message = (
+        f"Le texte de {amendment_label(amendment)} a changé (version {amendment.version}) : "
+        "votre signature est à reconfirmer."
+    )
+    for signature in stale:
+        notifications.notify(
+            [signature.deputy],
+            "signature_stale",
+            key=f"stale:{amendment.id}:{amendment.version}:{signature.deputy_id}",
+            message=message,
+            now=now,
+            amendment=amendment,
+        )
+    return len(stale)
+
+
+def _position_label(kind: str, article: str, alinea: int | None) -> str:
+    suffix = f", alinéa {alinea}" if alinea else ""
+    return f"{POSITIONS.get(kind, kind)} {article}{suffix}"
+
+
+def changes_since_signed(signature: Signature, amendment: Amendment) -> dict[str, Segments]:
+    """Word diffs of the position, dispositif and exposé between the signed and current text."""
+    query = select(Revision).where(
+        Revision.amendment_id == amendment.id, Revision.version == signature.version
+    )
+    signed = db.session.scalar(query)
+    if signed is None:  # pragma: no cover - every version has its revision
+        raise NotFound("Version signée introuvable.")
+    return {
+        "position": word_diff(
+            _position_label(signed.position_kind, signed.article_number, signed.alinea),
+            _position_label(amendment.position_kind, amendment.article.number, amendment.alinea),
+        ),
+        "dispositif": word_diff(signed.dispositif, amendment.dispositif),
+        "expose": word_diff(signed.expose, amendment.expose),
+    }

@@ -1,0 +1,325 @@
+"""Deadline pages: the secretariat's board, a text's deadline settings, my calendar feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from drafting.db import commit, rollback
+from drafting.errors import DomainError, Forbidden, Invalid, NotFound
+from drafting.extensions import db
+from drafting.models import Amendment, LegislativeText, Role, User
+from drafting.permissions import can_manage_texts
+from drafting.services import deadlines, texts
+from drafting.services.deadline_queries import Deadline, board, home_group, user_deadlines
+from drafting.web import now
+from drafting.web.ical import CalendarEvent, calendar
+from workflows.deadlines import PARIS, format_paris, paris_wall_time
+
+bp = Blueprint("deadlines", __name__)
+
+SOON = timedelta(hours=24)
+FEED_PAST_DAYS = 30  # calendars drop what a feed no longer lists: keep the last month
+RULE_LABELS = {
+    "art99": "art. 99 du Règlement",
+    "art86": "art. 86 du Règlement",
+    "override": "dérogation",
+}
+KIND_LABELS = {
+    "filing": "Délai de dépôt",
+    "reopening": "Réouverture du délai",
+    "review": "Relecture",
+    "cosign": "Clôture des cosignatures",
+}
+
+
+def _user() -> User:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+# ----- presentation helpers (also Jinja globals) -----
+
+
+def format_remaining(delta: timedelta) -> str:
+    """The time left in French: "dans 2 j 5 h", "dans 3 h 07 min", "dans 12 min" or "échue"."""
+    seconds = int(delta.total_seconds())
+    if seconds < 0:
+        return "échue"
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes = rest // 60
+    if days:
+        return f"dans {days} j {hours} h"
+    if hours:
+        return f"dans {hours} h {minutes:02d} min"
+    return f"dans {minutes} min"
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """A deadline as a page shows it: when, in Paris time, and how long is left."""
+
+    label: str
+    at: datetime
+    remaining: str
+    soon: bool
+    passed: bool
+    note: str = ""
+
+    @property
+    def iso(self) -> str:
+        """The instant in ISO 8601 to the second (for <time> and the live countdown in JS)."""
+        return self.at.replace(microsecond=0).isoformat()
+
+
+def countdown(label: str, at: datetime, current: datetime, note: str = "") -> Countdown:
+    """A Countdown for `at` seen from `current`."""
+    left = at - current
+    return Countdown(
+        label, at, format_remaining(left), timedelta(0) <= left < SOON, left.days < 0, note
+    )
+
+
+def deadline_label(item: Deadline) -> str:
+    """The French label of a deadline, e.g. "Relecture ECOS — texte n° 809"."""
+    head = KIND_LABELS.get(item.kind, item.kind)
+    if item.group:
+        head = f"{head} {item.group}"
+    label = f"{head} — texte n° {item.text_number}"
+    if item.article:
+        label += f", article {item.article}"
+    if item.rule:
+        label += f" ({RULE_LABELS.get(item.rule, item.rule)})"
+    return label
+
+
+def amendment_deadlines(amendment: Amendment) -> list[Countdown]:
+    """The deadlines binding one amendment (filing for its article, its group's deadlines)."""
+    current = now()
+    rules = deadlines.deadline_set(amendment.text, amendment.group_id)
+    found = []
+    if rules.review_by:
+        found.append(countdown("Soumission à la relecture du groupe", rules.review_by, current))
+    if rules.cosign_by:
+        found.append(countdown("Clôture des cosignatures", rules.cosign_by, current))
+    filing = rules.filing_deadline_for(amendment.article.number)
+    if filing and not amendment.is_sub_amendment:
+        reopened = filing != rules.filing_deadline
+        note = "délai rouvert sur cet article" if reopened else ""
+        found.append(
+            countdown(f"Dépôt (article {amendment.article.number})", filing, current, note)
+        )
+    return found
+
+
+def text_deadlines(text: LegislativeText) -> list[Countdown]:
+    """The text's filing deadline, its reopenings and the viewer's group deadlines."""
+    current, found = now(), []
+    if text.filing_deadline:
+        rule = RULE_LABELS.get(text.filing_deadline_rule or "", "")
+        found.append(countdown("Délai de dépôt", text.filing_deadline, current, rule))
+    for reopening, article in deadlines.reopenings_of(text.id):
+        found.append(
+            countdown(
+                f"Réouverture — article {article}", reopening.until, current, reopening.reason
+            )
+        )
+    group = home_group(_user())
+    row = deadlines.group_deadline(text.id, group.id) if group else None
+    if group and row and row.review_by:
+        found.append(countdown(f"Relecture {group.code}", row.review_by, current))
+    if group and row and row.cosign_by:
+        found.append(countdown(f"Cosignatures {group.code}", row.cosign_by, current))
+    return found
+
+
+@bp.app_context_processor
+def _globals() -> dict[str, Any]:
+    return {"amendment_deadlines": amendment_deadlines, "text_deadlines": text_deadlines}
+
+
+# ----- forms: datetime-local inputs are Paris wall-clock times -----
+
+
+def paris_input(value: datetime | None) -> str:
+    """A datetime as the value of an <input type="datetime-local"> (Paris time)."""
+    return value.astimezone(PARIS).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+def parse_paris(field: str, *, required: bool = False) -> datetime | None:
+    """Read a datetime-local field as a Paris wall-clock time; 422 naming the field."""
+    raw = (request.form.get(field) or "").strip()
+    if not raw:
+        if required:
+            raise Invalid("Date manquante.", fields={field: "obligatoire"})
+        return None
+    try:
+        local = datetime.strptime(raw[:16], "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise Invalid("Date invalide.", fields={field: "date et heure attendues"}) from None
+    return paris_wall_time(date(local.year, local.month, local.day), local.hour, local.minute)
+
+
+# ----- pages -----
+
+
+@bp.get("/echeances")
+@login_required
+def index() -> ResponseReturnValue:
+    """My upcoming deadlines, my calendar feed and, for the secretariat, the deadline board."""
+    user = _user()
+    rows = board(user, now()) if can_manage_texts(user) else []
+    return render_template(
+        "deadlines/board.html",
+        upcoming=user_deadlines(user, since=now()),
+        rows=rows,
+        deadline_label=deadline_label,
+        countdown=countdown,
+        now=now(),
+        feed_url=_feed_url(user),
+        rule_labels=RULE_LABELS,
+    )
+
+
+def _feed_url(user: User) -> str | None:
+    if not user.calendar_token:
+        return None
+    return url_for("deadlines.feed", token=user.calendar_token, _external=True)
+
+
+def _manage_page(text_id: int, error: DomainError | None = None, status: int = 200) -> Any:
+    user = _user()
+    if not can_manage_texts(user):
+        raise Forbidden("Seuls les secrétariats de groupe gèrent les échéances.")
+    text = texts.get_text(text_id)
+    group = home_group(user) if user.role == Role.SECRETARIAT else None
+    row = deadlines.group_deadline(text.id, group.id) if group else None
+    return render_template(
+        "deadlines/text.html",
+        text=text,
+        group=group,
+        row=row,
+        error=error,
+        reopenings=deadlines.reopenings_of(text.id),
+        paris_input=paris_input,
+        form=request.form if error else {},
+        rule_labels=RULE_LABELS,
+    ), status
+
+
+@bp.get("/echeances/textes/<int:text_id>")
+@login_required
+def manage(text_id: int) -> ResponseReturnValue:
+    """A text's deadlines with the secretariat's forms."""
+    return _manage_page(text_id)
+
+
+def _submit(text_id: int, action: Any, done: str) -> ResponseReturnValue:
+    """Run one service call from a form; 422 re-renders the page with the input kept."""
+    try:
+        action()
+    except Invalid as exc:
+        rollback()
+        return _manage_page(text_id, exc, 422)
+    commit()
+    flash(done)
+    return redirect(url_for("deadlines.manage", text_id=text_id))
+
+
+@bp.post("/echeances/textes/<int:text_id>/groupe")
+@login_required
+def set_group(text_id: int) -> ResponseReturnValue:
+    """Set my group's review and co-signature deadlines on a text."""
+    user = _user()
+    return _submit(
+        text_id,
+        lambda: deadlines.set_group_deadlines(
+            user,
+            text_id,
+            user.group_code or "",
+            parse_paris("review_by"),
+            parse_paris("cosign_by"),
+            now(),
+        ),
+        "Dates limites du groupe enregistrées.",
+    )
+
+
+@bp.post("/echeances/textes/<int:text_id>/delai")
+@login_required
+def override(text_id: int) -> ResponseReturnValue:
+    """Record a decision moving the filing deadline."""
+    return _submit(
+        text_id,
+        lambda: deadlines.set_filing_deadline_override(
+            _user(), text_id, _required("filing_deadline"), request.form.get("reason"), now()
+        ),
+        "Délai de dépôt modifié.",
+    )
+
+
+@bp.post("/echeances/textes/<int:text_id>/reouvertures")
+@login_required
+def reopen(text_id: int) -> ResponseReturnValue:
+    """Record a reopening of the filing deadline on one article."""
+    return _submit(
+        text_id,
+        lambda: deadlines.add_reopening(
+            _user(),
+            text_id,
+            request.form.get("article", ""),
+            _required("until"),
+            request.form.get("reason"),
+            now(),
+        ),
+        "Réouverture enregistrée.",
+    )
+
+
+def _required(field: str) -> datetime:
+    value = parse_paris(field, required=True)
+    assert value is not None
+    return value
+
+
+@bp.post("/echeances/calendrier")
+@login_required
+def regenerate_feed() -> ResponseReturnValue:
+    """Give me a new secret calendar link (the old one stops working)."""
+    deadlines.regenerate_calendar_token(_user())
+    commit()
+    flash("Nouveau lien d'agenda créé ; l'ancien ne fonctionne plus.")
+    return redirect(url_for("deadlines.index") + "#agenda")
+
+
+@bp.get("/calendrier/<token>.ics")
+def feed(token: str) -> ResponseReturnValue:
+    """My deadlines as an iCalendar feed (secret link, no login; unknown token: 404)."""
+    user = None
+    if 20 <= len(token) <= 64:
+        user = db.session.scalar(select(User).where(User.calendar_token == token))
+    if user is None or not user.active:
+        raise NotFound("Agenda inconnu.")
+    current = now()
+    items = user_deadlines(user, since=current - timedelta(days=FEED_PAST_DAYS))
+    body = calendar("Liasse — échéances", [_event(item) for item in items], current)
+    response = Response(body, content_type="text/calendar; charset=utf-8")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Content-Disposition"] = 'inline; filename="liasse.ics"'
+    return response
+
+
+def _event(item: Deadline) -> CalendarEvent:
+    return CalendarEvent(
+        uid=f"{item.uid}@{request.host}",
+        start=item.at,
+        summary=deadline_label(item),
+        description=f"{item.text_title}\nHeure de Paris : {format_paris(item.at)}",
+        url=url_for("texts.show", text_id=item.text_id, _external=True),
+    )

@@ -1,0 +1,93 @@
+"""Document pages: download buttons, the liasse export form, the job page and downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from drafting import storage
+from drafting.db import commit
+from drafting.extensions import db
+from drafting.models import Group, Job, User
+from drafting.services import documents as service
+from drafting.web import now
+from workflows.review import State
+
+bp = Blueprint("documents", __name__)
+
+STATUS_LABELS = {
+    "queued": lazy_gettext("En attente"),
+    "started": lazy_gettext("En cours"),
+    "finished": lazy_gettext("Terminé"),
+    "failed": lazy_gettext("Échec"),
+}
+
+
+def _user() -> User:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+@bp.app_context_processor
+def _document_globals() -> dict[str, Any]:
+    """What the include files need: groups for the export form, states to tick."""
+
+    def export_groups() -> list[Group]:
+        return list(db.session.scalars(select(Group).order_by(Group.code)))
+
+    return {"export_groups": export_groups, "export_states": [s.value for s in State]}
+
+
+@bp.post("/amendements/<int:amendment_id>/documents")
+@login_required
+def request_document(amendment_id: int) -> ResponseReturnValue:
+    """The "Télécharger" buttons: a job renders the DOCX or PDF; follow it on the job page."""
+    fmt = request.form.get("format", "")
+    job = service.request_document(_user(), amendment_id, fmt, now())
+    commit()
+    return redirect(url_for("documents.show_job", job_id=job.id))
+
+
+@bp.post("/textes/<int:text_id>/export")
+@login_required
+def request_export(text_id: int) -> ResponseReturnValue:
+    """The secretariat's export form: the liasse of the text as a ZIP built by jobs."""
+    states = request.form.getlist("states") or None
+    group = request.form.get("group", "").strip() or None
+    job = service.request_export(_user(), text_id, group=group, states=states, now=now())
+    commit()
+    return redirect(url_for("documents.show_job", job_id=job.id))
+
+
+def _job_state(job: Job) -> dict[str, Any]:
+    return service.job_json(job, url_for("documents.download", job_id=job.id)) | {
+        "label": str(STATUS_LABELS.get(job.status, job.status))
+    }
+
+
+@bp.get("/taches/<job_id>")
+@login_required
+def show_job(job_id: str) -> ResponseReturnValue:
+    """The job page: status, progress bar, and the download link once finished."""
+    job = service.job_for(_user(), job_id)
+    return render_template("documents_web/job.html", job=job, state=_job_state(job))
+
+
+@bp.get("/taches/<job_id>.json")
+@login_required
+def job_status(job_id: str) -> ResponseReturnValue:
+    """The job's status for the page's polling script."""
+    response = jsonify(_job_state(service.job_for(_user(), job_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/taches/<job_id>/fichier")
+@login_required
+def download(job_id: str) -> ResponseReturnValue:
+    """Download the job's file (same authorisation as the job)."""
+    return storage.file_response(service.file_for(_user(), job_id))

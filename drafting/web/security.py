@@ -1,0 +1,187 @@
+"""My account's security: sessions, API tokens, password, second factor and its step-up check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, logout_user
+
+from drafting.db import commit, rollback
+from drafting.errors import Conflict, Forbidden, Invalid
+from drafting.models import Amendment, ReadRecord, User
+from drafting.permissions import can_view_reads
+from drafting.services import confidentiality, credentials, second_factor, sessions
+from drafting.web import now
+
+bp = Blueprint("security", __name__, url_prefix="/compte/securite")
+
+
+def _user() -> User:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("security.index")
+
+
+def _index(error: Any = None, status: int = 200) -> ResponseReturnValue:
+    user = _user()
+    return (
+        render_template(
+            "security/index.html",
+            enrolled=second_factor.is_enrolled(user),
+            required=second_factor.is_required(user),
+            codes_left=second_factor.remaining_recovery_codes(user),
+            web_sessions=credentials.live_sessions(user),
+            current_sid=session.get("sid"),
+            tokens=credentials.live_tokens(user, now()),
+            error=error,
+        ),
+        status,
+    )
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    """Sessions, tokens, password and second factor of the signed-in user."""
+    return _index()
+
+
+@bp.post("/sessions/<int:session_id>/fermer")
+@login_required
+def close_session(session_id: int) -> ResponseReturnValue:
+    """Close one of my browser sessions."""
+    credentials.revoke_session(_user(), session_id, now())
+    commit()
+    flash("Session fermée.")
+    return redirect(url_for("security.index"))
+
+
+@bp.post("/jetons/<int:token_id>/revoquer")
+@login_required
+def revoke_token(token_id: int) -> ResponseReturnValue:
+    """Revoke one of my API tokens."""
+    credentials.revoke_token(_user(), token_id, now())
+    commit()
+    flash("Jeton révoqué.")
+    return redirect(url_for("security.index"))
+
+
+@bp.post("/mot-de-passe")
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Change my password; my other sessions and every API token are signed out."""
+    form = request.form
+    try:
+        credentials.change_password(
+            _user(),
+            form.get("old_password", ""),
+            form.get("new_password", ""),
+            now(),
+            keep_session_key=session.get("sid"),
+        )
+    except Invalid as exc:
+        rollback()
+        return _index(exc, 422)
+    commit()
+    flash("Mot de passe changé ; vos autres sessions et vos jetons sont fermés.")
+    return redirect(url_for("security.index"))
+
+
+@bp.post("/deconnexion-partout")
+@login_required
+def logout_everywhere() -> ResponseReturnValue:
+    """Close every session (this one too) and revoke every API token."""
+    sessions.revoke_everything(_user(), now())
+    commit()
+    logout_user()
+    session.clear()
+    flash("Vous êtes déconnecté de tous vos appareils.")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/double-authentification", methods=["GET", "POST"])
+@login_required
+def enrol() -> ResponseReturnValue:
+    """Start (POST) or resume (GET) the enrolment of an authenticator app."""
+    user = _user()
+    if request.method == "POST":
+        try:
+            second_factor.start_enrolment(user, now(), code=request.form.get("otp"))
+        except Forbidden as exc:
+            rollback()
+            return _index(exc, 403)
+        commit()
+    enrolment = second_factor.pending_enrolment(user)
+    if enrolment is None:
+        return redirect(url_for("security.index"))
+    return render_template("security/enrol.html", enrolment=enrolment)
+
+
+@bp.post("/double-authentification/confirmer")
+@login_required
+def confirm() -> ResponseReturnValue:
+    """Activate the authenticator with its first code and show the recovery codes once."""
+    user = _user()
+    try:
+        codes = second_factor.confirm_enrolment(user, request.form.get("otp", ""), now())
+    except (Forbidden, Conflict) as exc:
+        rollback()
+        enrolment = second_factor.pending_enrolment(user)
+        if enrolment is None:
+            return redirect(url_for("security.index"))
+        return render_template("security/enrol.html", enrolment=enrolment, error=exc), 403
+    second_factor.mark_verified(user, now())
+    commit()
+    return render_template("security/recovery_codes.html", codes=codes)
+
+
+@bp.post("/codes-de-secours")
+@login_required
+def recovery_codes() -> ResponseReturnValue:
+    """Replace my recovery codes (a valid code is required)."""
+    try:
+        codes = second_factor.regenerate_recovery_codes(_user(), request.form.get("otp"), now())
+    except Forbidden as exc:
+        rollback()
+        return _index(exc, 403)
+    commit()
+    return render_template("security/recovery_codes.html", codes=codes)
+
+
+@bp.route("/confirmer", methods=["GET", "POST"])
+@login_required
+def verify() -> ResponseReturnValue:
+    """« Confirmer avec mon code »: a step-up check before consenting (sign, withdraw…)."""
+    target = _safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return render_template("security/verify.html", next=target)
+    try:
+        second_factor.check_code(_user(), request.form.get("otp"), now())
+    except Forbidden as exc:
+        rollback()
+        return render_template("security/verify.html", next=target, error=exc), 403
+    commit()
+    flash("Code vérifié : vous pouvez signer pendant les dix prochaines minutes.")
+    return redirect(target)
+
+
+@bp.app_context_processor
+def _security_helpers() -> dict[str, Any]:
+    """Template helpers: the code field of consent forms and an amendment's reads."""
+
+    def second_factor_needed() -> bool:
+        user = current_user
+        return bool(user.is_authenticated) and second_factor.needs_code(_user(), now())
+
+    def amendment_reads(amendment: Amendment) -> list[ReadRecord] | None:
+        if not current_user.is_authenticated or not can_view_reads(_user(), amendment):
+            return None
+        return confidentiality.reads(_user(), amendment)
+
+    return {"second_factor_needed": second_factor_needed, "amendment_reads": amendment_reads}

@@ -1,0 +1,283 @@
+"""Co-signature pages: the "À signer" list, the consent screen, withdraw, decline, invite, void,
+and the signature panel of the amendment page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from drafting.db import commit, rollback
+from drafting.errors import DomainError, Forbidden, Invalid, NotFound
+from drafting.extensions import db
+from drafting.models import Amendment, Invitation, Role, Signature, User
+from drafting.permissions import actors_for, can_invite, can_void_signature
+from drafting.services import amendments, pending_signatures, signatures
+from drafting.web import now
+
+bp = Blueprint("signing", __name__)
+
+REASONS = {
+    "group": "Amendement de votre groupe",
+    "invited": "Vous êtes invité à cosigner",
+    "stale": "Texte modifié : signature à reconfirmer",
+}
+
+
+def _user() -> User:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+@dataclass
+class Panel:
+    """What the signature panel shows: signatories in order and what the viewer may do."""
+
+    amendment: Amendment
+    rows: list[tuple[Signature, str]]  # (signature, "current" | "stale" | "withdrawn" | "voided")
+    invitations: list[Invitation]
+    mine: Signature | None = None
+    my_invitation: Invitation | None = None
+    refusal: str | None = None
+    can_invite: bool = False
+    can_void: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def status_of(signature: Signature, amendment: Amendment) -> str:
+    """ "current", "stale" (to re-confirm), "withdrawn" or "voided"."""
+    if signature.voided_at is not None:
+        return "voided"
+    if signature.withdrawn_at is not None:
+        return "withdrawn"
+    return "current" if signature.content_hash == amendment.content_hash else "stale"
+
+
+def build_panel(user: User, amendment: Amendment) -> Panel:
+    """The panel data in two queries (signatures and invitations, deputies joined)."""
+    rows = [(s, status_of(s, amendment)) for s in signatures.signatures_of(amendment)]
+    invitations = signatures.invitations_of(amendment)
+    mine = next((s for s, _ in rows if s.deputy_id == user.id), None)
+    invited = next((i for i in invitations if i.deputy_id == user.id), None)
+    counts = {key: 0 for key in ("current", "stale", "withdrawn", "voided")}
+    for _, status in rows:
+        counts[status] += 1
+    return Panel(
+        amendment,
+        rows,
+        invitations,
+        mine,
+        invited,
+        refusal=signatures.refusal(user, amendment, invited),
+        can_invite=can_invite(user, amendment),
+        can_void=can_void_signature(user, amendment),
+        counts=counts,
+    )
+
+
+@bp.app_template_global("signature_panel")
+def signature_panel(amendment: Amendment) -> Panel:
+    """The signature panel of `amendment` for the signed-in user (constant number of queries)."""
+    return build_panel(_user(), amendment)
+
+
+@bp.app_template_global("pending_signatures_count")
+def pending_signatures_count() -> int:
+    """How many amendments wait for the signed-in deputy's signature (navigation badge)."""
+    if not current_user.is_authenticated or current_user.role != Role.DEPUTY:
+        return 0
+    return pending_signatures.pending_count(_user())
+
+
+def _consent_url(amendment_id: int) -> str:
+    return url_for("signing.consent", amendment_id=amendment_id)
+
+
+def _back(amendment_id: int) -> ResponseReturnValue:
+    return redirect(url_for("amendments.show", amendment_id=amendment_id), code=303)
+
+
+def _refused(error: DomainError, target: str) -> ResponseReturnValue:
+    """Show the refusal where the user acted; an invisible amendment stays a 404."""
+    rollback()
+    if isinstance(error, NotFound):
+        raise error
+    flash(f"Refusé : {error.message}")
+    return redirect(target, code=303)
+
+
+@bp.get("/a-signer")
+@login_required
+def pending() -> ResponseReturnValue:
+    """The deputy's "À signer" list (group amendments, invitations, signatures to re-confirm)."""
+    items = pending_signatures.pending_for(_user())
+    return render_template("signing/pending.html", items=items, reasons=REASONS)
+
+
+@bp.get("/amendements/<int:amendment_id>/signer")
+@login_required
+def consent(amendment_id: int) -> ResponseReturnValue:
+    """The consent screen: the exact text, and what changed since one signed if stale."""
+    amendment = amendments.get_visible_amendment(_user(), amendment_id)
+    panel = build_panel(_user(), amendment)
+    mine = panel.mine
+    stale = mine is not None and mine.is_active and mine.content_hash != amendment.content_hash
+    changes = signatures.changes_since_signed(mine, amendment) if stale and mine else {}
+    changes = {k: v for k, v in changes.items() if any(op != "equal" for op, _ in v)}
+    return render_template(
+        "signing/consent.html",
+        amendment=amendment,
+        panel=panel,
+        stale=stale,
+        changes=changes,
+        status=status_of(mine, amendment) if mine else None,
+    )
+
+
+@bp.post("/amendements/<int:amendment_id>/signer")
+@login_required
+def sign(amendment_id: int) -> ResponseReturnValue:
+    """Record the consent to the text shown (refused if it changed since it was shown)."""
+    form = request.form
+    try:
+        signature, created = signatures.sign(
+            _user(),
+            amendment_id,
+            now(),
+            otp=form.get("otp") or None,
+            seen_hash=form.get("content_hash") or None,
+        )
+    except DomainError as exc:
+        return _refused(exc, _consent_url(amendment_id))
+    commit()
+    if created:
+        flash(f"Signature enregistrée : vous cosignez la version {signature.version}.")
+    else:
+        flash("Vous aviez déjà cosigné cette version.")
+    if form.get("from") == "list":
+        return redirect(url_for("signing.pending"), code=303)
+    return _back(amendment_id)
+
+
+@bp.post("/amendements/<int:amendment_id>/signature/retirer")
+@login_required
+def withdraw(amendment_id: int) -> ResponseReturnValue:
+    """Withdraw one's co-signature (a dated act in the history)."""
+    try:
+        signatures.withdraw(_user(), amendment_id, now(), otp=request.form.get("otp") or None)
+    except DomainError as exc:
+        return _refused(exc, _consent_url(amendment_id))
+    commit()
+    flash("Signature retirée : le retrait est daté dans l'historique.")
+    return _back(amendment_id)
+
+
+@bp.post("/amendements/<int:amendment_id>/invitation/decliner")
+@login_required
+def decline(amendment_id: int) -> ResponseReturnValue:
+    """Decline an invitation to co-sign."""
+    try:
+        signatures.decline(_user(), amendment_id, now())
+    except DomainError as exc:
+        return _refused(exc, _consent_url(amendment_id))
+    commit()
+    flash("Invitation déclinée.")
+    return redirect(url_for("signing.pending"), code=303)
+
+
+def _invitable(amendment: Amendment) -> list[tuple[str, list[User]]]:
+    """Active deputies outside the author's group, by group (the group's may sign already)."""
+    query = select(User).where(
+        User.role == Role.DEPUTY, User.active.is_(True), User.id != amendment.author_id
+    )
+    if amendment.group_id is not None:
+        query = query.where((User.group_id != amendment.group_id) | User.group_id.is_(None))
+    groups: dict[str, list[User]] = {}
+    for deputy in db.session.scalars(query.order_by(User.last_name, User.name)):
+        groups.setdefault(deputy.group.name if deputy.group else "Non-inscrits", []).append(deputy)
+    return sorted(groups.items())
+
+
+def _invite_page(amendment: Amendment, error: Invalid | None = None) -> ResponseReturnValue:
+    invited = {i.deputy_id: i for i in signatures.invitations_of(amendment)}
+    page = render_template(
+        "signing/invite.html",
+        amendment=amendment,
+        deputies=_invitable(amendment),
+        invited=invited,
+        error=error,
+    )
+    return page, 422 if error else 200
+
+
+@bp.route("/amendements/<int:amendment_id>/inviter", methods=["GET", "POST"])
+@login_required
+def invite(amendment_id: int) -> ResponseReturnValue:
+    """Invite deputies of other groups to co-sign (author, assistant, group secretariat)."""
+    amendment = amendments.get_visible_amendment(_user(), amendment_id)
+    if not actors_for(_user(), amendment):
+        raise Forbidden("Seuls l'auteur, ses collaborateurs et le secrétariat du groupe invitent.")
+    if request.method == "GET":
+        return _invite_page(amendment)
+    ids = [int(v) for v in request.form.getlist("deputy_ids") if v.isdigit()]
+    try:
+        found = signatures.invite(_user(), amendment_id, ids, now())
+    except Invalid as exc:
+        rollback()
+        return _invite_page(amendment, exc)
+    except DomainError as exc:
+        return _refused(exc, url_for("amendments.show", amendment_id=amendment_id))
+    commit()
+    flash(f"Invitation envoyée ({len(found)} député{'s' if len(found) > 1 else ''}).")
+    return _back(amendment_id)
+
+
+def _void_page(
+    amendment: Amendment, signature: Signature, error: Invalid | None = None
+) -> ResponseReturnValue:
+    page = render_template(
+        "signing/void.html",
+        amendment=amendment,
+        signature=signature,
+        error=error,
+        status=status_of(signature, amendment),
+    )
+    return page, 422 if error else 200
+
+
+@bp.route(
+    "/amendements/<int:amendment_id>/signatures/<int:deputy_id>/annuler", methods=["GET", "POST"]
+)
+@login_required
+def void(amendment_id: int, deputy_id: int) -> ResponseReturnValue:
+    """The secretariat voids a signature added in error, giving a reason."""
+    amendment = amendments.get_visible_amendment(_user(), amendment_id)
+    if not can_void_signature(_user(), amendment):
+        raise Forbidden("Seul le secrétariat du groupe de l'auteur annule une signature.")
+    signature = signatures.signature_of(amendment.id, deputy_id)
+    if signature is None:
+        raise NotFound("Ce député n'a pas cosigné cet amendement.")
+    if request.method == "GET":
+        return _void_page(amendment, signature)
+    try:
+        signatures.void(_user(), amendment_id, deputy_id, request.form.get("reason"), now())
+    except Invalid as exc:
+        rollback()
+        return _void_page(amendment, signature, exc)
+    except DomainError as exc:
+        return _refused(exc, url_for("amendments.show", amendment_id=amendment_id))
+    commit()
+    flash(f"Signature de {signature.deputy.display_name} annulée.")
+    return _back(amendment_id)
+
+
+@bp.get("/amendements/<int:amendment_id>/signatures/annuler")
+@login_required
+def choose_void(amendment_id: int) -> ResponseReturnValue:
+    """The panel's "void a signature" picker leads to that signature's void form."""
+    deputy_id = request.args.get("deputy_id", "")
+    if not deputy_id.isdigit():
+        raise NotFound("Signature inconnue.")
+    return redirect(url_for("signing.void", amendment_id=amendment_id, deputy_id=int(deputy_id)))

@@ -1,0 +1,74 @@
+"""axe-core (pinned in package-lock.json, installed by npm) finds no serious or critical
+violation on any main page, for each role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import AXE, Console, log_in, new_page
+
+pytestmark = pytest.mark.e2e
+
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.filter(v => ["serious", "critical"].includes(v.impact))
+    .map(v => `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(" ")).join(", ")}`);
+}"""
+OPTIONAL = ["/a-signer", "/echeances", "/compte/securite", "/notifications"]
+
+
+def serious_violations(page: Any, path: str) -> list[str]:
+    """Open the page, inject axe-core and return its serious and critical violations."""
+    page.goto(path)
+    page.add_script_tag(path=str(AXE))
+    return list(page.evaluate(RUN_AXE))
+
+
+@pytest.fixture
+def axe_page(browser: Any, server: str, console: Console) -> Iterator[Any]:
+    """A page whose context bypasses the CSP, only so that axe-core can be injected."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run `npm ci` (make e2e-deps)")
+    page = new_page(browser, server, console, bypass_csp=True)
+    yield page
+    page.context.close()
+
+
+def _first_href(page: Any, pattern: str) -> str:
+    for href in page.eval_on_selector_all("main a[href]", "els => els.map(e => e.pathname)"):
+        if re.fullmatch(pattern, href):
+            return str(href)
+    raise AssertionError(f"no link matching {pattern}")
+
+
+def main_pages(page: Any) -> list[str]:
+    """The deputy's main pages: dashboard, texts, a text, the editor, an amendment, its edit."""
+    page.goto("/textes")
+    text = _first_href(page, r"/textes/\d+")
+    text_id = text.rsplit("/", 1)[1]
+    page.goto("/tableau-de-bord")
+    amendment = _first_href(page, r"/amendements/\d+")
+    pages = ["/tableau-de-bord", "/textes", text, f"/amendements/nouveau/{text_id}", amendment]
+    pages.append(amendment + "/modifier")
+    return pages + [p for p in OPTIONAL if page.request.get(p).status == 200]
+
+
+def test_the_login_page_has_no_serious_accessibility_violation(axe_page: Any) -> None:
+    assert serious_violations(axe_page, "/login") == []
+
+
+def test_the_deputy_pages_have_no_serious_accessibility_violation(axe_page: Any) -> None:
+    log_in(axe_page, "deputy")
+    found = {path: serious_violations(axe_page, path) for path in main_pages(axe_page)}
+    assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_the_secretariat_pages_have_no_serious_accessibility_violation(axe_page: Any) -> None:
+    log_in(axe_page, "secretariat")
+    paths = ["/tableau-de-bord", "/relecture"]
+    found = {path: serious_violations(axe_page, path) for path in paths}
+    assert {path: v for path, v in found.items() if v} == {}

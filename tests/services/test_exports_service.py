@@ -1,0 +1,227 @@
+"""The liasse export through the real job path: order of discussion of a mixed set, ranked names,
+index.csv, the combined PDF, chunks in parallel, visibility filters, retry after a killed worker."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from drafting import storage
+from drafting.db import commit
+from drafting.extensions import db
+from drafting.models import Job, StoredFile
+from drafting.services import documents, exports
+from tests.conftest import NOW
+from tests.documents_helpers import in_order, make_amendment, pdf_pages, pdf_text, sign
+
+# (article, kind, alinéa, dispositif) in the expected order of discussion
+MIXED = [
+    ("1er", "article", None, "Supprimer cet article."),
+    ("7", "before_article", None, "Avant l'article 7, insérer l'article suivant : « Test. »"),
+    ("7", "article", None, "Supprimer cet article."),
+    ("7", "article", None, "Rédiger ainsi cet article : « Nouveau. »"),
+    ("7", "article", None, "Après l'alinéa 2, insérer l'alinéa suivant : « Ajout. »"),
+    ("7", "article", 3, "À l'alinéa 3, supprimer les mots : « algorithmique ». "),
+    ("7", "article", 12, "Supprimer l'alinéa 12."),
+    ("7", "after_article", None, "Après l'article 7, insérer l'article suivant : « Autre. »"),
+    ("10", "article", None, "Supprimer cet article."),
+]
+
+
+@pytest.fixture
+def mixed(people, bill):
+    """The mixed set created in a shuffled order, some filed with numbers, some drafts."""
+    created = {}
+    for rank in (5, 2, 8, 0, 6, 3, 1, 7, 4):
+        article, kind, alinea, dispositif = MIXED[rank]
+        state = "filed" if rank % 2 else "draft"
+        created[rank] = make_amendment(
+            people["regol"] if rank % 3 else people["lucas"],
+            bill,
+            article=article,
+            kind=kind,
+            alinea=alinea,
+            dispositif=dispositif,
+            expose=f"Repère {rank:02d}.",
+            state=state,
+            number=f"{100 + rank}" if state == "filed" else None,
+        )
+    sign(created[2], people["bayou"], 10)
+    return [created[rank] for rank in range(len(MIXED))]
+
+
+def _export(user, bill, run_jobs, **options):
+    job = documents.request_export(user, bill.id, now=NOW, **options)
+    commit()
+    run_jobs()
+    return db.session.get(Job, job.id, populate_existing=True)
+
+
+def _zip(job: Job) -> zipfile.ZipFile:
+    assert job.status == "finished", job.error
+    stored = db.session.get(StoredFile, job.file_id)
+    return zipfile.ZipFile(io.BytesIO(storage.storage_for(stored).read(stored)))
+
+
+def _index(liasse: zipfile.ZipFile) -> list[dict[str, str]]:
+    text = liasse.read("index.csv").decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
+
+
+def test_the_liasse_follows_the_order_of_discussion_with_ranked_names(
+    mixed, people, bill, run_jobs
+):
+    liasse = _zip(_export(people["claire"], bill, run_jobs))
+    rows = _index(liasse)
+    assert [r["empreinte"] for r in rows] == [a.content_hash for a in mixed]
+    assert [r["rang"] for r in rows] == [str(n) for n in range(1, 10)]
+    assert rows[2]["cosignataires"] == "1" and "Bayou" in rows[2]["auteurs"]
+    ranked = sorted(n for n in liasse.namelist() if re.match(r"^\d{4}_", n))
+    assert len(ranked) == 18
+    assert [n[:4] for n in ranked[::2]] == [f"{k:04d}" for k in range(1, 10)]
+    assert {n.rsplit(".", 1)[1] for n in ranked} == {"docx", "pdf"}
+    combined = [n for n in liasse.namelist() if n.endswith(".pdf") and n not in ranked]
+    assert combined == ["LIASSE_809.pdf"]
+    data = liasse.read(combined[0])
+    assert pdf_pages(data) >= 9
+    assert in_order(pdf_text(data), *[f"Repère {k:02d}" for k in range(9)])
+
+
+def test_chunks_run_as_separate_jobs_and_give_the_same_liasse(
+    app: Flask, mixed, people, bill, run_jobs, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LIASSE_EXPORT_CHUNK", 2)
+    job = _export(people["claire"], bill, run_jobs)
+    chunks = db.session.scalars(select(Job).where(Job.parent_id == job.id)).all()
+    assert len(chunks) == 5 and {c.status for c in chunks} == {"finished"}
+    assert [r["empreinte"] for r in _index(_zip(job))] == [a.content_hash for a in mixed]
+    assert job.progress == 100
+    # the partial files are gone: only the final ZIP is stored
+    assert db.session.scalar(select(func.count(StoredFile.id))) == 1
+
+
+def test_the_export_keeps_to_what_the_requester_may_see_and_to_the_filters(people, bill, run_jobs):
+    make_amendment(people["peu"], bill, state="filed", number="12", expose="GDR déposé.")
+    make_amendment(people["peu"], bill, expose="GDR brouillon.")
+    make_amendment(people["regol"], bill, expose="ECOS brouillon.")
+    rows = _index(_zip(_export(people["claire"], bill, run_jobs, group="gdr")))
+    assert [r["numéro"] for r in rows] == ["12"]
+    rows = _index(_zip(_export(people["claire"], bill, run_jobs, states=["draft"])))
+    assert [r["état"] for r in rows] == ["draft"]
+    rows = _index(_zip(_export(people["admin"], bill, run_jobs)))
+    assert len(rows) == 3
+
+
+def test_unfiled_amendments_in_the_liasse_carry_the_requesters_name(people, bill, run_jobs):
+    make_amendment(people["regol"], bill, expose="Brouillon.")
+    make_amendment(people["regol"], bill, state="filed", number="9", expose="Déposé.")
+    liasse = _zip(_export(people["claire"], bill, run_jobs))
+    pdfs = {n: pdf_text(liasse.read(n)) for n in liasse.namelist() if re.match(r"^\d{4}_.*pdf$", n)}
+    marked = sorted(n for n, text in pdfs.items() if "Exporté par Mme Claire Dupont" in text)
+    assert len(pdfs) == 2 and len(marked) == 1 and "projet" in marked[0]
+
+
+def test_a_killed_chunk_is_rerun_by_retrying_the_export(
+    app: Flask, mixed, people, bill, run_jobs, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LIASSE_EXPORT_CHUNK", 4)
+    killed = []
+    real = exports.liasse_parts.write_part
+
+    def dies_once(sheets, path, start):
+        if start == 4 and not killed:  # the second chunk
+            killed.append(start)
+            raise MemoryError("worker killed")
+        return real(sheets, path, start)
+
+    monkeypatch.setattr(exports.liasse_parts, "write_part", dies_once)
+    job = _export(people["claire"], bill, run_jobs)
+    assert job.status == "failed" and "worker killed" in job.error
+    assert db.session.scalar(select(func.count(StoredFile.id))) == 2  # finished parts only
+    documents.retry_job(job.id)
+    commit()
+    run_jobs()
+    job = db.session.get(Job, job.id, populate_existing=True)
+    assert [r["empreinte"] for r in _index(_zip(job))] == [a.content_hash for a in mixed]
+    assert db.session.scalar(select(func.count(Job.id)).where(Job.parent_id == job.id)) == 3
+
+
+def test_discussion_order_tiebreaks_on_the_number_in_natural_order():
+    keys = [exports._number_key(n, i) for i, n in enumerate(["CL10", "CL2", None, "27", "I-305"])]
+    assert sorted(range(5), key=lambda i: keys[i]) == [3, 1, 0, 4, 2]
+
+
+def test_an_export_with_nothing_to_list_gives_an_index_only(people, bill, run_jobs):
+    make_amendment(people["regol"], bill)
+    liasse = _zip(_export(people["claire"], bill, run_jobs, states=["abandoned"]))
+    assert liasse.namelist() == ["index.csv"]
+    assert _index(liasse) == []
+
+
+def test_with_filesystem_storage_the_liasse_is_renamed_into_place(
+    app: Flask, mixed, people, bill, run_jobs, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LIASSE_STORAGE", "filesystem")
+    monkeypatch.setitem(app.config, "LIASSE_EXPORT_CHUNK", 4)
+    monkeypatch.setitem(app.extensions, "liasse_storage", {})
+    job = _export(people["claire"], bill, run_jobs)
+    stored = db.session.get(StoredFile, job.file_id)
+    assert stored.backend == "filesystem"
+    root = storage.backend().root
+    assert (root / stored.key).stat().st_size == stored.size
+    assert [p for p in root.rglob("*") if p.is_file()] == [root / stored.key]
+    assert len(_index(_zip(job))) == len(mixed)
+
+
+def test_the_chunked_liasse_is_the_one_write_liasse_writes(
+    app: Flask, mixed, people, bill, run_jobs, monkeypatch
+):
+    from drafting.documents.liasse import write_liasse
+
+    monkeypatch.setitem(app.config, "LIASSE_EXPORT_CHUNK", 4)
+    job = _export(people["claire"], bill, run_jobs)
+    chunked = _zip(job)
+    ids = exports.ordered_ids(job, people["claire"])
+    reference = io.BytesIO()
+    write_liasse(
+        documents.build_sheets(ids, people["claire"], NOW),
+        reference,
+        combined_name="LIASSE_809.pdf",
+    )
+    single = zipfile.ZipFile(reference)
+    assert chunked.namelist() == single.namelist()
+    for name in single.namelist():
+        if name.endswith(".pdf"):  # cut out of the batch here, compiled one by one there
+            assert pdf_text(chunked.read(name)) == pdf_text(single.read(name)), name
+        else:
+            assert chunked.read(name) == single.read(name), name
+
+
+def test_each_sheets_pdf_is_cut_from_the_batch_not_compiled_again(
+    mixed, people, bill, run_jobs, monkeypatch
+):
+    from drafting.documents import pdf
+
+    monkeypatch.setattr(pdf, "render_pdf", lambda sheet: 1 / 0)  # never compiled one by one
+    liasse = _zip(_export(people["claire"], bill, run_jobs))
+    names = sorted(n for n in liasse.namelist() if re.match(r"^\d{4}_.*pdf$", n))
+    for rank, name in enumerate(names):
+        text = pdf_text(liasse.read(name))
+        assert f"Repère {rank:02d}" in text and text.count("Repère") == 1
+        assert mixed[rank].content_hash in text
+
+
+def test_without_sheet_starts_each_sheet_is_compiled_on_its_own(
+    mixed, people, bill, run_jobs, monkeypatch
+):
+    from drafting.services import typst_pages
+
+    monkeypatch.setattr(typst_pages, "marked_template", lambda: None)
+    liasse = _zip(_export(people["claire"], bill, run_jobs))
+    assert len([n for n in liasse.namelist() if n.endswith(".pdf")]) == len(mixed) + 1

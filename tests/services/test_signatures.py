@@ -1,0 +1,390 @@
+"""The co-signature service: who signs, consent bound to one text, staleness, order, journal."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pyotp
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from drafting.db import commit, rollback
+from drafting.errors import Conflict, Forbidden, Invalid, NotFound
+from drafting.extensions import db
+from drafting.models import Event, Notification, Signature, User
+from drafting.services import accounts, amendments, deadlines, journal, signatures, workflow
+from drafting.services.pending_signatures import pending_count, pending_for
+from tests.conftest import NOW
+
+LATER = NOW + timedelta(hours=1)
+
+
+def at(minutes: int):
+    """A moment `minutes` after the amendment was opened."""
+    return LATER + timedelta(minutes=minutes)
+
+
+def open_amendment(people, bill, author="regol"):
+    """An amendment by `author` taken through the real workflow to the open state."""
+    data = amendments.Draft(
+        bill.id,
+        amendments.PositionInput("article", "7"),
+        "Supprimer cet article.",
+        "Les écologistes demandent la suppression de l'article 7.",
+    )
+    amendment = amendments.create_amendment(people[author], data, NOW)
+    secretariat = "claire" if people[author].group_code == "ECOS" else "hugo"
+    workflow.transition(people[author], amendment.id, "submit", now=NOW)
+    workflow.transition(people[secretariat], amendment.id, "approve", now=NOW)
+    commit()
+    return amendment
+
+
+@pytest.fixture
+def opened(people, bill):
+    """Sandra Regol's open amendment on article 7."""
+    return open_amendment(people, bill)
+
+
+def edit(people, amendment, dispositif: str, minutes: int = 30, who: str = "regol"):
+    """The author saves a new dispositif in the open state."""
+    change = amendments.Edit(amendment.version, dispositif=dispositif)
+    amendments.update_amendment(people[who], amendment.id, change, at(minutes))
+    commit()
+
+
+def events(amendment_id: int, action: str) -> list[Event]:
+    query = select(Event).where(Event.amendment_id == amendment_id, Event.action == action)
+    return list(db.session.scalars(query.order_by(Event.seq)))
+
+
+def order(amendment) -> list[str]:
+    return [s.deputy.name for s in signatures.signatures_of(amendment)]
+
+
+def test_a_deputy_of_the_group_cosigns_the_exact_current_text(people, opened):
+    signature, created = signatures.sign(people["lucas"], opened.id, at(1))
+    commit()
+    assert created and signature.deputy_id == people["lucas"].id
+    assert (signature.version, signature.content_hash) == (opened.version, opened.content_hash)
+    assert signature.signed_at == signature.first_signed_at == at(1)
+    [event] = events(opened.id, "signed")
+    assert event.actor_id == people["lucas"].id
+    assert event.data == {
+        "deputy_id": people["lucas"].id,
+        "version": opened.version,
+        "content_hash": opened.content_hash,
+    }
+
+
+@pytest.mark.parametrize("who", ["lea", "claire", "admin"])
+def test_only_deputies_sign(people, opened, who):
+    with pytest.raises(Forbidden):
+        signatures.sign(people[who], opened.id, at(1))
+
+
+def test_the_author_is_first_signatory_by_right_and_never_signs(people, opened):
+    with pytest.raises(Conflict) as refused:
+        signatures.sign(people["regol"], opened.id, at(1))
+    assert refused.value.code == "author_signs_by_right"
+    assert "premier signataire de droit" in refused.value.message
+
+
+def test_signing_needs_an_open_amendment_and_names_the_state(people, opened):
+    workflow.transition(people["claire"], opened.id, "close", now=at(1))
+    commit()
+    with pytest.raises(Conflict) as refused:
+        signatures.sign(people["lucas"], opened.id, at(2))
+    assert refused.value.code == "invalid_state"
+    assert "« clos, prêt au dépôt »" in refused.value.message
+
+
+def test_a_deputy_of_another_group_signs_only_once_invited(people, opened):
+    with pytest.raises(NotFound):  # not invited: the open amendment is not even visible
+        signatures.sign(people["peu"], opened.id, at(1))
+    rollback()
+    signatures.invite(people["lea"], opened.id, [people["peu"].id], at(2))
+    commit()
+    signature, created = signatures.sign(people["peu"], opened.id, at(3))
+    assert created and signature.is_current(opened.content_hash)
+
+
+def test_a_declined_invitation_no_longer_allows_signing(people, opened):
+    signatures.invite(people["regol"], opened.id, [people["peu"].id], at(1))
+    signatures.decline(people["peu"], opened.id, at(2))
+    commit()
+    with pytest.raises(Forbidden) as refused:
+        signatures.sign(people["peu"], opened.id, at(3))
+    assert "décliné" in refused.value.message
+    [event] = events(opened.id, "declined")
+    assert event.data["deputy_id"] == people["peu"].id
+
+
+def test_declining_after_signing_is_refused_withdraw_instead(people, opened):
+    signatures.invite(people["regol"], opened.id, [people["peu"].id], at(1))
+    signatures.sign(people["peu"], opened.id, at(2))
+    with pytest.raises(Conflict) as refused:
+        signatures.decline(people["peu"], opened.id, at(3))
+    assert refused.value.code == "already_signed"
+
+
+def test_signing_twice_the_same_version_is_harmless(people, opened):
+    first, _ = signatures.sign(people["lucas"], opened.id, at(1))
+    commit()
+    again, created = signatures.sign(people["lucas"], opened.id, at(5))
+    commit()
+    assert again.id == first.id and not created and again.signed_at == at(1)
+    assert len(events(opened.id, "signed")) == 1
+
+
+def test_a_consent_on_a_text_read_before_an_edit_is_refused(people, opened):
+    seen = opened.content_hash
+    edit(people, opened, "Rédiger ainsi cet article : « Le titre est supprimé. »")
+    with pytest.raises(Conflict) as refused:
+        signatures.sign(people["lucas"], opened.id, at(40), seen_hash=seen)
+    assert refused.value.code == "stale_version"
+
+
+def test_an_edit_in_open_makes_signatures_stale_kept_and_not_counted(people, opened):
+    signatures.sign(people["lucas"], opened.id, at(1))
+    commit()
+    edit(people, opened, "Supprimer les alinéas 1 à 3.")
+    [signature] = signatures.signatures_of(opened)
+    assert signature.is_active and not signature.is_current(opened.content_hash)
+    assert signatures.current_cosignatories(opened) == []
+
+
+def test_each_stale_signatory_is_notified_once_per_version(people, opened):
+    signatures.sign(people["lucas"], opened.id, at(1))
+    signatures.sign(people["bayou"], opened.id, at(2))
+    commit()
+    edit(people, opened, "Supprimer les alinéas 1 à 3.", minutes=30)
+    assert signatures.notify_stale_signatories(opened, at(31)) == 2  # again: no second notice
+    commit()
+    edit(people, opened, "Supprimer les alinéas 1 à 4.", minutes=40)
+    keys = db.session.scalars(
+        select(Notification.key).where(Notification.user_id == people["lucas"].id)
+    ).all()
+    assert sorted(keys) == [
+        f"stale:{opened.id}:2:{people['lucas'].id}",
+        f"stale:{opened.id}:3:{people['lucas'].id}",
+    ]
+
+
+def test_reconfirming_updates_the_text_signed_but_keeps_the_place_in_the_order(people, opened):
+    signatures.sign(people["lucas"], opened.id, at(1))
+    signatures.sign(people["bayou"], opened.id, at(2))
+    commit()
+    edit(people, opened, "Supprimer les alinéas 1 à 3.")
+    signature, created = signatures.sign(people["lucas"], opened.id, at(45))
+    commit()
+    assert created and signature.is_current(opened.content_hash)
+    assert (signature.version, signature.first_signed_at, signature.signed_at) == (2, at(1), at(45))
+    assert order(opened) == ["Benjamin Lucas-Lundy", "Julien Bayou"]
+    [event] = events(opened.id, "reconfirmed")
+    assert event.data["previous_version"] == 1 and event.data["version"] == 2
+
+
+def test_changes_since_signed_is_a_word_diff_of_the_signed_and_current_text(people, opened):
+    signature, _ = signatures.sign(people["lucas"], opened.id, at(1))
+    commit()
+    edit(people, opened, "Supprimer les alinéas 1 à 3.")
+    changes = signatures.changes_since_signed(signature, opened)
+    assert ("delete", "cet article") in changes["dispositif"]
+    assert ("insert", "les alinéas 1 à 3") in changes["dispositif"]
+    assert all(op == "equal" for op, _ in changes["expose"] + changes["position"])
+
+
+def test_a_withdrawal_is_a_recorded_act_and_the_row_is_kept(people, opened):
+    signatures.sign(people["lucas"], opened.id, at(1))
+    signatures.withdraw(people["lucas"], opened.id, at(2))
+    commit()
+    [signature] = signatures.signatures_of(opened)
+    assert signature.withdrawn_at == at(2) and not signature.is_current(opened.content_hash)
+    [event] = events(opened.id, "withdrawn")
+    assert event.actor_id == people["lucas"].id and event.data["version"] == 1
+    signatures.withdraw(people["lucas"], opened.id, at(3))  # twice: harmless, no new event
+    assert len(events(opened.id, "withdrawn")) == 1
+
+
+def test_withdrawal_is_only_while_open(people, opened):
+    signatures.sign(people["lucas"], opened.id, at(1))
+    workflow.transition(people["claire"], opened.id, "close", now=at(2))
+    commit()
+    with pytest.raises(Conflict):
+        signatures.withdraw(people["lucas"], opened.id, at(3))
+
+
+def test_a_deputy_who_withdraws_then_signs_again_goes_to_the_end_of_the_order(people, opened):
+    signatures.sign(people["lucas"], opened.id, at(1))
+    signatures.sign(people["bayou"], opened.id, at(2))
+    signatures.withdraw(people["lucas"], opened.id, at(3))
+    signature, created = signatures.sign(people["lucas"], opened.id, at(4))
+    commit()
+    assert created and signature.withdrawn_at is None and signature.first_signed_at == at(4)
+    assert order(opened) == ["Julien Bayou", "Benjamin Lucas-Lundy"]
+    assert events(opened.id, "signed")[-1].data["after_withdrawal"] is True
+
+
+def test_signatures_are_listed_in_first_signing_order(people, opened):
+    for minutes, who in enumerate(("bayou", "lucas"), start=1):
+        signatures.sign(people[who], opened.id, at(minutes))
+    signatures.invite(people["claire"], opened.id, [people["peu"].id], at(3))
+    signatures.sign(people["peu"], opened.id, at(4))
+    commit()
+    assert order(opened) == ["Julien Bayou", "Benjamin Lucas-Lundy", "Stéphane Peu"]
+    assert [s.deputy.name for s in signatures.current_cosignatories(opened)] == order(opened)
+
+
+@pytest.mark.parametrize("who", ["lucas", "regol", "lea"])
+def test_only_the_group_secretariat_voids_a_signature(people, opened, who):
+    signatures.sign(people["bayou"], opened.id, at(1))
+    with pytest.raises(Forbidden):
+        signatures.void(people[who], opened.id, people["bayou"].id, "Erreur", at(2))
+
+
+def test_voiding_needs_a_reason_and_is_journalled_and_notified(people, opened):
+    signatures.sign(people["bayou"], opened.id, at(1))
+    with pytest.raises(Invalid) as refused:
+        signatures.void(people["claire"], opened.id, people["bayou"].id, "  ", at(2))
+    assert "reason" in refused.value.fields
+    signature = signatures.void(
+        people["claire"], opened.id, people["bayou"].id, "Signé pour un autre député", at(3)
+    )
+    commit()
+    assert (signature.voided_at, signature.voided_by_id) == (at(3), people["claire"].id)
+    assert not signature.is_current(opened.content_hash)
+    [event] = events(opened.id, "voided")
+    assert event.data["reason"] == "Signé pour un autre député"
+    assert event.data["deputy_id"] == people["bayou"].id
+    with pytest.raises(Forbidden):  # the secretariat's decision stands
+        signatures.sign(people["bayou"], opened.id, at(4))
+
+
+def test_invitations_are_for_deputies_by_the_author_side_or_the_secretariat(people, opened):
+    with pytest.raises(Forbidden):
+        signatures.invite(people["lucas"], opened.id, [people["peu"].id], at(1))
+    with pytest.raises(Invalid):
+        signatures.invite(people["regol"], opened.id, [people["hugo"].id], at(1))
+    with pytest.raises(Invalid):
+        signatures.invite(people["regol"], opened.id, [people["regol"].id], at(1))
+
+
+def test_inviting_is_idempotent_and_notifies_each_invitee_once(people, opened):
+    signatures.invite(people["regol"], opened.id, [people["peu"].id], at(1))
+    commit()
+    [invitation] = signatures.invite(people["claire"], opened.id, [people["peu"].id], at(2))
+    commit()
+    assert invitation.invited_at == at(1) and invitation.invited_by_id == people["regol"].id
+    assert len(events(opened.id, "invited")) == 1
+    kinds = db.session.scalars(
+        select(Notification.kind).where(Notification.user_id == people["peu"].id)
+    ).all()
+    assert kinds == ["invited"]
+
+
+def test_a_new_invitation_after_a_decline_renews_it(people, opened):
+    signatures.invite(people["regol"], opened.id, [people["peu"].id], at(1))
+    signatures.decline(people["peu"], opened.id, at(2))
+    [invitation] = signatures.invite(people["regol"], opened.id, [people["peu"].id], at(3))
+    assert invitation.declined_at is None and invitation.invited_at == at(3)
+    assert len(events(opened.id, "invited")) == 2
+
+
+def test_the_to_sign_list_holds_group_invited_and_stale_amendments(people, bill, opened):
+    other = open_amendment(people, bill, author="peu")
+    assert [(p.amendment.id, p.reason) for p in pending_for(people["lucas"])] == [
+        (opened.id, "group")
+    ]
+    signatures.invite(people["hugo"], other.id, [people["lucas"].id], at(1))
+    signatures.sign(people["lucas"], opened.id, at(2))
+    commit()
+    assert [(p.amendment.id, p.reason) for p in pending_for(people["lucas"])] == [
+        (other.id, "invited")
+    ]
+    edit(people, opened, "Supprimer les alinéas 1 à 3.")
+    signatures.decline(people["lucas"], other.id, at(40))
+    assert [(p.amendment.id, p.reason) for p in pending_for(people["lucas"])] == [
+        (opened.id, "stale")
+    ]
+    assert pending_count(people["lucas"]) == 1 and pending_for(people["regol"]) == []
+
+
+def test_signing_calls_the_cosign_deadline_check(people, opened, monkeypatch):
+    def passed(amendment, now):
+        raise Conflict("Date limite de cosignature dépassée.", code="deadline_passed")
+
+    monkeypatch.setattr(deadlines, "assert_can_cosign", passed)
+    with pytest.raises(Conflict) as refused:
+        signatures.sign(people["lucas"], opened.id, at(1))
+    assert refused.value.code == "deadline_passed"
+
+
+def test_signing_needs_a_second_factor_when_required(app, people, opened, monkeypatch):
+    monkeypatch.setitem(app.config, "LIASSE_REQUIRE_2FA", True)
+    with pytest.raises(Forbidden) as refused:
+        signatures.sign(people["lucas"], opened.id, at(1))
+    assert refused.value.code == "second_factor_required"
+    rollback()
+    lucas = people["lucas"]
+    lucas.totp_secret, lucas.totp_enabled_at = pyotp.random_base32(), NOW
+    commit()
+    code = pyotp.TOTP(lucas.totp_secret).at(at(1))
+    _, created = signatures.sign(lucas, opened.id, at(1), otp=code)
+    assert created
+
+
+def _sign_in_thread(
+    app: Flask,
+    barrier: threading.Barrier,
+    deputy_id: int,
+    amendment_id: int,
+    errors: list[BaseException],
+) -> None:
+    with app.app_context():
+        try:
+            barrier.wait(timeout=30)  # then all race for the pool's connections and the row lock
+            deputy = db.session.get(User, deputy_id)
+            assert deputy is not None
+            signatures.sign(deputy, amendment_id, at(5))
+            commit()
+        except BaseException as exc:
+            errors.append(exc)
+            rollback()
+        finally:
+            db.session.remove()
+
+
+def test_100_deputies_signing_at_once_record_exactly_100_signatures(app, people, opened):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks and real concurrency: PostgreSQL only")
+    ids = [
+        accounts.create_user(
+            email=f"depute{n}@an.example",
+            name=f"Député {n}",
+            role="deputy",
+            password="Motdepasse-solide-42",
+            group_code="ECOS",
+        ).id
+        for n in range(100)
+    ]
+    commit()
+    barrier, errors = threading.Barrier(len(ids)), []
+    threads = [
+        threading.Thread(target=_sign_in_thread, args=(app, barrier, i, opened.id, errors))
+        for i in ids
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    count = select(func.count(func.distinct(Signature.deputy_id))).where(
+        Signature.amendment_id == opened.id
+    )
+    assert db.session.scalar(count) == 100
+    assert db.session.scalar(select(func.count(Signature.id))) == 100
+    assert len(events(opened.id, "signed")) == 100
+    assert journal.verify_all() == []

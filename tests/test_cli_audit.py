@@ -1,0 +1,58 @@
+"""`liasse audit verify`: the journal's hash chains, and rows altered after the fact."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text
+
+from drafting.db import commit
+from drafting.extensions import db
+from drafting.models import Event
+from drafting.services import amendments, workflow
+from tests.conftest import NOW
+
+
+def _amendment_with_history(people, bill) -> int:
+    data = amendments.Draft(
+        bill.id, amendments.PositionInput("article", "7"), "Supprimer cet article.", "Exposé."
+    )
+    amendment = amendments.create_amendment(people["regol"], data, NOW)
+    workflow.transition(people["regol"], amendment.id, "submit", now=NOW)
+    workflow.transition(people["claire"], amendment.id, "approve", now=NOW)
+    commit()
+    return amendment.id
+
+
+def test_audit_verify_counts_the_events_of_an_intact_journal(app, people, bill):
+    _amendment_with_history(people, bill)
+    total = len(db.session.scalars(select(Event)).all())
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"OK: {total} events verified"
+
+
+def test_audit_verify_reports_an_event_altered_by_raw_sql_and_exits_1(app, people, bill):
+    amendment_id = _amendment_with_history(people, bill)
+    approved = db.session.scalar(
+        select(Event).where(Event.amendment_id == amendment_id, Event.action == "approved")
+    )
+    db.session.execute(
+        text("UPDATE events SET actor_id = :who WHERE id = :id"),
+        {"who": people["hugo"].id, "id": approved.id},
+    )
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert (
+        f"BREACH: event {approved.id} (amendment {amendment_id}, seq {approved.seq}): "
+        "content altered after the fact"
+    ) in result.output
+
+
+def test_audit_verify_reports_a_deleted_event_as_a_broken_chain(app, people, bill):
+    amendment_id = _amendment_with_history(people, bill)
+    db.session.execute(
+        text("DELETE FROM events WHERE amendment_id = :a AND seq = 2"), {"a": amendment_id}
+    )
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "sequence 3 where 2 was expected" in result.output

@@ -1,0 +1,81 @@
+"""Security headers on every answer, HSTS only behind TLS, and the request size limit."""
+
+from __future__ import annotations
+
+import pytest
+
+EXPECTED = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+@pytest.mark.parametrize("path", ["/login", "/api/v1/openapi.json", "/api/v1/texts", "/nowhere"])
+def test_every_answer_carries_the_security_headers(client, path):
+    response = client.get(path)
+    for name, value in EXPECTED.items():
+        assert response.headers[name] == value
+    csp = response.headers["Content-Security-Policy"]
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "form-action 'self'",
+    ):
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+
+
+def test_hsts_is_sent_only_over_tls(client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    secure = client.get("/login", base_url="https://liasse.example")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_a_request_over_the_size_limit_is_413_in_the_api_error_shape(app, client, people):
+    body = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = client.post(
+        "/api/v1/auth/token", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "too_large"
+
+
+def test_session_cookies_are_http_only_and_same_site(client, people):
+    from tests.conftest import PASSWORD
+
+    response = client.post("/login", data={"email": people["regol"].email, "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/jobs/a%00b", 404),
+        ("/taches/a%00b", 404),
+        ("/api/v1/amendments?group=%00", 422),
+        ("/login?next=%00", 422),
+    ],
+)
+def test_nul_characters_are_refused_before_reaching_the_database(api, people, path, status):
+    response = api(people["regol"]).client.get(
+        path, headers={"Authorization": f"Bearer {api(people['regol']).token}"}
+    )
+    assert response.status_code == status
+
+
+def test_ids_beyond_32_bits_are_404_and_integers_beyond_them_are_422(api, people):
+    client = api(people["regol"])
+    assert client.get(f"/amendments/{2**31}").status_code == 404
+    response = client.get(f"/amendments?text_id={2**40}")
+    assert response.status_code == 422
+    assert "text_id" in response.get_json()["error"]["fields"]
+    body = {
+        "text_id": 2**40,
+        "position": {"kind": "article", "article": "7"},
+        "dispositif": "Supprimer cet article.",
+    }
+    assert client.post("/amendments", body).status_code == 422
