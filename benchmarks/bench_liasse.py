@@ -1,14 +1,17 @@
 """Benchmark: the liasse export of N amendments (default 5 000) through RQ with two workers.
 
-Seeds its own PostgreSQL database (DATABASE_URL, default liasse_doc_bench on 127.0.0.1, created
-if missing) with N amendments on a 40-article bill: real dispositifs and exposés from
-drafting/demo_data/real-amendments.jsonl, 577 deputies in 11 groups, co-signatories drawn to the
-Assembly's distribution (median 13, p90 70, p99 123, max 189) with some stale and withdrawn ones.
-Then starts two `liasse worker` processes on Redis (REDIS_URL, default db 6), requests the export
+Seeds its own PostgreSQL database (--database or BENCH_DATABASE_URL, default liasse_doc_bench on
+127.0.0.1, created if missing) with N amendments on a 40-article bill: real dispositifs and
+exposés from drafting/demo_data/real-amendments.jsonl, 577 deputies in 11 groups, co-signatories
+drawn to the Assembly's distribution (median 13, p90 70, p99 123, max 189), some stale or
+withdrawn.
+Then starts two `liasse worker` processes on Redis (--redis or BENCH_REDIS_URL, default db 6;
+not in burst mode, so the second worker does not leave while the first plans), requests the export
 as an admin and waits for the job: the export job plans K chunk jobs that the two workers render
 in parallel, and the last chunk queues the assembly. Prints the end-to-end time (request to
 finished file), the ZIP's size and entries, and each worker's peak RSS (its own and its largest
-forked job's). Usage: python benchmarks/bench_liasse.py [N] [--storage database|filesystem]
+forked job's, and their CPU seconds), and the assembly's steps.
+Usage: python benchmarks/bench_liasse.py [N] [--storage database|filesystem] [--no-seed]
 """
 
 from __future__ import annotations

@@ -31,10 +31,19 @@ ARTICLES = 40
 def _app():
     url = os.environ.get("DATABASE_URL", "")
     data = tempfile.mkdtemp(prefix="liasse-bench-")
-    uri = url.replace("postgresql://", "postgresql+psycopg://", 1) if url else (
-        f"sqlite:///{data}/bench.sqlite3")
-    return create_app({"SQLALCHEMY_DATABASE_URI": uri, "LIASSE_DATA_DIR": data,
-                       "LIASSE_PASSWORD_HASH_COST": "fast", "WTF_CSRF_ENABLED": False})
+    uri = (
+        url.replace("postgresql://", "postgresql+psycopg://", 1)
+        if url
+        else (f"sqlite:///{data}/bench.sqlite3")
+    )
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "LIASSE_DATA_DIR": data,
+            "LIASSE_PASSWORD_HASH_COST": "fast",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
 
 
 def _reset(app) -> None:
@@ -49,16 +58,36 @@ def _reset(app) -> None:
 def _seed(now: datetime) -> tuple[int, object]:
     for code in ("ECOS", "RN", "LFI", "SOC"):
         accounts.create_group(code, code)
-    deputies = [accounts.create_user(email=f"d{i}@an.example", name=f"Député {i}", role="deputy",
-                                     password="Bench-password-1", group_code=("ECOS", "RN", "LFI",
-                                     "SOC")[i % 4]) for i in range(40)]
-    secretariat = accounts.create_user(email="sec@an.example", name="Sec Retariat",
-                                       role="secretariat", password="Bench-password-1",
-                                       group_code="ECOS")
-    bill = texts.create_text(secretariat, texts.TextInput(
-        "PROJET DE LOI de financement rectificative de la sécurité sociale pour 2023", "760",
-        "seance", articles=[texts.ArticleInput(str(n), None, [f"Alinéa {k}." for k in range(1, 30)])
-                            for n in range(1, ARTICLES + 1)]), now)
+    deputies = [
+        accounts.create_user(
+            email=f"d{i}@an.example",
+            name=f"Député {i}",
+            role="deputy",
+            password="Bench-password-1",
+            group_code=("ECOS", "RN", "LFI", "SOC")[i % 4],
+        )
+        for i in range(40)
+    ]
+    secretariat = accounts.create_user(
+        email="sec@an.example",
+        name="Sec Retariat",
+        role="secretariat",
+        password="Bench-password-1",
+        group_code="ECOS",
+    )
+    bill = texts.create_text(
+        secretariat,
+        texts.TextInput(
+            "PROJET DE LOI de financement rectificative de la sécurité sociale pour 2023",
+            "760",
+            "seance",
+            articles=[
+                texts.ArticleInput(str(n), None, [f"Alinéa {k}." for k in range(1, 30)])
+                for n in range(1, ARTICLES + 1)
+            ],
+        ),
+        now,
+    )
     commit()
     rows = []
     for i in range(N):
@@ -66,16 +95,30 @@ def _seed(now: datetime) -> tuple[int, object]:
         author = deputies[i % len(deputies)]
         dispositif = f"À l'alinéa {1 + i % 29}, supprimer les mots : « {i} »."
         expose = "Cet amendement vise à préserver les droits acquis. " * 5
-        rows.append(dict(
-            text_id=bill.id, article_id=article.id, position_kind="article", alinea=1 + i % 29,
-            dispositif=dispositif, expose=expose, author_id=author.id, created_by_id=author.id,
-            group_id=author.group_id, state=("draft", "in_review", "open", "filed")[(i // 40) % 4],
-            version=1, row_version=1, presented_by_group=False, created_at=now, updated_at=now,
-            content_hash=content_hash(bill.id, "article", article.number, 1 + i % 29, dispositif,
-                                      expose),
-        ))
+        rows.append(
+            dict(
+                text_id=bill.id,
+                article_id=article.id,
+                position_kind="article",
+                alinea=1 + i % 29,
+                dispositif=dispositif,
+                expose=expose,
+                author_id=author.id,
+                created_by_id=author.id,
+                group_id=author.group_id,
+                state=("draft", "in_review", "open", "filed")[(i // 40) % 4],
+                version=1,
+                row_version=1,
+                presented_by_group=False,
+                created_at=now,
+                updated_at=now,
+                content_hash=content_hash(
+                    bill.id, "article", article.number, 1 + i % 29, dispositif, expose
+                ),
+            )
+        )
     for start in range(0, N, 2000):
-        db.session.execute(insert(Amendment), rows[start:start + 2000])
+        db.session.execute(insert(Amendment), rows[start : start + 2000])
     db.session.execute(text("SELECT 1"))
     commit()
     _ = Revision
@@ -107,8 +150,10 @@ def main() -> None:
         body = response.get_json()
         print(f"database: {db.engine.dialect.name}; {N} amendments seeded in {seeded:.1f}s")
         print(f"list page of {len(body['items'])} (total {body['total']}) filtered by article:")
-        print(f"  median {statistics.median(timings):.1f} ms, p95 "
-              f"{statistics.quantiles(timings, n=20)[18]:.1f} ms, {len(statements)} SQL statements")
+        print(
+            f"  median {statistics.median(timings):.1f} ms, p95 "
+            f"{statistics.quantiles(timings, n=20)[18]:.1f} ms, {len(statements)} SQL statements"
+        )
 
 
 if __name__ == "__main__":

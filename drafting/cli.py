@@ -121,8 +121,11 @@ def backup_command(file: str) -> None:
 
 @main.command("restore")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--drop-secrets", is_flag=True,
-              help="Restore without TOTP secrets and calendar tokens (other SECRET_KEY).")
+@click.option(
+    "--drop-secrets",
+    is_flag=True,
+    help="Restore without TOTP secrets and calendar tokens (other SECRET_KEY).",
+)
 def restore_command(file: str, drop_secrets: bool) -> None:
     """Load an archive into an EMPTY, migrated database (ids kept, sequences reset)."""
     from drafting.services import backup

@@ -68,9 +68,7 @@ ARTICLE_7 = [
 
 
 def _article_7() -> list[str]:
-    more = [
-        f"(Alinéa {n} de l'article 7 dans le texte de la commission.)" for n in range(4, 26)
-    ]
+    more = [f"(Alinéa {n} de l'article 7 dans le texte de la commission.)" for n in range(4, 26)]
     return ARTICLE_7 + more
 
 
@@ -87,8 +85,12 @@ def _users() -> dict[str, User]:
         accounts.create_group(code, name)
     for civility, name, group in DEPUTIES:
         people[name] = accounts.create_user(
-            email=_email(name), name=name, role=Role.DEPUTY, password=DEMO_PASSWORD,
-            civility=civility, group_code=group,
+            email=_email(name),
+            name=name,
+            role=Role.DEPUTY,
+            password=DEMO_PASSWORD,
+            civility=civility,
+            group_code=group,
         )
     staff: list[tuple[str, str, str, str | None, str | None]] = [
         ("Mme", "Claire Dupont", Role.SECRETARIAT, "ECOS", None),
@@ -99,8 +101,13 @@ def _users() -> dict[str, User]:
     ]
     for civility, name, role, staff_group, deputy in staff:
         people[name] = accounts.create_user(
-            email=_email(name), name=name, role=role, password=DEMO_PASSWORD, civility=civility,
-            group_code=staff_group, deputy_id=people[deputy].id if deputy else None,
+            email=_email(name),
+            name=name,
+            role=role,
+            password=DEMO_PASSWORD,
+            civility=civility,
+            group_code=staff_group,
+            deputy_id=people[deputy].id if deputy else None,
         )
     return people
 
@@ -114,18 +121,31 @@ def _bill(admin: User, now: datetime) -> int:
         organ="Assemblée nationale (séance publique)",
         examination_starts_at=now + timedelta(days=10),
         articles=[
-            texts.ArticleInput("1er", "Dispositions relatives au dopage", [
-                "Le code du sport est ainsi modifié :",
-                "1° L'article L. 232‑5 est ainsi modifié :",
-            ]),
+            texts.ArticleInput(
+                "1er",
+                "Dispositions relatives au dopage",
+                [
+                    "Le code du sport est ainsi modifié :",
+                    "1° L'article L. 232‑5 est ainsi modifié :",
+                ],
+            ),
             texts.ArticleInput("7", "Traitements algorithmiques des images", _article_7()),
-            texts.ArticleInput("8", "Caméras embarquées", [
-                "Le code de la sécurité intérieure est ainsi modifié :",
-                "1° Après l'article L. 242‑8, il est inséré un article L. 242‑8‑1 ainsi rédigé :",
-            ]),
-            texts.ArticleInput("10", "Scanners corporels", [
-                "À titre expérimental, les agents peuvent recourir à des scanners corporels.",
-            ]),
+            texts.ArticleInput(
+                "8",
+                "Caméras embarquées",
+                [
+                    "Le code de la sécurité intérieure est ainsi modifié :",
+                    "1° Après l'article L. 242‑8, il est inséré un article L. 242‑8‑1 "
+                    "ainsi rédigé :",
+                ],
+            ),
+            texts.ArticleInput(
+                "10",
+                "Scanners corporels",
+                [
+                    "À titre expérimental, les agents peuvent recourir à des scanners corporels.",
+                ],
+            ),
         ],
     )
     return texts.create_text(admin, data, now).id
@@ -158,9 +178,13 @@ def _advance(created: dict[str, Amendment], people: dict[str, User], now: dateti
     steps: dict[str, list[tuple[User, str, dict[str, str]]]] = {
         "325": [(regol, "submit", {})],  # waits in the secretariat's review queue
         "322": [(regol, "submit", {}), (claire, "approve", {})],  # open to co-signature
-        "27": [(regol, "submit", {}), (claire, "approve", {}), (regol, "close", {}),
-               (claire, "file", {"number": "27"}),
-               (claire, "record_outcome", {"outcome": "rejete"})],
+        "27": [
+            (regol, "submit", {}),
+            (claire, "approve", {}),
+            (regol, "close", {}),
+            (claire, "file", {"number": "27"}),
+            (claire, "record_outcome", {"outcome": "rejete"}),
+        ],
     }
     for number, path in steps.items():
         if number in created:
@@ -180,7 +204,11 @@ def _group_deadlines(text_id: int, people: dict[str, User], now: datetime) -> No
 
     for secretariat, code in (("Claire Dupont", "ECOS"), ("Hugo Martin", "GDR")):
         deadlines.set_group_deadlines(
-            people[secretariat], text_id, code, now + timedelta(days=2), now + timedelta(days=5),
+            people[secretariat],
+            text_id,
+            code,
+            now + timedelta(days=2),
+            now + timedelta(days=5),
             now,
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from drafting.api.routing import error_response
@@ -43,8 +43,11 @@ def reject_nul_characters() -> None:
     pairs = list(request.args.items(multi=True))
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         pairs += list(request.form.items(multi=True))
-    fields = {key.replace("\x00", ""): "caractère NUL interdit" for key, value in pairs
-              if "\x00" in key + value}
+    fields = {
+        key.replace("\x00", ""): "caractère NUL interdit"
+        for key, value in pairs
+        if "\x00" in key + value
+    }
     if fields:
         raise Invalid("Caractère NUL interdit dans la requête.", fields=fields)
 
@@ -84,8 +87,19 @@ def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
     return handle_domain_error(mapped)
 
 
+REQUEST_STATE = ("now", "_login_user", "api_user", "api_token")
+
+
+def fresh_request_state() -> None:
+    """Forget request-scoped values: `g` outlives a request when an app context was already
+    pushed (tests, CLI), and a clock or user from an earlier request must never leak."""
+    for key in REQUEST_STATE:
+        g.pop(key, None)
+
+
 def init_app(app: Flask) -> None:
     """Wire the handlers and headers into the app."""
+    app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_state)
     app.before_request(reject_nul_characters)
     app.after_request(security_headers)
     app.register_error_handler(DomainError, handle_domain_error)

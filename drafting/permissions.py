@@ -30,7 +30,7 @@ def is_insider(user: User, amendment: Amendment) -> bool:
 def can_view_amendment(
     user: User, amendment: Amendment, *, invited: bool = False, signed: bool = False
 ) -> bool:
-    """Drafts are confidential; shared states are visible to the group and invitees; filed to all."""
+    """Drafts are confidential; shared states are seen by the group and invitees; filed by all."""
     if amendment.state == State.FILED or is_insider(user, amendment):
         return True
     if amendment.state not in SHARED_STATES:

@@ -98,8 +98,13 @@ def make_user(name: str, role: str, group: str | None = None, **extra: Any) -> U
     civility = extra.pop("civility", "M.")
     email = extra.pop("email", name.lower().replace(" ", ".") + "@an.example")
     user = accounts.create_user(
-        email=email, name=name, role=role, password=PASSWORD, civility=civility,
-        group_code=group, **extra,
+        email=email,
+        name=name,
+        role=role,
+        password=PASSWORD,
+        civility=civility,
+        group_code=group,
+        **extra,
     )
     commit()
     return user
@@ -141,9 +146,11 @@ def bill(people: dict[str, User]) -> Any:
         examination_starts_at=datetime(2023, 3, 20, 15, 0, tzinfo=UTC),
         articles=[
             texts.ArticleInput("1er", None, ["Le code du sport est ainsi modifié :"]),
-            texts.ArticleInput("7", "Vidéoprotection algorithmique", [
-                f"Alinéa {n} de l'article 7." for n in range(1, 26)
-            ]),
+            texts.ArticleInput(
+                "7",
+                "Vidéoprotection algorithmique",
+                [f"Alinéa {n} de l'article 7." for n in range(1, 26)],
+            ),
             texts.ArticleInput("8", None, ["Premier alinéa.", "Second alinéa."]),
             texts.ArticleInput("10", None, ["Scanners corporels."]),
         ],

@@ -13,8 +13,20 @@ def test_groups_and_users_create_from_the_cli_with_password_on_stdin(app):
     result = runner.invoke(args=["groups", "create", "ECOS", "--name", "Écologiste et Social"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(
-        args=["users", "create", "--email", "s.regol@an.example", "--name", "Sandra Regol",
-              "--role", "deputy", "--civility", "Mme", "--group", "ECOS"],
+        args=[
+            "users",
+            "create",
+            "--email",
+            "s.regol@an.example",
+            "--name",
+            "Sandra Regol",
+            "--role",
+            "deputy",
+            "--civility",
+            "Mme",
+            "--group",
+            "ECOS",
+        ],
         input="Motdepasse-solide-42\n",
     )
     assert result.exit_code == 0, result.output
@@ -26,22 +38,70 @@ def test_assistant_creation_names_the_deputy_by_email(app):
     runner = app.test_cli_runner()
     runner.invoke(args=["groups", "create", "GDR", "--name", "GDR"])
     runner.invoke(
-        args=["users", "create", "--email", "peu@an.example", "--name", "Stéphane Peu",
-              "--role", "deputy", "--group", "GDR"], input="Motdepasse-solide-42\n")
+        args=[
+            "users",
+            "create",
+            "--email",
+            "peu@an.example",
+            "--name",
+            "Stéphane Peu",
+            "--role",
+            "deputy",
+            "--group",
+            "GDR",
+        ],
+        input="Motdepasse-solide-42\n",
+    )
     result = runner.invoke(
-        args=["users", "create", "--email", "a@an.example", "--name", "Ana Lyse",
-              "--role", "assistant", "--deputy", "peu@an.example"], input="Motdepasse-solide-42\n")
+        args=[
+            "users",
+            "create",
+            "--email",
+            "a@an.example",
+            "--name",
+            "Ana Lyse",
+            "--role",
+            "assistant",
+            "--deputy",
+            "peu@an.example",
+        ],
+        input="Motdepasse-solide-42\n",
+    )
     assert result.exit_code == 0, result.output
     unknown = runner.invoke(
-        args=["users", "create", "--email", "b@an.example", "--name", "B B",
-              "--role", "assistant", "--deputy", "nobody@an.example"], input="x\n")
+        args=[
+            "users",
+            "create",
+            "--email",
+            "b@an.example",
+            "--name",
+            "B B",
+            "--role",
+            "assistant",
+            "--deputy",
+            "nobody@an.example",
+        ],
+        input="x\n",
+    )
     assert unknown.exit_code != 0 and "inconnu" in unknown.output
 
 
 def test_cli_refuses_an_unknown_group_with_a_clear_message(app):
     result = app.test_cli_runner().invoke(
-        args=["users", "create", "--email", "x@an.example", "--name", "X Y", "--role", "deputy",
-              "--group", "NOPE"], input="Motdepasse-solide-42\n")
+        args=[
+            "users",
+            "create",
+            "--email",
+            "x@an.example",
+            "--name",
+            "X Y",
+            "--role",
+            "deputy",
+            "--group",
+            "NOPE",
+        ],
+        input="Motdepasse-solide-42\n",
+    )
     assert result.exit_code != 0 and "group" in result.output
 
 

@@ -26,8 +26,14 @@ def _position(position: PositionIn | None) -> service.PositionInput | None:
 
 
 @endpoint(
-    "/amendments", "POST", summary="Draft an amendment", body=AmendmentIn,
-    response=AmendmentOut, status=201, errors=(403, 404), tags=("amendments",),
+    "/amendments",
+    "POST",
+    summary="Draft an amendment",
+    body=AmendmentIn,
+    response=AmendmentOut,
+    status=201,
+    errors=(403, 404),
+    tags=("amendments",),
 )
 def create_amendment(body: AmendmentIn) -> dict[str, Any]:
     """POST /amendments."""
@@ -40,8 +46,11 @@ def create_amendment(body: AmendmentIn) -> dict[str, Any]:
 
 
 @endpoint(
-    "/amendments/<int:amendment_id>", summary="One amendment", response=AmendmentOut,
-    errors=(404,), tags=("amendments",),
+    "/amendments/<int:amendment_id>",
+    summary="One amendment",
+    response=AmendmentOut,
+    errors=(404,),
+    tags=("amendments",),
 )
 def get_amendment(amendment_id: int) -> dict[str, Any]:
     """GET /amendments/{id}."""
@@ -52,8 +61,11 @@ def get_amendment(amendment_id: int) -> dict[str, Any]:
 
 
 @endpoint(
-    "/amendments", summary="Amendments you may see, filtered and paginated",
-    query=AmendmentQuery, response=AmendmentPage, tags=("amendments",),
+    "/amendments",
+    summary="Amendments you may see, filtered and paginated",
+    query=AmendmentQuery,
+    response=AmendmentPage,
+    tags=("amendments",),
 )
 def list_amendments(query: AmendmentQuery) -> dict[str, Any]:
     """GET /amendments?text_id=&state=&group=&article=&page=&per_page=."""
@@ -68,8 +80,13 @@ def list_amendments(query: AmendmentQuery) -> dict[str, Any]:
 
 
 @endpoint(
-    "/amendments/<int:amendment_id>", "PATCH", summary="Save a new version (optimistic lock)",
-    body=AmendmentPatch, response=AmendmentOut, errors=(403, 404, 409), tags=("amendments",),
+    "/amendments/<int:amendment_id>",
+    "PATCH",
+    summary="Save a new version (optimistic lock)",
+    body=AmendmentPatch,
+    response=AmendmentOut,
+    errors=(403, 404, 409),
+    tags=("amendments",),
 )
 def update_amendment(amendment_id: int, body: AmendmentPatch) -> dict[str, Any]:
     """PATCH /amendments/{id}."""

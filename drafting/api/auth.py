@@ -19,8 +19,14 @@ def client_address() -> str:
 
 
 @endpoint(
-    "/auth/token", "POST", summary="Exchange e-mail and password for a bearer token",
-    body=TokenRequest, response=TokenOut, auth=False, errors=(401, 429), tags=("auth",),
+    "/auth/token",
+    "POST",
+    summary="Exchange e-mail and password for a bearer token",
+    body=TokenRequest,
+    response=TokenOut,
+    auth=False,
+    errors=(401, 429),
+    tags=("auth",),
 )
 def create_token(body: TokenRequest) -> dict[str, Any]:
     """POST /auth/token."""
@@ -35,8 +41,11 @@ def create_token(body: TokenRequest) -> dict[str, Any]:
 
 
 @endpoint(
-    "/auth/token", "DELETE", summary="Revoke the token used for this call",
-    status=204, tags=("auth",),
+    "/auth/token",
+    "DELETE",
+    summary="Revoke the token used for this call",
+    status=204,
+    tags=("auth",),
 )
 def delete_token() -> tuple[None, int]:
     """DELETE /auth/token."""

@@ -52,9 +52,14 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
 
 def _parameters(spec: Endpoint) -> list[dict[str, Any]]:
     params = [
-        {"name": name, "in": "path", "required": True,
-         "schema": {"type": "integer", "minimum": 0, "maximum": MAX_INT} if conv == "int"
-         else {"type": "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0, "maximum": MAX_INT}
+            if conv == "int"
+            else {"type": "string"},
+        }
         for conv, name in re.findall(r"<(?:([a-z]+):)?([a-zA-Z_][a-zA-Z0-9_]*)>", spec.rule)
     ]
     if spec.query is not None:
@@ -118,8 +123,11 @@ def build_openapi() -> dict[str, Any]:
         paths.setdefault(openapi_path(spec.rule), {})[spec.method.lower()] = _operation(spec)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Liasse API", "version": "1.0.0",
-                 "description": "Draft, review, co-sign and file amendments."},
+        "info": {
+            "title": "Liasse API",
+            "version": "1.0.0",
+            "description": "Draft, review, co-sign and file amendments.",
+        },
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {

@@ -23,8 +23,14 @@ def _require_admin() -> None:
 
 
 @endpoint(
-    "/groups", "POST", summary="Create a political group (admin)", body=GroupIn,
-    response=GroupOut, status=201, errors=(403, 409), tags=("people",),
+    "/groups",
+    "POST",
+    summary="Create a political group (admin)",
+    body=GroupIn,
+    response=GroupOut,
+    status=201,
+    errors=(403, 409),
+    tags=("people",),
 )
 def create_group(body: GroupIn) -> dict[str, Any]:
     """POST /groups."""
@@ -42,8 +48,14 @@ def list_groups() -> dict[str, Any]:
 
 
 @endpoint(
-    "/users", "POST", summary="Create a user account (admin)", body=UserIn, response=UserOut,
-    status=201, errors=(403, 409), tags=("people",),
+    "/users",
+    "POST",
+    summary="Create a user account (admin)",
+    body=UserIn,
+    response=UserOut,
+    status=201,
+    errors=(403, 409),
+    tags=("people",),
 )
 def create_user(body: UserIn) -> dict[str, Any]:
     """POST /users."""
@@ -62,8 +74,11 @@ def create_user(body: UserIn) -> dict[str, Any]:
 
 
 @endpoint(
-    "/users", summary="List users, filtered by role and group", query=UserQuery,
-    response=UserList, tags=("people",),
+    "/users",
+    summary="List users, filtered by role and group",
+    query=UserQuery,
+    response=UserList,
+    tags=("people",),
 )
 def list_users(query: UserQuery) -> dict[str, Any]:
     """GET /users?role=&group=."""

@@ -172,8 +172,20 @@ def endpoint(
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         spec = Endpoint(
-            rule, method, view.__name__, summary, body, query, response, status, auth,
-            errors, tags, content_type, body_optional, also_ok,
+            rule,
+            method,
+            view.__name__,
+            summary,
+            body,
+            query,
+            response,
+            status,
+            auth,
+            errors,
+            tags,
+            content_type,
+            body_optional,
+            also_ok,
         )
         REGISTRY.append(spec)
 

@@ -13,8 +13,14 @@ from drafting.services import texts
 
 
 @endpoint(
-    "/texts", "POST", summary="Load a text with its articles (secretariat, admin)",
-    body=TextIn, response=TextOut, status=201, errors=(403,), tags=("texts",),
+    "/texts",
+    "POST",
+    summary="Load a text with its articles (secretariat, admin)",
+    body=TextIn,
+    response=TextOut,
+    status=201,
+    errors=(403,),
+    tags=("texts",),
 )
 def create_text(body: TextIn) -> dict[str, Any]:
     """POST /texts."""
@@ -39,8 +45,11 @@ def list_texts() -> dict[str, Any]:
 
 
 @endpoint(
-    "/texts/<int:text_id>", summary="A text with its articles and alinéas", response=TextOut,
-    errors=(404,), tags=("texts",),
+    "/texts/<int:text_id>",
+    summary="A text with its articles and alinéas",
+    response=TextOut,
+    errors=(404,),
+    tags=("texts",),
 )
 def get_text(text_id: int) -> dict[str, Any]:
     """GET /texts/{id} (with the reopenings and the caller's group deadlines)."""

@@ -200,7 +200,9 @@ def _changes(amendment: Amendment, article: Article, edit: Edit, content: tuple[
         "dispositif": amendment.dispositif,
         "expose": amendment.expose,
     }
-    return {k: old[k] for k in old if old[k] != new[k]}, {k: new[k] for k in new if old[k] != new[k]}
+    return {k: old[k] for k in old if old[k] != new[k]}, {
+        k: new[k] for k in new if old[k] != new[k]
+    }
 
 
 def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) -> Amendment:
@@ -236,8 +238,12 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
         actor=actor,
         amendment_id=amendment.id,
         on_behalf_of=on_behalf_of(actor, amendment),
-        data={"version": amendment.version, "old": old, "new": new,
-              "content_hash": amendment.content_hash},
+        data={
+            "version": amendment.version,
+            "old": old,
+            "new": new,
+            "content_hash": amendment.content_hash,
+        },
     )
     if amendment.state == State.OPEN:
         from drafting.services import signatures  # imports this module: import when used

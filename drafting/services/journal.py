@@ -104,9 +104,7 @@ def verify_chain(events: list[Event]) -> list[Breach]:
         elif event_hash(event) != event.hash:
             reason = "content altered after the fact"
         if reason:
-            breaches.append(
-                Breach(event.id, event.amendment_id, event.text_id, event.seq, reason)
-            )
+            breaches.append(Breach(event.id, event.amendment_id, event.text_id, event.seq, reason))
         prev = event.hash
     return breaches
 

@@ -34,7 +34,11 @@ def notify(
         if exists:
             continue
         note = Notification(
-            user_id=user.id, key=key, kind=kind, message=message, created_at=now,
+            user_id=user.id,
+            key=key,
+            kind=kind,
+            message=message,
+            created_at=now,
             amendment_id=amendment.id if amendment else None,
             text_id=text_id if text_id is not None else (amendment.text_id if amendment else None),
         )

@@ -48,9 +48,7 @@ def close_session(key: str | None, now: datetime) -> None:
 
 def revoke_everything(user: User, now: datetime, *, keep_key: str | None = None) -> None:
     """Logout everywhere: every session (but `keep_key`) and every API token."""
-    query = update(WebSession).where(
-        WebSession.user_id == user.id, WebSession.revoked_at.is_(None)
-    )
+    query = update(WebSession).where(WebSession.user_id == user.id, WebSession.revoked_at.is_(None))
     if keep_key:
         query = query.where(WebSession.key != keep_key)
     db.session.execute(query.values(revoked_at=now))

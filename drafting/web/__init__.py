@@ -44,6 +44,15 @@ def blueprints() -> list[Blueprint]:
     from drafting.web import security as security_pages
     from drafting.web import signing as signing_pages
 
-    return [auth.bp, dashboard.bp, texts.bp, amendments.bp, filters.bp, review_pages.bp,
-            document_pages.bp, security_pages.bp, deadline_pages.bp,
-            signing_pages.bp]
+    return [
+        auth.bp,
+        dashboard.bp,
+        texts.bp,
+        amendments.bp,
+        filters.bp,
+        review_pages.bp,
+        document_pages.bp,
+        security_pages.bp,
+        deadline_pages.bp,
+        signing_pages.bp,
+    ]

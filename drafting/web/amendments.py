@@ -14,8 +14,7 @@ from drafting.extensions import db
 from drafting.models import Role, User
 from drafting.permissions import can_edit_amendment
 from drafting.services import amendments as service
-from drafting.services import confidentiality
-from drafting.services import texts
+from drafting.services import confidentiality, texts
 from drafting.web import now
 
 bp = Blueprint("amendments", __name__, url_prefix="/amendements")
@@ -53,7 +52,10 @@ def _editor(text_id: int, values: dict[str, Any], error: Any = None, status: int
     text = texts.get_text(text_id)
     return (
         render_template(
-            "amendments/edit.html", text=text, values=values, error=error,
+            "amendments/edit.html",
+            text=text,
+            values=values,
+            error=error,
             authors=_authors(_user()),
         ),
         status,

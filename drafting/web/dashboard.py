@@ -36,6 +36,4 @@ def index() -> ResponseReturnValue:
         waiting, _ = amendments.list_amendments(
             user, ListFilter(state="in_review", group=user.group_code, per_page=100)
         )
-    return render_template(
-        "dashboard.html", mine=mine, waiting=waiting, texts=texts.list_texts()
-    )
+    return render_template("dashboard.html", mine=mine, waiting=waiting, texts=texts.list_texts())

@@ -34,7 +34,11 @@ ROLE_LABELS = {
     "deputy": "Député",
     "assistant": "Collaborateur",
 }
-POSITION_LABELS = {"article": "Art.", "before_article": "Avant l'art.", "after_article": "Après l'art."}
+POSITION_LABELS = {
+    "article": "Art.",
+    "before_article": "Avant l'art.",
+    "after_article": "Après l'art.",
+}
 
 
 @bp.app_template_filter("paris")
@@ -63,7 +67,7 @@ def role_label(value: str) -> str:
 
 @bp.app_template_filter("position_label")
 def position_label(amendment: Any) -> str:
-    """"Art. 7, al. 3" / "Après l'art. 10"."""
+    """ "Art. 7, al. 3" / "Après l'art. 10"."""
     label = f"{POSITION_LABELS.get(amendment.position_kind, '')} {amendment.article.number}"
     return label + (f", al. {amendment.alinea}" if amendment.alinea else "")
 

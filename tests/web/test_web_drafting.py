@@ -57,10 +57,16 @@ def test_editor_shows_formulas_and_the_targeted_article_text(client, people, bil
 
 def test_deputy_drafts_through_the_form_and_sees_the_amendment(client, people, bill):
     login(client, people["regol"])
-    response = client.post(f"/amendements/nouveau/{bill.id}", data={
-        "kind": "article", "article": "7", "alinea": "",
-        "dispositif": "Supprimer cet article.", "expose": "<script>alert(1)</script>",
-    })
+    response = client.post(
+        f"/amendements/nouveau/{bill.id}",
+        data={
+            "kind": "article",
+            "article": "7",
+            "alinea": "",
+            "dispositif": "Supprimer cet article.",
+            "expose": "<script>alert(1)</script>",
+        },
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Supprimer cet article." in page
@@ -70,27 +76,44 @@ def test_deputy_drafts_through_the_form_and_sees_the_amendment(client, people, b
 
 def test_invalid_form_keeps_the_input_and_names_the_field(client, people, bill):
     login(client, people["regol"])
-    response = client.post(f"/amendements/nouveau/{bill.id}", data={
-        "kind": "article", "article": "7", "alinea": "99",
-        "dispositif": "Mon texte précieux", "expose": "",
-    })
+    response = client.post(
+        f"/amendements/nouveau/{bill.id}",
+        data={
+            "kind": "article",
+            "article": "7",
+            "alinea": "99",
+            "dispositif": "Mon texte précieux",
+            "expose": "",
+        },
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Mon texte précieux" in page and "position.alinea" in page
 
 
 def _draft(client, bill) -> int:
-    response = client.post(f"/amendements/nouveau/{bill.id}", data={
-        "kind": "article", "article": "7", "dispositif": "Supprimer cet article.", "expose": "A",
-    })
+    response = client.post(
+        f"/amendements/nouveau/{bill.id}",
+        data={
+            "kind": "article",
+            "article": "7",
+            "dispositif": "Supprimer cet article.",
+            "expose": "A",
+        },
+    )
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
 def test_stale_edit_from_the_page_is_refused_and_loses_nothing(client, people, bill):
     login(client, people["regol"])
     amendment_id = _draft(client, bill)
-    form = {"version": "1", "kind": "article", "article": "7",
-            "dispositif": "Supprimer cet article.", "expose": "B"}
+    form = {
+        "version": "1",
+        "kind": "article",
+        "article": "7",
+        "dispositif": "Supprimer cet article.",
+        "expose": "B",
+    }
     assert client.post(f"/amendements/{amendment_id}/modifier", data=form).status_code == 302
     stale = client.post(f"/amendements/{amendment_id}/modifier", data=form | {"expose": "Mon C"})
     assert stale.status_code == 409

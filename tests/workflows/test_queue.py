@@ -39,7 +39,7 @@ def test_inline_jobs_that_commit_do_not_recurse(app, monkeypatch):
     for n in range(400):  # each inline job commits; nesting would blow the stack
         enqueue_after_commit(session, QueuedJob("tests.workflows.test_queue.committing_job", (n,)))
     commit()
-    assert RAN == list(range(400))
+    assert list(range(400)) == RAN
 
 
 RAN: list[int] = []
