@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 ## Compiled translations (.mo) are built from translations/*/LC_MESSAGES/messages.po, not committed.
 translations/en/LC_MESSAGES/messages.mo: translations/en/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel -q compile -d translations
 
 install: $(STAMP) translations/en/LC_MESSAGES/messages.mo
 
