@@ -24,7 +24,7 @@ COSIGN_REMINDER_OFFSETS: tuple[timedelta, ...] = (timedelta(hours=24), timedelta
 FILING_REMINDER_OFFSETS: tuple[timedelta, ...] = (timedelta(hours=24),)
 
 _DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTH_NAMES = (
+MONTH_NAMES = (
     "janvier",
     "février",
     "mars",
@@ -180,6 +180,6 @@ def format_paris(dt: datetime) -> str:
     local = dt.astimezone(PARIS)
     day = "1er" if local.day == 1 else str(local.day)
     return (
-        f"{_DAY_NAMES[local.weekday()]} {day} {_MONTH_NAMES[local.month - 1]} {local.year}"
+        f"{_DAY_NAMES[local.weekday()]} {day} {MONTH_NAMES[local.month - 1]} {local.year}"
         f" à {local.hour} h {local.minute:02d}"
     )

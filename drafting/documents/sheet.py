@@ -7,6 +7,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from workflows.deadlines import MONTH_NAMES
+
 NBSP = "\u00a0"
 CHAMBER = "ASSEMBLÉE NATIONALE"
 PRESENTED_BY = "présenté par"
@@ -23,20 +25,6 @@ OUTCOMES = {
     "non_soutenu": "Non soutenu",
     "irrecevable": "Irrecevable",
 }
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 _WHERE = {"before_article": "AVANT", "after_article": "APRÈS"}
 # XML 1.0 forbids C0 controls (but tab and newline), lone surrogates and U+FFFE/U+FFFF; C1
 # controls and DEL print nothing useful either. Removed from every printed string.
@@ -190,7 +178,7 @@ def text_heading(sheet: AmendmentSheet) -> str:
 def french_date(d: datetime.date) -> str:
     """A date as French prose: "21 novembre 2014", "1er mars 2023"."""
     day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {MONTHS[d.month - 1]} {d.year}"
+    return f"{day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 def version_line(sheet: AmendmentSheet) -> str:
