@@ -254,30 +254,55 @@ def _phase(tokens: list[str], plans: list[list[int]], rate: float | None) -> tup
     return results, wall
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes (Linux /proc; 0 elsewhere)."""
-    total = 0
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (empty if the process is gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
+def _cpu_seconds(pids: list[int], *, children: bool = False) -> float:
+    """User + system CPU time of these processes (Linux /proc; 0 elsewhere); with `children`,
+    plus the time of their exited children (short-lived PostgreSQL backends, say)."""
+    ticks = 0
     for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
-    return total / os.sysconf("SC_CLK_TCK")
+        fields = _stat(pid)
+        if fields:
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            if children:
+                ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def _server_pids(server: subprocess.Popen[bytes]) -> tuple[list[int], list[int]]:
-    """The gunicorn workers, and the PostgreSQL backends serving the benchmark database."""
+def _processes(name: str) -> list[int]:
+    """Every process whose command name is `name`."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def _cpu_snapshot(server: subprocess.Popen[bytes]) -> dict[str, float]:
+    """CPU seconds so far of gunicorn's workers, PostgreSQL (every backend, the exited ones
+    through the postmaster), Redis and this load generator."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
     workers = [int(p) for p in children.read_text().split()] if children.exists() else []
-    name = DATABASE_URL.rpartition("/")[2]
-    base = DATABASE_URL.rpartition("/")[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            (name,),
-        ).fetchall()
-    return workers, [row[0] for row in rows]
+    postgres = _processes("postgres")
+    postmasters = [pid for pid in postgres if (_stat(pid) or [0, 0])[1] not in map(str, postgres)]
+    return {
+        "gunicorn": _cpu_seconds(workers),
+        "PostgreSQL": _cpu_seconds(postgres)
+        + _cpu_seconds(postmasters, children=True)
+        - _cpu_seconds(postmasters),
+        "Redis": _cpu_seconds(_processes("redis-server")),
+        "load generator": time.process_time(),
+    }
 
 
 def _cpu_report(signatures: int, cpu: dict[str, float]) -> None:
@@ -368,13 +393,11 @@ def main() -> int:
     try:
         paced, wall = _phase(tokens, _plans(ids, args.per_client, 0), args.rate)
         figures = _report("paced", paced, wall)
-        workers, backends = _server_pids(server)
-        before = (_cpu_seconds(workers), _cpu_seconds(backends), time.process_time())
+        before = _cpu_snapshot(server)
         saturated, wall = _phase(tokens, _plans(ids, args.per_client, args.per_client), None)
         best = _report("saturation", saturated, wall)
-        after = (_cpu_seconds(workers), _cpu_seconds(backends), time.process_time())
-        names = ("gunicorn", "PostgreSQL backends", "load generator")
-        cpu = {n: b - a for n, a, b in zip(names, before, after, strict=True)}
+        after = _cpu_snapshot(server)
+        cpu = {name: after[name] - before[name] for name in before}
         _cpu_report(len(saturated.latencies), cpu)
     finally:
         server.terminate()

@@ -39,12 +39,22 @@ def _init_extensions(app: Flask) -> None:
 
     Path(app.config["LIASSE_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
+    _configure_models()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
     from drafting import i18n
 
     i18n.init_app(app)
+
+
+def _configure_models() -> None:
+    """Configure every mapper now, not in the first request each worker serves."""
+    from sqlalchemy.orm import configure_mappers
+
+    import drafting.models  # noqa: F401  (registers the mappers)
+
+    configure_mappers()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -61,8 +61,19 @@ def load_config() -> dict[str, Any]:
         "SMTP_URL": os.environ.get("SMTP_URL", "").strip() or None,
         "LIASSE_MAIL_FROM": os.environ.get("LIASSE_MAIL_FROM", "liasse@localhost"),
         "WTF_CSRF_TIME_LIMIT": None,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url(data_dir)),
     }
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    """Connection pool settings. Each web process keeps LIASSE_DB_POOL_SIZE connections open
+    (set it to at least its number of threads: connections opened beyond the pool are closed
+    after each request, and a new PostgreSQL backend per request costs more than the request)."""
+    options: dict[str, Any] = {"pool_pre_ping": _bool("LIASSE_DB_PRE_PING", True)}
+    if url.startswith("postgresql"):
+        options["pool_size"] = int(os.environ.get("LIASSE_DB_POOL_SIZE", 10))
+        options["max_overflow"] = int(os.environ.get("LIASSE_DB_MAX_OVERFLOW", 10))
+    return options
 
 
 def check_production(config: dict[str, Any]) -> None:

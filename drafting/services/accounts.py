@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from drafting.errors import Conflict, Invalid, NotFound, Throttled, Unauthorized
 from drafting.extensions import db
@@ -230,9 +230,12 @@ def issue_token(user: User, now: datetime, *, label: str = "api") -> tuple[str, 
     return token, record
 
 
+_TOKEN_BY_DIGEST = select(ApiToken).where(ApiToken.token_hash == bindparam("digest"))
+
+
 def token_record(token: str, now: datetime) -> ApiToken | None:
     """The live token record for a bearer token, or None if unknown, expired or revoked."""
-    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    record = db.session.scalar(_TOKEN_BY_DIGEST, {"digest": _digest(token)})
     if record is None or record.revoked_at is not None or record.expires_at <= now:
         return None
     if not record.user.active:

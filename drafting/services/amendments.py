@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
@@ -179,10 +179,17 @@ def create_amendment(actor: User, draft: Draft, now: datetime) -> Amendment:
     return amendment
 
 
+_LOCK = (
+    select(Amendment)
+    .where(Amendment.id == bindparam("amendment_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
 def lock_amendment(amendment_id: int) -> Amendment | None:
     """Load an amendment with a row lock (PostgreSQL) so concurrent actions serialise."""
-    query = select(Amendment).where(Amendment.id == amendment_id).with_for_update()
-    return db.session.scalar(query.execution_options(populate_existing=True))
+    return db.session.scalar(_LOCK, {"amendment_id": amendment_id})
 
 
 def _changes(amendment: Amendment, article: Article, edit: Edit, content: tuple[str, str]):

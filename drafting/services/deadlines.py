@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
@@ -51,14 +51,16 @@ __all__ = [
 # ----- reading -----
 
 
+_GROUP_DEADLINE = select(GroupDeadline).where(
+    GroupDeadline.text_id == bindparam("text_id"), GroupDeadline.group_id == bindparam("group_id")
+)
+
+
 def group_deadline(text_id: int, group_id: int | None) -> GroupDeadline | None:
     """The group's internal deadlines on a text, if its secretariat set any."""
     if group_id is None:
         return None
-    query = select(GroupDeadline).where(
-        GroupDeadline.text_id == text_id, GroupDeadline.group_id == group_id
-    )
-    return db.session.scalar(query)
+    return db.session.scalar(_GROUP_DEADLINE, {"text_id": text_id, "group_id": group_id})
 
 
 def current_group_deadlines(

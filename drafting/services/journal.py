@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from drafting.extensions import db
 from drafting.models import Event, User
@@ -37,13 +37,27 @@ def event_hash(event: Event) -> str:
     return hashlib.sha256((event.prev_hash + _canonical(event)).encode("utf-8")).hexdigest()
 
 
-def _last_event(amendment_id: int | None, text_id: int | None) -> Event | None:
-    query = select(Event).order_by(Event.seq.desc()).limit(1)
+# Built once: the chain head is read on every signature, and a prebuilt statement skips the
+# construction and cache-key work SQLAlchemy otherwise repeats on each call.
+_HEAD = select(Event.seq, Event.hash).order_by(Event.seq.desc()).limit(1)
+_AMENDMENT_HEAD = _HEAD.where(Event.amendment_id == bindparam("amendment_id"))
+_TEXT_HEAD = _HEAD.where(Event.amendment_id.is_(None), Event.text_id == bindparam("text_id"))
+_GLOBAL_HEAD = _HEAD.where(Event.amendment_id.is_(None), Event.text_id.is_(None))
+
+
+def _chain_head(amendment_id: int | None, text_id: int | None) -> tuple[int, str]:
+    """(seq, hash) of the chain's last event, (0, GENESIS) for an empty chain. Every append
+    flushes its event, so no autoflush is needed: the signature or edit that goes with the
+    event is written in the same flush as the event."""
     if amendment_id is not None:
-        query = query.where(Event.amendment_id == amendment_id)
-    else:
-        query = query.where(Event.amendment_id.is_(None), Event.text_id == text_id)
-    return db.session.scalars(query).first()
+        query, params = _AMENDMENT_HEAD, {"amendment_id": amendment_id}
+    elif text_id is not None:
+        query, params = _TEXT_HEAD, {"text_id": text_id}
+    else:  # events about no amendment and no text (accounts, say) form one chain
+        query, params = _GLOBAL_HEAD, {}
+    with db.session.no_autoflush:
+        head = db.session.execute(query, params).first()
+    return (head[0], head[1]) if head is not None else (0, GENESIS)
 
 
 def record(
@@ -59,12 +73,11 @@ def record(
     data: dict[str, Any] | None = None,
 ) -> Event:
     """Append one event; the caller holds the amendment's (or text's) row lock."""
-    db.session.flush()
-    last = _last_event(amendment_id, text_id)
+    seq, prev_hash = _chain_head(amendment_id, text_id)
     event = Event(
         amendment_id=amendment_id,
         text_id=text_id,
-        seq=(last.seq + 1) if last else 1,
+        seq=seq + 1,
         at=now.astimezone(UTC),
         actor_id=actor.id if actor else None,
         on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
@@ -72,7 +85,7 @@ def record(
         from_state=from_state,
         to_state=to_state,
         data=json.loads(json.dumps(data or {}, default=str)),
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=prev_hash,
     )
     event.hash = event_hash(event)
     db.session.add(event)

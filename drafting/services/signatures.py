@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
@@ -49,20 +49,25 @@ def _require_open(amendment: Amendment) -> None:
         )
 
 
+# Built once (signing is the hot path): no statement construction or cache key per call.
+_SIGNATURE = select(Signature).where(
+    Signature.amendment_id == bindparam("amendment_id"),
+    Signature.deputy_id == bindparam("deputy_id"),
+)
+_INVITATION = select(Invitation).where(
+    Invitation.amendment_id == bindparam("amendment_id"),
+    Invitation.deputy_id == bindparam("deputy_id"),
+)
+
+
 def signature_of(amendment_id: int, deputy_id: int) -> Signature | None:
     """The deputy's signature row on this amendment (current, stale, withdrawn or voided)."""
-    query = select(Signature).where(
-        Signature.amendment_id == amendment_id, Signature.deputy_id == deputy_id
-    )
-    return db.session.scalar(query)
+    return db.session.scalar(_SIGNATURE, {"amendment_id": amendment_id, "deputy_id": deputy_id})
 
 
 def invitation_of(amendment_id: int, deputy_id: int) -> Invitation | None:
     """The deputy's invitation to co-sign this amendment, declined or not."""
-    query = select(Invitation).where(
-        Invitation.amendment_id == amendment_id, Invitation.deputy_id == deputy_id
-    )
-    return db.session.scalar(query)
+    return db.session.scalar(_INVITATION, {"amendment_id": amendment_id, "deputy_id": deputy_id})
 
 
 def refusal(deputy: User, amendment: Amendment, invitation: Invitation | None) -> str | None:
