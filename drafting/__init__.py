@@ -40,6 +40,8 @@ def _init_extensions(app: Flask) -> None:
     Path(app.config["LIASSE_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     db.init_app(app)
     _configure_models()
+    with app.app_context():
+        _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -55,6 +57,21 @@ def _configure_models() -> None:
     import drafting.models  # noqa: F401  (registers the mappers)
 
     configure_mappers()
+
+
+def _tune_sqlite(engine: Any) -> None:
+    """The embedded SQLite serves several threads (requests, jobs, clock): write-ahead logging
+    lets readers go on while one writes, and a writer waits for the lock instead of failing."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -172,8 +172,9 @@ def demo(if_empty: bool) -> None:
 @click.option("--port", default=5000, type=int)
 @click.option("--debug/--no-debug", default=False)
 def run(host: str, port: int, debug: bool) -> None:
-    """The development server (embedded default: inline jobs, in-process clock)."""
+    """The development server (embedded default: jobs in a background thread, in-process clock)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app.config.setdefault("LIASSE_JOBS_IN_THREAD", True)
     start_embedded_clock(app)
     # app.run() refuses to serve under a Flask CLI command; run_simple is what it would call.
     from werkzeug.serving import run_simple

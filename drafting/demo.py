@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from drafting.extensions import db
 from drafting.models import Amendment, Role, User
 from drafting.services import accounts, amendments, texts
+from workflows.deadlines import PARIS
 
 DEMO_PASSWORD = "Liasse-demo-2026"
 DATA = Path(__file__).parent / "demo_data" / "real-amendments.jsonl"
@@ -199,6 +200,12 @@ def _author(first_signatory: str | None, people: dict[str, User]) -> User:
     return people["Sandra Regol"]
 
 
+def _paris_day_at(now: datetime, days: int, hour: int) -> datetime:
+    """`hour`:00 in Paris, `days` days after today in Paris (deadlines fall on round hours)."""
+    day = now.astimezone(PARIS).date() + timedelta(days=days)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=PARIS)
+
+
 def _group_deadlines(text_id: int, people: dict[str, User], now: datetime) -> None:
     from drafting.services import deadlines
 
@@ -207,8 +214,8 @@ def _group_deadlines(text_id: int, people: dict[str, User], now: datetime) -> No
             people[secretariat],
             text_id,
             code,
-            now + timedelta(days=2),
-            now + timedelta(days=5),
+            _paris_day_at(now, 2, 18),
+            _paris_day_at(now, 5, 12),
             now,
         )
 

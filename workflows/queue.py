@@ -1,23 +1,29 @@
 """Enqueue-after-commit: jobs are queued on the session and sent only once it commits.
 
-With REDIS_URL set they go to RQ; without it they run inline, in this process, right after
-the commit (the embedded default).
+With REDIS_URL set they go to RQ; without it they run in this process right after the commit:
+inline (in the request, as tests and scripts want), or, with LIASSE_JOBS_IN_THREAD (what
+`liasse run` sets), in one background thread of the server, so that a page answers at once and
+follows the job's progress like it does with a worker.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 PENDING, COMMITTED = "liasse_pending_jobs", "liasse_committed_jobs"
 MARKS, DISPATCHING = "liasse_savepoint_marks", "liasse_dispatching"
+THREAD = "liasse_job_thread"
+_THREAD_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,8 @@ def dispatch_committed(session: Session) -> None:
             job = session.info[COMMITTED].pop(0)
             if current_app.config.get("REDIS_URL"):
                 _enqueue_rq(job)
+            elif current_app.config.get("LIASSE_JOBS_IN_THREAD"):
+                run_in_thread(job)
             else:
                 run_inline(job)
     finally:
@@ -84,6 +92,30 @@ def run_inline(job: QueuedJob) -> Any:
     module_name, _, name = job.func.rpartition(".")
     func = getattr(importlib.import_module(module_name), name)
     return func(*job.args)
+
+
+def run_in_thread(job: QueuedJob) -> None:
+    """Hand `job` to the app's background job thread (one thread: jobs run in order)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    with _THREAD_LOCK:
+        executor = app.extensions.get(THREAD)
+        if executor is None:
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="liasse-jobs")
+            app.extensions[THREAD] = executor
+    executor.submit(_run_in_app, app, job)
+
+
+def _run_in_app(app: Flask, job: QueuedJob) -> None:
+    from drafting.extensions import db
+
+    with app.app_context():
+        try:
+            run_inline(job)
+        except Exception:
+            db.session.rollback()
+            log.exception("background job %s%r failed", job.func, job.args)
+        finally:
+            db.session.remove()
 
 
 def redis_connection() -> Any:

@@ -26,6 +26,10 @@ LABELS = {
     "commented": "a commenté",
     "group_amendment_changed": "a modifié la mention « et les membres du groupe »",
     "signed": "a cosigné",
+    "reconfirmed": "a reconfirmé sa signature",
+    "withdrawn": "a retiré sa signature",
+    "voided": "a annulé une signature",
+    "declined": "a décliné l'invitation à cosigner",
     "invited": "a invité à cosigner",
 }
 FIELDS = {"dispositif": "Dispositif", "expose": "Exposé sommaire"}
@@ -70,6 +74,8 @@ def _details(entry: review.Entry) -> list[str]:
         details.append(f"Dépôt hors délai : {data['deadline_exception_reason']}")
     if entry.action == "outcome_recorded":
         details.append(f"Sort : {OUTCOME_LABELS.get(data.get('outcome', ''), data.get('outcome'))}")
+    if entry.action == "invited" and data.get("deputies"):
+        details.append("Invités : " + ", ".join(str(name) for name in data["deputies"]))
     if entry.action == "group_amendment_changed":
         details.append("Oui" if data.get("presented_by_group") else "Non")
     for key in ("comment", "text", "reason"):

@@ -4,6 +4,7 @@ driven by Playwright; no browser is ever downloaded."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -35,7 +36,16 @@ USERS = {
     "assistant": "lea.moreau@assemblee.example",
     "secretariat": "claire.dupont@assemblee.example",
     "admin": "admin.liasse@assemblee.example",
+    "other_deputy": "stephane.peu@assemblee.example",  # GDR: another group than the author's
 }
+TEXT_TITLE = re.compile("jeux Olympiques")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+OVERFLOW = "document.documentElement.scrollWidth"
+SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
+  'main button, main a.button, main input[type=submit], main select, header a, header button'
+)).filter(e => e.offsetParent !== null).map(e => [e.textContent.trim() || e.outerHTML.slice(0, 60),
+  e.getBoundingClientRect().width, e.getBoundingClientRect().height])
+  .filter(([, w, h]) => w < 44 || h < 44)"""
 
 
 def _free_port() -> int:
@@ -181,7 +191,52 @@ def log_in(page: Any, role: str) -> None:
     _COOKIES[role] = [c for c in page.context.cookies() if c["name"] != "lang"]
 
 
-def screenshot(page: Any, name: str) -> None:
-    """Save a PNG of the viewport into docs/screenshots/ (illustrations for the README)."""
+def screenshot(page: Any, name: str, mask: list[Any] | None = None) -> None:
+    """Save a PNG of the viewport into docs/screenshots/ (illustrations for the README);
+    `mask` hides secrets (a calendar link, say) behind a box."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), mask=mask or [])
+
+
+def draft_on_article_7(page: Any, dispositif: str) -> int:
+    """From the text page, draft an amendment on article 7 with the editor; return its id."""
+    page.goto("/textes")
+    page.get_by_role("link", name=TEXT_TITLE).first.click()
+    page.get_by_role("link", name="Amender l'article 7").click()
+    page.get_by_label("Dispositif").fill(dispositif)
+    page.get_by_label("Exposé sommaire").fill("Limiter l'expérimentation à la durée des Jeux.")
+    page.get_by_role("button", name=re.compile("^Enregistrer")).click()
+    page.wait_for_url(re.compile(r"/amendements/\d+$"))
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def take_action(page: Any, amendment_id: int, button: str) -> None:
+    """Click a workflow button of the amendment page and wait for the confirmation."""
+    page.goto(f"/amendements/{amendment_id}")
+    page.get_by_role("region", name="Suite de la procédure").get_by_role(
+        "button", name=button, exact=True
+    ).click()
+    page.locator(".flash").wait_for()
+
+
+def open_amendment(browser: Any, server: str, console: Console, dispositif: str) -> int:
+    """Through the pages: the deputy drafts and submits, the secretariat approves; the
+    amendment is then open to co-signature. Returns its id."""
+    deputy = new_page(browser, server, console)
+    log_in(deputy, "deputy")
+    amendment_id = draft_on_article_7(deputy, dispositif)
+    take_action(deputy, amendment_id, "Soumettre à la relecture")
+    deputy.context.close()
+    secretariat = new_page(browser, server, console)
+    log_in(secretariat, "secretariat")
+    take_action(secretariat, amendment_id, "Approuver")
+    secretariat.context.close()
+    return amendment_id
+
+
+def cosign_from_the_amendment_page(page: Any, amendment_id: int) -> None:
+    """A deputy reads the amendment, opens the consent screen and consents."""
+    page.goto(f"/amendements/{amendment_id}")
+    page.get_by_role("link", name="Lire et cosigner").click()
+    page.get_by_role("button", name="Je cosigne ce texte").click()
+    page.wait_for_url(re.compile(rf"/amendements/{amendment_id}$"))

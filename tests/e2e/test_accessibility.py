@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import AXE, Console, log_in, new_page
+from tests.e2e.conftest import AXE, Console, log_in, new_page, open_amendment
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +54,7 @@ def main_pages(page: Any) -> list[str]:
     page.goto("/tableau-de-bord")
     amendment = _first_href(page, r"/amendements/\d+")
     pages = ["/tableau-de-bord", "/textes", text, f"/amendements/nouveau/{text_id}", amendment]
-    pages.append(amendment + "/modifier")
+    pages += [amendment + "/modifier", amendment + "/inviter"]
     return pages + [p for p in OPTIONAL if page.request.get(p).status == 200]
 
 
@@ -69,6 +70,35 @@ def test_the_deputy_pages_have_no_serious_accessibility_violation(axe_page: Any)
 
 def test_the_secretariat_pages_have_no_serious_accessibility_violation(axe_page: Any) -> None:
     log_in(axe_page, "secretariat")
-    paths = ["/tableau-de-bord", "/relecture"]
+    axe_page.goto("/textes")
+    text = _first_href(axe_page, r"/textes/\d+")
+    axe_page.goto(text)
+    axe_page.get_by_role("button", name="Exporter (ZIP)").click()
+    axe_page.wait_for_url(re.compile(r"/taches/[0-9a-f-]+$"))
+    export_job = urlsplit(axe_page.url).path
+    paths = ["/tableau-de-bord", "/relecture", "/echeances", text, export_job]
+    paths.append("/echeances/textes/" + text.rsplit("/", 1)[1])
     found = {path: serious_violations(axe_page, path) for path in paths}
+    assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_the_signing_pages_have_no_serious_accessibility_violation(
+    axe_page: Any, browser: Any, server: str, console: Console
+) -> None:
+    amendment_id = open_amendment(browser, server, console, "Supprimer l'alinéa 3.")
+    consent = f"/amendements/{amendment_id}/signer"
+    log_in(axe_page, "deputy2")
+    found = {"consent": serious_violations(axe_page, consent)}
+    axe_page.get_by_role("button", name="Je cosigne ce texte").click()
+    author = new_page(browser, server, console)
+    log_in(author, "deputy")
+    author.goto(f"/amendements/{amendment_id}/modifier")
+    author.get_by_label("Dispositif").fill("Supprimer les alinéas 3 et 4.")
+    author.get_by_role("button", name="Enregistrer une nouvelle version").click()
+    author.wait_for_url(re.compile(rf"/amendements/{amendment_id}$"))
+    author.context.close()
+    found["re-confirm with the diff"] = serious_violations(axe_page, consent)
+    assert axe_page.locator("ins").count() >= 1, "the stale consent screen shows no diff"
+    for path in ("/a-signer", "/notifications", f"/amendements/{amendment_id}"):
+        found[path] = serious_violations(axe_page, path)
     assert {path: v for path, v in found.items() if v} == {}

@@ -7,29 +7,24 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Console, log_in, new_page, screenshot
+from tests.e2e.conftest import (
+    OVERFLOW,
+    PHONE,
+    SMALL_TARGETS,
+    TEXT_TITLE,
+    Console,
+    draft_on_article_7,
+    log_in,
+    new_page,
+    screenshot,
+)
 
 pytestmark = pytest.mark.e2e
-
-TEXT_TITLE = re.compile("jeux Olympiques")
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 def page_exists(page: Any, path: str) -> bool:
     """Whether the server has this page yet (other features land in parallel)."""
     return bool(page.request.get(path).status != 404)
-
-
-def draft_on_article_7(page: Any, dispositif: str) -> int:
-    """From the text page, draft an amendment on article 7 with the editor; return its id."""
-    page.goto("/textes")
-    page.get_by_role("link", name=TEXT_TITLE).first.click()
-    page.get_by_role("link", name="Amender l'article 7").click()
-    page.get_by_label("Dispositif").fill(dispositif)
-    page.get_by_label("Exposé sommaire").fill("Limiter l'expérimentation à la durée des Jeux.")
-    page.get_by_role("button", name=re.compile("^Enregistrer")).click()
-    page.wait_for_url(re.compile(r"/amendements/\d+$"))
-    return int(page.url.rsplit("/", 1)[1])
 
 
 def test_deputy_drafts_with_the_formula_helpers_beside_the_article_then_edits_a_new_version(
@@ -110,14 +105,6 @@ def test_admin_logs_in_and_sees_the_dashboard_and_the_texts(page: Any) -> None:
     page.get_by_role("link", name="Dashboard").click()
     assert page.locator("html").get_attribute("lang") == "en"
     page.get_by_role("link", name="Français").click()
-
-
-OVERFLOW = "document.documentElement.scrollWidth"
-SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
-  'main button, main a.button, main input[type=submit], main select, header a, header button'
-)).filter(e => e.offsetParent !== null).map(e => [e.textContent.trim() || e.outerHTML.slice(0, 60),
-  e.getBoundingClientRect().width, e.getBoundingClientRect().height])
-  .filter(([, w, h]) => w < 44 || h < 44)"""
 
 
 def phone_pages(page: Any, amendment_id: int) -> list[str]:

@@ -4,6 +4,7 @@ invite, void, and the signature panel with 200 names."""
 from __future__ import annotations
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import event, insert
@@ -113,6 +114,35 @@ def test_withdrawing_from_the_page_is_dated_in_the_panel(client, people, opened)
     page = follow(client, f"/amendements/{opened.id}/signature/retirer")
     assert "Signature retirée" in page and "retirée le" in page
     assert "Lire et cosigner" in page  # may sign again (at the end of the order)
+
+
+def test_the_timeline_names_every_signature_act_in_french(client, people, opened):
+    signatures.invite(people["regol"], opened.id, [people["peu"].id], LATER)
+    signatures.decline(people["peu"], opened.id, LATER)
+    signatures.sign(people["lucas"], opened.id, LATER)
+    amendments.update_amendment(
+        people["regol"], opened.id, amendments.Edit(1, dispositif="Supprimer l'alinéa 1."), LATER
+    )
+    signatures.sign(people["lucas"], opened.id, LATER)
+    signatures.withdraw(people["lucas"], opened.id, LATER)
+    signatures.sign(people["bayou"], opened.id, LATER)
+    signatures.void(people["claire"], opened.id, people["bayou"].id, "Signé par erreur.", LATER)
+    commit()
+    login(client, people["regol"])
+    page = unescape(html(client, f"/amendements/{opened.id}"))
+    timeline = page.split('id="timeline-title"')[1]
+    for label in (
+        "a invité à cosigner",
+        "a décliné l'invitation à cosigner",
+        "a cosigné",
+        "a reconfirmé sa signature",
+        "a retiré sa signature",
+        "a annulé une signature",
+    ):
+        assert label in timeline, label
+    assert "Signé par erreur." in timeline and "Invités : Stéphane Peu" in timeline
+    for raw in ("declined", "reconfirmed", "withdrawn", "voided"):
+        assert f"</strong>{raw}" not in "".join(timeline.split()), raw
 
 
 def test_an_invited_deputy_declines_from_the_consent_screen(client, people, opened):

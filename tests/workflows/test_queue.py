@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 from drafting.extensions import db
-from workflows.queue import COMMITTED, PENDING, QueuedJob, enqueue_after_commit
+from workflows.queue import COMMITTED, PENDING, THREAD, QueuedJob, enqueue_after_commit
 
 
 def _pending() -> list[QueuedJob]:
@@ -51,3 +53,35 @@ def committing_job(n: int) -> None:
 
     RAN.append(n)
     commit()
+
+
+GATE = threading.Event()
+BACKGROUND: list[tuple[int, str]] = []
+
+
+def gated_job(n: int) -> None:
+    """A job that waits for the test to open the gate, then records where it ran."""
+    if n < 0:
+        raise RuntimeError("a failing job")
+    GATE.wait(10)
+    BACKGROUND.append((n, threading.current_thread().name))
+
+
+def test_with_the_job_thread_the_commit_returns_at_once_and_jobs_run_in_order_behind_it(
+    app, monkeypatch, caplog
+):
+    from drafting.db import commit
+
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    monkeypatch.setitem(app.config, "LIASSE_JOBS_IN_THREAD", True)  # what `liasse run` sets
+    session = db.session()
+    session.connection()
+    for n in (0, -1, 1, 2):  # the failing job (-1) is logged and the next ones still run
+        enqueue_after_commit(session, QueuedJob("tests.workflows.test_queue.gated_job", (n,)))
+    commit()  # returns although every job waits on the gate
+    assert BACKGROUND == []
+    GATE.set()
+    app.extensions.pop(THREAD).shutdown(wait=True)
+    assert [n for n, _ in BACKGROUND] == [0, 1, 2]
+    assert {name.split("_")[0] for _, name in BACKGROUND} == {"liasse-jobs"}
+    assert "background job tests.workflows.test_queue.gated_job(-1,) failed" in caplog.text
