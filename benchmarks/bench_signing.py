@@ -275,6 +275,12 @@ def _cpu_seconds(pids: list[int], *, children: bool = False) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def _system_seconds(pids: list[int]) -> float:
+    """The system (kernel) part of their CPU time: sockets, polling, thread switches."""
+    ticks = sum(int(fields[12]) for fields in map(_stat, pids) if fields)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _processes(name: str) -> list[int]:
     """Every process whose command name is `name`."""
     pids = []
@@ -297,6 +303,7 @@ def _cpu_snapshot(server: subprocess.Popen[bytes]) -> dict[str, float]:
     postmasters = [pid for pid in postgres if (_stat(pid) or [0, 0])[1] not in map(str, postgres)]
     return {
         "gunicorn": _cpu_seconds(workers),
+        "gunicorn system": _system_seconds(workers),
         "PostgreSQL": _cpu_seconds(postgres)
         + _cpu_seconds(postmasters, children=True)
         - _cpu_seconds(postmasters),
@@ -308,8 +315,10 @@ def _cpu_snapshot(server: subprocess.Popen[bytes]) -> dict[str, float]:
 def _cpu_report(signatures: int, cpu: dict[str, float]) -> None:
     """CPU spent per signature, and what it allows on this machine when nothing else runs."""
     per = {name: seconds / max(signatures, 1) * 1000 for name, seconds in cpu.items()}
+    system = per.pop("gunicorn system")
     ceiling = (os.cpu_count() or 1) * 1000 / (sum(per.values()) or float("nan"))
     detail = ", ".join(f"{name} {ms:.1f} ms" for name, ms in per.items())
+    detail = detail.replace(" ms,", f" ms (of which system {system:.1f} ms),", 1)
     print(
         f"CPU per signature (saturation): {detail} → at most {ceiling:.0f} signatures/s "
         f"on {os.cpu_count()} idle CPUs",

@@ -91,6 +91,28 @@ def test_failed_second_factor_codes_are_limited_and_successes_do_not_count(limit
     assert verify(pyotp.TOTP(secret).at(now + timedelta(seconds=30))) == 429
 
 
+def test_after_five_failed_codes_a_signature_with_a_code_is_refused_and_one_without_is_not(
+    limited, people, bill
+):
+    from drafting.services import amendments, workflow
+
+    token, _ = _enrolled_token(people)
+    client, headers = limited.test_client(), {"Authorization": f"Bearer {token}"}
+    for _ in range(5):
+        client.post("/api/v1/auth/second-factor/verify", json={"otp": "000000"}, headers=headers)
+    now = datetime.now(UTC)
+    draft = amendments.Draft(
+        bill.id, amendments.PositionInput("article", "7"), "Supprimer cet article.", "Exposé."
+    )
+    amendment = amendments.create_amendment(people["lucas"], draft, now)
+    workflow.transition(people["lucas"], amendment.id, "submit", now=now)
+    workflow.transition(people["claire"], amendment.id, "approve", now=now)
+    commit()
+    url = f"/api/v1/amendments/{amendment.id}/signatures"
+    assert client.post(url, json={"otp": "123456"}, headers=headers).status_code == 429
+    assert client.post(url, headers=headers).status_code == 201  # no code: nothing to guess
+
+
 def test_signature_routes_are_found_by_their_rule():
     app = Flask("probe")
     for rule, methods in [

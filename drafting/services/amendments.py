@@ -287,11 +287,16 @@ def _viewer_links(user: User, amendment_id: int) -> tuple[bool, bool]:
 def get_visible_amendment(user: User, amendment_id: int, *, lock: bool = False) -> Amendment:
     """The amendment if `user` may see it; 404 otherwise (no existence leak)."""
     amendment = lock_amendment(amendment_id) if lock else db.session.get(Amendment, amendment_id)
+    return visible_or_404(user, amendment)
+
+
+def visible_or_404(user: User, amendment: Amendment | None) -> Amendment:
+    """The loaded amendment if `user` may see it; 404 otherwise (no existence leak)."""
     if amendment is None:
         raise NotFound("Amendement inconnu.")
     if can_view_amendment(user, amendment):
         return amendment
-    invited, signed = _viewer_links(user, amendment_id)
+    invited, signed = _viewer_links(user, amendment.id)
     if not can_view_amendment(user, amendment, invited=invited, signed=signed):
         raise NotFound("Amendement inconnu.")
     return amendment

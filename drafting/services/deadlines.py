@@ -37,6 +37,7 @@ __all__ = [
     "assert_can_cosign",
     "assert_can_file",
     "assert_can_submit",
+    "check_cosign_deadline",
     "current_group_deadlines",
     "deadline_set",
     "group_deadline",
@@ -111,7 +112,11 @@ def _group_code(amendment: Amendment) -> str:
 
 def assert_can_cosign(amendment: Amendment, now: datetime) -> None:
     """Raise Conflict(code="deadline_passed") once the group's cosign_by has passed."""
-    group = group_deadline(amendment.text_id, amendment.group_id)
+    check_cosign_deadline(amendment, group_deadline(amendment.text_id, amendment.group_id), now)
+
+
+def check_cosign_deadline(amendment: Amendment, group: GroupDeadline | None, now: datetime) -> None:
+    """assert_can_cosign with the group's deadlines already loaded (the signing query does)."""
     if group is None or group.cosign_by is None or now <= group.cosign_by:
         return
     raise Conflict(

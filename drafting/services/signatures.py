@@ -10,12 +10,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
-from drafting.models import Amendment, Invitation, Revision, Role, Signature, User
+from drafting.models import (
+    Amendment,
+    GroupDeadline,
+    Invitation,
+    Revision,
+    Role,
+    Signature,
+    User,
+)
 from drafting.permissions import actors_for, can_void_signature
 from drafting.services import amendments, deadlines, journal, notifications, second_factor
 from drafting.services.content import clean_text
@@ -58,6 +66,38 @@ _INVITATION = select(Invitation).where(
     Invitation.amendment_id == bindparam("amendment_id"),
     Invitation.deputy_id == bindparam("deputy_id"),
 )
+
+
+# Signing reads the amendment (row-locked), the deputy's signature and the group's deadlines in
+# one statement: one round trip instead of three on the busiest write of the application.
+_SIGNING = (
+    select(Amendment, Signature, GroupDeadline)
+    .outerjoin(
+        Signature,
+        and_(Signature.amendment_id == Amendment.id, Signature.deputy_id == bindparam("deputy_id")),
+    )
+    .outerjoin(
+        GroupDeadline,
+        and_(
+            GroupDeadline.text_id == Amendment.text_id,
+            GroupDeadline.group_id == Amendment.group_id,
+        ),
+    )
+    .where(Amendment.id == bindparam("amendment_id"))
+    .with_for_update(of=Amendment)
+    .execution_options(populate_existing=True)
+)
+
+
+def _lock_for_signing(
+    deputy: User, amendment_id: int
+) -> tuple[Amendment, Signature | None, GroupDeadline | None]:
+    """The visible amendment under its row lock, the deputy's signature and the group's
+    deadlines on the text."""
+    params = {"amendment_id": amendment_id, "deputy_id": deputy.id}
+    row = db.session.execute(_SIGNING, params).first()
+    amendment, signature, group = row if row is not None else (None, None, None)
+    return amendments.visible_or_404(deputy, amendment), signature, group
 
 
 def signature_of(amendment_id: int, deputy_id: int) -> Signature | None:
@@ -122,7 +162,7 @@ def sign(
 ) -> tuple[Signature, bool]:
     """Co-sign (or re-confirm) the current text; (signature, False) when already signed on it."""
     _require_deputy(deputy)
-    amendment = amendments.get_visible_amendment(deputy, amendment_id, lock=True)
+    amendment, signature, group = _lock_for_signing(deputy, amendment_id)
     if amendment.author_id == deputy.id:
         raise Conflict(
             "Vous êtes l'auteur de cet amendement : premier signataire de droit, "
@@ -136,7 +176,6 @@ def sign(
     if reason is not None:
         raise Forbidden(reason)
     _assert_seen(amendment, seen_hash)
-    signature = signature_of(amendment.id, deputy.id)
     if signature is not None and signature.is_current(amendment.content_hash):
         return signature, False
     if signature is not None and signature.voided_at is not None:
@@ -144,7 +183,7 @@ def sign(
             "Votre signature a été annulée par le secrétariat du groupe "
             f"(motif : {signature.void_reason}) ; adressez-vous à lui."
         )
-    deadlines.assert_can_cosign(amendment, now)
+    deadlines.check_cosign_deadline(amendment, group, now)
     second_factor.require_recent_second_factor(deputy, now, otp)
     return _record_consent(deputy, amendment, signature, now), True
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from drafting.db import commit, rollback
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
-from drafting.models import Event, Notification, Signature, User
-from drafting.services import accounts, amendments, deadlines, journal, signatures, workflow
+from drafting.models import Event, GroupDeadline, Notification, Signature, User
+from drafting.services import accounts, amendments, journal, signatures, workflow
 from drafting.services.pending_signatures import pending_count, pending_for
 from tests.conftest import NOW
 
@@ -312,14 +312,16 @@ def test_the_to_sign_list_holds_group_invited_and_stale_amendments(people, bill,
     assert pending_count(people["lucas"]) == 1 and pending_for(people["regol"]) == []
 
 
-def test_signing_calls_the_cosign_deadline_check(people, opened, monkeypatch):
-    def passed(amendment, now):
-        raise Conflict("Date limite de cosignature dépassée.", code="deadline_passed")
-
-    monkeypatch.setattr(deadlines, "assert_can_cosign", passed)
+def test_signing_after_the_group_s_cosign_by_is_refused_and_before_it_allowed(people, opened, bill):
+    group_id = people["regol"].group_id  # the bill's filing deadline is past: a row, not the form
+    db.session.add(GroupDeadline(text_id=bill.id, group_id=group_id, cosign_by=at(10)))
+    commit()
     with pytest.raises(Conflict) as refused:
-        signatures.sign(people["lucas"], opened.id, at(1))
+        signatures.sign(people["lucas"], opened.id, at(11))
     assert refused.value.code == "deadline_passed"
+    rollback()
+    _, created = signatures.sign(people["lucas"], opened.id, at(10))  # at the deadline: allowed
+    assert created
 
 
 def test_signing_needs_a_second_factor_when_required(app, people, opened, monkeypatch):
