@@ -17,7 +17,7 @@ from drafting import create_app
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import User
-from drafting.services import accounts, texts
+from drafting.services import accounts, amendments, texts, workflow
 
 NOW = datetime(2023, 3, 20, 9, 0, tzinfo=UTC)
 PASSWORD = "Motdepasse-solide-42"
@@ -237,3 +237,26 @@ def run_jobs(app: Flask) -> Any:
         SimpleWorker([rq_queue()], connection=redis_connection()).work(burst=True)
 
     return run
+
+
+def open_amendment(people: dict[str, User], bill: Any, author: str = "regol") -> Any:
+    """An amendment by `author` on article 7, taken through the real workflow to the open state
+    (submitted by its author, approved by the group's secretariat)."""
+    data = amendments.Draft(
+        bill.id,
+        amendments.PositionInput("article", "7"),
+        "Supprimer cet article.",
+        "Les écologistes demandent la suppression de l'article 7.",
+    )
+    amendment = amendments.create_amendment(people[author], data, NOW)
+    secretariat = "claire" if people[author].group_code == "ECOS" else "hugo"
+    workflow.transition(people[author], amendment.id, "submit", now=NOW)
+    workflow.transition(people[secretariat], amendment.id, "approve", now=NOW)
+    commit()
+    return amendment
+
+
+@pytest.fixture
+def opened(people: dict[str, User], bill: Any) -> Any:
+    """Sandra Regol's amendment on article 7, open to co-signature."""
+    return open_amendment(people, bill)

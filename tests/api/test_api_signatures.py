@@ -11,24 +11,8 @@ from sqlalchemy import event, insert
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Signature
-from drafting.services import accounts, amendments, workflow
+from drafting.services import accounts
 from tests.conftest import NOW
-
-
-@pytest.fixture
-def opened(people, bill):
-    """Sandra Regol's amendment on article 7, approved by her secretariat: open to co-sign."""
-    data = amendments.Draft(
-        bill.id,
-        amendments.PositionInput("article", "7"),
-        "Supprimer cet article.",
-        "Les écologistes demandent la suppression de l'article 7.",
-    )
-    amendment = amendments.create_amendment(people["regol"], data, NOW)
-    workflow.transition(people["regol"], amendment.id, "submit", now=NOW)
-    workflow.transition(people["claire"], amendment.id, "approve", now=NOW)
-    commit()
-    return amendment
 
 
 def url(amendment, tail: str = "/signatures") -> str:

@@ -16,7 +16,7 @@ from drafting.extensions import db
 from drafting.models import Event, GroupDeadline, Notification, Signature, User
 from drafting.services import accounts, amendments, journal, signatures, workflow
 from drafting.services.pending_signatures import pending_count, pending_for
-from tests.conftest import NOW
+from tests.conftest import NOW, open_amendment
 
 LATER = NOW + timedelta(hours=1)
 
@@ -24,28 +24,6 @@ LATER = NOW + timedelta(hours=1)
 def at(minutes: int):
     """A moment `minutes` after the amendment was opened."""
     return LATER + timedelta(minutes=minutes)
-
-
-def open_amendment(people, bill, author="regol"):
-    """An amendment by `author` taken through the real workflow to the open state."""
-    data = amendments.Draft(
-        bill.id,
-        amendments.PositionInput("article", "7"),
-        "Supprimer cet article.",
-        "Les écologistes demandent la suppression de l'article 7.",
-    )
-    amendment = amendments.create_amendment(people[author], data, NOW)
-    secretariat = "claire" if people[author].group_code == "ECOS" else "hugo"
-    workflow.transition(people[author], amendment.id, "submit", now=NOW)
-    workflow.transition(people[secretariat], amendment.id, "approve", now=NOW)
-    commit()
-    return amendment
-
-
-@pytest.fixture
-def opened(people, bill):
-    """Sandra Regol's open amendment on article 7."""
-    return open_amendment(people, bill)
 
 
 def edit(people, amendment, dispositif: str, minutes: int = 30, who: str = "regol"):

@@ -6,32 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 from html import unescape
 
-import pytest
 from sqlalchemy import event, insert
 
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Signature
-from drafting.services import accounts, amendments, signatures, workflow
+from drafting.services import accounts, amendments, signatures
 from tests.conftest import NOW, login
 
 LATER = NOW + timedelta(hours=1)
-
-
-@pytest.fixture
-def opened(people, bill):
-    """Sandra Regol's amendment on article 7, open to co-signature."""
-    data = amendments.Draft(
-        bill.id,
-        amendments.PositionInput("article", "7"),
-        "Supprimer cet article.",
-        "Les écologistes demandent la suppression de l'article 7.",
-    )
-    amendment = amendments.create_amendment(people["regol"], data, NOW)
-    workflow.transition(people["regol"], amendment.id, "submit", now=NOW)
-    workflow.transition(people["claire"], amendment.id, "approve", now=NOW)
-    commit()
-    return amendment
 
 
 def html(client, path: str) -> str:
