@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
 
-.PHONY: run test install lint typecheck e2e-deps bench clean audit audit-if-reachable
+.PHONY: run test install lint typecheck e2e-deps bench clean audit audit-if-reachable messages
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -32,6 +32,12 @@ test: install e2e-deps
 e2e-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium unavailable: browser tests will be skipped"
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent || echo "npm unavailable: the accessibility check will be skipped"
+
+## Extract the translatable strings into translations/messages.pot and merge them into each
+## catalogue (then fill in the new msgstr; a test fails while one is missing).
+messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 lint: install
 	$(BIN)/ruff check drafting workflows tests benchmarks

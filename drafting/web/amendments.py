@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from drafting.db import commit, rollback
@@ -88,7 +89,7 @@ def create(text_id: int) -> ResponseReturnValue:
         rollback()
         return _editor(text_id, dict(request.form), exc, 422)
     commit()
-    flash("Amendement enregistré (version 1).")
+    flash(_("Amendement enregistré (version 1)."))
     return redirect(url_for("amendments.show", amendment_id=amendment.id))
 
 
@@ -112,7 +113,7 @@ def edit(amendment_id: int) -> ResponseReturnValue:
     text_id = amendment.text_id
     if request.method == "GET":
         if not can_edit_amendment(_user(), amendment):
-            flash("Vous ne pouvez pas modifier cet amendement à ce stade.")
+            flash(_("Vous ne pouvez pas modifier cet amendement à ce stade."))
             return redirect(url_for("amendments.show", amendment_id=amendment_id))
         values = {
             "kind": amendment.position_kind,
@@ -136,5 +137,5 @@ def edit(amendment_id: int) -> ResponseReturnValue:
         values = dict(request.form) | {"amendment_id": amendment_id}
         return _editor(text_id, values, exc, exc.status)
     commit()
-    flash("Nouvelle version enregistrée.")
+    flash(_("Nouvelle version enregistrée."))
     return redirect(url_for("amendments.show", amendment_id=amendment_id))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from drafting.db import commit
@@ -12,6 +14,14 @@ from drafting.services import accounts, sessions
 from drafting.web import now
 
 bp = Blueprint("auth", __name__)
+
+# The login refusals of `accounts.authenticate` (French, shared with the API), as shown on the page.
+LOGIN_ERRORS = {
+    "Adresse ou mot de passe incorrect.": lazy_gettext("Adresse ou mot de passe incorrect."),
+    "Trop de tentatives de connexion. Réessayez dans quelques minutes.": lazy_gettext(
+        "Trop de tentatives de connexion. Réessayez dans quelques minutes."
+    ),
+}
 
 
 def _safe_next(target: str | None) -> str:
@@ -33,7 +43,8 @@ def login() -> ResponseReturnValue:
         user = accounts.authenticate(email, request.form.get("password", ""), address, now())
     except (Unauthorized, Throttled) as exc:
         commit()
-        return render_template("auth/login.html", email=email, error=exc.message), exc.status
+        error = str(LOGIN_ERRORS.get(exc.message, exc.message))
+        return render_template("auth/login.html", email=email, error=error), exc.status
     record = sessions.open_session(
         user, now(), user_agent=request.user_agent.string, address=address
     )
@@ -52,5 +63,5 @@ def logout() -> ResponseReturnValue:
     commit()
     logout_user()
     session.clear()
-    flash("Vous êtes déconnecté.")
+    flash(_("Vous êtes déconnecté."))
     return redirect(url_for("auth.login"))

@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 
 from drafting import permissions
 from workflows.deadlines import format_paris
@@ -13,31 +15,31 @@ from workflows.deadlines import format_paris
 bp = Blueprint("filters", __name__)
 
 STATE_LABELS = {
-    "draft": "Brouillon",
-    "in_review": "En relecture",
-    "open": "Ouvert à la cosignature",
-    "ready": "Clos, prêt au dépôt",
-    "filed": "Déposé",
-    "abandoned": "Abandonné",
+    "draft": lazy_gettext("Brouillon"),
+    "in_review": lazy_gettext("En relecture"),
+    "open": lazy_gettext("Ouvert à la cosignature"),
+    "ready": lazy_gettext("Clos, prêt au dépôt"),
+    "filed": lazy_gettext("Déposé"),
+    "abandoned": lazy_gettext("Abandonné"),
 }
 OUTCOME_LABELS = {
-    "adopte": "Adopté",
-    "rejete": "Rejeté",
-    "retire": "Retiré",
-    "tombe": "Tombé",
-    "non_soutenu": "Non soutenu",
-    "irrecevable": "Irrecevable",
+    "adopte": lazy_gettext("Adopté"),
+    "rejete": lazy_gettext("Rejeté"),
+    "retire": lazy_gettext("Retiré"),
+    "tombe": lazy_gettext("Tombé"),
+    "non_soutenu": lazy_gettext("Non soutenu"),
+    "irrecevable": lazy_gettext("Irrecevable"),
 }
 ROLE_LABELS = {
-    "admin": "Administrateur",
-    "secretariat": "Secrétariat de groupe",
-    "deputy": "Député",
-    "assistant": "Collaborateur",
+    "admin": lazy_gettext("Administrateur"),
+    "secretariat": lazy_gettext("Secrétariat de groupe"),
+    "deputy": lazy_gettext("Député"),
+    "assistant": lazy_gettext("Collaborateur"),
 }
 POSITION_LABELS = {
-    "article": "Art.",
-    "before_article": "Avant l'art.",
-    "after_article": "Après l'art.",
+    "article": lazy_gettext("Art."),
+    "before_article": lazy_gettext("Avant l'art."),
+    "after_article": lazy_gettext("Après l'art."),
 }
 
 
@@ -49,29 +51,32 @@ def paris(value: datetime | None) -> str:
 
 @bp.app_template_filter("state_label")
 def state_label(value: str) -> str:
-    """French label of a state."""
-    return STATE_LABELS.get(value, value)
+    """Label of a state, in the page's language."""
+    return str(STATE_LABELS.get(value, value))
 
 
 @bp.app_template_filter("outcome_label")
 def outcome_label(value: str | None) -> str:
-    """French label of an outcome."""
-    return OUTCOME_LABELS.get(value or "", "")
+    """Label of an outcome, in the page's language."""
+    return str(OUTCOME_LABELS.get(value or "", ""))
 
 
 @bp.app_template_filter("role_label")
 def role_label(value: str) -> str:
-    """French label of a role."""
-    return ROLE_LABELS.get(value, value)
+    """Label of a role, in the page's language."""
+    return str(ROLE_LABELS.get(value, value))
 
 
 @bp.app_template_filter("position_label")
 def position_label(amendment: Any) -> str:
     """ "Art. 7, al. 3" / "Après l'art. 10"."""
     label = f"{POSITION_LABELS.get(amendment.position_kind, '')} {amendment.article.number}"
-    return label + (f", al. {amendment.alinea}" if amendment.alinea else "")
+    if not amendment.alinea:
+        return label
+    return _("%(position)s, al. %(alinea)s", position=label, alinea=amendment.alinea)
 
 
 @bp.app_context_processor
 def _globals() -> dict[str, Any]:
-    return {"perm": permissions, "STATE_LABELS": STATE_LABELS}
+    labels = {state: str(label) for state, label in STATE_LABELS.items()}
+    return {"perm": permissions, "STATE_LABELS": labels}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.mofile import write_mo
@@ -54,3 +55,27 @@ def test_every_message_has_an_english_translation():
     with Path(f"{CATALOGUE}.po").open("rb") as source:
         catalogue = read_po(source, locale="en")
     assert [m.id for m in catalogue if m.id and not m.string] == []
+
+
+def _extracted(tmp_path: Path) -> list[Any]:
+    """Every translatable string of the code and templates, as `make messages` extracts them."""
+    from babel.messages.frontend import CommandLineInterface
+
+    pot = tmp_path / "messages.pot"
+    argv = ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "lazy_gettext"]
+    CommandLineInterface().run([*argv, "-o", str(pot), str(ROOT)])
+    with pot.open("rb") as source:
+        return [message for message in read_po(source) if message.id]
+
+
+def test_every_translatable_string_of_the_pages_is_in_the_english_catalogue(tmp_path):
+    with Path(f"{CATALOGUE}.po").open("rb") as source:
+        catalogue = read_po(source, locale="en")
+    missing = []
+    for message in _extracted(tmp_path):
+        translated = catalogue.get(message.id)
+        strings = translated.string if translated is not None else None
+        forms = strings if isinstance(strings, tuple) else (strings,)
+        if translated is None or translated.fuzzy or not all(forms):
+            missing.append((message.id, sorted({f for f, _ in message.locations})))
+    assert missing == [], "run `make messages` and translate these"
