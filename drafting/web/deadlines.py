@@ -6,8 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -27,16 +37,24 @@ bp = Blueprint("deadlines", __name__)
 SOON = timedelta(hours=24)
 FEED_PAST_DAYS = 30  # calendars drop what a feed no longer lists: keep the last month
 RULE_LABELS = {
-    "art99": "art. 99 du Règlement",
-    "art86": "art. 86 du Règlement",
-    "override": "dérogation",
+    "art99": lazy_gettext("art. 99 du Règlement"),
+    "art86": lazy_gettext("art. 86 du Règlement"),
+    "override": lazy_gettext("dérogation"),
 }
 KIND_LABELS = {
-    "filing": "Délai de dépôt",
-    "reopening": "Réouverture du délai",
-    "review": "Relecture",
-    "cosign": "Clôture des cosignatures",
+    "filing": lazy_gettext("Délai de dépôt"),
+    "reopening": lazy_gettext("Réouverture du délai"),
+    "review": lazy_gettext("Relecture"),
+    "cosign": lazy_gettext("Clôture des cosignatures"),
 }
+
+
+def _(string: str, **variables: Any) -> str:
+    """gettext in a request; outside one (unit tests, jobs) the French source, as the page
+    language comes from the request."""
+    if has_request_context():
+        return gettext(string, **variables)
+    return string % variables if variables else string
 
 
 def _user() -> User:
@@ -50,15 +68,15 @@ def format_remaining(delta: timedelta) -> str:
     """The time left in French: "dans 2 j 5 h", "dans 3 h 07 min", "dans 12 min" or "échue"."""
     seconds = int(delta.total_seconds())
     if seconds < 0:
-        return "échue"
+        return _("échue")
     days, rest = divmod(seconds, 86_400)
     hours, rest = divmod(rest, 3_600)
     minutes = rest // 60
     if days:
-        return f"dans {days} j {hours} h"
+        return _("dans %(days)d j %(hours)d h", days=days, hours=hours)
     if hours:
-        return f"dans {hours} h {minutes:02d} min"
-    return f"dans {minutes} min"
+        return _("dans %(hours)d h %(minutes)02d min", hours=hours, minutes=minutes)
+    return _("dans %(minutes)d min", minutes=minutes)
 
 
 @dataclass(frozen=True)
@@ -88,14 +106,14 @@ def countdown(label: str, at: datetime, current: datetime, note: str = "") -> Co
 
 def deadline_label(item: Deadline) -> str:
     """The French label of a deadline, e.g. "Relecture ECOS — texte n° 809"."""
-    head = KIND_LABELS.get(item.kind, item.kind)
+    head = str(KIND_LABELS.get(item.kind, item.kind))
     if item.group:
         head = f"{head} {item.group}"
-    label = f"{head} — texte n° {item.text_number}"
+    label = _("%(deadline)s — texte n° %(number)s", deadline=head, number=item.text_number)
     if item.article:
-        label += f", article {item.article}"
+        label += _(", article %(article)s", article=item.article)
     if item.rule:
-        label += f" ({RULE_LABELS.get(item.rule, item.rule)})"
+        label += f" ({RULE_LABELS.get(item.rule, item.rule)!s})"
     return label
 
 
@@ -105,16 +123,15 @@ def amendment_deadlines(amendment: Amendment) -> list[Countdown]:
     rules = deadlines.deadline_set(amendment.text, amendment.group_id)
     found = []
     if rules.review_by:
-        found.append(countdown("Soumission à la relecture du groupe", rules.review_by, current))
+        found.append(countdown(_("Soumission à la relecture du groupe"), rules.review_by, current))
     if rules.cosign_by:
-        found.append(countdown("Clôture des cosignatures", rules.cosign_by, current))
+        found.append(countdown(_("Clôture des cosignatures"), rules.cosign_by, current))
     filing = rules.filing_deadline_for(amendment.article.number)
     if filing and not amendment.is_sub_amendment:
         reopened = filing != rules.filing_deadline
-        note = "délai rouvert sur cet article" if reopened else ""
-        found.append(
-            countdown(f"Dépôt (article {amendment.article.number})", filing, current, note)
-        )
+        note = _("délai rouvert sur cet article") if reopened else ""
+        label = _("Dépôt (article %(article)s)", article=amendment.article.number)
+        found.append(countdown(label, filing, current, note))
     return found
 
 
@@ -122,20 +139,25 @@ def text_deadlines(text: LegislativeText) -> list[Countdown]:
     """The text's filing deadline, its reopenings and the viewer's group deadlines."""
     current, found = now(), []
     if text.filing_deadline:
-        rule = RULE_LABELS.get(text.filing_deadline_rule or "", "")
-        found.append(countdown("Délai de dépôt", text.filing_deadline, current, rule))
+        rule = str(RULE_LABELS.get(text.filing_deadline_rule or "", ""))
+        found.append(countdown(_("Délai de dépôt"), text.filing_deadline, current, rule))
     for reopening, article in deadlines.reopenings_of(text.id):
         found.append(
             countdown(
-                f"Réouverture — article {article}", reopening.until, current, reopening.reason
+                _("Réouverture — article %(article)s", article=article),
+                reopening.until,
+                current,
+                reopening.reason,
             )
         )
     group = home_group(_user())
     row = deadlines.group_deadline(text.id, group.id) if group else None
     if group and row and row.review_by:
-        found.append(countdown(f"Relecture {group.code}", row.review_by, current))
+        found.append(countdown(_("Relecture %(group)s", group=group.code), row.review_by, current))
     if group and row and row.cosign_by:
-        found.append(countdown(f"Cosignatures {group.code}", row.cosign_by, current))
+        found.append(
+            countdown(_("Cosignatures %(group)s", group=group.code), row.cosign_by, current)
+        )
     return found
 
 
@@ -157,12 +179,12 @@ def parse_paris(field: str, *, required: bool = False) -> datetime | None:
     raw = (request.form.get(field) or "").strip()
     if not raw:
         if required:
-            raise Invalid("Date manquante.", fields={field: "obligatoire"})
+            raise Invalid(_("Date manquante."), fields={field: _("obligatoire")})
         return None
     try:
         local = datetime.strptime(raw[:16], "%Y-%m-%dT%H:%M")
     except ValueError:
-        raise Invalid("Date invalide.", fields={field: "date et heure attendues"}) from None
+        raise Invalid(_("Date invalide."), fields={field: _("date et heure attendues")}) from None
     return paris_wall_time(date(local.year, local.month, local.day), local.hour, local.minute)
 
 
@@ -196,7 +218,7 @@ def _feed_url(user: User) -> str | None:
 def _manage_page(text_id: int, error: DomainError | None = None, status: int = 200) -> Any:
     user = _user()
     if not can_manage_texts(user):
-        raise Forbidden("Seuls les secrétariats de groupe gèrent les échéances.")
+        raise Forbidden(_("Seuls les secrétariats de groupe gèrent les échéances."))
     text = texts.get_text(text_id)
     group = home_group(user) if user.role == Role.SECRETARIAT else None
     row = deadlines.group_deadline(text.id, group.id) if group else None
@@ -247,7 +269,7 @@ def set_group(text_id: int) -> ResponseReturnValue:
             parse_paris("cosign_by"),
             now(),
         ),
-        "Dates limites du groupe enregistrées.",
+        _("Dates limites du groupe enregistrées."),
     )
 
 
@@ -260,7 +282,7 @@ def override(text_id: int) -> ResponseReturnValue:
         lambda: deadlines.set_filing_deadline_override(
             _user(), text_id, _required("filing_deadline"), request.form.get("reason"), now()
         ),
-        "Délai de dépôt modifié.",
+        _("Délai de dépôt modifié."),
     )
 
 
@@ -278,7 +300,7 @@ def reopen(text_id: int) -> ResponseReturnValue:
             request.form.get("reason"),
             now(),
         ),
-        "Réouverture enregistrée.",
+        _("Réouverture enregistrée."),
     )
 
 
@@ -294,7 +316,7 @@ def regenerate_feed() -> ResponseReturnValue:
     """Give me a new secret calendar link (the old one stops working)."""
     deadlines.regenerate_calendar_token(_user())
     commit()
-    flash("Nouveau lien d'agenda créé ; l'ancien ne fonctionne plus.")
+    flash(_("Nouveau lien d'agenda créé ; l'ancien ne fonctionne plus."))
     return redirect(url_for("deadlines.index") + "#agenda")
 
 
@@ -305,10 +327,10 @@ def feed(token: str) -> ResponseReturnValue:
     if 20 <= len(token) <= 64:
         user = db.session.scalar(select(User).where(User.calendar_token == token))
     if user is None or not user.active:
-        raise NotFound("Agenda inconnu.")
+        raise NotFound(_("Agenda inconnu."))
     current = now()
     items = user_deadlines(user, since=current - timedelta(days=FEED_PAST_DAYS))
-    body = calendar("Liasse — échéances", [_event(item) for item in items], current)
+    body = calendar(_("Liasse — échéances"), [_event(item) for item in items], current)
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Cache-Control"] = "private, max-age=300"
     response.headers["Content-Disposition"] = 'inline; filename="liasse.ics"'
@@ -320,6 +342,8 @@ def _event(item: Deadline) -> CalendarEvent:
         uid=f"{item.uid}@{request.host}",
         start=item.at,
         summary=deadline_label(item),
-        description=f"{item.text_title}\nHeure de Paris : {format_paris(item.at)}",
+        description=item.text_title
+        + "\n"
+        + _("Heure de Paris : %(time)s", time=format_paris(item.at)),
         url=url_for("texts.show", text_id=item.text_id, _external=True),
     )

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -20,14 +22,16 @@ from workflows.review import Action, Outcome
 bp = Blueprint("review", __name__)
 
 DONE = {
-    Action.SUBMIT: "Amendement soumis à la relecture du secrétariat.",
-    Action.REQUEST_CHANGES: "Modifications demandées : l'amendement revient en brouillon.",
-    Action.APPROVE: "Amendement approuvé : il est ouvert à la cosignature.",
-    Action.CLOSE: "Cosignature close : l'amendement est prêt au dépôt.",
-    Action.REOPEN: "Cosignature rouverte.",
-    Action.FILE: "Amendement déposé.",
-    Action.RECORD_OUTCOME: "Sort enregistré.",
-    Action.ABANDON: "Amendement abandonné.",
+    Action.SUBMIT: lazy_gettext("Amendement soumis à la relecture du secrétariat."),
+    Action.REQUEST_CHANGES: lazy_gettext(
+        "Modifications demandées : l'amendement revient en brouillon."
+    ),
+    Action.APPROVE: lazy_gettext("Amendement approuvé : il est ouvert à la cosignature."),
+    Action.CLOSE: lazy_gettext("Cosignature close : l'amendement est prêt au dépôt."),
+    Action.REOPEN: lazy_gettext("Cosignature rouverte."),
+    Action.FILE: lazy_gettext("Amendement déposé."),
+    Action.RECORD_OUTCOME: lazy_gettext("Sort enregistré."),
+    Action.ABANDON: lazy_gettext("Amendement abandonné."),
 }
 
 
@@ -49,7 +53,7 @@ def _refused(error: DomainError, amendment_id: int) -> ResponseReturnValue:
     rollback()
     if isinstance(error, NotFound):
         raise error
-    flash(f"Refusé : {error.message}")
+    flash(_("Refusé : %(message)s", message=error.message))
     return _back(amendment_id)
 
 
@@ -74,7 +78,7 @@ def approve_selection() -> ResponseReturnValue:
     """Approve the selected amendments; show one result per amendment."""
     ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
     if not ids:
-        flash("Sélectionnez au moins un amendement.")
+        flash(_("Sélectionnez au moins un amendement."))
         return redirect(url_for("review.queue"), code=303)
     results = review.approve_many(_user(), ids, now())
     commit()
@@ -101,7 +105,7 @@ def transition(amendment_id: int) -> ResponseReturnValue:
     except DomainError as exc:
         return _refused(exc, amendment_id)
     commit()
-    flash(DONE[Action(action)])
+    flash(str(DONE[Action(action)]))
     return _back(amendment_id)
 
 
@@ -114,7 +118,7 @@ def comment(amendment_id: int) -> ResponseReturnValue:
     except DomainError as exc:
         return _refused(exc, amendment_id)
     commit()
-    flash("Commentaire ajouté.")
+    flash(_("Commentaire ajouté."))
     return _back(amendment_id)
 
 
@@ -128,7 +132,10 @@ def group_amendment(amendment_id: int) -> ResponseReturnValue:
     except DomainError as exc:
         return _refused(exc, amendment_id)
     commit()
-    flash("Mention « et les membres du groupe » " + ("ajoutée." if flag else "retirée."))
+    if flag:
+        flash(_("Mention « et les membres du groupe » ajoutée."))
+    else:
+        flash(_("Mention « et les membres du groupe » retirée."))
     return _back(amendment_id)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from drafting.db import commit, rollback
@@ -58,7 +59,7 @@ def close_session(session_id: int) -> ResponseReturnValue:
     """Close one of my browser sessions."""
     credentials.revoke_session(_user(), session_id, now())
     commit()
-    flash("Session fermée.")
+    flash(_("Session fermée."))
     return redirect(url_for("security.index"))
 
 
@@ -68,7 +69,7 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
     """Revoke one of my API tokens."""
     credentials.revoke_token(_user(), token_id, now())
     commit()
-    flash("Jeton révoqué.")
+    flash(_("Jeton révoqué."))
     return redirect(url_for("security.index"))
 
 
@@ -89,7 +90,7 @@ def change_password() -> ResponseReturnValue:
         rollback()
         return _index(exc, 422)
     commit()
-    flash("Mot de passe changé ; vos autres sessions et vos jetons sont fermés.")
+    flash(_("Mot de passe changé ; vos autres sessions et vos jetons sont fermés."))
     return redirect(url_for("security.index"))
 
 
@@ -101,7 +102,7 @@ def logout_everywhere() -> ResponseReturnValue:
     commit()
     logout_user()
     session.clear()
-    flash("Vous êtes déconnecté de tous vos appareils.")
+    flash(_("Vous êtes déconnecté de tous vos appareils."))
     return redirect(url_for("auth.login"))
 
 
@@ -167,7 +168,7 @@ def verify() -> ResponseReturnValue:
         rollback()
         return render_template("security/verify.html", next=target, error=exc), 403
     commit()
-    flash("Code vérifié : vous pouvez signer pendant les dix prochaines minutes.")
+    flash(_("Code vérifié : vous pouvez signer pendant les dix prochaines minutes."))
     return redirect(target)
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -21,9 +23,9 @@ from drafting.web import now
 bp = Blueprint("signing", __name__)
 
 REASONS = {
-    "group": "Amendement de votre groupe",
-    "invited": "Vous êtes invité à cosigner",
-    "stale": "Texte modifié : signature à reconfirmer",
+    "group": lazy_gettext("Amendement de votre groupe"),
+    "invited": lazy_gettext("Vous êtes invité à cosigner"),
+    "stale": lazy_gettext("Texte modifié : signature à reconfirmer"),
 }
 
 
@@ -59,10 +61,10 @@ def build_panel(user: User, amendment: Amendment) -> Panel:
     """The panel data in two queries (signatures and invitations, deputies joined)."""
     rows = [(s, status_of(s, amendment)) for s in signatures.signatures_of(amendment)]
     invitations = signatures.invitations_of(amendment)
-    mine = next((s for s, _ in rows if s.deputy_id == user.id), None)
+    mine = next((s for s, _status in rows if s.deputy_id == user.id), None)
     invited = next((i for i in invitations if i.deputy_id == user.id), None)
     counts = {key: 0 for key in ("current", "stale", "withdrawn", "voided")}
-    for _, status in rows:
+    for _signature, status in rows:
         counts[status] += 1
     return Panel(
         amendment,
@@ -104,7 +106,7 @@ def _refused(error: DomainError, target: str) -> ResponseReturnValue:
     rollback()
     if isinstance(error, NotFound):
         raise error
-    flash(f"Refusé : {error.message}")
+    flash(_("Refusé : %(message)s", message=error.message))
     return redirect(target, code=303)
 
 
@@ -125,7 +127,7 @@ def consent(amendment_id: int) -> ResponseReturnValue:
     mine = panel.mine
     stale = mine is not None and mine.is_active and mine.content_hash != amendment.content_hash
     changes = signatures.changes_since_signed(mine, amendment) if stale and mine else {}
-    changes = {k: v for k, v in changes.items() if any(op != "equal" for op, _ in v)}
+    changes = {k: v for k, v in changes.items() if any(op != "equal" for op, _text in v)}
     return render_template(
         "signing/consent.html",
         amendment=amendment,
@@ -153,9 +155,14 @@ def sign(amendment_id: int) -> ResponseReturnValue:
         return _refused(exc, _consent_url(amendment_id))
     commit()
     if created:
-        flash(f"Signature enregistrée : vous cosignez la version {signature.version}.")
+        flash(
+            _(
+                "Signature enregistrée : vous cosignez la version %(version)s.",
+                version=signature.version,
+            )
+        )
     else:
-        flash("Vous aviez déjà cosigné cette version.")
+        flash(_("Vous aviez déjà cosigné cette version."))
     if form.get("from") == "list":
         return redirect(url_for("signing.pending"), code=303)
     return _back(amendment_id)
@@ -170,7 +177,7 @@ def withdraw(amendment_id: int) -> ResponseReturnValue:
     except DomainError as exc:
         return _refused(exc, _consent_url(amendment_id))
     commit()
-    flash("Signature retirée : le retrait est daté dans l'historique.")
+    flash(_("Signature retirée : le retrait est daté dans l'historique."))
     return _back(amendment_id)
 
 
@@ -183,7 +190,7 @@ def decline(amendment_id: int) -> ResponseReturnValue:
     except DomainError as exc:
         return _refused(exc, _consent_url(amendment_id))
     commit()
-    flash("Invitation déclinée.")
+    flash(_("Invitation déclinée."))
     return redirect(url_for("signing.pending"), code=303)
 
 
@@ -196,7 +203,8 @@ def _invitable(amendment: Amendment) -> list[tuple[str, list[User]]]:
         query = query.where((User.group_id != amendment.group_id) | User.group_id.is_(None))
     groups: dict[str, list[User]] = {}
     for deputy in db.session.scalars(query.order_by(User.last_name, User.name)):
-        groups.setdefault(deputy.group.name if deputy.group else "Non-inscrits", []).append(deputy)
+        name = deputy.group.name if deputy.group else _("Non-inscrits")
+        groups.setdefault(name, []).append(deputy)
     return sorted(groups.items())
 
 
@@ -218,7 +226,9 @@ def invite(amendment_id: int) -> ResponseReturnValue:
     """Invite deputies of other groups to co-sign (author, assistant, group secretariat)."""
     amendment = amendments.get_visible_amendment(_user(), amendment_id)
     if not actors_for(_user(), amendment):
-        raise Forbidden("Seuls l'auteur, ses collaborateurs et le secrétariat du groupe invitent.")
+        raise Forbidden(
+            _("Seuls l'auteur, ses collaborateurs et le secrétariat du groupe invitent.")
+        )
     if request.method == "GET":
         return _invite_page(amendment)
     ids = [int(v) for v in request.form.getlist("deputy_ids") if v.isdigit()]
@@ -230,7 +240,13 @@ def invite(amendment_id: int) -> ResponseReturnValue:
     except DomainError as exc:
         return _refused(exc, url_for("amendments.show", amendment_id=amendment_id))
     commit()
-    flash(f"Invitation envoyée ({len(found)} député{'s' if len(found) > 1 else ''}).")
+    flash(
+        ngettext(
+            "Invitation envoyée (%(num)d député).",
+            "Invitation envoyée (%(num)d députés).",
+            len(found),
+        )
+    )
     return _back(amendment_id)
 
 
@@ -255,10 +271,10 @@ def void(amendment_id: int, deputy_id: int) -> ResponseReturnValue:
     """The secretariat voids a signature added in error, giving a reason."""
     amendment = amendments.get_visible_amendment(_user(), amendment_id)
     if not can_void_signature(_user(), amendment):
-        raise Forbidden("Seul le secrétariat du groupe de l'auteur annule une signature.")
+        raise Forbidden(_("Seul le secrétariat du groupe de l'auteur annule une signature."))
     signature = signatures.signature_of(amendment.id, deputy_id)
     if signature is None:
-        raise NotFound("Ce député n'a pas cosigné cet amendement.")
+        raise NotFound(_("Ce député n'a pas cosigné cet amendement."))
     if request.method == "GET":
         return _void_page(amendment, signature)
     try:
@@ -269,7 +285,7 @@ def void(amendment_id: int, deputy_id: int) -> ResponseReturnValue:
     except DomainError as exc:
         return _refused(exc, url_for("amendments.show", amendment_id=amendment_id))
     commit()
-    flash(f"Signature de {signature.deputy.display_name} annulée.")
+    flash(_("Signature de %(name)s annulée.", name=signature.deputy.display_name))
     return _back(amendment_id)
 
 
@@ -279,5 +295,5 @@ def choose_void(amendment_id: int) -> ResponseReturnValue:
     """The panel's "void a signature" picker leads to that signature's void form."""
     deputy_id = request.args.get("deputy_id", "")
     if not deputy_id.isdigit():
-        raise NotFound("Signature inconnue.")
+        raise NotFound(_("Signature inconnue."))
     return redirect(url_for("signing.void", amendment_id=amendment_id, deputy_id=int(deputy_id)))

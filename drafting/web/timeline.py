@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+
 from drafting.models import Amendment
 from drafting.services import review
 from drafting.web.filters import OUTCOME_LABELS
@@ -13,26 +16,26 @@ from workflows.textdiff import word_diff
 Segments = list[tuple[str, str]]
 
 LABELS = {
-    "created": "a créé l'amendement",
-    "edited": "a enregistré une nouvelle version",
-    "submitted": "a soumis l'amendement à la relecture",
-    "changes_requested": "a demandé des modifications",
-    "approved": "a approuvé l'amendement (ouvert à la cosignature)",
-    "closed": "a clos la cosignature",
-    "reopened": "a rouvert la cosignature",
-    "filed": "a déposé l'amendement",
-    "outcome_recorded": "a enregistré le sort",
-    "abandoned": "a abandonné l'amendement",
-    "commented": "a commenté",
-    "group_amendment_changed": "a modifié la mention « et les membres du groupe »",
-    "signed": "a cosigné",
-    "reconfirmed": "a reconfirmé sa signature",
-    "withdrawn": "a retiré sa signature",
-    "voided": "a annulé une signature",
-    "declined": "a décliné l'invitation à cosigner",
-    "invited": "a invité à cosigner",
+    "created": lazy_gettext("a créé l'amendement"),
+    "edited": lazy_gettext("a enregistré une nouvelle version"),
+    "submitted": lazy_gettext("a soumis l'amendement à la relecture"),
+    "changes_requested": lazy_gettext("a demandé des modifications"),
+    "approved": lazy_gettext("a approuvé l'amendement (ouvert à la cosignature)"),
+    "closed": lazy_gettext("a clos la cosignature"),
+    "reopened": lazy_gettext("a rouvert la cosignature"),
+    "filed": lazy_gettext("a déposé l'amendement"),
+    "outcome_recorded": lazy_gettext("a enregistré le sort"),
+    "abandoned": lazy_gettext("a abandonné l'amendement"),
+    "commented": lazy_gettext("a commenté"),
+    "group_amendment_changed": lazy_gettext("a modifié la mention « et les membres du groupe »"),
+    "signed": lazy_gettext("a cosigné"),
+    "reconfirmed": lazy_gettext("a reconfirmé sa signature"),
+    "withdrawn": lazy_gettext("a retiré sa signature"),
+    "voided": lazy_gettext("a annulé une signature"),
+    "declined": lazy_gettext("a décliné l'invitation à cosigner"),
+    "invited": lazy_gettext("a invité à cosigner"),
 }
-FIELDS = {"dispositif": "Dispositif", "expose": "Exposé sommaire"}
+FIELDS = {"dispositif": lazy_gettext("Dispositif"), "expose": lazy_gettext("Exposé sommaire")}
 
 
 @dataclass
@@ -55,7 +58,7 @@ def _position(value: Any) -> str:
 def _edit_diffs(data: dict[str, Any]) -> list[tuple[str, Segments]]:
     old, new = data.get("old") or {}, data.get("new") or {}
     return [
-        (label, word_diff(str(old[key]), str(new[key])))
+        (str(label), word_diff(str(old[key]), str(new[key])))
         for key, label in FIELDS.items()
         if key in old and key in new
     ]
@@ -64,20 +67,22 @@ def _edit_diffs(data: dict[str, Any]) -> list[tuple[str, Segments]]:
 def _details(entry: review.Entry) -> list[str]:
     data, details = entry.data, []
     if entry.action == "edited" and "version" in data:
-        details.append(f"Version {data['version']}")
+        details.append(_("Version %(version)s", version=data["version"]))
     if entry.action == "edited" and "position" in (data.get("new") or {}):
         old, new = _position(data["old"]["position"]), _position(data["new"]["position"])
-        details.append(f"Position : {old} → {new}")
+        details.append(_("Position : %(old)s → %(new)s", old=old, new=new))
     if entry.action == "filed" and data.get("number"):
-        details.append(f"Numéro : {data['number']}")
+        details.append(_("Numéro : %(number)s", number=data["number"]))
     if data.get("deadline_exception_reason"):
-        details.append(f"Dépôt hors délai : {data['deadline_exception_reason']}")
+        details.append(_("Dépôt hors délai : %(reason)s", reason=data["deadline_exception_reason"]))
     if entry.action == "outcome_recorded":
-        details.append(f"Sort : {OUTCOME_LABELS.get(data.get('outcome', ''), data.get('outcome'))}")
+        outcome = OUTCOME_LABELS.get(data.get("outcome", ""), data.get("outcome"))
+        details.append(_("Sort : %(outcome)s", outcome=str(outcome)))
     if entry.action == "invited" and data.get("deputies"):
-        details.append("Invités : " + ", ".join(str(name) for name in data["deputies"]))
+        names = ", ".join(str(name) for name in data["deputies"])
+        details.append(_("Invités : %(names)s", names=names))
     if entry.action == "group_amendment_changed":
-        details.append("Oui" if data.get("presented_by_group") else "Non")
+        details.append(_("Oui") if data.get("presented_by_group") else _("Non"))
     for key in ("comment", "text", "reason"):
         if data.get(key):
             details.append(str(data[key]))
@@ -87,7 +92,7 @@ def _details(entry: review.Entry) -> list[str]:
 def item(entry: review.Entry) -> TimelineItem:
     """Describe one journal entry for the page."""
     diffs = _edit_diffs(entry.data) if entry.action == "edited" else []
-    label = LABELS.get(entry.action, entry.action)
+    label = str(LABELS.get(entry.action, entry.action))
     return TimelineItem(entry, label, _details(entry), diffs)
 
 
