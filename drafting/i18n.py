@@ -7,7 +7,7 @@ compiled .mo files are built by `make install` (`pybabel compile -d translations
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
 
 from drafting import ROOT
@@ -24,7 +24,10 @@ def _asked() -> str | None:
 
 
 def select_locale() -> str:
-    """The page language: explicit choice, remembered choice, browser preference, French."""
+    """The page language: explicit choice, remembered choice, browser preference, French.
+    Outside a request (jobs, the CLI, unit tests) there is no reader to ask: French."""
+    if not has_request_context():
+        return DEFAULT
     asked = _asked()
     if asked:
         return asked

@@ -10,14 +10,14 @@ from flask import (
     Blueprint,
     Response,
     flash,
-    has_request_context,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -47,14 +47,6 @@ KIND_LABELS = {
     "review": lazy_gettext("Relecture"),
     "cosign": lazy_gettext("Clôture des cosignatures"),
 }
-
-
-def _(string: str, **variables: Any) -> str:
-    """gettext in a request; outside one (unit tests, jobs) the French source, as the page
-    language comes from the request."""
-    if has_request_context():
-        return gettext(string, **variables)
-    return string % variables if variables else string
 
 
 def _user() -> User:
