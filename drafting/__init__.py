@@ -42,6 +42,10 @@ def _init_extensions(app: Flask) -> None:
     _configure_models()
     with app.app_context():
         _tune_sqlite(db.engine)
+        if app.config.get("LIASSE_DB_PRE_PING", "idle") == "idle":
+            from drafting.dbpool import ping_when_idle
+
+            ping_when_idle(db.engine, float(app.config.get("LIASSE_DB_PING_IDLE_SECONDS", 10)))
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from drafting.dbpool import ping_mode
+
 DEFAULT_SECRET = "dev-insecure-secret-change-me"
 
 
@@ -62,14 +64,20 @@ def load_config() -> dict[str, Any]:
         "LIASSE_MAIL_FROM": os.environ.get("LIASSE_MAIL_FROM", "liasse@localhost"),
         "WTF_CSRF_TIME_LIMIT": None,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url(data_dir)),
+        "LIASSE_DB_PRE_PING": ping_mode(os.environ.get("LIASSE_DB_PRE_PING")),
+        "LIASSE_DB_PING_IDLE_SECONDS": float(os.environ.get("LIASSE_DB_PING_IDLE_SECONDS") or 10),
     }
 
 
 def engine_options(url: str) -> dict[str, Any]:
     """Connection pool settings. Each web process keeps LIASSE_DB_POOL_SIZE connections open
     (set it to at least its number of threads: connections opened beyond the pool are closed
-    after each request, and a new PostgreSQL backend per request costs more than the request)."""
-    options: dict[str, Any] = {"pool_pre_ping": _bool("LIASSE_DB_PRE_PING", True)}
+    after each request, and a new PostgreSQL backend per request costs more than the request).
+    LIASSE_DB_PRE_PING=always tests every connection before use; the default, `idle`, only
+    those idle for LIASSE_DB_PING_IDLE_SECONDS (drafting.dbpool)."""
+    options: dict[str, Any] = {
+        "pool_pre_ping": ping_mode(os.environ.get("LIASSE_DB_PRE_PING")) == "always"
+    }
     if url.startswith("postgresql"):
         options["pool_size"] = int(os.environ.get("LIASSE_DB_POOL_SIZE", 10))
         options["max_overflow"] = int(os.environ.get("LIASSE_DB_MAX_OVERFLOW", 10))

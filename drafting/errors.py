@@ -71,3 +71,9 @@ class Throttled(DomainError):
     """Too many attempts; retry later."""
 
     status, code = 429, "throttled"
+
+
+class Unavailable(DomainError):
+    """The database connection was lost (a restart, say): the request may be retried."""
+
+    status, code = 503, "unavailable"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from drafting.api.routing import error_response
-from drafting.errors import BadRequest, DomainError, Invalid, NotFound, TooLarge
+from drafting.errors import BadRequest, DomainError, Invalid, NotFound, TooLarge, Unavailable
 from drafting.extensions import db
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,23 @@ def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
     return handle_domain_error(mapped)
 
 
+def handle_database_error(error: DBAPIError) -> Response | tuple[str, int]:
+    """A connection lost mid-request (database restart): 503 with Retry-After, not a 500. The
+    pool has already dropped its older connections; the next request connects afresh."""
+    if not error.connection_invalidated:
+        if current_app.testing:
+            raise error  # tests see the real failure
+        return handle_unexpected(error)
+    log.warning("database connection lost: %s", error.orig)
+    db.session.rollback()
+    response = handle_domain_error(
+        Unavailable("Base de données momentanément indisponible : réessayez.", code="unavailable")
+    )
+    if isinstance(response, Response):
+        response.headers["Retry-After"] = "5"
+    return response
+
+
 REQUEST_STATE = ("now", "_login_user", "api_user", "api_token")
 
 
@@ -104,5 +122,6 @@ def init_app(app: Flask) -> None:
     app.after_request(security_headers)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DBAPIError, handle_database_error)
     if not app.config.get("TESTING"):
         app.register_error_handler(Exception, handle_unexpected)

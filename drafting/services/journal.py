@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 
 from drafting.extensions import db
 from drafting.models import Event, User
@@ -43,20 +43,22 @@ _HEAD = select(Event.seq, Event.hash).order_by(Event.seq.desc()).limit(1)
 _AMENDMENT_HEAD = _HEAD.where(Event.amendment_id == bindparam("amendment_id"))
 _TEXT_HEAD = _HEAD.where(Event.amendment_id.is_(None), Event.text_id == bindparam("text_id"))
 _GLOBAL_HEAD = _HEAD.where(Event.amendment_id.is_(None), Event.text_id.is_(None))
+# Events are only ever inserted, never changed or deleted: a plain INSERT (no unit of work, no
+# identity map) writes them, which costs a third of what a session flush does on this path.
+_INSERT = insert(Event.__table__).returning(Event.__table__.c.id)
 
 
 def _chain_head(amendment_id: int | None, text_id: int | None) -> tuple[int, str]:
     """(seq, hash) of the chain's last event, (0, GENESIS) for an empty chain. Every append
-    flushes its event, so no autoflush is needed: the signature or edit that goes with the
-    event is written in the same flush as the event."""
+    writes its event at once, so no autoflush is needed: the signature or edit that goes with
+    the event is written at the next flush."""
     if amendment_id is not None:
         query, params = _AMENDMENT_HEAD, {"amendment_id": amendment_id}
     elif text_id is not None:
         query, params = _TEXT_HEAD, {"text_id": text_id}
     else:  # events about no amendment and no text (accounts, say) form one chain
         query, params = _GLOBAL_HEAD, {}
-    with db.session.no_autoflush:
-        head = db.session.execute(query, params).first()
+    head = db.session.connection().execute(query, params).first()  # Core: no ORM, no autoflush
     return (head[0], head[1]) if head is not None else (0, GENESIS)
 
 
@@ -80,7 +82,9 @@ def record(
         seq=seq + 1,
         at=now.astimezone(UTC),
         actor_id=actor.id if actor else None,
+        actor=actor,  # loaded for the caller: the event is not in the session to load them
         on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
+        on_behalf_of=on_behalf_of,
         action=action,
         from_state=from_state,
         to_state=to_state,
@@ -88,9 +92,22 @@ def record(
         prev_hash=prev_hash,
     )
     event.hash = event_hash(event)
-    db.session.add(event)
-    db.session.flush()
-    return event
+    row = {
+        "amendment_id": event.amendment_id,
+        "text_id": event.text_id,
+        "seq": event.seq,
+        "at": event.at,
+        "actor_id": event.actor_id,
+        "on_behalf_of_id": event.on_behalf_of_id,
+        "action": event.action,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "data": event.data,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+    event.id = db.session.connection().execute(_INSERT, row).scalar_one()
+    return event  # written, but not in the session: read it back through a query
 
 
 @dataclass(frozen=True)
