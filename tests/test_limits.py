@@ -148,3 +148,10 @@ def test_an_app_with_limits_off_is_not_limited_even_after_another_turned_them_on
     body = {"email": people["regol"].email, "password": PASSWORD}
     statuses = {client.post("/api/v1/auth/token", json=body).status_code for _ in range(12)}
     assert statuses == {200}
+
+
+def test_limits_live_on_routes_only(limited):
+    """RouteLimiter skips Flask-Limiter's before-request pass: it would be the one to apply
+    default or application-wide limits, so there must be none."""
+    assert limiter.limit_manager.default_limits == []
+    assert limiter.limit_manager.application_limits == []

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, insert, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
@@ -85,6 +85,7 @@ _SIGNING = (
     )
     .where(Amendment.id == bindparam("amendment_id"))
     .with_for_update(of=Amendment)
+    .options(defer(Amendment.dispositif), defer(Amendment.expose))  # consent is on the hash
     .execution_options(populate_existing=True)
 )
 
