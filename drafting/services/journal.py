@@ -75,6 +75,40 @@ def record(
     data: dict[str, Any] | None = None,
 ) -> Event:
     """Append one event; the caller holds the amendment's (or text's) row lock."""
+    event = next_event(
+        action,
+        now=now,
+        actor=actor,
+        amendment_id=amendment_id,
+        text_id=text_id,
+        on_behalf_of=on_behalf_of,
+        from_state=from_state,
+        to_state=to_state,
+        data=data,
+    )
+    return write(event)
+
+
+def write(event: Event) -> Event:
+    """Insert an event made by `next_event` (it is not in the session: queries read it)."""
+    event.id = db.session.connection().execute(_INSERT, event_row(event)).scalar_one()
+    return event
+
+
+def next_event(
+    action: str,
+    *,
+    now: datetime,
+    actor: User | None,
+    amendment_id: int | None = None,
+    text_id: int | None = None,
+    on_behalf_of: User | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """The next event of the chain, sequenced and hashed, not yet written (`record` writes it;
+    a caller writing it along with another row inserts `event_row(event)` into `events`)."""
     seq, prev_hash = _chain_head(amendment_id, text_id)
     event = Event(
         amendment_id=amendment_id,
@@ -92,22 +126,28 @@ def record(
         prev_hash=prev_hash,
     )
     event.hash = event_hash(event)
-    row = {
-        "amendment_id": event.amendment_id,
-        "text_id": event.text_id,
-        "seq": event.seq,
-        "at": event.at,
-        "actor_id": event.actor_id,
-        "on_behalf_of_id": event.on_behalf_of_id,
-        "action": event.action,
-        "from_state": event.from_state,
-        "to_state": event.to_state,
-        "data": event.data,
-        "prev_hash": event.prev_hash,
-        "hash": event.hash,
-    }
-    event.id = db.session.connection().execute(_INSERT, row).scalar_one()
-    return event  # written, but not in the session: read it back through a query
+    return event
+
+
+ROW_COLUMNS = (
+    "amendment_id",
+    "text_id",
+    "seq",
+    "at",
+    "actor_id",
+    "on_behalf_of_id",
+    "action",
+    "from_state",
+    "to_state",
+    "data",
+    "prev_hash",
+    "hash",
+)
+
+
+def event_row(event: Event) -> dict[str, Any]:
+    """The column values of an event (ROW_COLUMNS), for an INSERT into `events`."""
+    return {column: getattr(event, column) for column in ROW_COLUMNS}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import (
     Amendment,
+    Event,
     GroupDeadline,
     Invitation,
     Revision,
@@ -127,6 +128,23 @@ def refusal(deputy: User, amendment: Amendment, invitation: Invitation | None) -
     return "Seuls les députés du groupe de l'auteur et les députés invités cosignent."
 
 
+def _event(
+    action: str,
+    actor: User,
+    amendment: Amendment,
+    signature: Signature,
+    now: datetime,
+    **extra: Any,
+) -> Event:
+    """The journal event of an act on a signature, sequenced and hashed, not yet written."""
+    data: dict[str, Any] = {"deputy_id": signature.deputy_id, "version": signature.version}
+    data |= {"content_hash": signature.content_hash, **extra}
+    helper = amendments.on_behalf_of(actor, amendment)
+    return journal.next_event(
+        action, now=now, actor=actor, amendment_id=amendment.id, on_behalf_of=helper, data=data
+    )
+
+
 def _journal(
     action: str,
     actor: User,
@@ -135,12 +153,7 @@ def _journal(
     now: datetime,
     **extra: Any,
 ) -> None:
-    data: dict[str, Any] = {"deputy_id": signature.deputy_id, "version": signature.version}
-    data |= {"content_hash": signature.content_hash, **extra}
-    helper = amendments.on_behalf_of(actor, amendment)
-    journal.record(
-        action, now=now, actor=actor, amendment_id=amendment.id, on_behalf_of=helper, data=data
-    )
+    journal.write(_event(action, actor, amendment, signature, now, **extra))
 
 
 def _assert_seen(amendment: Amendment, seen_hash: str | None) -> None:
@@ -214,26 +227,58 @@ def _record_consent(
     signature.version, signature.content_hash = amendment.version, amendment.content_hash
     signature.signed_at = now
     if first:
-        _insert(signature)
-    _journal(action, deputy, amendment, signature, now, **extra)
+        _insert_with_event(signature, _event(action, deputy, amendment, signature, now))
+    else:
+        _journal(action, deputy, amendment, signature, now, **extra)
     return signature
 
 
-# A first signature is the busiest write of the application: a plain INSERT, not a session
-# flush (the unit of work costs more than the statement). The row is read back by queries.
-_INSERT = insert(Signature.__table__).returning(Signature.__table__.c.id)
+# A first signature is the busiest write of the application: plain INSERTs, not a session flush
+# (the unit of work costs more than the statements), and on PostgreSQL the signature and its
+# journal event in one statement, one round trip. The rows are read back by queries.
+_SIGNATURE_ROW = (
+    "amendment_id",
+    "deputy_id",
+    "version",
+    "content_hash",
+    "first_signed_at",
+    "signed_at",
+)
+_SIGNATURES, _EVENTS = Signature.__table__, Event.__table__
+_INSERT = insert(_SIGNATURES).returning(_SIGNATURES.c.id)
 
 
-def _insert(signature: Signature) -> None:
-    row = {
-        "amendment_id": signature.amendment_id,
-        "deputy_id": signature.deputy_id,
-        "version": signature.version,
-        "content_hash": signature.content_hash,
-        "first_signed_at": signature.first_signed_at,
-        "signed_at": signature.signed_at,
-    }
-    signature.id = db.session.connection().execute(_INSERT, row).scalar_one()
+def _with_event_statement() -> Any:
+    """INSERT the event, with the signature's INSERT as a data-modifying CTE (PostgreSQL);
+    RETURNING both ids. Parameters: s_<column> for the signature, e_<column> for the event."""
+    signature = (
+        insert(_SIGNATURES)
+        .values({c: bindparam(f"s_{c}", type_=_SIGNATURES.c[c].type) for c in _SIGNATURE_ROW})
+        .returning(_SIGNATURES.c.id)
+        .cte("new_signature")
+    )
+    columns = journal.ROW_COLUMNS
+    return (
+        insert(_EVENTS)
+        .values({c: bindparam(f"e_{c}", type_=_EVENTS.c[c].type) for c in columns})
+        .add_cte(signature)
+        .returning(_EVENTS.c.id, select(signature.c.id).scalar_subquery())
+    )
+
+
+_INSERT_WITH_EVENT = _with_event_statement()
+
+
+def _insert_with_event(signature: Signature, event: Event) -> None:
+    row = {column: getattr(signature, column) for column in _SIGNATURE_ROW}
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":  # SQLite: no INSERT in a WITH clause
+        signature.id = connection.execute(_INSERT, row).scalar_one()
+        journal.write(event)
+        return
+    params = {f"s_{k}": v for k, v in row.items()}
+    params |= {f"e_{k}": v for k, v in journal.event_row(event).items()}
+    event.id, signature.id = connection.execute(_INSERT_WITH_EVENT, params).one()
 
 
 def withdraw(deputy: User, amendment_id: int, now: datetime, *, otp: str | None = None) -> None:
