@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from drafting.config import check_production, load_config
+from drafting.dbpool import ping_mode, ping_when_idle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,13 +39,14 @@ def _init_extensions(app: Flask) -> None:
     from drafting.extensions import csrf, db, login_manager, migrate
 
     Path(app.config["LIASSE_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    ping = ping_mode(app.config.get("LIASSE_DB_PRE_PING"))
+    options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options | {"pool_pre_ping": ping == "always"}
     db.init_app(app)
     _configure_models()
     with app.app_context():
         _tune_sqlite(db.engine)
-        if app.config.get("LIASSE_DB_PRE_PING", "idle") == "idle":
-            from drafting.dbpool import ping_when_idle
-
+        if ping == "idle":
             ping_when_idle(db.engine, float(app.config.get("LIASSE_DB_PING_IDLE_SECONDS", 10)))
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

@@ -73,11 +73,8 @@ def engine_options(url: str) -> dict[str, Any]:
     """Connection pool settings. Each web process keeps LIASSE_DB_POOL_SIZE connections open
     (set it to at least its number of threads: connections opened beyond the pool are closed
     after each request, and a new PostgreSQL backend per request costs more than the request).
-    LIASSE_DB_PRE_PING=always tests every connection before use; the default, `idle`, only
-    those idle for LIASSE_DB_PING_IDLE_SECONDS (drafting.dbpool)."""
-    options: dict[str, Any] = {
-        "pool_pre_ping": ping_mode(os.environ.get("LIASSE_DB_PRE_PING")) == "always"
-    }
+    How connections are tested before use is LIASSE_DB_PRE_PING's (drafting.dbpool)."""
+    options: dict[str, Any] = {}
     if url.startswith("postgresql"):
         options["pool_size"] = int(os.environ.get("LIASSE_DB_POOL_SIZE", 10))
         options["max_overflow"] = int(os.environ.get("LIASSE_DB_MAX_OVERFLOW", 10))

@@ -11,7 +11,8 @@ from sqlalchemy import create_engine, exc, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
-from drafting.config import engine_options, load_config
+from drafting import create_app
+from drafting.config import load_config
 from drafting.dbpool import ping_mode, ping_when_idle
 from drafting.extensions import db
 
@@ -24,13 +25,30 @@ def test_ping_modes():
         ping_mode("sometimes")
 
 
-def test_only_always_turns_on_sqlalchemy_pre_ping(monkeypatch):
-    url = "postgresql+psycopg://db/liasse"
+@pytest.mark.parametrize(
+    ("mode", "pre_ping", "on_idle"),
+    [("idle", False, True), ("always", True, False), ("off", False, False)],
+)
+def test_the_ping_mode_decides_how_the_app_engine_tests_connections(app, mode, pre_ping, on_idle):
+    config = {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "LIASSE_DATA_DIR": app.config["LIASSE_DATA_DIR"],
+        "RATELIMIT_ENABLED": False,
+        "LIASSE_DB_PRE_PING": mode,
+    }
+    other = create_app(config)
+    with other.app_context():
+        engine = db.engine
+        assert engine.pool._pre_ping is pre_ping  # type: ignore[attr-defined]
+        assert bool(engine.pool.dispatch.checkout) is on_idle  # the idle ping's listener
+        engine.dispose()
+
+
+def test_settings_are_read_from_the_environment(monkeypatch):
     monkeypatch.delenv("LIASSE_DB_PRE_PING", raising=False)
-    assert engine_options(url)["pool_pre_ping"] is False
     assert load_config()["LIASSE_DB_PRE_PING"] == "idle"
-    monkeypatch.setenv("LIASSE_DB_PRE_PING", "always")
-    assert engine_options(url)["pool_pre_ping"] is True
+    monkeypatch.setenv("LIASSE_DB_PRE_PING", "on")
+    assert load_config()["LIASSE_DB_PRE_PING"] == "always"
     monkeypatch.setenv("LIASSE_DB_PING_IDLE_SECONDS", "2.5")
     assert load_config()["LIASSE_DB_PING_IDLE_SECONDS"] == 2.5
 
