@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from sqlalchemy import bindparam, insert, select
 
@@ -62,31 +62,22 @@ def _chain_head(amendment_id: int | None, text_id: int | None) -> tuple[int, str
     return (head[0], head[1]) if head is not None else (0, GENESIS)
 
 
-def record(
-    action: str,
-    *,
-    now: datetime,
-    actor: User | None,
-    amendment_id: int | None = None,
-    text_id: int | None = None,
-    on_behalf_of: User | None = None,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    data: dict[str, Any] | None = None,
-) -> Event:
+class EventFields(TypedDict, total=False):
+    """The keywords of `next_event` (and `record`): who, when, about what, what changed."""
+
+    now: Required[datetime]
+    actor: Required[User | None]
+    amendment_id: int | None
+    text_id: int | None
+    on_behalf_of: User | None
+    from_state: str | None
+    to_state: str | None
+    data: dict[str, Any] | None
+
+
+def record(action: str, **fields: Unpack[EventFields]) -> Event:
     """Append one event; the caller holds the amendment's (or text's) row lock."""
-    event = next_event(
-        action,
-        now=now,
-        actor=actor,
-        amendment_id=amendment_id,
-        text_id=text_id,
-        on_behalf_of=on_behalf_of,
-        from_state=from_state,
-        to_state=to_state,
-        data=data,
-    )
-    return write(event)
+    return write(next_event(action, **fields))
 
 
 def write(event: Event) -> Event:
