@@ -212,47 +212,70 @@ def _start_gunicorn(workers: int, threads: int) -> subprocess.Popen[bytes]:
     raise SystemExit("gunicorn did not start")
 
 
-def _curl_client(
-    token: str, targets: list[int], interval: float, start: float, results: Results
-) -> None:
-    """Sign each target in turn through libcurl (one keep-alive handle per client): the HTTP
-    work is done in C with the GIL released, so the load generator takes less of the two CPUs
-    it shares with the server; with `interval`, at a steady pace from `start`."""
-    curl = pycurl.Curl()
-    curl.setopt(pycurl.HTTPHEADER, [f"Authorization: Bearer {token}", "Expect:"])
-    curl.setopt(pycurl.POSTFIELDS, "")
-    curl.setopt(pycurl.TIMEOUT, 30)
-    for n, amendment_id in enumerate(targets):
-        if results.stop.is_set():
-            with results.lock:
-                results.unsent += len(targets) - n
-            break
-        due = start + n * interval
-        if interval:
-            time.sleep(max(0.0, due - time.perf_counter()))
-        else:
-            due = time.perf_counter()
+def _path(amendment_id: int) -> str:
+    return f"/api/v1/amendments/{amendment_id}/signatures"
+
+
+class CurlSigner:
+    """One deputy's keep-alive libcurl handle: the HTTP work is done in C with the GIL released,
+    so the load generator takes less of the two CPUs it shares with the server."""
+
+    def __init__(self, token: str) -> None:
+        self.curl = pycurl.Curl()
+        self.curl.setopt(pycurl.HTTPHEADER, [f"Authorization: Bearer {token}", "Expect:"])
+        self.curl.setopt(pycurl.POSTFIELDS, "")
+        self.curl.setopt(pycurl.TIMEOUT, 30)
+
+    def sign(self, amendment_id: int) -> str | None:
+        """POST the signature; the error, or None on 201."""
         body = io.BytesIO()
-        curl.setopt(
-            pycurl.URL, f"http://127.0.0.1:{PORT}/api/v1/amendments/{amendment_id}/signatures"
-        )
-        curl.setopt(pycurl.WRITEDATA, body)
+        self.curl.setopt(pycurl.URL, f"http://127.0.0.1:{PORT}{_path(amendment_id)}")
+        self.curl.setopt(pycurl.WRITEDATA, body)
         try:
-            curl.perform()
-            status = curl.getinfo(pycurl.RESPONSE_CODE)
-            error = None if status == 201 else f"{status} {body.getvalue()[:120]!r}"
+            self.curl.perform()
         except pycurl.error as exc:
-            error = f"curl: {exc}"
-        results.add(time.perf_counter() - due, error)
-    curl.close()
+            return f"curl: {exc}"
+        status = self.curl.getinfo(pycurl.RESPONSE_CODE)
+        return None if status == 201 else f"{status} {body.getvalue()[:120]!r}"
+
+    def close(self) -> None:
+        self.curl.close()
+
+
+class HttpClientSigner:
+    """One deputy's keep-alive `http.client` connection (the former client, in pure Python)."""
+
+    def __init__(self, token: str) -> None:
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Length": "0"}
+        self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+
+    def sign(self, amendment_id: int) -> str | None:
+        """POST the signature; the error, or None on 201 (a broken connection is reopened)."""
+        try:
+            self.connection.request("POST", _path(amendment_id), headers=self.headers)
+            response = self.connection.getresponse()
+            body = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            return f"{type(exc).__name__}: {exc}"
+        return None if response.status == 201 else f"{response.status} {body[:120]!r}"
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+CLIENTS: dict[str, type[CurlSigner] | type[HttpClientSigner]] = {
+    "curl": CurlSigner,
+    "http.client": HttpClientSigner,
+}
 
 
 def _client(
-    token: str, targets: list[int], interval: float, start: float, results: Results
+    client: str, token: str, targets: list[int], interval: float, start: float, results: Results
 ) -> None:
     """Sign each target in turn; with `interval`, at a steady pace from `start`."""
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    headers = {"Authorization": f"Bearer {token}", "Content-Length": "0"}
+    signer = CLIENTS[client](token)
     for n, amendment_id in enumerate(targets):
         if results.stop.is_set():
             with results.lock:
@@ -263,22 +286,9 @@ def _client(
             time.sleep(max(0.0, due - time.perf_counter()))
         else:
             due = time.perf_counter()
-        try:
-            connection.request(
-                "POST", f"/api/v1/amendments/{amendment_id}/signatures", headers=headers
-            )
-            response = connection.getresponse()
-            body = response.read()
-            error = None if response.status == 201 else f"{response.status} {body[:120]!r}"
-        except (OSError, http.client.HTTPException) as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        error = signer.sign(amendment_id)
         results.add(time.perf_counter() - due, error)
-    connection.close()
-
-
-CLIENTS = {"curl": _curl_client, "http.client": _client}
+    signer.close()
 
 
 def _phase(
@@ -290,9 +300,9 @@ def _phase(
     start = time.perf_counter() + 0.5
     threads = [
         threading.Thread(
-            target=CLIENTS[client],
+            target=_client,
             daemon=True,
-            args=(token, plan, interval, start + i * interval / len(tokens), results),
+            args=(client, token, plan, interval, start + i * interval / len(tokens), results),
         )
         for i, (token, plan) in enumerate(zip(tokens, plans, strict=True))
     ]
