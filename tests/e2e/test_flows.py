@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     OVERFLOW,
@@ -97,13 +98,13 @@ def test_secretariat_approves_a_submitted_amendment_from_the_review_queue(
 
 def test_admin_logs_in_and_sees_the_dashboard_and_the_texts(page: Any) -> None:
     log_in(page, "admin")
-    assert page.get_by_role("heading", name="Tableau de bord").is_visible()
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
     page.get_by_role("link", name="Textes", exact=True).click()
-    assert page.get_by_role("link", name=TEXT_TITLE).count() >= 1
-    page.get_by_role("link", name="English").click()
-    assert page.get_by_role("heading", name="Texts").is_visible()
+    expect(page.get_by_role("link", name=TEXT_TITLE).first).to_be_visible()
+    page.get_by_role("link", name="English").click()  # waits for the English page, not a snapshot
+    expect(page.get_by_role("heading", name="Texts")).to_be_visible()
     page.get_by_role("link", name="Dashboard").click()
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_role("link", name="Français").click()
 
 
