@@ -8,7 +8,12 @@ on Redis), 200 signatures warm it up uncounted, then instrumentation is switched
 helper calling CALLGRIND_START_INSTRUMENTATION, compiled with gcc) for `--count` signatures
 through the WSGI app (Flask test client: no HTTP server, no concurrency).
 
-Usage: python benchmarks/signing_instructions.py [--count 100]   (needs valgrind and gcc)
+With `--cpu`, no valgrind: the same signatures timed in process (CPU milliseconds per signature).
+Instructions do not move with the machine, milliseconds do: the two together say how fast this
+machine runs Python today (docs/PERFORMANCE.md compares sessions with it).
+
+Usage: python benchmarks/signing_instructions.py [--count 100] [--cpu]
+(counting needs valgrind and gcc; --cpu needs neither)
 Environment: BENCH_DATABASE_URL, BENCH_REDIS_URL as for bench_signing.py.
 """
 
@@ -23,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -48,8 +54,9 @@ def _seed(state: Path) -> None:
     state.write_text(json.dumps({"tokens": tokens, "ids": ids}))
 
 
-def _measure(state: Path, count: int, helper: Path) -> None:
-    """Inside valgrind: warm up, then count `count` signatures."""
+def _measure(state: Path, count: int, helper: Path | None) -> float:
+    """Warm up, then sign `count` times: counted by callgrind (inside valgrind, `helper` set)
+    or timed. Returns the CPU seconds of the counted signatures."""
     import redis
 
     from drafting import create_app
@@ -72,11 +79,16 @@ def _measure(state: Path, count: int, helper: Path) -> None:
     for token, amendment_id in plan[:WARM_UP]:
         sign(token, amendment_id)
     gc.freeze()  # as gunicorn.conf.py does once a worker has loaded the app
-    toggle = ctypes.CDLL(str(helper))
-    toggle.counting_on()
+    toggle = ctypes.CDLL(str(helper)) if helper is not None else None
+    if toggle is not None:
+        toggle.counting_on()
+    started = time.process_time()
     for token, amendment_id in plan[WARM_UP:]:
         sign(token, amendment_id)
-    toggle.counting_off()
+    spent = time.process_time() - started
+    if toggle is not None:
+        toggle.counting_off()
+    return spent
 
 
 def _compile_helper(workdir: Path) -> Path:
@@ -89,6 +101,7 @@ def _compile_helper(workdir: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--cpu", action="store_true", help="time in process, no valgrind")
     parser.add_argument("--inside", nargs=2, metavar=("STATE", "HELPER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.count + WARM_UP > 200 * 199:
@@ -96,8 +109,8 @@ def main() -> int:
     if args.inside:
         _measure(Path(args.inside[0]), args.count, Path(args.inside[1]))
         return 0
-    if not (shutil.which("valgrind") and shutil.which("gcc")):
-        raise SystemExit("valgrind and gcc are needed")
+    if not args.cpu and not (shutil.which("valgrind") and shutil.which("gcc")):
+        raise SystemExit("valgrind and gcc are needed (or --cpu)")
     os.environ.update(
         DATABASE_URL=bench.DATABASE_URL,
         REDIS_URL=bench.REDIS_URL,
@@ -109,6 +122,13 @@ def main() -> int:
         os.environ["LIASSE_DATA_DIR"] = str(workdir / "data")
         state = workdir / "seeded.json"
         _seed(state)
+        if args.cpu:
+            spent = _measure(state, args.count, None)
+            print(
+                f"{spent / args.count * 1e3:.2f} ms of CPU per signature in process "
+                f"({args.count} signatures timed after {WARM_UP} untimed)"
+            )
+            return 0
         helper = _compile_helper(workdir)
         out = workdir / "callgrind.out"
         command = [

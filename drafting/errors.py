@@ -12,11 +12,17 @@ class DomainError(Exception):
     code: ClassVar[str] = "bad_request"
 
     def __init__(
-        self, message: str, *, code: str | None = None, fields: dict[str, str] | None = None
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        fields: dict[str, str] | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.retry_after = retry_after  # seconds, sent as Retry-After (429, 503)
         if code:
             self.code = code  # type: ignore[misc]
 

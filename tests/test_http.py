@@ -67,6 +67,24 @@ def test_nul_characters_are_refused_before_reaching_the_database(api, people, pa
     assert response.status_code == status
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/x-www-form-urlencoded",
+        "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+        "multipart/form-data",
+    ],
+)
+def test_nul_characters_in_a_posted_form_are_refused(client, people, content_type):
+    if content_type.startswith("multipart"):
+        response = client.post("/login", data={"email": "a\x00b", "password": "x"})
+    else:
+        body = "email=a%00b&password=x"
+        response = client.post("/login", data=body, headers={"Content-Type": content_type})
+    assert response.status_code == 422
+    assert "NUL" in response.get_data(as_text=True)
+
+
 def test_ids_beyond_32_bits_are_404_and_integers_beyond_them_are_422(api, people):
     client = api(people["regol"])
     assert client.get(f"/amendments/{2**31}").status_code == 404

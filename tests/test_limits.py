@@ -1,8 +1,8 @@
-"""Rate limits on login, tokens, second-factor codes and signature routes (Flask-Limiter)."""
+"""Rate limits on login, tokens, second-factor codes and signature routes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,7 +12,7 @@ from flask import Flask
 
 from drafting import create_app, limits
 from drafting.db import commit
-from drafting.extensions import db, limiter
+from drafting.extensions import db
 from drafting.services import accounts, second_factor
 from tests.conftest import PASSWORD
 
@@ -38,11 +38,26 @@ def limited(app: Flask) -> Iterator[Flask]:
         "RATELIMIT_STORAGE_URI": "memory://",
     }
     fresh = create_app(config)
-    limiter.reset()
     yield fresh
     with fresh.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def sibling(limited: Flask) -> Iterator[Callable[..., Flask]]:
+    """More apps on the same database (other web processes); their connections closed after."""
+    made: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        made.append(create_app(limited.config | overrides))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def test_web_login_is_limited_per_address(limited, people):
@@ -150,8 +165,49 @@ def test_an_app_with_limits_off_is_not_limited_even_after_another_turned_them_on
     assert statuses == {200}
 
 
-def test_limits_live_on_routes_only(limited):
-    """RouteLimiter skips Flask-Limiter's before-request pass: it would be the one to apply
-    default or application-wide limits, so there must be none."""
-    assert limiter.limit_manager.default_limits == []
-    assert limiter.limit_manager.application_limits == []
+def test_each_app_has_its_own_counters_and_none_when_limits_are_off(limited, app, sibling):
+    assert limits.limiter(limited) is not None
+    assert limits.limiter(app) is None  # the suite's app runs with RATELIMIT_ENABLED off
+    other = sibling(RATELIMIT_STORAGE_URI="memory://")
+    assert limits.limiter(other) is not limits.limiter(limited)
+
+
+def test_a_web_page_refusal_carries_retry_after_too(limited, people):
+    client = limited.test_client()
+    form = {"email": people["regol"].email, "password": PASSWORD}
+    for _ in range(10):
+        client.post("/login", data=form)
+    refused = client.post("/login", data=form)
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "60"
+    assert refused.mimetype == "text/html"
+
+
+def test_a_limit_storage_outage_lets_requests_through_and_is_logged(
+    limited, people, caplog, sibling
+):
+    """Redis down must not take logins and signatures down: the request passes, logged."""
+    down = sibling(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    body = {"email": people["regol"].email, "password": PASSWORD}
+    client = down.test_client()
+    statuses = {client.post("/api/v1/auth/token", json=body).status_code for _ in range(12)}
+    assert statuses == {200}
+    assert "rate-limit storage unavailable" in caplog.text
+
+
+def test_limits_on_redis_are_shared_by_two_apps(limited, people, sibling):
+    """Two web processes (two apps) on one Redis spend one allowance."""
+    url = limited.config["REDIS_URL"]
+    if not url:
+        pytest.skip("REDIS_URL not set (the PostgreSQL + Redis run covers it)")
+    prefix = "liasse-test-" + str(id(limited))
+    config = {"RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": prefix}
+    first, second = sibling(**config), sibling(**config)
+    limits.limiter(first).reset()  # type: ignore[union-attr]
+    body = {"email": people["regol"].email, "password": PASSWORD}
+    statuses = [
+        (first if i % 2 else second).test_client().post("/api/v1/auth/token", json=body).status_code
+        for i in range(11)
+    ]
+    assert statuses == [200] * 10 + [429]
+    limits.limiter(first).reset()  # type: ignore[union-attr]

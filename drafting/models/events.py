@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from drafting.extensions import db
@@ -18,8 +18,16 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "events"
     __table_args__ = (
-        UniqueConstraint("amendment_id", "seq"),
-        Index("ix_events_text_id", "text_id"),
+        UniqueConstraint("amendment_id", "seq"),  # an amendment's chain, in order
+        # Text and global chains (events about no amendment): a partial index, so the busy
+        # amendment events (signatures) do not each add an entry to it.
+        Index(
+            "ix_events_text_chain",
+            "text_id",
+            "seq",
+            postgresql_where=text("amendment_id IS NULL"),
+            sqlite_where=text("amendment_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

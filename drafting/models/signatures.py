@@ -19,7 +19,8 @@ class Signature(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (UniqueConstraint("amendment_id", "deputy_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendments.id"), index=True)
+    # No index of its own: the unique (amendment_id, deputy_id) index leads with it.
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendments.id"))
     deputy_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -53,7 +54,8 @@ class Invitation(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (UniqueConstraint("amendment_id", "deputy_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendments.id"), index=True)
+    # No index of its own: the unique (amendment_id, deputy_id) index leads with it.
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendments.id"))
     deputy_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime)
