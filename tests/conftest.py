@@ -64,13 +64,20 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         db.engine.dispose()  # close pooled connections before the interpreter does
 
 
-def _truncate() -> None:
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+RESTART_SEQUENCES = (
+    "SELECT setval(sequence.oid, 1, false) FROM pg_class AS sequence "
+    "WHERE sequence.relkind = 'S' AND sequence.relnamespace = 'public'::regnamespace"
+)
+
+
+def _empty_tables() -> None:
+    """Empty every table, children first. DELETE, not TRUNCATE, on PostgreSQL too: a test leaves
+    a few rows, and TRUNCATE's new files and their sync cost 0.2–1.5 s per test on this machine,
+    most of the PostgreSQL run. Sequences restart so that ids start at 1 as on a new database."""
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(text(f"DELETE FROM {table}"))
+        db.session.execute(text(RESTART_SEQUENCES))
     db.session.commit()
 
 
@@ -78,7 +85,7 @@ def _truncate() -> None:
 def _clean(app: Flask) -> Iterator[None]:
     """Each test starts on empty tables inside an app context."""
     with app.app_context():
-        _truncate()
+        _empty_tables()
         if app.config.get("REDIS_URL"):
             from workflows.queue import redis_connection
 

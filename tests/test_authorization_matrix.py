@@ -34,7 +34,7 @@ from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Amendment, Job, Notification, Signature, User
 from drafting.services import accounts, amendments, backup, sessions, texts
-from tests.conftest import NOW, PASSWORD, _truncate, make_user
+from tests.conftest import NOW, PASSWORD, _empty_tables, make_user
 from tests.security_helpers import quick_commits  # noqa: F401  (fixture)
 from workflows.deadlines import PARIS
 
@@ -446,7 +446,7 @@ def _side(users: dict[str, User], deputy: str, cosigner: str, staff: str, bill: 
 
 def build_world() -> World:
     """Empty the database and create the people, the bill and one object set per group."""
-    _truncate()
+    _empty_tables()
     users = _people()
     bill = _bill(users["claire"])
     world = World(users=users)

@@ -7,11 +7,12 @@ lock: concurrent signers serialise and the journal stays chained.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, bindparam, insert, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import joinedload
 
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
@@ -69,37 +70,88 @@ _INVITATION = select(Invitation).where(
 )
 
 
-# Signing reads the amendment (row-locked), the deputy's signature and the group's deadlines in
-# one statement: one round trip instead of three on the busiest write of the application.
-_SIGNING = (
-    select(Amendment, Signature, GroupDeadline)
-    .outerjoin(
-        Signature,
-        and_(Signature.amendment_id == Amendment.id, Signature.deputy_id == bindparam("deputy_id")),
-    )
-    .outerjoin(
-        GroupDeadline,
-        and_(
-            GroupDeadline.text_id == Amendment.text_id,
-            GroupDeadline.group_id == Amendment.group_id,
-        ),
-    )
-    .where(Amendment.id == bindparam("amendment_id"))
-    .with_for_update(of=Amendment)
-    .options(defer(Amendment.dispositif), defer(Amendment.expose))  # consent is on the hash
-    .execution_options(populate_existing=True)
-)
+@dataclass(frozen=True, slots=True)
+class Locked:
+    """An amendment as signing reads it under its row lock, with the deputy's signature row (if
+    any) and the group's co-signature deadline on the text: plain columns, not ORM objects. This
+    is the busiest statement of the application, and loading three mapped objects cost as much
+    as the rest of the signature's statements together; the mapped amendment is loaded only when
+    the deputy signs as anything but a member of the author's group, to refuse or admit them."""
+
+    id: int
+    text_id: int
+    author_id: int
+    group_id: int | None
+    state: str
+    version: int
+    content_hash: str
+    signature_id: int | None
+    cosign_by: datetime | None
+
+    def open_to_member(self, deputy: User) -> bool:
+        """Open, and `deputy` is of the author's group without being the author: visible to
+        them and theirs to sign, with no further query (every other case goes through
+        `_admit`)."""
+        same_group = deputy.group_id is not None and deputy.group_id == self.group_id
+        return self.state == State.OPEN and same_group and deputy.id != self.author_id
 
 
-def _lock_for_signing(
-    deputy: User, amendment_id: int
-) -> tuple[Amendment, Signature | None, GroupDeadline | None]:
-    """The visible amendment under its row lock, the deputy's signature and the group's
-    deadlines on the text."""
+_AMENDMENTS, _DEADLINES = Amendment.__table__, GroupDeadline.__table__
+_SIGNATURES = Signature.__table__
+
+
+def _locking_statement() -> Any:
+    """One round trip: the amendment (row-locked), the deputy's signature, the group deadline."""
+    amendment, signature, deadline = _AMENDMENTS.c, _SIGNATURES.c, _DEADLINES.c
+    joined = _AMENDMENTS.outerjoin(
+        _SIGNATURES,
+        and_(signature.amendment_id == amendment.id, signature.deputy_id == bindparam("deputy_id")),
+    ).outerjoin(
+        _DEADLINES,
+        and_(deadline.text_id == amendment.text_id, deadline.group_id == amendment.group_id),
+    )
+    columns = [amendment[name] for name in ("id", "text_id", "author_id", "group_id", "state")]
+    columns += [amendment.version, amendment.content_hash]
+    columns += [signature.id.label("signature_id"), deadline.cosign_by]
+    return (
+        select(*columns)
+        .select_from(joined)
+        .where(amendment.id == bindparam("amendment_id"))
+        .with_for_update(of=_AMENDMENTS)
+    )
+
+
+_LOCK_FOR_SIGNING = _locking_statement()
+
+
+def _lock_for_signing(deputy: User, amendment_id: int) -> Locked | None:
+    """Lock the amendment's row and read what signing needs (None: no such amendment)."""
     params = {"amendment_id": amendment_id, "deputy_id": deputy.id}
-    row = db.session.execute(_SIGNING, params).first()
-    amendment, signature, group = row if row is not None else (None, None, None)
-    return amendments.visible_or_404(deputy, amendment), signature, group
+    row = db.session.connection().execute(_LOCK_FOR_SIGNING, params).first()
+    return Locked(**row._asdict()) if row is not None else None
+
+
+def _mapped(amendment_id: int) -> Amendment:
+    """The mapped amendment, whose row lock this transaction already holds, fresh."""
+    return db.session.get_one(Amendment, amendment_id, populate_existing=True)
+
+
+def _admit(deputy: User, amendment_id: int) -> None:
+    """Anyone but a member of the author's group signing an open amendment: 404 unless they
+    see it, 409 for the author or a closed amendment, 403 unless invited (and not declined)."""
+    amendment = amendments.visible_or_404(deputy, _mapped(amendment_id))
+    if amendment.author_id == deputy.id:
+        raise Conflict(
+            "Vous êtes l'auteur de cet amendement : premier signataire de droit, "
+            "vous n'avez pas à le cosigner.",
+            code="author_signs_by_right",
+        )
+    _require_open(amendment)
+    same_group = deputy.group_id is not None and deputy.group_id == amendment.group_id
+    invitation = None if same_group else invitation_of(amendment.id, deputy.id)
+    reason = refusal(deputy, amendment, invitation)
+    if reason is not None:
+        raise Forbidden(reason)
 
 
 def signature_of(amendment_id: int, deputy_id: int) -> Signature | None:
@@ -131,24 +183,23 @@ def refusal(deputy: User, amendment: Amendment, invitation: Invitation | None) -
 def _event(
     action: str,
     actor: User,
-    amendment: Amendment,
+    amendment: Amendment | Locked,
     signature: Signature,
     now: datetime,
     **extra: Any,
 ) -> Event:
-    """The journal event of an act on a signature, sequenced and hashed, not yet written."""
+    """The journal event of an act on a signature, sequenced and hashed, not yet written. Acts
+    on signatures are never on someone's behalf: deputies sign and withdraw for themselves, the
+    secretariat voids in its own name."""
     data: dict[str, Any] = {"deputy_id": signature.deputy_id, "version": signature.version}
     data |= {"content_hash": signature.content_hash, **extra}
-    helper = amendments.on_behalf_of(actor, amendment)
-    return journal.next_event(
-        action, now=now, actor=actor, amendment_id=amendment.id, on_behalf_of=helper, data=data
-    )
+    return journal.next_event(action, now=now, actor=actor, amendment_id=amendment.id, data=data)
 
 
 def _journal(
     action: str,
     actor: User,
-    amendment: Amendment,
+    amendment: Amendment | Locked,
     signature: Signature,
     now: datetime,
     **extra: Any,
@@ -156,7 +207,7 @@ def _journal(
     journal.write(_event(action, actor, amendment, signature, now, **extra))
 
 
-def _assert_seen(amendment: Amendment, seen_hash: str | None) -> None:
+def _assert_seen(amendment: Amendment | Locked, seen_hash: str | None) -> None:
     """Consent is never assumed: refuse if the text changed since the deputy read it."""
     if seen_hash and seen_hash != amendment.content_hash:
         raise Conflict(
@@ -176,34 +227,28 @@ def sign(
 ) -> tuple[Signature, bool]:
     """Co-sign (or re-confirm) the current text; (signature, False) when already signed on it."""
     _require_deputy(deputy)
-    amendment, signature, group = _lock_for_signing(deputy, amendment_id)
-    if amendment.author_id == deputy.id:
-        raise Conflict(
-            "Vous êtes l'auteur de cet amendement : premier signataire de droit, "
-            "vous n'avez pas à le cosigner.",
-            code="author_signs_by_right",
-        )
-    _require_open(amendment)
-    same_group = deputy.group_id is not None and deputy.group_id == amendment.group_id
-    invitation = None if same_group else invitation_of(amendment.id, deputy.id)
-    reason = refusal(deputy, amendment, invitation)
-    if reason is not None:
-        raise Forbidden(reason)
-    _assert_seen(amendment, seen_hash)
-    if signature is not None and signature.is_current(amendment.content_hash):
+    locked = _lock_for_signing(deputy, amendment_id)
+    if locked is None:
+        raise NotFound("Amendement inconnu.")
+    if not locked.open_to_member(deputy):
+        _admit(deputy, locked.id)
+    _assert_seen(locked, seen_hash)
+    signature = signature_of(locked.id, deputy.id) if locked.signature_id is not None else None
+    if signature is not None and signature.is_current(locked.content_hash):
         return signature, False
     if signature is not None and signature.voided_at is not None:
         raise Forbidden(
             "Votre signature a été annulée par le secrétariat du groupe "
             f"(motif : {signature.void_reason}) ; adressez-vous à lui."
         )
-    deadlines.check_cosign_deadline(amendment, group, now)
+    if locked.cosign_by is not None and now > locked.cosign_by:
+        deadlines.assert_can_cosign(_mapped(locked.id), now)  # raises, naming the group
     second_factor.require_recent_second_factor(deputy, now, otp)
-    return _record_consent(deputy, amendment, signature, now), True
+    return _record_consent(deputy, locked, signature, now), True
 
 
 def _record_consent(
-    deputy: User, amendment: Amendment, signature: Signature | None, now: datetime
+    deputy: User, amendment: Locked, signature: Signature | None, now: datetime
 ) -> Signature:
     """A first signature, a re-signature after a withdrawal, or a re-confirmation."""
     extra: dict[str, Any] = {}
@@ -244,7 +289,7 @@ _SIGNATURE_ROW = (
     "first_signed_at",
     "signed_at",
 )
-_SIGNATURES, _EVENTS = Signature.__table__, Event.__table__
+_EVENTS = Event.__table__
 _INSERT = insert(_SIGNATURES).returning(_SIGNATURES.c.id)
 
 
