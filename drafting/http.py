@@ -50,6 +50,15 @@ def security_headers(response: Response) -> Response:
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
+def carries_form() -> bool:
+    """Whether the request has a form to parse: a form content type and a body. An empty POST
+    (curl's default content type is a form's) has nothing to parse."""
+    if not request.headers.get("Content-Type", "").lower().startswith(FORM_TYPES):
+        return False
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    return chunked or bool(request.content_length)
+
+
 def reject_nul_characters() -> None:
     """NUL cannot be stored (PostgreSQL refuses it): refuse it before any query sees it."""
     if "\x00" in request.path:
@@ -57,7 +66,7 @@ def reject_nul_characters() -> None:
     # Parsed only when present: most API calls carry neither a query string nor a form, and
     # parsing them anyway cost 3 % of a signature.
     pairs = list(request.args.items(multi=True)) if request.query_string else []
-    if request.headers.get("Content-Type", "").lower().startswith(FORM_TYPES):
+    if carries_form():
         pairs += list(request.form.items(multi=True))
     fields = {
         key.replace("\x00", ""): "caractère NUL interdit"

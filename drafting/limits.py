@@ -29,6 +29,7 @@ from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from drafting.errors import Throttled
+from drafting.http import carries_form
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,7 @@ def identity() -> str:
 def carries_no_code() -> bool:
     """A signing request without a second-factor code cannot guess one: the failed-code limit
     neither blocks nor counts it (one storage round trip less on every signature)."""
-    content_type = request.headers.get("Content-Type", "").lower()
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+    if carries_form():
         return not request.form.get("otp")
     body = request.get_json(silent=True) if request.is_json else None
     return not (isinstance(body, dict) and body.get("otp"))

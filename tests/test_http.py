@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 EXPECTED = {
@@ -83,6 +85,37 @@ def test_nul_characters_in_a_posted_form_are_refused(client, people, content_typ
         response = client.post("/login", data=body, headers={"Content-Type": content_type})
     assert response.status_code == 422
     assert "NUL" in response.get_data(as_text=True)
+
+
+def test_nul_characters_in_a_chunked_form_are_refused(client):
+    """No Content-Length (chunked, as gunicorn passes it on): the form is still checked."""
+    body = io.BytesIO(b"email=a%00b&password=x")
+    response = client.post(
+        "/login",
+        input_stream=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Transfer-Encoding": "chunked",
+        },
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 422
+
+
+def test_an_empty_post_with_a_form_content_type_signs(api, people, bill):
+    """curl's empty POST says form-urlencoded: nothing to parse, and it signs."""
+    from tests.conftest import open_amendment
+
+    amendment = open_amendment(people, bill)
+    lucas = api(people["lucas"])
+    response = lucas.client.post(
+        f"/api/v1/amendments/{amendment.id}/signatures",
+        headers={
+            "Authorization": f"Bearer {lucas.token}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    assert response.status_code == 201
 
 
 def test_ids_beyond_32_bits_are_404_and_integers_beyond_them_are_422(api, people):
