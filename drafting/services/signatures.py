@@ -60,9 +60,13 @@ def _require_open(amendment: Amendment) -> None:
 
 
 # Built once (signing is the hot path): no statement construction or cache key per call.
-_SIGNATURE = select(Signature).where(
-    Signature.amendment_id == bindparam("amendment_id"),
-    Signature.deputy_id == bindparam("deputy_id"),
+_SIGNATURE = (
+    select(Signature)
+    .where(
+        Signature.amendment_id == bindparam("amendment_id"),
+        Signature.deputy_id == bindparam("deputy_id"),
+    )
+    .execution_options(populate_existing=True)  # read after taking the amendment's row lock
 )
 _INVITATION = select(Invitation).where(
     Invitation.amendment_id == bindparam("amendment_id"),
@@ -74,9 +78,10 @@ _INVITATION = select(Invitation).where(
 class Locked:
     """An amendment as signing reads it under its row lock, with the deputy's signature row (if
     any) and the group's co-signature deadline on the text: plain columns, not ORM objects. This
-    is the busiest statement of the application, and loading three mapped objects cost as much
-    as the rest of the signature's statements together; the mapped amendment is loaded only when
-    the deputy signs as anything but a member of the author's group, to refuse or admit them."""
+    is the busiest statement of the application, and loading three mapped objects made a
+    signature cost 12 % more instructions (docs/PERFORMANCE.md); the mapped amendment is loaded
+    only when the deputy signs as anything but a member of the author's group, to refuse or
+    admit them."""
 
     id: int
     text_id: int
