@@ -84,7 +84,7 @@ def validation_fields(exc: ValidationError) -> dict[str, str]:
 def _parse_body(model: type[BaseModel], optional: bool = False) -> BaseModel:
     raw = request.get_data(cache=True)
     if optional and not raw.strip():
-        raw = b"{}"
+        return model.model_validate({})  # the defaults: nothing to decode, clean or bound
     try:
         payload = json.loads(raw.decode("utf-8")) if raw else None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
