@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 from drafting.api.routing import error_response
 from drafting.errors import BadRequest, DomainError, Invalid, NotFound, TooLarge, Unavailable
 from drafting.extensions import db
+from drafting.request_info import carries_form
 
 log = logging.getLogger(__name__)
 
@@ -45,18 +46,6 @@ def security_headers(response: Response) -> Response:
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
-
-
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-def carries_form() -> bool:
-    """Whether the request has a form to parse: a form content type and a body. An empty POST
-    (curl's default content type is a form's) has nothing to parse."""
-    if not request.headers.get("Content-Type", "").lower().startswith(FORM_TYPES):
-        return False
-    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-    return chunked or bool(request.content_length)
 
 
 def reject_nul_characters() -> None:

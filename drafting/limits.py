@@ -29,7 +29,7 @@ from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from drafting.errors import Throttled
-from drafting.http import carries_form
+from drafting.request_info import carries_form, client_address
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +50,6 @@ RETRY_AFTER_SECONDS = 60
 EXTENSION = "liasse.limits"
 
 
-def remote_address() -> str:
-    """The caller's address (behind a proxy, ProxyFix has already put the client's there)."""
-    return request.remote_addr or "127.0.0.1"
-
-
 def identity() -> str:
     """Who is calling: the user behind the API token or the web session, else the address."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -65,7 +60,7 @@ def identity() -> str:
         return "token:" + hashlib.sha256(token.strip().encode("utf-8")).hexdigest()[:32]
     if current_user.is_authenticated:
         return f"user:{current_user.get_id()}"
-    return "ip:" + remote_address()
+    return "ip:" + client_address()
 
 
 def carries_no_code() -> bool:
@@ -167,7 +162,7 @@ def _signature_endpoints(app: Flask) -> Iterator[str]:
 def _rules() -> dict[str, Rule]:
     failed_codes = parse_many(OTP_FAILURES)
     return {
-        "login": Rule(tuple(parse_many(LOGIN)), "login", remote_address, frozenset({"POST"})),
+        "login": Rule(tuple(parse_many(LOGIN)), "login", client_address, frozenset({"POST"})),
         "otp": Rule(tuple(failed_codes), "second-factor", identity, failures_only=True),
         "signing_otp": Rule(
             tuple(failed_codes),

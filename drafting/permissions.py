@@ -10,6 +10,11 @@ from workflows.review import Action, Actor, State, available_actions, can_edit_c
 SHARED_STATES = (State.OPEN.value, State.READY.value, State.ABANDONED.value)
 
 
+def in_group(user: User, group_id: int | None) -> bool:
+    """Whether `user` belongs to the group `group_id` (no group matches no one)."""
+    return user.group_id is not None and user.group_id == group_id
+
+
 def actors_for(user: User, amendment: Amendment) -> frozenset[Actor]:
     """The capacities in which `user` acts on `amendment` (author, assistant, secretariat)."""
     actors: set[Actor] = set()
@@ -35,7 +40,7 @@ def can_view_amendment(
         return True
     if amendment.state not in SHARED_STATES:
         return False
-    same_group = user.group_id is not None and user.group_id == amendment.group_id
+    same_group = in_group(user, amendment.group_id)
     return same_group or invited or signed
 
 
@@ -77,7 +82,7 @@ def can_draft_for(user: User, author: User) -> bool:
     if user.role == Role.ASSISTANT:
         return user.deputy_id == author.id
     if user.role == Role.SECRETARIAT:
-        return user.group_id is not None and user.group_id == author.group_id
+        return in_group(user, author.group_id)
     return False
 
 
@@ -110,7 +115,7 @@ def can_sign(user: User, amendment: Amendment, *, invited: bool) -> bool:
         return False
     if amendment.state != State.OPEN:
         return False
-    same_group = user.group_id is not None and user.group_id == amendment.group_id
+    same_group = in_group(user, amendment.group_id)
     return same_group or invited
 
 

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
+from flask import g
 
 from drafting.api.routing import endpoint, now
 from drafting.api.schemas import TokenOut, TokenRequest
 from drafting.api.serializers import user_json
 from drafting.db import commit
+from drafting.request_info import client_address
 from drafting.services import accounts
-
-
-def client_address() -> str:
-    """The caller's address (behind a proxy, ProxyFix sets remote_addr)."""
-    return request.remote_addr or "unknown"
 
 
 @endpoint(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import TypeGuard
 
 from sqlalchemy import bindparam, select
 
@@ -37,7 +38,7 @@ __all__ = [
     "assert_can_cosign",
     "assert_can_file",
     "assert_can_submit",
-    "check_cosign_deadline",
+    "cosign_closed",
     "current_group_deadlines",
     "deadline_set",
     "group_deadline",
@@ -110,17 +111,20 @@ def _group_code(amendment: Amendment) -> str:
     return amendment.group.code if amendment.group else ""
 
 
+def cosign_closed(cosign_by: datetime | None, now: datetime) -> TypeGuard[datetime]:
+    """Whether the group's co-signature deadline (None: none set) has passed at `now` (closed
+    implies set, which the type says too)."""
+    return cosign_by is not None and now > cosign_by
+
+
 def assert_can_cosign(amendment: Amendment, now: datetime) -> None:
     """Raise Conflict(code="deadline_passed") once the group's cosign_by has passed."""
-    check_cosign_deadline(amendment, group_deadline(amendment.text_id, amendment.group_id), now)
-
-
-def check_cosign_deadline(amendment: Amendment, group: GroupDeadline | None, now: datetime) -> None:
-    """assert_can_cosign with the group's deadlines already loaded (the signing query does)."""
-    if group is None or group.cosign_by is None or now <= group.cosign_by:
+    group = group_deadline(amendment.text_id, amendment.group_id)
+    cosign_by = group.cosign_by if group is not None else None
+    if not cosign_closed(cosign_by, now):
         return
     raise Conflict(
-        f"La cosignature est close depuis le {format_paris(group.cosign_by)} "
+        f"La cosignature est close depuis le {format_paris(cosign_by)} "
         f"(date limite fixée par le groupe {_group_code(amendment)}).",
         code="deadline_passed",
     )

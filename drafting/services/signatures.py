@@ -26,7 +26,7 @@ from drafting.models import (
     Signature,
     User,
 )
-from drafting.permissions import actors_for, can_void_signature
+from drafting.permissions import actors_for, can_void_signature, in_group
 from drafting.services import amendments, deadlines, journal, notifications, second_factor
 from drafting.services.content import clean_text
 from drafting.services.review_notices import POSITIONS, amendment_label
@@ -97,8 +97,8 @@ class Locked:
         """Open, and `deputy` is of the author's group without being the author: visible to
         them and theirs to sign, with no further query (every other case goes through
         `_admit`)."""
-        same_group = deputy.group_id is not None and deputy.group_id == self.group_id
-        return self.state == State.OPEN and same_group and deputy.id != self.author_id
+        member = in_group(deputy, self.group_id)
+        return self.state == State.OPEN and member and deputy.id != self.author_id
 
 
 _AMENDMENTS, _DEADLINES = Amendment.__table__, GroupDeadline.__table__
@@ -152,7 +152,7 @@ def _admit(deputy: User, amendment_id: int) -> None:
             code="author_signs_by_right",
         )
     _require_open(amendment)
-    same_group = deputy.group_id is not None and deputy.group_id == amendment.group_id
+    same_group = in_group(deputy, amendment.group_id)
     invitation = None if same_group else invitation_of(amendment.id, deputy.id)
     reason = refusal(deputy, amendment, invitation)
     if reason is not None:
@@ -177,7 +177,7 @@ def refusal(deputy: User, amendment: Amendment, invitation: Invitation | None) -
         return "Vous êtes l'auteur : premier signataire de droit, vous n'avez pas à cosigner."
     if amendment.state != State.OPEN:
         return f"L'amendement n'est pas ouvert à la cosignature ({_state_name(amendment)})."
-    same_group = deputy.group_id is not None and deputy.group_id == amendment.group_id
+    same_group = in_group(deputy, amendment.group_id)
     if same_group or (invitation is not None and invitation.declined_at is None):
         return None
     if invitation is not None:
@@ -188,7 +188,7 @@ def refusal(deputy: User, amendment: Amendment, invitation: Invitation | None) -
 def _event(
     action: str,
     actor: User,
-    amendment: Amendment | Locked,
+    amendment_id: int,
     signature: Signature,
     now: datetime,
     **extra: Any,
@@ -198,21 +198,21 @@ def _event(
     secretariat voids in its own name."""
     data: dict[str, Any] = {"deputy_id": signature.deputy_id, "version": signature.version}
     data |= {"content_hash": signature.content_hash, **extra}
-    return journal.next_event(action, now=now, actor=actor, amendment_id=amendment.id, data=data)
+    return journal.next_event(action, now=now, actor=actor, amendment_id=amendment_id, data=data)
 
 
 def _journal(
     action: str,
     actor: User,
-    amendment: Amendment | Locked,
+    amendment_id: int,
     signature: Signature,
     now: datetime,
     **extra: Any,
 ) -> None:
-    journal.write(_event(action, actor, amendment, signature, now, **extra))
+    journal.write(_event(action, actor, amendment_id, signature, now, **extra))
 
 
-def _assert_seen(amendment: Amendment | Locked, seen_hash: str | None) -> None:
+def _assert_seen(amendment: Locked, seen_hash: str | None) -> None:
     """Consent is never assumed: refuse if the text changed since the deputy read it."""
     if seen_hash and seen_hash != amendment.content_hash:
         raise Conflict(
@@ -246,7 +246,7 @@ def sign(
             "Votre signature a été annulée par le secrétariat du groupe "
             f"(motif : {signature.void_reason}) ; adressez-vous à lui."
         )
-    if locked.cosign_by is not None and now > locked.cosign_by:
+    if deadlines.cosign_closed(locked.cosign_by, now):
         deadlines.assert_can_cosign(_mapped(locked.id), now)  # raises, naming the group
     second_factor.require_recent_second_factor(deputy, now, otp)
     return _record_consent(deputy, locked, signature, now), True
@@ -277,9 +277,9 @@ def _record_consent(
     signature.version, signature.content_hash = amendment.version, amendment.content_hash
     signature.signed_at = now
     if first:
-        _insert_with_event(signature, _event(action, deputy, amendment, signature, now))
+        _insert_with_event(signature, _event(action, deputy, amendment.id, signature, now))
     else:
-        _journal(action, deputy, amendment, signature, now, **extra)
+        _journal(action, deputy, amendment.id, signature, now, **extra)
     return signature
 
 
@@ -345,7 +345,7 @@ def withdraw(deputy: User, amendment_id: int, now: datetime, *, otp: str | None 
     _require_open(amendment)
     second_factor.require_recent_second_factor(deputy, now, otp)
     signature.withdrawn_at = now
-    _journal("withdrawn", deputy, amendment, signature, now)
+    _journal("withdrawn", deputy, amendment.id, signature, now)
 
 
 def void(
@@ -370,7 +370,7 @@ def void(
         raise Conflict("Cette signature est déjà annulée.", code="already_voided")
     signature.voided_at, signature.voided_by_id = now, secretariat.id
     signature.void_reason = cleaned
-    _journal("voided", secretariat, amendment, signature, now, reason=cleaned)
+    _journal("voided", secretariat, amendment.id, signature, now, reason=cleaned)
     notifications.notify(
         [signature.deputy],
         "signature_voided",

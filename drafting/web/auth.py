@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from drafting.db import commit
 from drafting.errors import Throttled, Unauthorized
+from drafting.request_info import client_address
 from drafting.services import accounts, sessions
 from drafting.web import now
 
@@ -38,7 +39,7 @@ def login() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("auth/login.html", email="")
     email = request.form.get("email", "")
-    address = request.remote_addr or "unknown"
+    address = client_address()
     try:
         user = accounts.authenticate(email, request.form.get("password", ""), address, now())
     except (Unauthorized, Throttled) as exc:

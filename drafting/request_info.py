@@ -1,0 +1,22 @@
+"""What the current request carries, read the same way everywhere: the caller's address and
+whether there is a form to parse."""
+
+from __future__ import annotations
+
+from flask import request
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def client_address() -> str:
+    """The caller's address (behind a proxy, ProxyFix has already put the client's there)."""
+    return request.remote_addr or "unknown"
+
+
+def carries_form() -> bool:
+    """Whether the request has a form to parse: a form content type and a body. An empty POST
+    (curl's default content type is a form's) has nothing to parse."""
+    if not request.headers.get("Content-Type", "").lower().startswith(FORM_TYPES):
+        return False
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    return chunked or bool(request.content_length)
