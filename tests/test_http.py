@@ -79,7 +79,9 @@ def test_nul_characters_are_refused_before_reaching_the_database(api, people, pa
 )
 def test_nul_characters_in_a_posted_form_are_refused(client, people, content_type):
     if content_type.startswith("multipart"):
-        response = client.post("/login", data={"email": "a\x00b", "password": "x"})
+        form = {"email": "a\x00b", "password": "x"}
+        response = client.post("/login", data=form, content_type=content_type)
+        assert response.request.content_type.startswith("multipart/form-data")
     else:
         body = "email=a%00b&password=x"
         response = client.post("/login", data=body, headers={"Content-Type": content_type})

@@ -374,8 +374,8 @@ def test_100_deputies_signing_at_once_record_exactly_100_signatures(app, people,
 @pytest.mark.parametrize("state", [s.value for s in State])
 @pytest.mark.parametrize("relation", ["author", "same_group", "other_group", "no_group"])
 def test_the_member_shortcut_admits_only_whom_the_full_rules_admit(state, relation):
-    """`Locked.open_to_member` lets signing skip loading the amendment: whenever it says yes,
-    the full rules (visibility, author, state, invitation) say yes too, with no invitation."""
+    """`Locked.open_to_member` lets signing skip loading the amendment: without an invitation
+    it answers exactly as the full rules (visibility, author, state, group) do."""
     from drafting.models import Amendment, Role
     from drafting.permissions import can_view_amendment
 
