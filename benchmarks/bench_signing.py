@@ -1,11 +1,12 @@
 """Benchmark: co-signing under load through gunicorn and PostgreSQL (issue: review & co-signature).
 
 Seeds its own PostgreSQL database (200 deputies of one group, each the author of one open
-amendment, one API token each), starts gunicorn on 127.0.0.1, then 200 concurrent clients (threads
-with keep-alive `http.client` connections) each sign distinct amendments with
-`POST /api/v1/amendments/{id}/signatures`. After a short warm-up (each client signs WARM_UP
-amendments, not measured: every worker thread opens its connections and prepares its statements,
-as a server in service has long done), two phases, both bounded:
+amendment, one API token each), starts gunicorn on 127.0.0.1, then 200 concurrent clients (threads,
+each with a keep-alive libcurl handle, or an `http.client` connection with `--client http.client`)
+each sign distinct amendments with `POST /api/v1/amendments/{id}/signatures`. After a short
+warm-up (each client signs WARM_UP amendments, not measured: every worker thread opens its
+connections and prepares its statements, as a server in service has long done), two
+phases, both bounded:
 
 - paced: every client signs at the same steady pace so that the total offered load is `--rate`
   signatures/s; latency is measured from the moment each request was due (no coordinated omission);
@@ -18,6 +19,7 @@ journal chains intact) and stops gunicorn. Rate limits stay on (each deputy sign
 (LIASSE_REQUIRE_2FA=0), since a TOTP code cannot be computed by a load generator.
 
 Usage: python benchmarks/bench_signing.py [--clients 200] [--per-client 25] [--rate 310]
+       [--client curl|http.client] [--workers 4] [--threads 4]
 Environment: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/liasse_sig_bench),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/4), BENCH_PORT (default 8765).
 """
