@@ -40,8 +40,8 @@ messages: install
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 lint: install
-	$(BIN)/ruff check drafting workflows tests benchmarks
-	$(BIN)/ruff format --check drafting workflows tests benchmarks
+	$(BIN)/ruff check drafting workflows tests benchmarks gunicorn.conf.py
+	$(BIN)/ruff format --check drafting workflows tests benchmarks gunicorn.conf.py
 
 typecheck: install
 	$(BIN)/mypy

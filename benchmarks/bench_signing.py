@@ -19,7 +19,8 @@ journal chains intact) and stops gunicorn. Rate limits stay on (each deputy sign
 (LIASSE_REQUIRE_2FA=0), since a TOTP code cannot be computed by a load generator.
 
 Usage: python benchmarks/bench_signing.py [--clients 200] [--per-client 25] [--rate 310]
-       [--client curl|http.client] [--workers 4] [--threads 4]
+       [--client curl|http.client] [--workers 4] [--threads 4] [--timeline]
+       [--fresh-connections]
 Environment: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/liasse_sig_bench),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/4), BENCH_PORT (default 8765).
 """
@@ -68,16 +69,18 @@ class Results:
     """Latencies (s) of successful signatures and the errors seen, shared by the client threads."""
 
     latencies: list[float] = field(default_factory=list)
+    due: list[float] = field(default_factory=list)  # when each successful request was due
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stop: threading.Event = field(default_factory=threading.Event)
     unsent: int = 0
 
-    def add(self, latency: float | None, error: str | None) -> None:
+    def add(self, due: float, latency: float, error: str | None) -> None:
         """Record one request's outcome."""
         with self.lock:
-            if error is None and latency is not None:
+            if error is None:
                 self.latencies.append(latency)
+                self.due.append(due)
             else:
                 self.errors.append(error or "?")
 
@@ -273,11 +276,13 @@ CLIENTS: dict[str, type[CurlSigner] | type[HttpClientSigner]] = {
 }
 
 
+Signer = CurlSigner | HttpClientSigner
+
+
 def _client(
-    client: str, token: str, targets: list[int], interval: float, start: float, results: Results
+    signer: Signer, targets: list[int], interval: float, start: float, results: Results
 ) -> None:
     """Sign each target in turn; with `interval`, at a steady pace from `start`."""
-    signer = CLIENTS[client](token)
     for n, amendment_id in enumerate(targets):
         if results.stop.is_set():
             with results.lock:
@@ -289,24 +294,23 @@ def _client(
         else:
             due = time.perf_counter()
         error = signer.sign(amendment_id)
-        results.add(time.perf_counter() - due, error)
-    signer.close()
+        results.add(due, time.perf_counter() - due, error)
 
 
 def _phase(
-    tokens: list[str], plans: list[list[int]], rate: float | None, client: str = "curl"
+    signers: list[Signer], plans: list[list[int]], rate: float | None
 ) -> tuple[Results, float]:
     """Run one phase: every client signs its plan; returns the results and the wall time."""
     results = Results()
-    interval = len(tokens) / rate if rate else 0.0
+    interval = len(signers) / rate if rate else 0.0
     start = time.perf_counter() + 0.5
     threads = [
         threading.Thread(
             target=_client,
             daemon=True,
-            args=(client, token, plan, interval, start + i * interval / len(tokens), results),
+            args=(signer, plan, interval, start + i * interval / len(signers), results),
         )
-        for i, (token, plan) in enumerate(zip(tokens, plans, strict=True))
+        for i, (signer, plan) in enumerate(zip(signers, plans, strict=True))
     ]
     for thread in threads:
         thread.start()
@@ -317,6 +321,28 @@ def _phase(
     for thread in threads:
         thread.join(timeout=35)  # requests in flight finish (client timeout 30 s)
     return results, wall
+
+
+class Clients:
+    """The deputies' HTTP clients. By default each keeps its keep-alive connection from one phase
+    to the next, as deputies at work keep theirs (the warm-up opens them); with `fresh`, every
+    phase starts on new connections (200 connections opened in its first second)."""
+
+    def __init__(self, kind: str, tokens: list[str], *, fresh: bool) -> None:
+        self.kind, self.tokens, self.fresh = kind, tokens, fresh
+        self.signers: list[Signer] = []
+
+    def for_phase(self) -> list[Signer]:
+        """The signers for the next phase."""
+        if self.fresh or not self.signers:
+            self.close()
+            self.signers = [CLIENTS[self.kind](token) for token in self.tokens]
+        return self.signers
+
+    def close(self) -> None:
+        for signer in self.signers:
+            signer.close()
+        self.signers = []
 
 
 def _stat(pid: int) -> list[str]:
@@ -377,16 +403,25 @@ def _cpu_snapshot(server: subprocess.Popen[bytes]) -> dict[str, float]:
     }
 
 
-def _cpu_report(signatures: int, cpu: dict[str, float]) -> None:
-    """CPU spent per signature, and what it allows on this machine when nothing else runs."""
+def _cpu_since(server: subprocess.Popen[bytes], before: dict[str, float]) -> dict[str, float]:
+    """CPU seconds spent by each party since the snapshot `before`."""
+    after = _cpu_snapshot(server)
+    return {name: after[name] - before[name] for name in before}
+
+
+def _cpu_report(phase: str, signatures: int, cpu: dict[str, float], wall: float) -> None:
+    """CPU spent per signature in one phase, how busy the machine was, and what that CPU cost
+    allows on this machine when nothing else runs."""
     per = {name: seconds / max(signatures, 1) * 1000 for name, seconds in cpu.items()}
     system = per.pop("gunicorn system")
-    ceiling = (os.cpu_count() or 1) * 1000 / (sum(per.values()) or float("nan"))
+    total = sum(per.values()) or float("nan")
+    ceiling = (os.cpu_count() or 1) * 1000 / total
+    busy = total * signatures / 1000 / wall / (os.cpu_count() or 1)
     detail = ", ".join(f"{name} {ms:.1f} ms" for name, ms in per.items())
     detail = detail.replace(" ms,", f" ms (of which system {system:.1f} ms),", 1)
     print(
-        f"CPU per signature (saturation): {detail} → at most {ceiling:.0f} signatures/s "
-        f"on {os.cpu_count()} idle CPUs",
+        f"CPU per signature ({phase}): {detail} → CPUs {busy:.0%} busy; at most {ceiling:.0f} "
+        f"signatures/s on {os.cpu_count()} idle CPUs at this cost",
         flush=True,
     )
 
@@ -420,6 +455,22 @@ def _report(name: str, results: Results, wall: float) -> dict[str, float]:
     return figures
 
 
+def _timeline(results: Results) -> None:
+    """Latency second by second (by due time): a tail spread over the whole phase is queueing,
+    one concentrated in a few seconds is a pause (checkpoint, autovacuum, another process)."""
+    if not results.due:
+        return
+    first = min(results.due)
+    seconds: dict[int, list[float]] = {}
+    for due, latency in zip(results.due, results.latencies, strict=True):
+        seconds.setdefault(int(due - first), []).append(latency * 1000)
+    for second, ms in sorted(seconds.items()):
+        print(
+            f"    second {second:>3}: {len(ms):>4} signatures  p50 {_percentile(ms, 50):6.1f} ms"
+            f"  p99 {_percentile(ms, 99):6.1f} ms  max {max(ms):6.1f} ms"
+        )
+
+
 def _plans(ids: list[int], per_client: int, offset: int) -> list[list[int]]:
     """Client i signs the amendments after its own: distinct ones, never its own."""
     count = len(ids)
@@ -451,6 +502,14 @@ def main() -> int:
     )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--fresh-connections",
+        action="store_true",
+        help="open new connections for each phase (default: kept from the warm-up on)",
+    )
+    parser.add_argument(
+        "--timeline", action="store_true", help="print the paced phase's latency second by second"
+    )
     args = parser.parse_args()
     if args.per_client * 2 + WARM_UP >= args.clients:
         raise SystemExit("--per-client must stay under half of --clients (distinct amendments)")
@@ -469,20 +528,24 @@ def main() -> int:
         flush=True,
     )
     server = _start_gunicorn(args.workers, args.threads)
+    clients = Clients(args.client, tokens, fresh=args.fresh_connections)
     try:
-        warm_up, _ = _phase(tokens, _plans(ids, WARM_UP, 2 * args.per_client), None, args.client)
+        warm_up, _ = _phase(clients.for_phase(), _plans(ids, WARM_UP, 2 * args.per_client), None)
         if warm_up.errors:
             raise SystemExit(f"warm-up failed: {sorted(set(warm_up.errors))[:3]}")
-        paced, wall = _phase(tokens, _plans(ids, args.per_client, 0), args.rate, args.client)
+        before = _cpu_snapshot(server)
+        paced, wall = _phase(clients.for_phase(), _plans(ids, args.per_client, 0), args.rate)
         figures = _report("paced", paced, wall)
+        _cpu_report("paced", len(paced.latencies), _cpu_since(server, before), wall)
+        if args.timeline:
+            _timeline(paced)
         before = _cpu_snapshot(server)
         plans = _plans(ids, args.per_client, args.per_client)
-        saturated, wall = _phase(tokens, plans, None, args.client)
+        saturated, wall = _phase(clients.for_phase(), plans, None)
         best = _report("saturation", saturated, wall)
-        after = _cpu_snapshot(server)
-        cpu = {name: after[name] - before[name] for name in before}
-        _cpu_report(len(saturated.latencies), cpu)
+        _cpu_report("saturation", len(saturated.latencies), _cpu_since(server, before), wall)
     finally:
+        clients.close()
         server.terminate()
         server.wait(timeout=30)
     with app.app_context():
