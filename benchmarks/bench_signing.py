@@ -5,8 +5,9 @@ amendment, one API token each), starts gunicorn on 127.0.0.1, then 200 concurren
 each with a keep-alive libcurl handle, or an `http.client` connection with `--client http.client`)
 each sign distinct amendments with `POST /api/v1/amendments/{id}/signatures`. After a short
 warm-up (each client signs WARM_UP amendments, not measured: every worker thread opens its
-connections and prepares its statements, as a server in service has long done), two
-phases, both bounded:
+connections and prepares its statements, as a server in service has long done, and each deputy
+opens the keep-alive connection it keeps to the end; `--fresh-connections` opens new ones for
+every phase instead), two phases, both bounded:
 
 - paced: every client signs at the same steady pace so that the total offered load is `--rate`
   signatures/s; latency is measured from the moment each request was due (no coordinated omission);
@@ -82,7 +83,7 @@ class Results:
                 self.latencies.append(latency)
                 self.due.append(due)
             else:
-                self.errors.append(error or "?")
+                self.errors.append(error)
 
 
 def _create_database() -> None:
