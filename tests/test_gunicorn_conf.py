@@ -48,31 +48,32 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _wait_until_serving(port: int) -> None:
-    for _ in range(150):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", "/")
-            connection.getresponse().read()
-            connection.close()
+def _listeners(port: int) -> int:
+    """Listening TCP sockets on 127.0.0.1:`port`, as the kernel lists them (Linux)."""
+    local = f"0100007F:{port:04X}"
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(1 for row in rows if row.split()[1] == local and row.split()[3] == "0A")
+
+
+def _wait_for_listeners(port: int, count: int) -> None:
+    for _ in range(300):
+        if _listeners(port) == count:
             return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("gunicorn did not start")
+        time.sleep(0.05)
+    raise AssertionError(f"listening sockets on the port: {_listeners(port)}, expected {count}")
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_REUSEPORT balancing: Linux")
-def test_connections_opened_together_are_spread_over_the_workers(tmp_path: Path) -> None:
-    """gunicorn started with the file (as the Procfile does) binds one listener per worker
-    and every worker takes its share of 60 keep-alive connections opened at once."""
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/net/tcp, SO_REUSEPORT")
+def test_each_worker_listens_on_its_own_socket_and_takes_its_share(tmp_path: Path) -> None:
+    """gunicorn started with the file (as the Procfile does): one listening socket per worker
+    (a shared socket would be one), and each worker serves part of 60 connections opened at once."""
     (tmp_path / "pid_app.py").write_text(PID_APP)
     port = _free_port()
     command = [sys.executable, "-m", "gunicorn", "-c", str(CONF), "-w", "2", "-k", "gthread"]
     command += ["--threads", "2", "-b", f"127.0.0.1:{port}", "--pythonpath", str(tmp_path)]
     server = subprocess.Popen([*command, "pid_app:app"], cwd=ROOT, stderr=subprocess.DEVNULL)
     try:
-        _wait_until_serving(port)
-        time.sleep(0.5)  # both workers booted
+        _wait_for_listeners(port, 2)  # both workers booted, each with its own socket
         connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=5) for _ in range(60)]
         for connection in connections:
             connection.connect()
