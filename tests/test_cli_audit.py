@@ -56,3 +56,20 @@ def test_audit_verify_reports_a_deleted_event_as_a_broken_chain(app, people, bil
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and "sequence 3 where 2 was expected" in result.output
+
+
+def test_audit_verify_reports_the_removal_of_a_chains_last_event(app, people, bill):
+    """No hash shows that a chain lost its end; the head kept on the amendment's row does."""
+    amendment_id = _amendment_with_history(people, bill)
+    last = db.session.scalar(
+        select(Event).where(Event.amendment_id == amendment_id).order_by(Event.seq.desc())
+    )
+    seq = last.seq
+    db.session.execute(text("DELETE FROM events WHERE id = :id"), {"id": last.id})
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert (
+        f"(amendment {amendment_id}, seq {seq - 1}): the amendment's chain head "
+        f"(seq {seq}) does not match its last event (seq {seq - 1})"
+    ) in result.output

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
+from types import ModuleType
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import Config as _unused  # noqa: F401  (ensures Flask-Migrate is importable)
+from sqlalchemy import func, insert, select, update
 
 from drafting import ROOT
 from drafting.extensions import db
+from drafting.models import Amendment, Event
 
 
 def test_migrations_have_a_single_head():
@@ -24,3 +29,43 @@ def test_migrated_schema_matches_the_models(app):
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+def _migration(name: str) -> ModuleType:
+    path = next((ROOT / "migrations" / "versions").glob(f"*_{name}.py"))
+    spec = importlib.util.spec_from_file_location(f"migration_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_journal_head_migration_gives_each_amendment_the_head_of_its_chain(
+    app, people, bill, opened
+):
+    """Amendments journalled before the head lived on their row get it from their last event;
+    those without events keep the empty chain's head."""
+    from drafting.services import journal
+
+    amendments_table = Amendment.__table__
+    bare = _bare_amendment(opened)
+    db.session.execute(  # the columns as the migration adds them: the server defaults
+        update(amendments_table).values(journal_seq=0, journal_hash=journal.GENESIS)
+    )
+    assert journal.verify_all() != []
+    db.session.execute(_migration("journal_head_on_amendments").BACKFILL)
+    assert journal.verify_all() == []
+    heads = dict(
+        db.session.execute(select(amendments_table.c.id, amendments_table.c.journal_seq)).all()
+    )
+    last = db.session.scalar(select(func.max(Event.seq)).where(Event.amendment_id == opened.id))
+    assert heads[opened.id] == last > 0
+    assert heads[bare] == 0
+
+
+def _bare_amendment(like: Amendment) -> int:
+    """An amendment row without any event (inserted as an import or a fixture could)."""
+    row = {c.name: getattr(like, c.name) for c in Amendment.__mapper__.columns if c.name != "id"}
+    return db.session.execute(
+        insert(Amendment.__table__).values(row).returning(Amendment.__table__.c.id)
+    ).scalar_one()

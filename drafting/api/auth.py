@@ -45,6 +45,6 @@ def create_token(body: TokenRequest) -> dict[str, Any]:
 )
 def delete_token() -> tuple[None, int]:
     """DELETE /auth/token."""
-    accounts.revoke_token(g.api_token, now())
+    accounts.revoke_bearer(g.api_token, now())
     commit()
     return None, 204

@@ -5,14 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, Unmapped, mapped_column, relationship, unmapped_column
 
 from drafting.extensions import db
 from drafting.models.groups import Group
 from drafting.models.texts import Article, LegislativeText
 from drafting.models.types import UTCDateTime, utcnow
 from drafting.models.users import User
+
+JOURNAL_GENESIS = "0" * 64  # the head of an empty journal chain (drafting.services.journal)
 
 
 class PositionKind(StrEnum):
@@ -55,6 +65,12 @@ class Amendment(db.Model):  # type: ignore[name-defined,misc]
     # Bumped by every UPDATE: SQLAlchemy adds "WHERE row_version = ?" so two concurrent
     # writers cannot both succeed (optimistic lock, on SQLite and PostgreSQL alike).
     row_version: Mapped[int] = mapped_column(Integer, default=1)
+    # The head of the amendment's journal chain: seq and hash of its last event. Written by the
+    # journal alone (drafting.services.journal), with each event, under the amendment's row
+    # lock; read with that lock, so the next event chains onto the latest one without a query
+    # on `events`. Not mapped: an ORM object would hold a stale copy and could write it back.
+    journal_seq: Unmapped[int] = unmapped_column(Integer, server_default="0")
+    journal_hash: Unmapped[str] = unmapped_column(String(64), server_default=JOURNAL_GENESIS)
 
     __mapper_args__ = {"version_id_col": row_version}
 

@@ -8,12 +8,27 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Required, TypedDict, Unpack
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Insert, bindparam, insert, select, update
 
 from drafting.extensions import db
-from drafting.models import Event, User
+from drafting.models import Amendment, Event, User
+from drafting.models.amendments import JOURNAL_GENESIS
 
-GENESIS = "0" * 64
+GENESIS = JOURNAL_GENESIS
+ROW_COLUMNS = (
+    "amendment_id",
+    "text_id",
+    "seq",
+    "at",
+    "actor_id",
+    "on_behalf_of_id",
+    "action",
+    "from_state",
+    "to_state",
+    "data",
+    "prev_hash",
+    "hash",
+)
 
 
 def _canonical(event: Event) -> str:
@@ -37,21 +52,48 @@ def event_hash(event: Event) -> str:
     return hashlib.sha256((event.prev_hash + _canonical(event)).encode("utf-8")).hexdigest()
 
 
-# Built once: the chain head is read on every signature, and a prebuilt statement skips the
+_EVENTS, _AMENDMENTS = Event.__table__, Amendment.__table__
+# Built once: a chain head is read on every signature, and a prebuilt statement skips the
 # construction and cache-key work SQLAlchemy otherwise repeats on each call.
+# An amendment's head is stored on its row (written with each event, read under its lock).
+_AMENDMENT_HEAD = select(_AMENDMENTS.c.journal_seq, _AMENDMENTS.c.journal_hash).where(
+    _AMENDMENTS.c.id == bindparam("amendment_id")
+)
 _HEAD = select(Event.seq, Event.hash).order_by(Event.seq.desc()).limit(1)
-_AMENDMENT_HEAD = _HEAD.where(Event.amendment_id == bindparam("amendment_id"))
 _TEXT_HEAD = _HEAD.where(Event.amendment_id.is_(None), Event.text_id == bindparam("text_id"))
 _GLOBAL_HEAD = _HEAD.where(Event.amendment_id.is_(None), Event.text_id.is_(None))
 # Events are only ever inserted, never changed or deleted: a plain INSERT (no unit of work, no
 # identity map) writes them, which costs a third of what a session flush does on this path.
-_INSERT = insert(Event.__table__).returning(Event.__table__.c.id)
+_INSERT = insert(_EVENTS).returning(_EVENTS.c.id)
+_PARAMS = {c: bindparam(f"e_{c}", type_=_EVENTS.c[c].type) for c in ROW_COLUMNS}
+_MOVE_HEAD = (
+    update(_AMENDMENTS)
+    .where(_AMENDMENTS.c.id == _PARAMS["amendment_id"])
+    .values(journal_seq=_PARAMS["seq"], journal_hash=_PARAMS["hash"])
+)
+
+
+def appending(*ctes: Any) -> Insert:
+    """The INSERT of one amendment event that also moves the chain head on the amendment's row,
+    as a data-modifying CTE (PostgreSQL only): one statement, one round trip. Parameters are
+    `append_params(event)`; `ctes` are further statements to run with it (the caller's row)."""
+    head = _MOVE_HEAD.returning(_AMENDMENTS.c.id).cte("journal_head")
+    return insert(_EVENTS).values(_PARAMS).add_cte(head, *ctes)
+
+
+_APPEND = appending().returning(_EVENTS.c.id)
+
+
+def append_params(event: Event) -> dict[str, Any]:
+    """The parameters of an `appending()` statement for `event`."""
+    return {f"e_{column}": value for column, value in event_row(event).items()}
 
 
 def _chain_head(amendment_id: int | None, text_id: int | None) -> tuple[int, str]:
-    """(seq, hash) of the chain's last event, (0, GENESIS) for an empty chain. Every append
-    writes its event at once, so no autoflush is needed: the signature or edit that goes with
-    the event is written at the next flush."""
+    """(seq, hash) of the chain's last event, (0, GENESIS) for an empty chain. The caller holds
+    the amendment's (or text's) row lock. Every append writes its event at once, so no
+    autoflush is needed: the signature or edit that goes with the event is written at the next
+    flush."""
     if amendment_id is not None:
         query, params = _AMENDMENT_HEAD, {"amendment_id": amendment_id}
     elif text_id is not None:
@@ -81,8 +123,16 @@ def record(action: str, **fields: Unpack[EventFields]) -> Event:
 
 
 def write(event: Event) -> Event:
-    """Insert an event made by `next_event` (it is not in the session: queries read it)."""
-    event.id = db.session.connection().execute(_INSERT, event_row(event)).scalar_one()
+    """Insert an event made by `next_event` (it is not in the session: queries read it) and,
+    for an amendment's event, move the chain head on the amendment's row."""
+    connection = db.session.connection()
+    if event.amendment_id is None:
+        event.id = connection.execute(_INSERT, event_row(event)).scalar_one()
+    elif connection.dialect.name == "postgresql":
+        event.id = connection.execute(_APPEND, append_params(event)).scalar_one()
+    else:  # SQLite: no UPDATE in a WITH clause
+        event.id = connection.execute(_INSERT, event_row(event)).scalar_one()
+        connection.execute(_MOVE_HEAD, append_params(event))
     return event
 
 
@@ -97,10 +147,12 @@ def next_event(
     from_state: str | None = None,
     to_state: str | None = None,
     data: dict[str, Any] | None = None,
+    head: tuple[int, str] | None = None,
 ) -> Event:
     """The next event of the chain, sequenced and hashed, not yet written (`record` writes it;
-    a caller writing it along with another row inserts `event_row(event)` into `events`)."""
-    seq, prev_hash = _chain_head(amendment_id, text_id)
+    a caller writing it along with another row uses `appending()`). `head` is the chain's
+    (seq, hash) when the caller read it with the row lock (else it is read here)."""
+    seq, prev_hash = head if head is not None else _chain_head(amendment_id, text_id)
     event = Event(
         amendment_id=amendment_id,
         text_id=text_id,
@@ -118,22 +170,6 @@ def next_event(
     )
     event.hash = event_hash(event)
     return event
-
-
-ROW_COLUMNS = (
-    "amendment_id",
-    "text_id",
-    "seq",
-    "at",
-    "actor_id",
-    "on_behalf_of_id",
-    "action",
-    "from_state",
-    "to_state",
-    "data",
-    "prev_hash",
-    "hash",
-)
 
 
 def event_row(event: Event) -> dict[str, Any]:
@@ -170,8 +206,29 @@ def verify_chain(events: list[Event]) -> list[Breach]:
     return breaches
 
 
+def verify_heads(chains: dict[tuple[int | None, int | None], list[Event]]) -> list[Breach]:
+    """Check each amendment's stored chain head against its last event: an event deleted from
+    the end of a chain, which no hash can show, breaks this."""
+    breaches: list[Breach] = []
+    for amendment_id, seq, head_hash in db.session.execute(_HEADS):
+        chain = chains.get((amendment_id, None), [])
+        last_id, last_seq, last_hash = (
+            (chain[-1].id, chain[-1].seq, chain[-1].hash) if chain else (0, 0, GENESIS)
+        )
+        if (seq, head_hash) != (last_seq, last_hash):
+            reason = (
+                f"the amendment's chain head (seq {seq}) does not match its last event "
+                f"(seq {last_seq}): events removed or written outside the journal"
+            )
+            breaches.append(Breach(last_id, amendment_id, None, last_seq, reason))
+    return breaches
+
+
+_HEADS = select(_AMENDMENTS.c.id, _AMENDMENTS.c.journal_seq, _AMENDMENTS.c.journal_hash)
+
+
 def verify_all() -> list[Breach]:
-    """Verify every chain in the journal."""
+    """Verify every chain in the journal, and every amendment's chain head."""
     rows = db.session.scalars(
         select(Event).order_by(Event.amendment_id, Event.text_id, Event.seq)
     ).all()
@@ -179,4 +236,5 @@ def verify_all() -> list[Breach]:
     for event in rows:
         key = (event.amendment_id, None if event.amendment_id else event.text_id)
         chains.setdefault(key, []).append(event)
-    return [breach for chain in chains.values() for breach in verify_chain(chain)]
+    breaches = [breach for chain in chains.values() for breach in verify_chain(chain)]
+    return breaches + verify_heads(chains)

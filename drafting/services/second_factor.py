@@ -17,7 +17,8 @@ from drafting.errors import Conflict, Forbidden
 from drafting.extensions import db
 from drafting.models import ApiToken, RecoveryCode, Role, User, WebSession
 from drafting.permissions import can_reset_second_factor
-from drafting.services import journal
+from drafting.services import accounts, journal
+from drafting.services.accounts import BearerToken
 
 ISSUER = "Liasse"
 WINDOW_STEPS = 1  # accept the previous and the next 30 s step (clock drift)
@@ -194,7 +195,7 @@ def check_code(user: User, code: str | None, now: datetime) -> None:
     mark_verified(user, now)
 
 
-def _credential(user: User) -> WebSession | ApiToken | None:
+def _credential(user: User) -> WebSession | BearerToken | None:
     """The web session or API token carrying the current request, if it is the user's."""
     if not has_request_context():
         return None
@@ -212,7 +213,9 @@ def _credential(user: User) -> WebSession | ApiToken | None:
 def mark_verified(user: User, now: datetime) -> None:
     """Remember on the current session or token that the second factor was just checked."""
     credential = _credential(user)
-    if credential is not None:
+    if isinstance(credential, BearerToken):
+        accounts.mark_token_verified(credential, now)
+    elif credential is not None:
         credential.second_factor_at = now
         db.session.flush()
 

@@ -92,6 +92,13 @@ class Locked:
     content_hash: str
     signature_id: int | None
     cosign_by: datetime | None
+    journal_seq: int
+    journal_hash: str
+
+    @property
+    def journal_head(self) -> tuple[int, str]:
+        """(seq, hash) of the amendment's last event, read with the row lock."""
+        return self.journal_seq, self.journal_hash
 
     def open_to_member(self, deputy: User) -> bool:
         """Open, and `deputy` is of the author's group without being the author: visible to
@@ -106,7 +113,8 @@ _SIGNATURES = Signature.__table__
 
 
 def _locking_statement() -> Any:
-    """One round trip: the amendment (row-locked), the deputy's signature, the group deadline."""
+    """One round trip: the amendment (row-locked) with its journal head, the deputy's signature,
+    the group deadline."""
     amendment, signature, deadline = _AMENDMENTS.c, _SIGNATURES.c, _DEADLINES.c
     joined = _AMENDMENTS.outerjoin(
         _SIGNATURES,
@@ -118,6 +126,7 @@ def _locking_statement() -> Any:
     columns = [amendment[name] for name in ("id", "text_id", "author_id", "group_id", "state")]
     columns += [amendment.version, amendment.content_hash]
     columns += [signature.id.label("signature_id"), deadline.cosign_by]
+    columns += [amendment.journal_seq, amendment.journal_hash]
     return (
         select(*columns)
         .select_from(joined)
@@ -191,14 +200,17 @@ def _event(
     amendment_id: int,
     signature: Signature,
     now: datetime,
+    head: tuple[int, str] | None = None,
     **extra: Any,
 ) -> Event:
     """The journal event of an act on a signature, sequenced and hashed, not yet written. Acts
     on signatures are never on someone's behalf: deputies sign and withdraw for themselves, the
-    secretariat voids in its own name."""
+    secretariat voids in its own name. `head`: the chain head, if read with the row lock."""
     data: dict[str, Any] = {"deputy_id": signature.deputy_id, "version": signature.version}
     data |= {"content_hash": signature.content_hash, **extra}
-    return journal.next_event(action, now=now, actor=actor, amendment_id=amendment_id, data=data)
+    return journal.next_event(
+        action, now=now, actor=actor, amendment_id=amendment_id, data=data, head=head
+    )
 
 
 def _journal(
@@ -207,9 +219,10 @@ def _journal(
     amendment_id: int,
     signature: Signature,
     now: datetime,
+    head: tuple[int, str] | None = None,
     **extra: Any,
 ) -> None:
-    journal.write(_event(action, actor, amendment_id, signature, now, **extra))
+    journal.write(_event(action, actor, amendment_id, signature, now, head, **extra))
 
 
 def _assert_seen(amendment: Locked, seen_hash: str | None) -> None:
@@ -276,16 +289,18 @@ def _record_consent(
         }
     signature.version, signature.content_hash = amendment.version, amendment.content_hash
     signature.signed_at = now
+    head = amendment.journal_head
     if first:
-        _insert_with_event(signature, _event(action, deputy, amendment.id, signature, now))
+        _insert_with_event(signature, _event(action, deputy, amendment.id, signature, now, head))
     else:
-        _journal(action, deputy, amendment.id, signature, now, **extra)
+        _journal(action, deputy, amendment.id, signature, now, head, **extra)
     return signature
 
 
 # A first signature is the busiest write of the application: plain INSERTs, not a session flush
-# (the unit of work costs more than the statements), and on PostgreSQL the signature and its
-# journal event in one statement, one round trip. The rows are read back by queries.
+# (the unit of work costs more than the statements), and on PostgreSQL the signature, its
+# journal event and the chain head in one statement, one round trip. The rows are read back by
+# queries.
 _SIGNATURE_ROW = (
     "amendment_id",
     "deputy_id",
@@ -294,25 +309,22 @@ _SIGNATURE_ROW = (
     "first_signed_at",
     "signed_at",
 )
-_EVENTS = Event.__table__
 _INSERT = insert(_SIGNATURES).returning(_SIGNATURES.c.id)
 
 
 def _with_event_statement() -> Any:
-    """INSERT the event, with the signature's INSERT as a data-modifying CTE (PostgreSQL);
-    RETURNING both ids. Parameters: s_<column> for the signature, e_<column> for the event."""
+    """The event's INSERT (moving the chain head, `journal.appending`) with the signature's
+    INSERT as a data-modifying CTE (PostgreSQL); RETURNING both ids. Parameters: s_<column> for
+    the signature, `journal.append_params` for the event."""
     signature = (
         insert(_SIGNATURES)
         .values({c: bindparam(f"s_{c}", type_=_SIGNATURES.c[c].type) for c in _SIGNATURE_ROW})
         .returning(_SIGNATURES.c.id)
         .cte("new_signature")
     )
-    columns = journal.ROW_COLUMNS
-    return (
-        insert(_EVENTS)
-        .values({c: bindparam(f"e_{c}", type_=_EVENTS.c[c].type) for c in columns})
-        .add_cte(signature)
-        .returning(_EVENTS.c.id, select(signature.c.id).scalar_subquery())
+    events = Event.__table__
+    return journal.appending(signature).returning(
+        events.c.id, select(signature.c.id).scalar_subquery()
     )
 
 
@@ -326,8 +338,7 @@ def _insert_with_event(signature: Signature, event: Event) -> None:
         signature.id = connection.execute(_INSERT, row).scalar_one()
         journal.write(event)
         return
-    params = {f"s_{k}": v for k, v in row.items()}
-    params |= {f"e_{k}": v for k, v in journal.event_row(event).items()}
+    params = {f"s_{k}": v for k, v in row.items()} | journal.append_params(event)
     event.id, signature.id = connection.execute(_INSERT_WITH_EVENT, params).one()
 
 

@@ -193,3 +193,26 @@ def test_reads_of_a_filed_amendment_are_not_recorded(api, people, bill):
     amendment_id = _draft(api, people, bill, state="filed")
     assert api(people["peu"]).get(f"/amendments/{amendment_id}").status_code == 200
     assert api(people["regol"]).get(f"/amendments/{amendment_id}/reads").get_json() == {"items": []}
+
+
+def test_a_token_records_its_last_use_to_within_five_minutes(app, people, client, opened):
+    """Signing commits the token's last use; another call a minute later leaves it."""
+    token, record = _token(people["lucas"])
+    assert record.last_used_at is None
+    signed = client.post(f"/api/v1/amendments/{opened.id}/signatures", headers=_headers(token))
+    assert signed.status_code == 201, signed.get_json()
+    db.session.expire_all()
+    first = db.session.get(ApiToken, record.id).last_used_at
+    assert first is not None and datetime.now(UTC) - first < timedelta(minutes=1)
+    earlier = first - timedelta(minutes=4)
+    db.session.get(ApiToken, record.id).last_used_at = earlier
+    commit()
+    again = client.post(f"/api/v1/amendments/{opened.id}/signatures", headers=_headers(token))
+    assert again.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(ApiToken, record.id).last_used_at == earlier
+    db.session.get(ApiToken, record.id).last_used_at = first - timedelta(minutes=6)
+    commit()
+    client.post(f"/api/v1/amendments/{opened.id}/signatures", headers=_headers(token))
+    db.session.expire_all()
+    assert db.session.get(ApiToken, record.id).last_used_at > first

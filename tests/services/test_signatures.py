@@ -387,7 +387,7 @@ def test_the_member_shortcut_admits_only_whom_the_full_rules_admit(state, relati
         "no_group": User(id=4, role=Role.DEPUTY, group_id=None),
     }[relation]
     amendment = Amendment(id=7, text_id=5, author_id=1, group_id=10, state=state)
-    locked = signatures.Locked(7, 5, 1, 10, state, 1, "h" * 64, None, None)
+    locked = signatures.Locked(7, 5, 1, 10, state, 1, "h" * 64, None, None, 0, "0" * 64)
     full = can_view_amendment(deputy, amendment) and (
         signatures.refusal(deputy, amendment, None) is None
     )
