@@ -17,7 +17,7 @@ from drafting.api.signatures_schemas import (
     WithdrawIn,
 )
 from drafting.db import commit
-from drafting.models import Invitation, Signature
+from drafting.models import Invitation
 from drafting.services import amendments, pending_signatures, signatures
 
 TAGS = ("signatures",)
@@ -27,7 +27,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def signature_json(signature: Signature, current: bool) -> dict[str, Any]:
+def signature_json(signature: signatures.AnySignature, current: bool) -> dict[str, Any]:
     """One signature; `current` when counted (active and on the amendment's present text)."""
     return {
         "deputy": user_json(signature.deputy),

@@ -13,7 +13,7 @@ from drafting.errors import Conflict, DomainError, Forbidden
 from drafting.extensions import db
 from drafting.models import Amendment, Article, Event, Role, User
 from drafting.permissions import is_insider
-from drafting.services import amendments, workflow
+from drafting.services import amendments, journal, workflow
 from workflows.review import Action, State
 
 MAX_QUEUE = 500
@@ -109,7 +109,7 @@ class Entry:
     data: dict[str, Any]
 
 
-def entry(event: Event, insider: bool) -> Entry:
+def entry(event: Event | journal.NewEvent, insider: bool) -> Entry:
     """An event as a reader sees it; outsiders lose the internal review comment."""
     data = event.data if insider else {k: v for k, v in event.data.items() if k != "comment"}
     return Entry(

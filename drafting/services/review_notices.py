@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from drafting.extensions import db
-from drafting.models import Amendment, Event, Role, Signature, User
+from drafting.models import Amendment, Role, Signature, User
 from drafting.services import notifications
+from drafting.services.journal import NewEvent
 from workflows.review import Action
 
 POSITIONS = {"article": "art.", "before_article": "avant l'art.", "after_article": "après l'art."}
@@ -53,7 +54,7 @@ def co_signatories(amendment: Amendment) -> list[User]:
     return _active(list(db.session.scalars(query)))
 
 
-def _message(action: Action, amendment: Amendment, event: Event, actor: User | None) -> str:
+def _message(action: Action, amendment: Amendment, event: NewEvent, actor: User | None) -> str:
     label = amendment_label(amendment)
     who = actor.display_name if actor else "Liasse"
     messages = {
@@ -88,7 +89,7 @@ KINDS = {
 
 
 def after_transition(
-    action: Action, amendment: Amendment, event: Event, actor: User | None, now: datetime
+    action: Action, amendment: Amendment, event: NewEvent, actor: User | None, now: datetime
 ) -> None:
     """Notify the people concerned by this transition, never the actor, once per event."""
     if action not in KINDS:

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from drafting.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from drafting.extensions import db
-from drafting.models import Amendment, Event, User
+from drafting.models import Amendment, User
 from drafting.permissions import actors_for, can_comment, can_mark_group_amendment
 from drafting.services import amendments, deadlines, journal, review_notices
 from drafting.services.content import clean_text
@@ -295,7 +295,7 @@ def set_group_amendment(
     return amendment
 
 
-def comment(actor: User, amendment_id: int, text: str, now: datetime) -> Event:
+def comment(actor: User, amendment_id: int, text: str, now: datetime) -> journal.NewEvent:
     """Add a comment to the amendment's timeline (author, assistants, secretariat)."""
     amendment = amendments.get_visible_amendment(actor, amendment_id, lock=True)
     if not can_comment(actor, amendment):
