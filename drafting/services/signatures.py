@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.orm import joinedload
 
+from drafting.direct import DirectStatement
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import (
@@ -169,14 +170,16 @@ def _locking_statement() -> Any:
     )
 
 
-_LOCK_FOR_SIGNING = _locking_statement()
+# The two statements of a first signature run on the driver's cursor on PostgreSQL (−11 % of
+# a signature's instructions; drafting.direct).
+_LOCK_FOR_SIGNING = DirectStatement(_locking_statement())
 
 
 def _lock_for_signing(deputy: User, amendment_id: int) -> Locked | None:
     """Lock the amendment's row and read what signing needs (None: no such amendment)."""
     params = {"amendment_id": amendment_id, "deputy_id": deputy.id}
-    row = db.session.connection().execute(_LOCK_FOR_SIGNING, params).first()
-    return Locked(**row._asdict()) if row is not None else None
+    row = _LOCK_FOR_SIGNING.first(db.session.connection(), params)
+    return Locked(*row) if row is not None else None
 
 
 def _mapped(amendment_id: int) -> Amendment:
@@ -363,7 +366,7 @@ def _with_event_statement() -> Any:
     )
 
 
-_INSERT_WITH_EVENT = _with_event_statement()
+_INSERT_WITH_EVENT = DirectStatement(_with_event_statement())
 
 
 def _insert_with_event(signature: NewSignature, event: journal.NewEvent) -> None:
@@ -374,7 +377,9 @@ def _insert_with_event(signature: NewSignature, event: journal.NewEvent) -> None
         journal.write(event)
         return
     params = {f"s_{k}": v for k, v in row.items()} | journal.append_params(event)
-    event.id, signature.id = connection.execute(_INSERT_WITH_EVENT, params).one()
+    written = _INSERT_WITH_EVENT.first(connection, params)
+    assert written is not None  # RETURNING: one row
+    event.id, signature.id = written
 
 
 def withdraw(deputy: User, amendment_id: int, now: datetime, *, otp: str | None = None) -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, update
 
 from drafting.db import commit
 from drafting.extensions import db
-from drafting.models import Signature
+from drafting.models import ApiToken, Signature
 from drafting.services import accounts
 from tests.conftest import NOW
 
@@ -196,18 +195,45 @@ def _queries(call) -> int:
     return len(seen)
 
 
-def test_200_cosignatories_are_listed_fast_in_a_constant_number_of_queries(api, people, opened):
+def _driver_statements(call) -> int:
+    """Statements the database driver was given during `call`: SQLAlchemy's and the ones run on
+    the driver's cursor directly (drafting.direct), which SQLAlchemy's events do not see."""
+    if db.engine.dialect.name != "postgresql":
+        return _queries(call)
+    import psycopg
+
+    seen: list[str] = []
+
+    class Counting(psycopg.Cursor):
+        def execute(self, query, params=None, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(str(query))
+            return super().execute(query, params, **kwargs)
+
+    def counting(dbapi_connection, _record, _proxy) -> None:
+        dbapi_connection.cursor_factory = Counting
+
+    db.session.remove()  # the request checks a connection out afresh, and is counted
+    event.listen(db.engine, "checkout", counting)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "checkout", counting)
+        db.session.remove()
+        for record in list(db.engine.pool._pool.queue):  # type: ignore[attr-defined]
+            record.dbapi_connection.cursor_factory = psycopg.Cursor
+    return len(seen)
+
+
+def test_200_cosignatories_are_listed_in_a_constant_number_of_queries(api, people, opened):
+    """How fast is measured in benchmarks/, not here: the number of queries does not grow."""
     regol = api(people["regol"])
     _cosignatories(opened, 3, "a")
     regol.get(url(opened))  # the token's first use is recorded once
     few = _queries(lambda: regol.get(url(opened)))
     _cosignatories(opened, 197, "bb")
-    started = time.perf_counter()
     response = regol.get(url(opened))
-    elapsed = time.perf_counter() - started
     assert response.json["current_count"] == 200 and len(response.json["items"]) == 200
     assert _queries(lambda: regol.get(url(opened))) == few
-    assert elapsed < 1.0
 
 
 def test_a_first_signature_is_written_in_three_statements_on_postgresql(api, people, opened):
@@ -215,11 +241,15 @@ def test_a_first_signature_is_written_in_three_statements_on_postgresql(api, peo
     group's deadlines; then the signature, its event and the new chain head, in one statement on
     PostgreSQL (data-modifying WITHs) and three on SQLite. BEGIN and COMMIT come on top."""
     lucas, lucas_id = api(people["lucas"]), people["lucas"].id
-    assert lucas.get("/signatures/pending").status_code == 200  # the token's first use
+    signatures_url, history_url = url(opened), url(opened, "/history")
+    db.session.execute(  # the token was used a moment ago: no last-use stamp to write
+        update(ApiToken).where(ApiToken.user_id == lucas_id).values(last_used_at=datetime.now(UTC))
+    )
+    commit()
     responses = []
-    count = _queries(lambda: responses.append(lucas.post(url(opened))))
+    count = _driver_statements(lambda: responses.append(lucas.post(signatures_url)))
     assert responses[0].status_code == 201
     assert count == (3 if db.engine.dialect.name == "postgresql" else 5)
-    last = lucas.get(url(opened, "/history")).json["items"][-1]
+    last = lucas.get(history_url).json["items"][-1]
     assert last["action"] == "signed" and last["data"]["deputy_id"] == lucas_id
-    assert [s["deputy"]["id"] for s in lucas.get(url(opened)).json["items"]] == [lucas_id]
+    assert [s["deputy"]["id"] for s in lucas.get(signatures_url).json["items"]] == [lucas_id]

@@ -1,0 +1,112 @@
+"""Core statements run directly on the database driver's cursor, for the co-signing hot path.
+
+Executing a prebuilt Core statement through SQLAlchemy (cache-key lookup, execution context,
+parameter and result processing, result metadata) cost about 11 % of a signature's instructions
+for the two statements signing sends after the token lookup (docs/PERFORMANCE.md). On
+PostgreSQL, a `DirectStatement` compiles its statement once for the engine's dialect and runs the
+SQL on the cursor of the session's own connection: the same SQL in the same transaction, with
+the same bind and result conversions (the column types' own processors), as plain tuples. Driver
+errors are raised as SQLAlchemy's, and a lost connection is invalidated, as SQLAlchemy does.
+Other databases (SQLite) run the statement through SQLAlchemy as usual.
+
+Only for statements built once at import, executed many times; everything else goes through
+SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import exc
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql import Executable
+
+Processor = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    binds: dict[str, Processor]  # bind name -> the column type's bind processor
+    results: list[tuple[int, Processor]]  # returned column index -> its result processor
+
+
+def _compile(statement: Any, dialect: Dialect) -> _Compiled:
+    compiled = statement.compile(dialect=dialect)
+    binds = {}
+    for name, bind in compiled.binds.items():
+        processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            binds[name] = processor
+    results = []
+    for index, column in enumerate(statement.exported_columns):
+        processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
+        if processor is not None:
+            results.append((index, processor))
+    return _Compiled(compiled.string, binds, results)
+
+
+class DirectStatement:
+    """A prebuilt statement, run on the driver's cursor on PostgreSQL (see the module)."""
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._compiled: WeakKeyDictionary[Dialect, _Compiled] = WeakKeyDictionary()
+
+    def first(self, connection: Connection, params: dict[str, Any]) -> Sequence[Any] | None:
+        """The first row (None when there is none), in the statement's column order."""
+        if connection.dialect.name != "postgresql":
+            return connection.execute(self.statement, params).first()
+        compiled = self._for(connection.dialect)
+        row = self._run(connection, compiled, params)
+        if row is None or not compiled.results:
+            return row
+        values = list(row)
+        for index, process in compiled.results:
+            values[index] = process(values[index])
+        return values
+
+    def _for(self, dialect: Dialect) -> _Compiled:
+        compiled = self._compiled.get(dialect)
+        if compiled is None:  # two threads may both compile: the same result either way
+            compiled = self._compiled[dialect] = _compile(self.statement, dialect)
+        return compiled
+
+    def _run(
+        self, connection: Connection, compiled: _Compiled, params: dict[str, Any]
+    ) -> Sequence[Any] | None:
+        bound = dict(params)
+        for name, process in compiled.binds.items():
+            if name in bound:  # a missing one is the driver's error, as through SQLAlchemy
+                bound[name] = process(bound[name])
+        dbapi_connection = connection.connection.dbapi_connection
+        assert dbapi_connection is not None  # a Connection in use holds its DBAPI connection
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(compiled.sql, bound)
+            return cursor.fetchone() if cursor.description is not None else None
+        except connection.dialect.loaded_dbapi.Error as error:
+            raise _translated(connection, compiled.sql, bound, error, cursor) from error
+        finally:
+            cursor.close()
+
+
+def _translated(
+    connection: Connection, sql: str, params: dict[str, Any], error: Any, cursor: Any
+) -> exc.StatementError:
+    """The driver's error as SQLAlchemy raises it; a lost connection is invalidated."""
+    dialect = connection.dialect
+    lost = dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor)
+    if lost:
+        connection.invalidate(error)
+    return exc.DBAPIError.instance(
+        sql,
+        params,
+        error,
+        dialect.loaded_dbapi.Error,
+        connection_invalidated=lost,
+        dialect=dialect,
+    )
