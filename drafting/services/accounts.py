@@ -277,7 +277,7 @@ _TOKEN_BY_DIGEST = (
     .where(_TOKENS.c.token_hash == bindparam("digest"))
     .options(*(defer(column) for column in _SELDOM_READ))
 )
-_TOKEN_USED = update(_TOKENS).where(_TOKENS.c.id == bindparam("token_id"))
+_UPDATE_TOKEN = update(_TOKENS).where(_TOKENS.c.id == bindparam("token_id"))
 
 
 def token_record(token: str, now: datetime) -> BearerToken | None:
@@ -290,16 +290,16 @@ def token_record(token: str, now: datetime) -> BearerToken | None:
     if revoked_at is not None or expires_at <= now or not user.active:
         return None
     if last_used_at is None or now - last_used_at > timedelta(minutes=5):
-        db.session.execute(_TOKEN_USED, {"token_id": token_id, "last_used_at": now})
+        db.session.execute(_UPDATE_TOKEN, {"token_id": token_id, "last_used_at": now})
     return BearerToken(token_id, user, second_factor_at)
 
 
 def mark_token_verified(token: BearerToken, now: datetime) -> None:
     """Record that the request's token just passed a second-factor check."""
-    db.session.execute(_TOKEN_USED, {"token_id": token.id, "second_factor_at": now})
+    db.session.execute(_UPDATE_TOKEN, {"token_id": token.id, "second_factor_at": now})
     token.second_factor_at = now
 
 
 def revoke_bearer(token: BearerToken, now: datetime) -> None:
     """Revoke the token carrying this request (logout)."""
-    db.session.execute(_TOKEN_USED, {"token_id": token.id, "revoked_at": now})
+    db.session.execute(_UPDATE_TOKEN, {"token_id": token.id, "revoked_at": now})

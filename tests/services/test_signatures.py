@@ -393,3 +393,11 @@ def test_the_member_shortcut_admits_only_whom_the_full_rules_admit(state, relati
     )
     assert locked.open_to_member(deputy) == full
     assert locked.open_to_member(deputy) == (relation == "same_group" and state == State.OPEN)
+
+
+def test_the_locking_statement_reads_the_fields_of_locked_in_order():
+    """`Locked(*row)` takes the row by position: the statement's columns are its fields."""
+    from dataclasses import fields
+
+    columns = [c.name for c in signatures._LOCK_FOR_SIGNING.statement.exported_columns]
+    assert columns == [f.name for f in fields(signatures.Locked)]
