@@ -18,7 +18,7 @@ from drafting.api.signatures_schemas import (
 )
 from drafting.db import commit
 from drafting.models import Invitation
-from drafting.services import amendments, pending_signatures, signatures
+from drafting.services import amendments, invitations, pending_signatures, signatures
 
 TAGS = ("signatures",)
 
@@ -134,7 +134,7 @@ def void_signature(amendment_id: int, deputy_id: int, body: VoidIn) -> dict[str,
 )
 def invite_cosignatories(amendment_id: int, body: InvitationIn) -> tuple[dict[str, Any], int]:
     """POST /amendments/{id}/invitations."""
-    found = signatures.invite(current_user(), amendment_id, body.deputy_ids, now())
+    found = invitations.invite(current_user(), amendment_id, body.deputy_ids, now())
     commit()
     return {"items": [invitation_json(i) for i in found]}, 201
 
@@ -149,7 +149,7 @@ def invite_cosignatories(amendment_id: int, body: InvitationIn) -> tuple[dict[st
 def list_invitations(amendment_id: int) -> dict[str, Any]:
     """GET /amendments/{id}/invitations."""
     amendment = amendments.get_visible_amendment(current_user(), amendment_id)
-    return {"items": [invitation_json(i) for i in signatures.invitations_of(amendment)]}
+    return {"items": [invitation_json(i) for i in invitations.invitations_of(amendment)]}
 
 
 @endpoint(
@@ -162,7 +162,7 @@ def list_invitations(amendment_id: int) -> dict[str, Any]:
 )
 def decline_invitation(amendment_id: int) -> tuple[None, int]:
     """DELETE /amendments/{id}/invitations/me."""
-    signatures.decline(current_user(), amendment_id, now())
+    invitations.decline(current_user(), amendment_id, now())
     commit()
     return None, 204
 

@@ -1,8 +1,9 @@
-"""Co-signatures: sign, re-confirm, withdraw, void, invite and decline; signing order, staleness.
+"""Co-signatures: sign, re-confirm, withdraw, void; signing order; staleness.
 
 A signature is one deputy's consent to one exact text (version and content hash); when the text
 changes it becomes stale (kept, not counted, to re-confirm). Every act takes the amendment's row
 lock: concurrent signers serialise and the journal stays chained.
+Invitations to co-sign live in `services/invitations.py`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from drafting.models import (
     Signature,
     User,
 )
-from drafting.permissions import actors_for, can_void_signature, in_group
+from drafting.permissions import can_void_signature, in_group
 from drafting.services import amendments, deadlines, journal, notifications, second_factor
 from drafting.services.content import clean_text
 from drafting.services.review_notices import POSITIONS, amendment_label
@@ -36,8 +37,6 @@ from workflows.review import State
 from workflows.textdiff import word_diff
 
 MAX_REASON_CHARS = 2_000
-MAX_INVITEES = 1_000
-INVITABLE_STATES = (State.DRAFT, State.IN_REVIEW, State.OPEN)
 VOIDABLE_STATES = (State.OPEN, State.READY)
 Segments = list[tuple[str, str]]
 
@@ -76,11 +75,13 @@ class NewSignature:
 AnySignature = Signature | NewSignature
 
 
-def _state_name(amendment: Amendment) -> str:
+def state_name(amendment: Amendment) -> str:
+    """The amendment's state as the pages name it."""
     return STATE_NAMES.get(amendment.state, amendment.state)
 
 
-def _require_deputy(user: User) -> None:
+def require_deputy(user: User) -> None:
+    """Only deputies sign, decline or withdraw, each for themselves (403 otherwise)."""
     if user.role != Role.DEPUTY:
         raise Forbidden("Seuls les députés cosignent, chacun pour lui-même.")
 
@@ -89,7 +90,7 @@ def _require_open(amendment: Amendment) -> None:
     if amendment.state != State.OPEN:
         raise Conflict(
             "L'amendement n'est pas ouvert à la cosignature : il est à l'état "
-            f"« {_state_name(amendment)} ».",
+            f"« {state_name(amendment)} ».",
             code="invalid_state",
         )
 
@@ -222,7 +223,7 @@ def refusal(deputy: User, amendment: Amendment, invitation: Invitation | None) -
     if deputy.id == amendment.author_id:
         return "Vous êtes l'auteur : premier signataire de droit, vous n'avez pas à cosigner."
     if amendment.state != State.OPEN:
-        return f"L'amendement n'est pas ouvert à la cosignature ({_state_name(amendment)})."
+        return f"L'amendement n'est pas ouvert à la cosignature ({state_name(amendment)})."
     same_group = in_group(deputy, amendment.group_id)
     if same_group or (invitation is not None and invitation.declined_at is None):
         return None
@@ -281,7 +282,7 @@ def sign(
     seen_hash: str | None = None,
 ) -> tuple[AnySignature, bool]:
     """Co-sign (or re-confirm) the current text; (signature, False) when already signed on it."""
-    _require_deputy(deputy)
+    require_deputy(deputy)
     locked = _lock_for_signing(deputy, amendment_id)
     if locked is None:
         raise NotFound("Amendement inconnu.")
@@ -384,7 +385,7 @@ def _insert_with_event(signature: NewSignature, event: journal.NewEvent) -> None
 
 def withdraw(deputy: User, amendment_id: int, now: datetime, *, otp: str | None = None) -> None:
     """Withdraw one's co-signature while the amendment is open (a dated act, the row is kept)."""
-    _require_deputy(deputy)
+    require_deputy(deputy)
     amendment = amendments.get_visible_amendment(deputy, amendment_id, lock=True)
     signature = signature_of(amendment.id, deputy.id)
     if signature is None:
@@ -408,7 +409,7 @@ def void(
         raise Forbidden("Seul le secrétariat du groupe de l'auteur annule une signature.")
     if amendment.state not in VOIDABLE_STATES:
         raise Conflict(
-            f"Signature non annulable : l'amendement est à l'état « {_state_name(amendment)} ».",
+            f"Signature non annulable : l'amendement est à l'état « {state_name(amendment)} ».",
             code="invalid_state",
         )
     cleaned = clean_text(reason or "", field="reason", max_chars=MAX_REASON_CHARS)
@@ -434,111 +435,6 @@ def void(
     return signature
 
 
-def _invitees(amendment: Amendment, deputy_ids: list[int]) -> list[User]:
-    ids = list(dict.fromkeys(deputy_ids))
-    if not ids or len(ids) > MAX_INVITEES:
-        raise Invalid("Choisissez au moins un député.", fields={"deputy_ids": "1 à 1000 députés"})
-    found = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-    bad = [i for i in ids if i not in found or found[i].role != Role.DEPUTY or not found[i].active]
-    if bad:
-        listed = ", ".join(str(i) for i in bad[:20])
-        raise Invalid(
-            "Seuls des députés sont invités.", fields={"deputy_ids": f"pas député : {listed}"}
-        )
-    if amendment.author_id in found:
-        raise Invalid(
-            "L'auteur est premier signataire de droit.",
-            fields={"deputy_ids": "l'auteur ne s'invite pas"},
-        )
-    return [found[i] for i in ids]
-
-
-def _check_inviter(actor: User, amendment: Amendment) -> None:
-    if not actors_for(actor, amendment):
-        raise Forbidden("Seuls l'auteur, ses collaborateurs et le secrétariat du groupe invitent.")
-    if amendment.state not in INVITABLE_STATES:
-        raise Conflict(
-            f"Invitation impossible : l'amendement est à l'état « {_state_name(amendment)} ».",
-            code="invalid_state",
-        )
-
-
-def invite(
-    actor: User, amendment_id: int, deputy_ids: list[int], now: datetime
-) -> list[Invitation]:
-    """Invite deputies (usually of other groups) to co-sign; idempotent; notifies the new ones.
-
-    A pending invitation is left as it is; a declined one is renewed (a new, explicit act)."""
-    amendment = amendments.get_visible_amendment(actor, amendment_id, lock=True)
-    _check_inviter(actor, amendment)
-    invitees = _invitees(amendment, deputy_ids)
-    query = select(Invitation).where(
-        Invitation.amendment_id == amendment.id,
-        Invitation.deputy_id.in_([d.id for d in invitees]),
-    )
-    existing = {i.deputy_id: i for i in db.session.scalars(query)}
-    fresh: list[User] = []
-    for deputy in invitees:
-        invitation = existing.get(deputy.id)
-        if invitation is None:
-            invitation = Invitation(amendment_id=amendment.id, deputy_id=deputy.id, deputy=deputy)
-            db.session.add(invitation)
-            existing[deputy.id] = invitation
-        elif invitation.declined_at is None:
-            continue
-        invitation.invited_at, invitation.invited_by_id = now, actor.id
-        invitation.declined_at = None
-        fresh.append(deputy)
-    if fresh:
-        _announce(actor, amendment, fresh, now)
-    return [existing[d.id] for d in invitees]
-
-
-def _announce(actor: User, amendment: Amendment, invitees: list[User], now: datetime) -> None:
-    event = journal.record(
-        "invited",
-        now=now,
-        actor=actor,
-        amendment_id=amendment.id,
-        on_behalf_of=amendments.on_behalf_of(actor, amendment),
-        data={"deputy_ids": [d.id for d in invitees], "deputies": [d.name for d in invitees]},
-    )
-    notifications.notify(
-        invitees,
-        "invited",
-        key=f"invited:{amendment.id}:{event.seq}",
-        message=f"{actor.display_name} vous invite à cosigner {amendment_label(amendment)}.",
-        now=now,
-        amendment=amendment,
-    )
-
-
-def decline(deputy: User, amendment_id: int, now: datetime) -> Invitation:
-    """Decline an invitation to co-sign (journalled; declining twice is harmless)."""
-    _require_deputy(deputy)
-    amendment = amendments.get_visible_amendment(deputy, amendment_id, lock=True)
-    invitation = invitation_of(amendment.id, deputy.id)
-    if invitation is None:
-        raise NotFound("Vous n'êtes pas invité à cosigner cet amendement.")
-    if invitation.declined_at is not None:
-        return invitation
-    signature = signature_of(amendment.id, deputy.id)
-    if signature is not None and signature.is_active:
-        raise Conflict(
-            "Vous avez cosigné cet amendement : retirez votre signature plutôt.",
-            code="already_signed",
-        )
-    invitation.declined_at = now
-    journal.record(
-        "declined",
-        now=now,
-        actor=deputy,
-        amendment_id=amendment.id,
-        data={"deputy_id": deputy.id, "version": amendment.version},
-    )
-    return invitation
-
-
 def signatures_of(amendment: Amendment) -> list[Signature]:
     """Every signature row in signing order (first_signed_at, id), deputies loaded: one query."""
     query = (
@@ -553,17 +449,6 @@ def signatures_of(amendment: Amendment) -> list[Signature]:
 def current_cosignatories(amendment: Amendment) -> list[Signature]:
     """The counted (and printed) signatures: active and on the current text, in signing order."""
     return [s for s in signatures_of(amendment) if s.is_current(amendment.content_hash)]
-
-
-def invitations_of(amendment: Amendment) -> list[Invitation]:
-    """Every invitation of the amendment, oldest first, deputies loaded: one query."""
-    query = (
-        select(Invitation)
-        .where(Invitation.amendment_id == amendment.id)
-        .options(joinedload(Invitation.deputy))
-        .order_by(Invitation.invited_at, Invitation.id)
-    )
-    return list(db.session.scalars(query))
 
 
 def notify_stale_signatories(amendment: Amendment, now: datetime) -> int:

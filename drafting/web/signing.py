@@ -17,7 +17,7 @@ from drafting.errors import DomainError, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Amendment, Invitation, Role, Signature, User
 from drafting.permissions import actors_for, can_invite, can_void_signature
-from drafting.services import amendments, pending_signatures, signatures
+from drafting.services import amendments, invitations, pending_signatures, signatures
 from drafting.web import now
 
 bp = Blueprint("signing", __name__)
@@ -60,16 +60,16 @@ def status_of(signature: Signature, amendment: Amendment) -> str:
 def build_panel(user: User, amendment: Amendment) -> Panel:
     """The panel data in two queries (signatures and invitations, deputies joined)."""
     rows = [(s, status_of(s, amendment)) for s in signatures.signatures_of(amendment)]
-    invitations = signatures.invitations_of(amendment)
+    invited_deputies = invitations.invitations_of(amendment)
     mine = next((s for s, _status in rows if s.deputy_id == user.id), None)
-    invited = next((i for i in invitations if i.deputy_id == user.id), None)
+    invited = next((i for i in invited_deputies if i.deputy_id == user.id), None)
     counts = {key: 0 for key in ("current", "stale", "withdrawn", "voided")}
     for _signature, status in rows:
         counts[status] += 1
     return Panel(
         amendment,
         rows,
-        invitations,
+        invited_deputies,
         mine,
         invited,
         refusal=signatures.refusal(user, amendment, invited),
@@ -186,7 +186,7 @@ def withdraw(amendment_id: int) -> ResponseReturnValue:
 def decline(amendment_id: int) -> ResponseReturnValue:
     """Decline an invitation to co-sign."""
     try:
-        signatures.decline(_user(), amendment_id, now())
+        invitations.decline(_user(), amendment_id, now())
     except DomainError as exc:
         return _refused(exc, _consent_url(amendment_id))
     commit()
@@ -209,7 +209,7 @@ def _invitable(amendment: Amendment) -> list[tuple[str, list[User]]]:
 
 
 def _invite_page(amendment: Amendment, error: Invalid | None = None) -> ResponseReturnValue:
-    invited = {i.deputy_id: i for i in signatures.invitations_of(amendment)}
+    invited = {i.deputy_id: i for i in invitations.invitations_of(amendment)}
     page = render_template(
         "signing/invite.html",
         amendment=amendment,
@@ -233,7 +233,7 @@ def invite(amendment_id: int) -> ResponseReturnValue:
         return _invite_page(amendment)
     ids = [int(v) for v in request.form.getlist("deputy_ids") if v.isdigit()]
     try:
-        found = signatures.invite(_user(), amendment_id, ids, now())
+        found = invitations.invite(_user(), amendment_id, ids, now())
     except Invalid as exc:
         rollback()
         return _invite_page(amendment, exc)

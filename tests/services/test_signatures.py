@@ -14,7 +14,7 @@ from drafting.db import commit, rollback
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Event, GroupDeadline, Notification, Signature, User
-from drafting.services import accounts, amendments, journal, signatures, workflow
+from drafting.services import accounts, amendments, invitations, journal, signatures, workflow
 from drafting.services.pending_signatures import pending_count, pending_for
 from tests.conftest import NOW, open_amendment
 from workflows.review import State
@@ -84,29 +84,21 @@ def test_a_deputy_of_another_group_signs_only_once_invited(people, opened):
     with pytest.raises(NotFound):  # not invited: the open amendment is not even visible
         signatures.sign(people["peu"], opened.id, at(1))
     rollback()
-    signatures.invite(people["lea"], opened.id, [people["peu"].id], at(2))
+    invitations.invite(people["lea"], opened.id, [people["peu"].id], at(2))
     commit()
     signature, created = signatures.sign(people["peu"], opened.id, at(3))
     assert created and signature.is_current(opened.content_hash)
 
 
 def test_a_declined_invitation_no_longer_allows_signing(people, opened):
-    signatures.invite(people["regol"], opened.id, [people["peu"].id], at(1))
-    signatures.decline(people["peu"], opened.id, at(2))
+    invitations.invite(people["regol"], opened.id, [people["peu"].id], at(1))
+    invitations.decline(people["peu"], opened.id, at(2))
     commit()
     with pytest.raises(Forbidden) as refused:
         signatures.sign(people["peu"], opened.id, at(3))
     assert "décliné" in refused.value.message
     [event] = events(opened.id, "declined")
     assert event.data["deputy_id"] == people["peu"].id
-
-
-def test_declining_after_signing_is_refused_withdraw_instead(people, opened):
-    signatures.invite(people["regol"], opened.id, [people["peu"].id], at(1))
-    signatures.sign(people["peu"], opened.id, at(2))
-    with pytest.raises(Conflict) as refused:
-        signatures.decline(people["peu"], opened.id, at(3))
-    assert refused.value.code == "already_signed"
 
 
 def test_signing_twice_the_same_version_is_harmless(people, opened):
@@ -210,7 +202,7 @@ def test_a_deputy_who_withdraws_then_signs_again_goes_to_the_end_of_the_order(pe
 def test_signatures_are_listed_in_first_signing_order(people, opened):
     for minutes, who in enumerate(("bayou", "lucas"), start=1):
         signatures.sign(people[who], opened.id, at(minutes))
-    signatures.invite(people["claire"], opened.id, [people["peu"].id], at(3))
+    invitations.invite(people["claire"], opened.id, [people["peu"].id], at(3))
     signatures.sign(people["peu"], opened.id, at(4))
     commit()
     assert order(opened) == ["Julien Bayou", "Benjamin Lucas-Lundy", "Stéphane Peu"]
@@ -242,49 +234,19 @@ def test_voiding_needs_a_reason_and_is_journalled_and_notified(people, opened):
         signatures.sign(people["bayou"], opened.id, at(4))
 
 
-def test_invitations_are_for_deputies_by_the_author_side_or_the_secretariat(people, opened):
-    with pytest.raises(Forbidden):
-        signatures.invite(people["lucas"], opened.id, [people["peu"].id], at(1))
-    with pytest.raises(Invalid):
-        signatures.invite(people["regol"], opened.id, [people["hugo"].id], at(1))
-    with pytest.raises(Invalid):
-        signatures.invite(people["regol"], opened.id, [people["regol"].id], at(1))
-
-
-def test_inviting_is_idempotent_and_notifies_each_invitee_once(people, opened):
-    signatures.invite(people["regol"], opened.id, [people["peu"].id], at(1))
-    commit()
-    [invitation] = signatures.invite(people["claire"], opened.id, [people["peu"].id], at(2))
-    commit()
-    assert invitation.invited_at == at(1) and invitation.invited_by_id == people["regol"].id
-    assert len(events(opened.id, "invited")) == 1
-    kinds = db.session.scalars(
-        select(Notification.kind).where(Notification.user_id == people["peu"].id)
-    ).all()
-    assert kinds == ["invited"]
-
-
-def test_a_new_invitation_after_a_decline_renews_it(people, opened):
-    signatures.invite(people["regol"], opened.id, [people["peu"].id], at(1))
-    signatures.decline(people["peu"], opened.id, at(2))
-    [invitation] = signatures.invite(people["regol"], opened.id, [people["peu"].id], at(3))
-    assert invitation.declined_at is None and invitation.invited_at == at(3)
-    assert len(events(opened.id, "invited")) == 2
-
-
 def test_the_to_sign_list_holds_group_invited_and_stale_amendments(people, bill, opened):
     other = open_amendment(people, bill, author="peu")
     assert [(p.amendment.id, p.reason) for p in pending_for(people["lucas"])] == [
         (opened.id, "group")
     ]
-    signatures.invite(people["hugo"], other.id, [people["lucas"].id], at(1))
+    invitations.invite(people["hugo"], other.id, [people["lucas"].id], at(1))
     signatures.sign(people["lucas"], opened.id, at(2))
     commit()
     assert [(p.amendment.id, p.reason) for p in pending_for(people["lucas"])] == [
         (other.id, "invited")
     ]
     edit(people, opened, "Supprimer les alinéas 1 à 3.")
-    signatures.decline(people["lucas"], other.id, at(40))
+    invitations.decline(people["lucas"], other.id, at(40))
     assert [(p.amendment.id, p.reason) for p in pending_for(people["lucas"])] == [
         (opened.id, "stale")
     ]

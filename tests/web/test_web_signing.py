@@ -11,7 +11,7 @@ from sqlalchemy import event, insert
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Signature
-from drafting.services import accounts, amendments, signatures
+from drafting.services import accounts, amendments, invitations, signatures
 from tests.conftest import NOW, login
 
 LATER = NOW + timedelta(hours=1)
@@ -100,8 +100,8 @@ def test_withdrawing_from_the_page_is_dated_in_the_panel(client, people, opened)
 
 
 def test_the_timeline_names_every_signature_act_in_french(client, people, opened):
-    signatures.invite(people["regol"], opened.id, [people["peu"].id], LATER)
-    signatures.decline(people["peu"], opened.id, LATER)
+    invitations.invite(people["regol"], opened.id, [people["peu"].id], LATER)
+    invitations.decline(people["peu"], opened.id, LATER)
     signatures.sign(people["lucas"], opened.id, LATER)
     amendments.update_amendment(
         people["regol"], opened.id, amendments.Edit(1, dispositif="Supprimer l'alinéa 1."), LATER
@@ -129,7 +129,7 @@ def test_the_timeline_names_every_signature_act_in_french(client, people, opened
 
 
 def test_an_invited_deputy_declines_from_the_consent_screen(client, people, opened):
-    signatures.invite(people["regol"], opened.id, [people["peu"].id], LATER)
+    invitations.invite(people["regol"], opened.id, [people["peu"].id], LATER)
     commit()
     login(client, people["peu"])
     page = html(client, f"/amendements/{opened.id}/signer")
