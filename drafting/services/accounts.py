@@ -249,14 +249,14 @@ class BearerToken:
 
 
 _TOKENS = ApiToken.__table__
-# Columns of the user that API requests rarely read: secrets, and what only documents, logins
-# and account pages use. Left out of every request's user (2.5 % of a signature), loaded on
-# first access by the few requests that read them.
+# Columns of the user that API requests rarely read: secrets that signing does not need (it
+# checks the TOTP enrolment, so the secret stays), and what only documents, logins and account
+# pages use. Left out of every request's user (2.5 % of a signature), loaded on first access by
+# the few requests that read them.
 _SELDOM_READ = (
     User.password_hash,
     User.password_changed_at,
     User.created_at,
-    User.totp_secret,
     User.totp_pending_secret,
     User.totp_last_step,
     User.calendar_token,

@@ -236,6 +236,28 @@ def test_200_cosignatories_are_listed_in_a_constant_number_of_queries(api, peopl
     assert _queries(lambda: regol.get(url(opened))) == few
 
 
+def test_with_the_second_factor_required_signing_sends_no_more_statements(
+    app, api, people, opened, monkeypatch
+):
+    """The production default: the deputy is enrolled and passed a check a moment ago, which
+    the token carries; nothing more is read to let them sign (the user's TOTP secret comes with
+    the token's row)."""
+    monkeypatch.setitem(app.config, "LIASSE_REQUIRE_2FA", True)
+    lucas_id = people["lucas"].id
+    people["lucas"].totp_secret, people["lucas"].totp_enabled_at = "JBSWY3DPEHPK3PXP", NOW
+    lucas, signatures_url = api(people["lucas"]), url(opened)
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == lucas_id)
+        .values(last_used_at=datetime.now(UTC), second_factor_at=datetime.now(UTC))
+    )
+    commit()
+    responses = []
+    count = _driver_statements(lambda: responses.append(lucas.post(signatures_url)))
+    assert responses[0].status_code == 201, responses[0].get_json()
+    assert count == (3 if db.engine.dialect.name == "postgresql" else 5)
+
+
 def test_a_first_signature_is_written_in_three_statements_on_postgresql(api, people, opened):
     """Token; amendment under lock with its journal chain head, the deputy's signature and the
     group's deadlines; then the signature, its event and the new chain head, in one statement on
