@@ -229,6 +229,9 @@ def verify_chain(events: list[Event]) -> list[Breach]:
     return breaches
 
 
+_HEADS = select(_AMENDMENTS.c.id, _AMENDMENTS.c.journal_seq, _AMENDMENTS.c.journal_hash)
+
+
 def verify_heads(chains: dict[tuple[int | None, int | None], list[Event]]) -> list[Breach]:
     """Check each amendment's stored chain head against its last event: an event deleted from
     the end of a chain, which no hash can show, breaks this."""
@@ -245,9 +248,6 @@ def verify_heads(chains: dict[tuple[int | None, int | None], list[Event]]) -> li
             )
             breaches.append(Breach(last_id, amendment_id, None, last_seq, reason))
     return breaches
-
-
-_HEADS = select(_AMENDMENTS.c.id, _AMENDMENTS.c.journal_seq, _AMENDMENTS.c.journal_hash)
 
 
 def verify_all() -> list[Breach]:

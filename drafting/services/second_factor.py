@@ -18,7 +18,6 @@ from drafting.extensions import db
 from drafting.models import ApiToken, RecoveryCode, Role, User, WebSession
 from drafting.permissions import can_reset_second_factor
 from drafting.services import accounts, journal
-from drafting.services.accounts import BearerToken
 
 ISSUER = "Liasse"
 WINDOW_STEPS = 1  # accept the previous and the next 30 s step (clock drift)
@@ -195,7 +194,7 @@ def check_code(user: User, code: str | None, now: datetime) -> None:
     mark_verified(user, now)
 
 
-def _credential(user: User) -> WebSession | BearerToken | None:
+def _credential(user: User) -> WebSession | accounts.BearerToken | None:
     """The web session or API token carrying the current request, if it is the user's."""
     if not has_request_context():
         return None
@@ -213,7 +212,7 @@ def _credential(user: User) -> WebSession | BearerToken | None:
 def mark_verified(user: User, now: datetime) -> None:
     """Remember on the current session or token that the second factor was just checked."""
     credential = _credential(user)
-    if isinstance(credential, BearerToken):
+    if isinstance(credential, accounts.BearerToken):
         accounts.mark_token_verified(credential, now)
     elif credential is not None:
         credential.second_factor_at = now
