@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
-from drafting.models import Amendment, Invitation, Role, Signature, User
+from drafting.models import Amendment, Invitation, Person, Role, Signature, User
 from workflows.review import Action, Actor, State, available_actions, can_edit_content
 
 SHARED_STATES = (State.OPEN.value, State.READY.value, State.ABANDONED.value)
 
 
-def in_group(user: User, group_id: int | None) -> bool:
+def in_group(user: Person, group_id: int | None) -> bool:
     """Whether `user` belongs to the group `group_id` (no group matches no one)."""
     return user.group_id is not None and user.group_id == group_id
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from drafting.models import Amendment, Article, Group, LegislativeText, User
+from drafting.models import Amendment, Article, Group, LegislativeText, Person
 from drafting.services.amendments import position_json
 
 
-def user_json(user: User) -> dict[str, Any]:
+def user_json(user: Person) -> dict[str, Any]:
     """{id, email, name, civility, role, group, deputy_id}."""
     return {
         "id": user.id,
@@ -16,7 +16,7 @@ def user_json(user: User) -> dict[str, Any]:
         "name": user.name,
         "civility": user.civility,
         "role": user.role,
-        "group": user.group.code if user.group else None,
+        "group": user.group_code,
         "deputy_id": user.deputy_id,
     }
 

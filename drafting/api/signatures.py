@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drafting.api.routing import current_user, endpoint, now
+from drafting.api.routing import current_caller, current_user, endpoint, now
 from drafting.api.serializers import amendment_json, user_json
 from drafting.api.signatures_schemas import (
     InvitationIn,
@@ -66,7 +66,7 @@ def invitation_json(invitation: Invitation) -> dict[str, Any]:
 def sign_amendment(amendment_id: int, body: SignIn) -> tuple[dict[str, Any], int]:
     """POST /amendments/{id}/signatures (body optional: {"otp", "content_hash"})."""
     signature, created = signatures.sign(
-        current_user(), amendment_id, now(), otp=body.otp, seen_hash=body.content_hash
+        current_caller(), amendment_id, now(), otp=body.otp, seen_hash=body.content_hash
     )
     payload = signature_json(signature, current=True)  # built before the commit expires it
     commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +24,34 @@ class Role(StrEnum):
 
 
 CIVILITIES = ("M.", "Mme")
+
+
+class Person(Protocol):
+    """What code may read of a user without the ORM: a mapped `User`, or the plain row carried
+    by an API request (`services.accounts.Caller`, read on every signature without the ORM)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def civility(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def group_id(self) -> int | None: ...
+    @property
+    def group_code(self) -> str | None: ...
+    @property
+    def deputy_id(self) -> int | None: ...
+    @property
+    def totp_secret(self) -> str | None: ...
+    @property
+    def totp_enabled_at(self) -> datetime | None: ...
+    @property
+    def display_name(self) -> str: ...
 
 
 class User(db.Model):  # type: ignore[name-defined,misc]
@@ -141,4 +170,4 @@ class RecoveryCode(db.Model):  # type: ignore[name-defined,misc]
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-__all__ = ["CIVILITIES", "ApiToken", "LoginFailure", "RecoveryCode", "Role", "User"]
+__all__ = ["CIVILITIES", "ApiToken", "LoginFailure", "Person", "RecoveryCode", "Role", "User"]

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.orm import defer
 
+from drafting.direct import DirectStatement
 from drafting.errors import Conflict, Invalid, NotFound, Throttled, Unauthorized
 from drafting.extensions import db
-from drafting.models import CIVILITIES, ApiToken, Group, LoginFailure, Role, User
+from drafting.models import CIVILITIES, ApiToken, Group, LoginFailure, Person, Role, User
 from drafting.services.content import clean_text
 
 MIN_PASSWORD_LENGTH = 10
@@ -232,50 +232,72 @@ def issue_token(user: User, now: datetime, *, label: str = "api") -> tuple[str, 
     return token, record
 
 
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The user carrying an API request, as the token lookup reads it: plain columns (a
+    `Person`), not a mapped `User` — loading one with its group through the ORM cost 15 % of a
+    signature's CPU (docs/PERFORMANCE.md). Signing reads only these; other views take the
+    mapped user (`mapped`, loaded on first use)."""
+
+    id: int
+    email: str
+    name: str
+    civility: str
+    role: str
+    group_id: int | None
+    deputy_id: int | None
+    totp_secret: str | None
+    totp_enabled_at: datetime | None
+    group_code: str | None
+
+    @property
+    def display_name(self) -> str:
+        """Civility and full name, as `User.display_name`."""
+        return f"{self.civility}\u00a0{self.name}"
+
+
 @dataclass(slots=True)
 class BearerToken:
     """The live API token carrying a request: what requests need of its row, with its user.
-    Read on every API call, so a plain row (the ORM object cost 3 % of a signature); written
-    through `mark_token_verified` and `revoke_bearer`."""
+    Read on every API call, so a plain row (the ORM objects cost 3 % of a signature, then 15 %
+    with the user); written through `mark_token_verified` and `revoke_bearer`."""
 
     id: int
-    user: User
+    caller: Caller
     second_factor_at: datetime | None
 
     @property
     def user_id(self) -> int:
         """The id of the token's user."""
-        return self.user.id
+        return self.caller.id
 
 
-_TOKENS = ApiToken.__table__
-# Columns of the user that API requests rarely read: secrets that signing does not need (it
-# checks the TOTP enrolment, so the secret stays), and what only documents, logins and account
-# pages use. Left out of every request's user (2.5 % of a signature), loaded on first access by
-# the few requests that read them.
-_SELDOM_READ = (
-    User.password_hash,
-    User.password_changed_at,
-    User.created_at,
-    User.totp_pending_secret,
-    User.totp_last_step,
-    User.calendar_token,
-    User.first_name,
-    User.last_name,
-)
-# The token's columns and the user in one row (the user's group joined, as User loads it).
-_TOKEN_BY_DIGEST = (
+def mapped(person: Person) -> User:
+    """The mapped user of `person` (itself if mapped, else loaded: once per session)."""
+    return person if isinstance(person, User) else db.session.get_one(User, person.id)
+
+
+_TOKENS, _USERS, _GROUPS = ApiToken.__table__, User.__table__, Group.__table__
+_CALLER = [_USERS.c[field.name] for field in fields(Caller) if field.name != "group_code"]
+# One round trip on the driver's cursor (drafting.direct): the token, its user and the user's
+# group code. Columns: the token's five, the user's `active`, then `Caller`'s in order.
+_TOKEN_BY_DIGEST = DirectStatement(
     select(
         _TOKENS.c.id,
         _TOKENS.c.expires_at,
         _TOKENS.c.revoked_at,
         _TOKENS.c.last_used_at,
         _TOKENS.c.second_factor_at,
-        User,
+        _USERS.c.active,
+        *_CALLER,
+        _GROUPS.c.code,
     )
-    .join(User, User.id == _TOKENS.c.user_id)
+    .select_from(
+        _TOKENS.join(_USERS, _USERS.c.id == _TOKENS.c.user_id).outerjoin(
+            _GROUPS, _GROUPS.c.id == _USERS.c.group_id
+        )
+    )
     .where(_TOKENS.c.token_hash == bindparam("digest"))
-    .options(*(defer(column) for column in _SELDOM_READ))
 )
 _UPDATE_TOKEN = update(_TOKENS).where(_TOKENS.c.id == bindparam("token_id"))
 
@@ -283,15 +305,15 @@ _UPDATE_TOKEN = update(_TOKENS).where(_TOKENS.c.id == bindparam("token_id"))
 def token_record(token: str, now: datetime) -> BearerToken | None:
     """The live token for a bearer token, or None if unknown, expired or revoked. Its last use
     is recorded to within five minutes."""
-    row = db.session.execute(_TOKEN_BY_DIGEST, {"digest": _digest(token)}).first()
+    row = _TOKEN_BY_DIGEST.first(db.session.connection(), {"digest": _digest(token)})
     if row is None:
         return None
-    token_id, expires_at, revoked_at, last_used_at, second_factor_at, user = row
-    if revoked_at is not None or expires_at <= now or not user.active:
+    token_id, expires_at, revoked_at, last_used_at, second_factor_at, active = row[:6]
+    if revoked_at is not None or expires_at <= now or not active:
         return None
     if last_used_at is None or now - last_used_at > timedelta(minutes=5):
         db.session.execute(_UPDATE_TOKEN, {"token_id": token_id, "last_used_at": now})
-    return BearerToken(token_id, user, second_factor_at)
+    return BearerToken(token_id, Caller(*row[6:]), second_factor_at)
 
 
 def mark_token_verified(token: BearerToken, now: datetime) -> None:

@@ -11,7 +11,7 @@ from typing import Any, Required, TypedDict, Unpack
 from sqlalchemy import Insert, bindparam, insert, select, update
 
 from drafting.extensions import db
-from drafting.models import Amendment, Event, User
+from drafting.models import Amendment, Event, Person, User
 from drafting.models.amendments import JOURNAL_GENESIS
 
 GENESIS = JOURNAL_GENESIS
@@ -50,7 +50,7 @@ class NewEvent:
     prev_hash: str
     hash: str = ""
     id: int = 0  # set by `write`
-    actor: User | None = None
+    actor: Person | None = None
     on_behalf_of: User | None = None
 
 
@@ -163,7 +163,7 @@ def next_event(
     action: str,
     *,
     now: datetime,
-    actor: User | None,
+    actor: Person | None,
     amendment_id: int | None = None,
     text_id: int | None = None,
     on_behalf_of: User | None = None,

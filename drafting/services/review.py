@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from drafting.errors import Conflict, DomainError, Forbidden
 from drafting.extensions import db
-from drafting.models import Amendment, Article, Event, Role, User
+from drafting.models import Amendment, Article, Event, Person, Role, User
 from drafting.permissions import is_insider
 from drafting.services import amendments, journal, workflow
 from workflows.review import Action, State
@@ -101,8 +101,8 @@ class Entry:
 
     id: int
     at: datetime
-    actor: User | None
-    on_behalf_of: User | None
+    actor: Person | None
+    on_behalf_of: Person | None
     action: str
     from_state: str | None
     to_state: str | None

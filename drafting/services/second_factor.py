@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, text, update
 
 from drafting.errors import Conflict, Forbidden
 from drafting.extensions import db
-from drafting.models import ApiToken, RecoveryCode, Role, User, WebSession
+from drafting.models import ApiToken, Person, RecoveryCode, Role, User, WebSession
 from drafting.permissions import can_reset_second_factor
 from drafting.services import accounts, journal
 
@@ -36,12 +36,12 @@ class Enrolment:
     qr_svg: str | None
 
 
-def is_enrolled(user: User) -> bool:
+def is_enrolled(user: Person) -> bool:
     """True once a TOTP authenticator has been confirmed."""
     return user.totp_enabled_at is not None and bool(user.totp_secret)
 
 
-def is_required(user: User) -> bool:
+def is_required(user: Person) -> bool:
     """Deputies consent with a second factor when the deployment requires it."""
     return bool(current_app.config.get("LIASSE_REQUIRE_2FA", True)) and user.role == Role.DEPUTY
 
@@ -194,7 +194,7 @@ def check_code(user: User, code: str | None, now: datetime) -> None:
     mark_verified(user, now)
 
 
-def _credential(user: User) -> WebSession | accounts.BearerToken | None:
+def _credential(user: Person) -> WebSession | accounts.BearerToken | None:
     """The web session or API token carrying the current request, if it is the user's."""
     if not has_request_context():
         return None
@@ -219,7 +219,7 @@ def mark_verified(user: User, now: datetime) -> None:
         db.session.flush()
 
 
-def is_recently_verified(user: User, now: datetime) -> bool:
+def is_recently_verified(user: Person, now: datetime) -> bool:
     """True when the current session or token passed a second-factor check in the last minutes."""
     credential = _credential(user)
     checked = credential.second_factor_at if credential is not None else None
@@ -231,7 +231,7 @@ def needs_code(user: User, now: datetime) -> bool:
     return is_required(user) and not is_recently_verified(user, now)
 
 
-def require_recent_second_factor(user: User, now: datetime, otp: str | None = None) -> None:
+def require_recent_second_factor(user: Person, now: datetime, otp: str | None = None) -> None:
     """Gate for signing, re-confirming and withdrawing: a valid `otp` or a recent check."""
     if not is_required(user):
         return
@@ -241,7 +241,7 @@ def require_recent_second_factor(user: User, now: datetime, otp: str | None = No
             code="second_factor_required",
         )
     if otp:
-        check_code(user, otp, now)
+        check_code(accounts.mapped(user), otp, now)
         return
     if not is_recently_verified(user, now):
         raise Forbidden(

@@ -23,13 +23,14 @@ from drafting.models import (
     Event,
     GroupDeadline,
     Invitation,
+    Person,
     Revision,
     Role,
     Signature,
     User,
 )
 from drafting.permissions import can_void_signature, in_group
-from drafting.services import amendments, deadlines, journal, notifications, second_factor
+from drafting.services import accounts, amendments, deadlines, journal, notifications, second_factor
 from drafting.services.content import clean_text
 from drafting.services.review_notices import POSITIONS, amendment_label
 from drafting.services.workflow import STATE_NAMES
@@ -48,7 +49,7 @@ class NewSignature:
     A new signature is on the current text, neither withdrawn nor voided."""
 
     amendment_id: int
-    deputy: User
+    deputy: Person
     version: int
     content_hash: str
     signed_at: datetime
@@ -80,7 +81,7 @@ def state_name(amendment: Amendment) -> str:
     return STATE_NAMES.get(amendment.state, amendment.state)
 
 
-def require_deputy(user: User) -> None:
+def require_deputy(user: Person) -> None:
     """Only deputies sign, decline or withdraw, each for themselves (403 otherwise)."""
     if user.role != Role.DEPUTY:
         raise Forbidden("Seuls les députés cosignent, chacun pour lui-même.")
@@ -136,7 +137,7 @@ class Locked:
         """(seq, hash) of the amendment's last event, read with the row lock."""
         return self.journal_seq, self.journal_hash
 
-    def open_to_member(self, deputy: User) -> bool:
+    def open_to_member(self, deputy: Person) -> bool:
         """Open, and `deputy` is of the author's group without being the author: visible to
         them and theirs to sign, with no further query (every other case goes through
         `_admit`)."""
@@ -176,7 +177,7 @@ def _locking_statement() -> Any:
 _LOCK_FOR_SIGNING = DirectStatement(_locking_statement())
 
 
-def _lock_for_signing(deputy: User, amendment_id: int) -> Locked | None:
+def _lock_for_signing(deputy: Person, amendment_id: int) -> Locked | None:
     """Lock the amendment's row and read what signing needs (None: no such amendment)."""
     params = {"amendment_id": amendment_id, "deputy_id": deputy.id}
     row = _LOCK_FOR_SIGNING.first(db.session.connection(), params)
@@ -188,10 +189,10 @@ def _mapped(amendment_id: int) -> Amendment:
     return db.session.get_one(Amendment, amendment_id, populate_existing=True)
 
 
-def _admit(deputy: User, amendment_id: int) -> None:
+def _admit(deputy: Person, amendment_id: int) -> None:
     """Anyone but a member of the author's group signing an open amendment: 404 unless they
     see it, 409 for the author or a closed amendment, 403 unless invited (and not declined)."""
-    amendment = amendments.visible_or_404(deputy, _mapped(amendment_id))
+    amendment = amendments.visible_or_404(accounts.mapped(deputy), _mapped(amendment_id))
     if amendment.author_id == deputy.id:
         raise Conflict(
             "Vous êtes l'auteur de cet amendement : premier signataire de droit, "
@@ -216,7 +217,7 @@ def invitation_of(amendment_id: int, deputy_id: int) -> Invitation | None:
     return db.session.scalar(_INVITATION, {"amendment_id": amendment_id, "deputy_id": deputy_id})
 
 
-def refusal(deputy: User, amendment: Amendment, invitation: Invitation | None) -> str | None:
+def refusal(deputy: Person, amendment: Amendment, invitation: Invitation | None) -> str | None:
     """Why `deputy` may not sign `amendment` now (None when they may); no query."""
     if deputy.role != Role.DEPUTY:
         return "Seuls les députés cosignent, chacun pour lui-même."
@@ -234,7 +235,7 @@ def refusal(deputy: User, amendment: Amendment, invitation: Invitation | None) -
 
 def _event(
     action: str,
-    actor: User,
+    actor: Person,
     amendment_id: int,
     signature: AnySignature,
     now: datetime,
@@ -253,7 +254,7 @@ def _event(
 
 def _journal(
     action: str,
-    actor: User,
+    actor: Person,
     amendment_id: int,
     signature: Signature,
     now: datetime,
@@ -274,7 +275,7 @@ def _assert_seen(amendment: Locked, seen_hash: str | None) -> None:
 
 
 def sign(
-    deputy: User,
+    deputy: Person,
     amendment_id: int,
     now: datetime,
     *,
@@ -305,7 +306,7 @@ def sign(
     return _record_consent(deputy, locked, signature, now), True
 
 
-def _first_signature(deputy: User, amendment: Locked, now: datetime) -> NewSignature:
+def _first_signature(deputy: Person, amendment: Locked, now: datetime) -> NewSignature:
     """The deputy's first consent to this amendment: the row and its event, written at once."""
     signature = NewSignature(amendment.id, deputy, amendment.version, amendment.content_hash, now)
     event = _event("signed", deputy, amendment.id, signature, now, amendment.journal_head)
@@ -314,7 +315,7 @@ def _first_signature(deputy: User, amendment: Locked, now: datetime) -> NewSigna
 
 
 def _record_consent(
-    deputy: User, amendment: Locked, signature: Signature, now: datetime
+    deputy: Person, amendment: Locked, signature: Signature, now: datetime
 ) -> Signature:
     """A re-signature after a withdrawal, or a re-confirmation of a stale signature."""
     extra: dict[str, Any] = {}

@@ -12,7 +12,7 @@ from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Amendment, ApiToken, User
 from drafting.services import accounts, second_factor, sessions
-from tests.conftest import PASSWORD, draft_payload
+from tests.conftest import NOW, PASSWORD, draft_payload
 
 NEW_PASSWORD = "Autre-motdepasse-2024"
 
@@ -216,3 +216,34 @@ def test_a_token_records_its_last_use_to_within_five_minutes(app, people, client
     client.post(f"/api/v1/amendments/{opened.id}/signatures", headers=_headers(token))
     db.session.expire_all()
     assert db.session.get(ApiToken, record.id).last_used_at > first
+
+
+def test_a_token_carries_its_user_as_the_mapped_user_reads(app, people):
+    """The token lookup reads its user as plain columns (`accounts.Caller`, no ORM): for every
+    kind of user (with a group or none, an assistant's deputy, an enrolled second factor) the
+    same values as the mapped user, and `mapped` gives back the mapped one."""
+    from drafting.api.serializers import user_json
+
+    people["bayou"].totp_secret, people["bayou"].totp_enabled_at = "JBSWY3DPEHPK3PXP", NOW
+    commit()
+    for user in people.values():
+        token, _ = _token(user)
+        caller = accounts.token_record(token, datetime.now(UTC)).caller
+        assert not isinstance(caller, User)
+        assert user_json(caller) == user_json(user)
+        assert caller.display_name == user.display_name
+        assert (caller.totp_secret, caller.totp_enabled_at) == (
+            user.totp_secret,
+            user.totp_enabled_at,
+        )
+        assert accounts.mapped(caller) is user
+        assert accounts.mapped(user) is user
+
+
+def test_a_deactivated_users_token_carries_no_request(api, people, client):
+    token, _ = _token(people["peu"])
+    assert client.get("/api/v1/texts", headers=_headers(token)).status_code == 200
+    people["peu"].active = False
+    commit()
+    refused = client.get("/api/v1/texts", headers=_headers(token))
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "bad_token"
