@@ -32,6 +32,7 @@ class _Compiled:
     sql: str
     binds: dict[str, Processor]  # bind name -> the column type's bind processor
     results: list[tuple[int, Processor]]  # returned column index -> its result processor
+    returns_rows: bool  # a SELECT or a RETURNING: known here, not asked of the cursor each time
 
 
 def _compile(statement: Any, dialect: Dialect) -> _Compiled:
@@ -41,12 +42,20 @@ def _compile(statement: Any, dialect: Dialect) -> _Compiled:
         processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
             binds[name] = processor
+    returned = _returned_columns(statement, compiled)
     results = []
-    for index, column in enumerate(statement.exported_columns):
+    for index, column in enumerate(returned):
         processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
         if processor is not None:
             results.append((index, processor))
-    return _Compiled(compiled.string, binds, results)
+    return _Compiled(compiled.string, binds, results, bool(returned))
+
+
+def _returned_columns(statement: Any, compiled: Any) -> list[Any]:
+    """The columns a statement returns: a write's RETURNING (none without one), a SELECT's."""
+    if compiled.isinsert or compiled.isupdate or compiled.isdelete:
+        return list(compiled.effective_returning or ())
+    return list(statement.selected_columns)
 
 
 class DirectStatement:
@@ -59,7 +68,8 @@ class DirectStatement:
     def first(self, connection: Connection, params: dict[str, Any]) -> Sequence[Any] | None:
         """The first row (None when there is none), in the statement's column order."""
         if connection.dialect.name != "postgresql":
-            return connection.execute(self.statement, params).first()
+            result = connection.execute(self.statement, params)
+            return result.first() if result.returns_rows else None
         compiled = self._for(connection.dialect)
         row = self._run(connection, compiled, params)
         if row is None or not compiled.results:
@@ -87,7 +97,7 @@ class DirectStatement:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(compiled.sql, bound)
-            return cursor.fetchone() if cursor.description is not None else None
+            return cursor.fetchone() if compiled.returns_rows else None
         except connection.dialect.loaded_dbapi.Error as error:
             raise _translated(connection, compiled.sql, bound, error, cursor) from error
         finally:

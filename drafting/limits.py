@@ -25,9 +25,10 @@ from flask import Flask, current_app, g, request
 from flask_login import current_user
 from limits import RateLimitItem, parse_many
 from limits.errors import ConfigurationError, StorageError
-from limits.storage import Storage, storage_from_string
+from limits.storage import RedisStorage, Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from drafting.counters import RedisWindows
 from drafting.errors import Throttled
 from drafting.request_info import carries_form, client_address
 
@@ -103,11 +104,15 @@ class Limiter:
             raise ConfigurationError(f"{uri.split(':')[0]} is an asynchronous storage")
         self.storage = storage
         self.windows = FixedWindowRateLimiter(self.storage)
+        # Hits on plain Redis (not Sentinel, not Cluster) skip redis-py's client: counters.py.
+        self.redis = RedisWindows(storage) if type(storage) is RedisStorage else None
 
     def allowed(self, rule: Rule, key: str, *, count: bool) -> bool:
         """Whether the rule still allows this key; `count` spends one from each limit.
         Storage down: allowed, with a warning (a limit must not take the application down)."""
         check = self.windows.hit if count else self.windows.test
+        if count and self.redis is not None:
+            check = self.redis.hit
         try:
             return all([check(item, rule.scope, key) for item in rule.limits])
         except StorageError:

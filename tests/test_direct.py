@@ -48,6 +48,27 @@ def test_binds_and_results_go_through_the_column_types(app):
     assert row[0].tzinfo == UTC  # stored and read back as UTC, as UTCDateTime promises
 
 
+def test_a_write_returns_its_returning_row_or_none_without_one(app, people):
+    """Whether a statement returns rows is known from the statement, not asked of the cursor."""
+    users, regol_id = User.__table__, people["regol"].id
+    by_id = users.c.id == bindparam("user_id")
+    rename = users.update().where(by_id).values(name=bindparam("name"))
+    # Built apart: a statement derived from one already compiled keeps its memoized columns.
+    returning = DirectStatement(
+        users.update()
+        .where(by_id)
+        .values(name=bindparam("name"))
+        .returning(users.c.id, users.c.name, users.c.created_at)
+    )
+    connection = db.session.connection()
+    assert DirectStatement(rename).first(connection, {"user_id": regol_id, "name": "A"}) is None
+    row = returning.first(connection, {"user_id": regol_id, "name": "B"})
+    assert row is not None and list(row)[:2] == [regol_id, "B"]
+    assert row[2].tzinfo == UTC  # a RETURNING column goes through its type as a SELECT's does
+    assert returning.first(connection, {"user_id": -1, "name": "C"}) is None
+    db.session.rollback()
+
+
 def test_a_naive_datetime_is_refused_before_reaching_the_database(app):
     with pytest.raises((ValueError, exc.StatementError), match="naive datetime"):
         DirectStatement(ECHO).first(
