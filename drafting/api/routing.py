@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, ValidationError
 
+from drafting.db import commit
 from drafting.errors import BadRequest, DomainError, Invalid, NotFound, Unauthorized
 from drafting.models import User
 from drafting.services import accounts
@@ -72,6 +73,8 @@ def _authenticate() -> None:
     record = accounts.token_record(token.strip(), now())
     if record is None:
         raise Unauthorized("Jeton d'accès inconnu, expiré ou révoqué.", code="bad_token")
+    if record.stamped:
+        commit()  # the token's last use, on its own: kept whatever the request then does
     g.api_token = record
 
 

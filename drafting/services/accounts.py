@@ -265,6 +265,7 @@ class BearerToken:
     id: int
     caller: Caller
     second_factor_at: datetime | None
+    stamped: bool = False  # its last use was just written (`token_record`), not yet committed
 
     @property
     def user_id(self) -> int:
@@ -304,16 +305,18 @@ _UPDATE_TOKEN = update(_TOKENS).where(_TOKENS.c.id == bindparam("token_id"))
 
 def token_record(token: str, now: datetime) -> BearerToken | None:
     """The live token for a bearer token, or None if unknown, expired or revoked. Its last use
-    is recorded to within five minutes."""
+    is written when the stored one is more than five minutes old (`stamped`: the caller commits
+    it at once, so that requests which only read, or fail, record it too)."""
     row = _TOKEN_BY_DIGEST.first(db.session.connection(), {"digest": _digest(token)})
     if row is None:
         return None
     token_id, expires_at, revoked_at, last_used_at, second_factor_at, active = row[:6]
     if revoked_at is not None or expires_at <= now or not active:
         return None
-    if last_used_at is None or now - last_used_at > timedelta(minutes=5):
+    stamped = last_used_at is None or now - last_used_at > timedelta(minutes=5)
+    if stamped:
         db.session.execute(_UPDATE_TOKEN, {"token_id": token_id, "last_used_at": now})
-    return BearerToken(token_id, Caller(*row[6:]), second_factor_at)
+    return BearerToken(token_id, Caller(*row[6:]), second_factor_at, stamped)
 
 
 def mark_token_verified(token: BearerToken, now: datetime) -> None:

@@ -218,6 +218,20 @@ def test_a_token_records_its_last_use_to_within_five_minutes(app, people, client
     assert db.session.get(ApiToken, record.id).last_used_at > first
 
 
+def test_a_tokens_last_use_is_recorded_by_reads_and_refusals_too(people, client):
+    """The stamp is committed on its own, before the view: a request that only reads (nothing
+    to commit) or is refused records it, and the next one within five minutes writes nothing."""
+    for path in ("/api/v1/texts", "/api/v1/amendments/999999"):
+        token, record = _token(people["peu"])
+        client.get(path, headers=_headers(token))
+        db.session.rollback()  # the requests share the test's session: keep what was committed
+        stamped = db.session.get(ApiToken, record.id).last_used_at
+        assert stamped is not None and datetime.now(UTC) - stamped < timedelta(minutes=1)
+        client.get(path, headers=_headers(token))
+        db.session.rollback()
+        assert db.session.get(ApiToken, record.id).last_used_at == stamped
+
+
 def test_a_token_carries_its_user_as_the_mapped_user_reads(app, people):
     """The token lookup reads its user as plain columns (`accounts.Caller`, no ORM): for every
     kind of user (with a group or none, an assistant's deputy, an enrolled second factor) the
