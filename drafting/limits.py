@@ -30,7 +30,7 @@ from limits.strategies import FixedWindowRateLimiter
 
 from drafting.counters import RedisWindows
 from drafting.errors import Throttled
-from drafting.request_info import carries_form, client_address
+from drafting.request_info import carries_body, carries_form, client_address
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,8 @@ def identity() -> str:
 def carries_no_code() -> bool:
     """A signing request without a second-factor code cannot guess one: the failed-code limit
     neither blocks nor counts it (one storage round trip less on every signature)."""
+    if not carries_body():
+        return True
     if carries_form():
         return not request.form.get("otp")
     body = request.get_json(silent=True) if request.is_json else None

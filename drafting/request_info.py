@@ -13,10 +13,16 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
+def carries_body() -> bool:
+    """Whether the request has a body: a length, or chunks to come."""
+    if request.content_length:
+        return True
+    return "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
 def carries_form() -> bool:
     """Whether the request has a form to parse: a form content type and a body. An empty POST
     (curl's default content type is a form's) has nothing to parse."""
     if not request.headers.get("Content-Type", "").lower().startswith(FORM_TYPES):
         return False
-    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-    return chunked or bool(request.content_length)
+    return carries_body()

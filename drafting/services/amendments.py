@@ -28,7 +28,7 @@ from drafting.permissions import (
     can_view_amendment,
     visible_amendments_clause,
 )
-from drafting.services import journal, texts
+from drafting.services import journal, stale_signatures, texts
 from drafting.services.content import clean_text, content_hash
 from workflows.review import State
 
@@ -253,9 +253,7 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
         },
     )
     if amendment.state == State.OPEN:
-        from drafting.services import signatures  # imports this module: import when used
-
-        signatures.notify_stale_signatories(amendment, now)
+        stale_signatures.notify_stale_signatories(amendment, now)
     return amendment
 
 

@@ -24,7 +24,6 @@ from drafting.models import (
     GroupDeadline,
     Invitation,
     Person,
-    Revision,
     Role,
     Signature,
     User,
@@ -32,14 +31,12 @@ from drafting.models import (
 from drafting.permissions import can_void_signature, in_group
 from drafting.services import accounts, amendments, deadlines, journal, notifications, second_factor
 from drafting.services.content import clean_text
-from drafting.services.review_notices import POSITIONS, amendment_label
+from drafting.services.review_notices import amendment_label
 from drafting.services.workflow import STATE_NAMES
 from workflows.review import State
-from workflows.textdiff import word_diff
 
 MAX_REASON_CHARS = 2_000
 VOIDABLE_STATES = (State.OPEN, State.READY)
-Segments = list[tuple[str, str]]
 
 
 @dataclass(slots=True)
@@ -450,49 +447,3 @@ def signatures_of(amendment: Amendment) -> list[Signature]:
 def current_cosignatories(amendment: Amendment) -> list[Signature]:
     """The counted (and printed) signatures: active and on the current text, in signing order."""
     return [s for s in signatures_of(amendment) if s.is_current(amendment.content_hash)]
-
-
-def notify_stale_signatories(amendment: Amendment, now: datetime) -> int:
-    """Tell each active signatory whose text changed to re-confirm (once per version)."""
-    stale = [
-        s
-        for s in signatures_of(amendment)
-        if s.is_active and s.content_hash != amendment.content_hash
-    ]
-    message = (
-        f"Le texte de {amendment_label(amendment)} a changé (version {amendment.version}) : "
-        "votre signature est à reconfirmer."
-    )
-    for signature in stale:
-        notifications.notify(
-            [signature.deputy],
-            "signature_stale",
-            key=f"stale:{amendment.id}:{amendment.version}:{signature.deputy_id}",
-            message=message,
-            now=now,
-            amendment=amendment,
-        )
-    return len(stale)
-
-
-def _position_label(kind: str, article: str, alinea: int | None) -> str:
-    suffix = f", alinéa {alinea}" if alinea else ""
-    return f"{POSITIONS.get(kind, kind)} {article}{suffix}"
-
-
-def changes_since_signed(signature: Signature, amendment: Amendment) -> dict[str, Segments]:
-    """Word diffs of the position, dispositif and exposé between the signed and current text."""
-    query = select(Revision).where(
-        Revision.amendment_id == amendment.id, Revision.version == signature.version
-    )
-    signed = db.session.scalar(query)
-    if signed is None:  # pragma: no cover - every version has its revision
-        raise NotFound("Version signée introuvable.")
-    return {
-        "position": word_diff(
-            _position_label(signed.position_kind, signed.article_number, signed.alinea),
-            _position_label(amendment.position_kind, amendment.article.number, amendment.alinea),
-        ),
-        "dispositif": word_diff(signed.dispositif, amendment.dispositif),
-        "expose": word_diff(signed.expose, amendment.expose),
-    }

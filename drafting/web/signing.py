@@ -17,7 +17,13 @@ from drafting.errors import DomainError, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Amendment, Invitation, Role, Signature, User
 from drafting.permissions import actors_for, can_invite, can_void_signature
-from drafting.services import amendments, invitations, pending_signatures, signatures
+from drafting.services import (
+    amendments,
+    invitations,
+    pending_signatures,
+    signatures,
+    stale_signatures,
+)
 from drafting.web import now
 
 bp = Blueprint("signing", __name__)
@@ -126,7 +132,7 @@ def consent(amendment_id: int) -> ResponseReturnValue:
     panel = build_panel(_user(), amendment)
     mine = panel.mine
     stale = mine is not None and mine.is_active and mine.content_hash != amendment.content_hash
-    changes = signatures.changes_since_signed(mine, amendment) if stale and mine else {}
+    changes = stale_signatures.changes_since_signed(mine, amendment) if stale and mine else {}
     changes = {k: v for k, v in changes.items() if any(op != "equal" for op, _text in v)}
     return render_template(
         "signing/consent.html",

@@ -14,7 +14,15 @@ from drafting.db import commit, rollback
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Event, GroupDeadline, Notification, Signature, User
-from drafting.services import accounts, amendments, invitations, journal, signatures, workflow
+from drafting.services import (
+    accounts,
+    amendments,
+    invitations,
+    journal,
+    signatures,
+    stale_signatures,
+    workflow,
+)
 from drafting.services.pending_signatures import pending_count, pending_for
 from tests.conftest import NOW, open_amendment
 from workflows.review import State
@@ -132,7 +140,7 @@ def test_each_stale_signatory_is_notified_once_per_version(people, opened):
     signatures.sign(people["bayou"], opened.id, at(2))
     commit()
     edit(people, opened, "Supprimer les alinéas 1 à 3.", minutes=30)
-    assert signatures.notify_stale_signatories(opened, at(31)) == 2  # again: no second notice
+    assert stale_signatures.notify_stale_signatories(opened, at(31)) == 2  # again: no second notice
     commit()
     edit(people, opened, "Supprimer les alinéas 1 à 4.", minutes=40)
     keys = db.session.scalars(
@@ -142,6 +150,23 @@ def test_each_stale_signatory_is_notified_once_per_version(people, opened):
         f"stale:{opened.id}:2:{people['lucas'].id}",
         f"stale:{opened.id}:3:{people['lucas'].id}",
     ]
+
+
+def test_withdrawn_voided_and_current_signatures_are_not_told_to_reconfirm(people, opened):
+    for n, who in enumerate(("lucas", "bayou", "peu"), start=1):
+        if who == "peu":
+            invitations.invite(people["regol"], opened.id, [people["peu"].id], at(n))
+        signatures.sign(people[who], opened.id, at(n + 1))
+    signatures.withdraw(people["lucas"], opened.id, at(5))
+    signatures.void(people["claire"], opened.id, people["bayou"].id, "Erreur", at(6))
+    commit()
+    edit(people, opened, "Supprimer les alinéas 1 à 3.", minutes=30)
+    signatures.sign(people["peu"], opened.id, at(35))  # re-confirmed: current again
+    commit()
+    assert stale_signatures.stale_signatures(opened) == []
+    assert stale_signatures.notify_stale_signatories(opened, at(40)) == 0
+    notified = select(Notification.user_id).where(Notification.kind == "signature_stale")
+    assert db.session.scalars(notified).all() == [people["peu"].id]  # once, at the edit
 
 
 def test_reconfirming_updates_the_text_signed_but_keeps_the_place_in_the_order(people, opened):
@@ -162,7 +187,7 @@ def test_changes_since_signed_is_a_word_diff_of_the_signed_and_current_text(peop
     signature, _ = signatures.sign(people["lucas"], opened.id, at(1))
     commit()
     edit(people, opened, "Supprimer les alinéas 1 à 3.")
-    changes = signatures.changes_since_signed(signature, opened)
+    changes = stale_signatures.changes_since_signed(signature, opened)
     assert ("delete", "cet article") in changes["dispositif"]
     assert ("insert", "les alinéas 1 à 3") in changes["dispositif"]
     assert all(op == "equal" for op, _ in changes["expose"] + changes["position"])
