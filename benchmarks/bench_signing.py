@@ -21,7 +21,9 @@ journal chains intact) and stops gunicorn. Rate limits stay on (each deputy sign
 
 Usage: python benchmarks/bench_signing.py [--clients 200] [--per-client 25] [--rate 310]
        [--client curl|http.client] [--workers 4] [--threads 4] [--timeline]
-       [--fresh-connections]
+       [--fresh-connections] [--busy N]
+`--busy N` runs N busy loops beside the server during the phases (same priority): the margin
+the server keeps on a host shared with other tenants, or a slower one.
 Environment: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/liasse_sig_bench),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/4), BENCH_PORT (default 8765).
 """
@@ -492,6 +494,12 @@ def _check(expected: int) -> None:
     )
 
 
+def _busy_loop() -> subprocess.Popen[bytes]:
+    """A process spinning on one CPU at the benchmark's priority: with `--busy N`, the server
+    shares the two CPUs as on a host with other tenants, or one that runs slower."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
 def main() -> int:
     """Seed, serve, load, report; non-zero exit if the targets are missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -511,6 +519,13 @@ def main() -> int:
     parser.add_argument(
         "--timeline", action="store_true", help="print the paced phase's latency second by second"
     )
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run N busy loops at the same priority during the phases (a shared or slower host)",
+    )
     args = parser.parse_args()
     if args.per_client * 2 + WARM_UP >= args.clients:
         raise SystemExit("--per-client must stay under half of --clients (distinct amendments)")
@@ -524,16 +539,18 @@ def main() -> int:
     print(
         f"seeded {args.clients} deputies and {len(ids)} open amendments; gunicorn "
         f"{args.workers} workers × {args.threads} threads on 127.0.0.1:{PORT}, "
-        f"client {args.client}; "
+        f"client {args.client}; {args.busy} busy loops beside; "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} before the run",
         flush=True,
     )
     server = _start_gunicorn(args.workers, args.threads)
     clients = Clients(args.client, tokens, fresh=args.fresh_connections)
+    busy: list[subprocess.Popen[bytes]] = []
     try:
         warm_up, _ = _phase(clients.for_phase(), _plans(ids, WARM_UP, 2 * args.per_client), None)
         if warm_up.errors:
             raise SystemExit(f"warm-up failed: {sorted(set(warm_up.errors))[:3]}")
+        busy.extend(_busy_loop() for _ in range(args.busy))
         before = _cpu_snapshot(server)
         paced, wall = _phase(clients.for_phase(), _plans(ids, args.per_client, 0), args.rate)
         figures = _report("paced", paced, wall)
@@ -546,6 +563,8 @@ def main() -> int:
         best = _report("saturation", saturated, wall)
         _cpu_report("saturation", len(saturated.latencies), _cpu_since(server, before), wall)
     finally:
+        for loop in busy:
+            loop.kill()
         clients.close()
         server.terminate()
         server.wait(timeout=30)
