@@ -58,6 +58,7 @@ def load_config() -> dict[str, Any]:
         "LIASSE_STORAGE": os.environ.get("LIASSE_STORAGE", "database"),
         "LIASSE_STORAGE_PATH": os.environ.get("LIASSE_STORAGE_PATH", str(data_dir / "files")),
         "LIASSE_EMBEDDED_CLOCK": _bool("LIASSE_EMBEDDED_CLOCK", False),
+        "LIASSE_JOBS_THREAD_DELAY": float(os.environ.get("LIASSE_JOBS_THREAD_DELAY") or 0),
         "LIASSE_VALIDATE_RESPONSES": _bool("LIASSE_VALIDATE_RESPONSES", False),
         "LIASSE_PASSWORD_HASH_COST": os.environ.get("LIASSE_PASSWORD_HASH_COST", "default"),
         "SMTP_URL": os.environ.get("SMTP_URL", "").strip() or None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,6 +109,9 @@ def run_in_thread(job: QueuedJob) -> None:
 def _run_in_app(app: Flask, job: QueuedJob) -> None:
     from drafting.extensions import db
 
+    delay = app.config.get("LIASSE_JOBS_THREAD_DELAY") or 0
+    if delay > 0:  # a job seen queued, then under way (browser tests of the progress bar)
+        time.sleep(delay)
     with app.app_context():
         try:
             run_inline(job)

@@ -63,6 +63,9 @@ def _server_env(data_dir: Path) -> dict[str, str]:
         LIASSE_PASSWORD_HASH_COST="fast",
         SECRET_KEY="e2e-secret-key-not-for-production-0123456789",
         LIASSE_EMBEDDED_CLOCK="0",
+        # A fast host builds the demo liasse before the browser loads the job page: each job
+        # waits a moment, so the page deterministically shows it under way first.
+        LIASSE_JOBS_THREAD_DELAY="1.5",
     )
     return env
 

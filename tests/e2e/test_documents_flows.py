@@ -62,9 +62,8 @@ def test_the_secretariat_exports_the_liasse_and_follows_the_progress_bar(page: A
     progress = page.get_by_label("Progression")
     expect(progress).to_be_visible()
     # The embedded server runs jobs in a background thread: the page first shows the export
-    # under way, its script polls the job (every second) and moves the bar, then reloads to
-    # show the download. A demo liasse is built in well under a second, so the polls may
-    # only see the end.
+    # under way (each job waits LIASSE_JOBS_THREAD_DELAY before it starts, see conftest), its
+    # script polls the job (every second) and moves the bar, then reloads to show the download.
     assert page.locator("[data-job-label]").inner_text() != "Terminé"
     expect(page.locator("[data-job-label]")).to_have_text("Terminé", timeout=60_000)
     assert polls and (polls[-1]["status"], polls[-1]["progress"]) == ("finished", 100)

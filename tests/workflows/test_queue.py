@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from drafting.extensions import db
 from workflows.queue import COMMITTED, PENDING, THREAD, QueuedJob, enqueue_after_commit
@@ -85,3 +86,27 @@ def test_with_the_job_thread_the_commit_returns_at_once_and_jobs_run_in_order_be
     assert [n for n, _ in BACKGROUND] == [0, 1, 2]
     assert {name.split("_")[0] for _, name in BACKGROUND} == {"liasse-jobs"}
     assert "background job tests.workflows.test_queue.gated_job(-1,) failed" in caplog.text
+
+
+STARTED: list[float] = []
+
+
+def timed_job() -> None:
+    """A job that records when it started."""
+    STARTED.append(time.monotonic())
+
+
+def test_the_job_thread_waits_the_configured_delay_before_each_job(app, monkeypatch):
+    """LIASSE_JOBS_THREAD_DELAY: a job is seen queued before it runs (browser tests)."""
+    from drafting.db import commit
+
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    monkeypatch.setitem(app.config, "LIASSE_JOBS_IN_THREAD", True)
+    monkeypatch.setitem(app.config, "LIASSE_JOBS_THREAD_DELAY", 0.2)
+    session = db.session()
+    session.connection()
+    enqueue_after_commit(session, QueuedJob("tests.workflows.test_queue.timed_job"))
+    committed = time.monotonic()
+    commit()
+    app.extensions.pop(THREAD).shutdown(wait=True)
+    assert len(STARTED) == 1 and STARTED[0] - committed >= 0.2  # sleep waits at least that
