@@ -103,15 +103,19 @@ def run_in_thread(job: QueuedJob) -> None:
         if executor is None:
             executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="liasse-jobs")
             app.extensions[THREAD] = executor
-    executor.submit(_run_in_app, app, job)
+    # LIASSE_JOBS_THREAD_DELAY: a job starts no sooner than that after it was queued, so that
+    # it is seen queued, then under way (browser tests of the progress bar). Not after each
+    # other job: jobs queued long ago behind others start at once.
+    not_before = time.monotonic() + float(app.config.get("LIASSE_JOBS_THREAD_DELAY") or 0)
+    executor.submit(_run_in_app, app, job, not_before)
 
 
-def _run_in_app(app: Flask, job: QueuedJob) -> None:
+def _run_in_app(app: Flask, job: QueuedJob, not_before: float = 0.0) -> None:
     from drafting.extensions import db
 
-    delay = app.config.get("LIASSE_JOBS_THREAD_DELAY") or 0
-    if delay > 0:  # a job seen queued, then under way (browser tests of the progress bar)
-        time.sleep(delay)
+    wait = not_before - time.monotonic()
+    if wait > 0:
+        time.sleep(wait)
     with app.app_context():
         try:
             run_inline(job)

@@ -64,7 +64,7 @@ def _server_env(data_dir: Path) -> dict[str, str]:
         SECRET_KEY="e2e-secret-key-not-for-production-0123456789",
         LIASSE_EMBEDDED_CLOCK="0",
         # A fast host builds the demo liasse before the browser loads the job page: each job
-        # waits a moment, so the page deterministically shows it under way first.
+        # starts a moment after it is queued, so the page shows it under way first.
         LIASSE_JOBS_THREAD_DELAY="1.5",
     )
     return env

@@ -96,17 +96,22 @@ def timed_job() -> None:
     STARTED.append(time.monotonic())
 
 
-def test_the_job_thread_waits_the_configured_delay_before_each_job(app, monkeypatch):
-    """LIASSE_JOBS_THREAD_DELAY: a job is seen queued before it runs (browser tests)."""
+def test_a_job_starts_the_configured_delay_after_it_was_queued_not_after_each_other(
+    app, monkeypatch
+):
+    """LIASSE_JOBS_THREAD_DELAY: a job is seen queued before it runs (browser tests); jobs
+    queued together all start after one delay, not one delay after another."""
     from drafting.db import commit
 
     monkeypatch.setitem(app.config, "REDIS_URL", None)
     monkeypatch.setitem(app.config, "LIASSE_JOBS_IN_THREAD", True)
-    monkeypatch.setitem(app.config, "LIASSE_JOBS_THREAD_DELAY", 0.2)
+    monkeypatch.setitem(app.config, "LIASSE_JOBS_THREAD_DELAY", 0.3)
     session = db.session()
     session.connection()
-    enqueue_after_commit(session, QueuedJob("tests.workflows.test_queue.timed_job"))
+    for _ in range(3):
+        enqueue_after_commit(session, QueuedJob("tests.workflows.test_queue.timed_job"))
     committed = time.monotonic()
     commit()
     app.extensions.pop(THREAD).shutdown(wait=True)
-    assert len(STARTED) == 1 and STARTED[0] - committed >= 0.2  # sleep waits at least that
+    assert len(STARTED) == 3 and min(STARTED) - committed >= 0.3  # sleep waits at least that
+    assert max(STARTED) - committed < 0.85  # one after another would be 0.9 s at least
