@@ -27,10 +27,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from drafting.documents.docx import TEMPLATE_PATH, footer_lines, layout, render_docx  # noqa: E402
-from drafting.documents.liasse import write_liasse  # noqa: E402
-from drafting.documents.pdf import render_pdf, render_pdf_batch  # noqa: E402
-from drafting.documents.sheet import AmendmentSheet, Signatory  # noqa: E402
+from drafting.rendering.docx import TEMPLATE_PATH, footer_lines, layout, render_docx  # noqa: E402
+from drafting.rendering.liasse import write_liasse  # noqa: E402
+from drafting.rendering.pdf import render_pdf, render_pdf_batch  # noqa: E402
+from drafting.rendering.sheet import AmendmentSheet, Signatory  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "domain" / "real-amendments.jsonl"
 N = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 500

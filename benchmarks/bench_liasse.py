@@ -81,13 +81,13 @@ def _real_contents() -> list[tuple[str, str]]:
 def _seed_people(now: datetime) -> tuple[list[Any], Any]:
     from drafting.db import commit
     from drafting.models import User
-    from drafting.services import accounts
+    from drafting.services.accounts import registration
 
     codes = [f"G{g:02d}" for g in range(GROUPS)]
     for code in codes:
-        accounts.create_group(code, f"Groupe {code}")
+        registration.create_group(code, f"Groupe {code}")
     commit()
-    admin = accounts.create_user(
+    admin = registration.create_user(
         email="admin@an.example",
         name="Admin Bench",
         role="admin",
@@ -277,7 +277,7 @@ def run_worker() -> None:
 def _start_workers(env: dict[str, str], count: int) -> list[subprocess.Popen[str]]:
     from rq import Worker
 
-    from workflows.queue import redis_connection
+    from drafting.infra.queue import redis_connection
 
     workers = [
         subprocess.Popen(
@@ -328,9 +328,9 @@ def _phases(job: Any) -> str:
 
 
 def _report(job: Any, elapsed: float, n: int) -> None:
-    from drafting import storage
     from drafting.extensions import db
     from drafting.models import StoredFile
+    from drafting.services.documents import storage
 
     if job.status != "finished":
         raise SystemExit(f"export failed: {job.error}")
@@ -359,9 +359,9 @@ def main() -> None:
     from drafting import create_app
     from drafting.db import commit
     from drafting.extensions import db
+    from drafting.infra.queue import redis_connection
     from drafting.models import User
-    from drafting.services import documents
-    from workflows.queue import redis_connection
+    from drafting.services.documents import exports
 
     app = create_app()
     with app.app_context():
@@ -369,9 +369,7 @@ def main() -> None:
         text_id, admin_id = _reuse() if args.no_seed else _seed_and_tell(args)
         workers = _start_workers(env, args.workers)
         t0 = time.perf_counter()
-        job = documents.request_export(
-            db.session.get(User, admin_id), text_id, now=datetime.now(UTC)
-        )
+        job = exports.request_export(db.session.get(User, admin_id), text_id, now=datetime.now(UTC))
         commit()
         job = _wait(job.id)
         elapsed = time.perf_counter() - t0

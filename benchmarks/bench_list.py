@@ -22,7 +22,8 @@ from drafting import create_app
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Amendment, Revision
-from drafting.services import accounts, texts
+from drafting.services import texts
+from drafting.services.accounts import api_tokens, registration
 from drafting.services.content import content_hash
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
@@ -58,9 +59,9 @@ def _reset(app) -> None:
 
 def _seed(now: datetime) -> tuple[int, object]:
     for code in ("ECOS", "RN", "LFI", "SOC"):
-        accounts.create_group(code, code)
+        registration.create_group(code, code)
     deputies = [
-        accounts.create_user(
+        registration.create_user(
             email=f"d{i}@an.example",
             name=f"Député {i}",
             role="deputy",
@@ -69,7 +70,7 @@ def _seed(now: datetime) -> tuple[int, object]:
         )
         for i in range(40)
     ]
-    secretariat = accounts.create_user(
+    secretariat = registration.create_user(
         email="sec@an.example",
         name="Sec Retariat",
         role="secretariat",
@@ -128,7 +129,7 @@ def _seed(now: datetime) -> tuple[int, object]:
 
 def _count_statements(engine: Any, statements: list[str]) -> None:
     """Record every statement the database driver is given: SQLAlchemy's, and on PostgreSQL the
-    ones run on the driver's cursor directly (drafting.direct), which its events do not see."""
+    ones run on the driver's cursor directly (drafting.infra.direct), unseen by its events."""
     if engine.dialect.name != "postgresql":
         event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
         return
@@ -153,7 +154,7 @@ def main() -> None:
         started = time.perf_counter()
         text_id, secretariat = _seed(now)
         seeded = time.perf_counter() - started
-        token, _ = accounts.issue_token(secretariat, now)
+        token, _ = api_tokens.issue_token(secretariat, now)
         commit()
         engine = db.engine
         dialect = engine.dialect.name

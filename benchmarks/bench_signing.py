@@ -56,7 +56,8 @@ from drafting import create_app  # noqa: E402
 from drafting.db import commit  # noqa: E402
 from drafting.extensions import db  # noqa: E402
 from drafting.models import Signature  # noqa: E402
-from drafting.services import accounts, amendments, journal, texts, workflow  # noqa: E402
+from drafting.services import amendments, journal, texts, workflow  # noqa: E402
+from drafting.services.accounts import api_tokens, registration  # noqa: E402
 
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/liasse_sig_bench"
@@ -129,9 +130,9 @@ def _reset() -> None:
 def _seed(count: int) -> tuple[list[str], list[int]]:
     """`count` ECOS deputies each with one open amendment; their tokens and amendment ids."""
     now = datetime.now(UTC)
-    accounts.create_group("ECOS", "Écologiste et Social")
+    registration.create_group("ECOS", "Écologiste et Social")
     password = "Bench-password-1"
-    secretariat = accounts.create_user(
+    secretariat = registration.create_user(
         email="sec@an.example",
         name="Claire Dupont",
         role="secretariat",
@@ -139,7 +140,7 @@ def _seed(count: int) -> tuple[list[str], list[int]]:
         group_code="ECOS",
     )
     deputies = [
-        accounts.create_user(
+        registration.create_user(
             email=f"d{i}@an.example",
             name=f"Député Numéro {i}",
             role="deputy",
@@ -175,7 +176,7 @@ def _seed(count: int) -> tuple[list[str], list[int]]:
         workflow.transition(secretariat, amendment.id, "approve", now=now)
         commit()  # one by one: the inline notification jobs run after each commit
         ids.append(amendment.id)
-    tokens = [accounts.issue_token(d, now)[0] for d in deputies]
+    tokens = [api_tokens.issue_token(d, now)[0] for d in deputies]
     commit()
     return tokens, ids
 

@@ -6,15 +6,24 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import configure_mappers
 
-from drafting.config import check_production, load_config
-from drafting.dbpool import ping_mode, ping_when_idle
+from drafting import (
+    api,
+    models,  # noqa: F401  (importing the models registers their mappers)
+    web,
+)
+from drafting.config import ROOT, check_production, load_config
+from drafting.extensions import csrf, db, login_manager, migrate
+from drafting.infra import http, i18n, rate_limits
+from drafting.infra.pool import ping_mode, ping_when_idle
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["ROOT", "create_app"]
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """The application factory: config, extensions, blueprints, CLI."""
+    """The application factory: config, extensions, infra, blueprints (the CLI stands above it)."""
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
@@ -27,17 +36,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     check_production(app.config)
     _init_extensions(app)
     _register_blueprints(app)
-    from drafting import cli, http, limits
-
     http.init_app(app)
-    limits.init_app(app)  # after the blueprints: it wraps the sensitive endpoints
-    cli.init_app(app)
+    rate_limits.init_app(app)  # after the blueprints: it wraps the sensitive endpoints
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    from drafting.extensions import csrf, db, login_manager, migrate
-
     Path(app.config["LIASSE_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     ping = ping_mode(app.config.get("LIASSE_DB_PRE_PING"))
     options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
@@ -51,17 +55,11 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    from drafting import i18n
-
     i18n.init_app(app)
 
 
 def _configure_models() -> None:
     """Configure every mapper now, not in the first request each worker serves."""
-    from sqlalchemy.orm import configure_mappers
-
-    import drafting.models  # noqa: F401  (registers the mappers)
-
     configure_mappers()
 
 
@@ -70,7 +68,6 @@ def _tune_sqlite(engine: Any) -> None:
     lets readers go on while one writes, and a writer waits for the lock instead of failing."""
     if engine.dialect.name != "sqlite":
         return
-    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection: Any, _record: Any) -> None:
@@ -81,9 +78,6 @@ def _tune_sqlite(engine: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from drafting import api, web
-    from drafting.extensions import csrf
-
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, not cookies
     app.register_blueprint(api.bp)
     for blueprint in web.blueprints():

@@ -1,26 +1,36 @@
-"""The `liasse` command: a Flask CLI group over create_app()."""
+"""The `liasse` command: a Flask CLI group standing above create_app(); the only importer of the
+job entry points (drafting.jobs)."""
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command
+from rq import Worker
+from sqlalchemy import func, select
+from werkzeug.serving import run_simple
 
+from drafting import create_app
 from drafting.db import commit
 from drafting.errors import DomainError
-from drafting.services import accounts
+from drafting.extensions import db
+from drafting.infra import queue
+from drafting.jobs import clock as clock_job
+from drafting.jobs import runner
+from drafting.models import Event, User
+from drafting.services import backup, journal
+from drafting.services import demo as demo_data
+from drafting.services import sweep as sweep_service
+from drafting.services.accounts import registration, second_factor
+from drafting.services.documents import jobs as document_jobs
 
 
-def _create_app() -> Flask:
-    from drafting import create_app
-
-    return create_app()
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
 def main() -> None:
     """Liasse: draft, review, co-sign and file amendments."""
 
@@ -64,11 +74,6 @@ def users_create(
     deputy_email: str | None,
 ) -> None:
     """Create a user; the password is read from stdin (first line) or prompted twice."""
-    from sqlalchemy import select
-
-    from drafting.extensions import db
-    from drafting.models import User
-
     deputy_id = None
     if deputy_email:
         deputy_id = db.session.scalar(select(User.id).where(User.email == deputy_email.lower()))
@@ -76,7 +81,7 @@ def users_create(
             raise click.ClickException(f"Député inconnu : {deputy_email}")
     password = _read_password()
     try:
-        user = accounts.create_user(
+        user = registration.create_user(
             email=email,
             name=name,
             role=role,
@@ -95,12 +100,6 @@ def users_create(
 @click.argument("email")
 def users_reset_2fa(email: str) -> None:
     """Reset a user's lost second factor (journalled); the user enrols again."""
-    from sqlalchemy import select
-
-    from drafting.extensions import db
-    from drafting.models import User
-    from drafting.services import second_factor
-
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         raise click.ClickException(f"Utilisateur inconnu : {email}")
@@ -113,8 +112,6 @@ def users_reset_2fa(email: str) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 def backup_command(file: str) -> None:
     """Write every table, the journal and stored files to a versioned archive (ZIP)."""
-    from drafting.services import backup
-
     counts = backup.backup(file, datetime.now(UTC))
     click.echo(f"Sauvegarde écrite : {file} ({sum(counts.values())} lignes, {len(counts)} tables).")
 
@@ -128,8 +125,6 @@ def backup_command(file: str) -> None:
 )
 def restore_command(file: str, drop_secrets: bool) -> None:
     """Load an archive into an EMPTY, migrated database (ids kept, sequences reset)."""
-    from drafting.services import backup
-
     try:
         counts = backup.restore(file, drop_secrets=drop_secrets)
     except DomainError as exc:
@@ -149,7 +144,7 @@ def groups() -> None:
 def groups_create(code: str, name: str) -> None:
     """Create a political group."""
     try:
-        group = accounts.create_group(code, name)
+        group = registration.create_group(code, name)
     except DomainError as exc:
         _fail(exc)
     commit()
@@ -160,9 +155,7 @@ def groups_create(code: str, name: str) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when users already exist.")
 def demo(if_empty: bool) -> None:
     """Load a realistic demo: groups, deputies, staff, the Olympics bill and amendments."""
-    from drafting.demo import load_demo
-
-    summary = load_demo(datetime.now(UTC), if_empty=if_empty)
+    summary = demo_data.load_demo(datetime.now(UTC), if_empty=if_empty)
     commit()
     click.echo(summary)
 
@@ -175,28 +168,15 @@ def run(host: str, port: int, debug: bool) -> None:
     """The development server (embedded default: jobs in a background thread, in-process clock)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     app.config.setdefault("LIASSE_JOBS_IN_THREAD", True)
-    start_embedded_clock(app)
+    clock_job.start_in_process(app)
     # app.run() refuses to serve under a Flask CLI command; run_simple is what it would call.
-    from werkzeug.serving import run_simple
-
     run_simple(host, port, app, use_debugger=debug, use_reloader=False, threaded=True)
-
-
-def start_embedded_clock(app: Flask) -> None:
-    """In the embedded default, the deadline sweep runs in a thread of the app process."""
-    try:
-        from workflows.clock import start_in_process
-    except ImportError:  # the sweep arrives with the deadlines feature
-        return
-    start_in_process(app)
 
 
 @main.command("sweep")
 def sweep() -> None:
     """Close co-signature past the group deadlines and send due reminders, once, now."""
-    from drafting.services.sweep import run_sweep
-
-    report = run_sweep(datetime.now(UTC))
+    report = sweep_service.run_sweep(datetime.now(UTC))
     commit()
     click.echo(str(report))
 
@@ -206,16 +186,11 @@ def sweep() -> None:
 @click.option("--ticks", default=None, type=int, hidden=True, help="Stop after N sweeps.")
 def clock(interval: float, ticks: int | None) -> None:
     """The clock process (Procfile `clock:`): run the deadline sweep every minute until stopped."""
-    import signal
-    import threading
-
-    from workflows.clock import run_forever
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     stop = threading.Event()
     previous = {s: signal.signal(s, lambda *_: stop.set()) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        count = run_forever(app, interval=interval, stop=stop, ticks=ticks)
+        count = clock_job.run_forever(app, interval=interval, stop=stop, ticks=ticks)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -227,15 +202,11 @@ def clock(interval: float, ticks: int | None) -> None:
 @click.option("--queue", "queues", multiple=True, default=["default"])
 def worker(burst: bool, queues: tuple[str, ...]) -> None:
     """Run an RQ worker (needs REDIS_URL); renderers are loaded before it forks."""
-    from rq import Worker
-
-    from workflows import jobs, queue
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL n'est pas défini : les tâches s'exécutent en ligne.")
-    jobs.use_app(app)
-    jobs.preload()
+    runner.use_app(app)
+    runner.preload()
     Worker(list(queues), connection=queue.redis_connection()).work(burst=burst)
 
 
@@ -247,12 +218,6 @@ def audit() -> None:
 @audit.command("verify")
 def audit_verify() -> None:
     """Recompute every hash chain of the journal; exit 1 when a row was altered."""
-    from sqlalchemy import func, select
-
-    from drafting.extensions import db
-    from drafting.models import Event
-    from drafting.services import journal
-
     breaches = journal.verify_all()
     for b in breaches:
         chain = f"amendment {b.amendment_id}" if b.amendment_id else f"text {b.text_id}"
@@ -272,10 +237,8 @@ def jobs_group() -> None:
 @click.argument("job_id")
 def jobs_retry(job_id: str) -> None:
     """Queue an unfinished job again (e.g. after a worker was killed); finished chunks are kept."""
-    from drafting.services import documents
-
     try:
-        job = documents.retry_job(job_id)
+        job = document_jobs.retry_job(job_id)
     except DomainError as exc:
         _fail(exc)
     commit()

@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from drafting.dbpool import ping_mode
+from drafting.infra.pool import ping_mode
 
+ROOT = Path(__file__).resolve().parent.parent  # the project: templates/, migrations/, translations/
 DEFAULT_SECRET = "dev-insecure-secret-change-me"
 
 
@@ -74,7 +75,7 @@ def engine_options(url: str) -> dict[str, Any]:
     """Connection pool settings. Each web process keeps LIASSE_DB_POOL_SIZE connections open
     (set it to at least its number of threads: connections opened beyond the pool are closed
     after each request, and a new PostgreSQL backend per request costs more than the request).
-    How connections are tested before use is LIASSE_DB_PRE_PING's (drafting.dbpool)."""
+    How connections are tested before use is LIASSE_DB_PRE_PING's (drafting.infra.pool)."""
     options: dict[str, Any] = {}
     if url.startswith("postgresql"):
         options["pool_size"] = int(os.environ.get("LIASSE_DB_POOL_SIZE", 10))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drafting.extensions import db
-from workflows import queue
+from drafting.infra import queue
 
 
 def commit() -> None:

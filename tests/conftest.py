@@ -13,11 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from drafting import create_app
+from drafting import cli, create_app
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import User
-from drafting.services import accounts, amendments, texts, workflow
+from drafting.services import amendments, texts, workflow
+from drafting.services.accounts import api_tokens, registration
 
 NOW = datetime(2023, 3, 20, 9, 0, tzinfo=UTC)
 PASSWORD = "Motdepasse-solide-42"
@@ -57,6 +58,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         "RATELIMIT_ENABLED": False,
     }
     application = create_app(config)
+    cli.init_app(application)  # the `liasse` commands on app.cli, for app.test_cli_runner()
     _reset_schema(application)
     yield application
     with application.app_context():
@@ -87,7 +89,7 @@ def _clean(app: Flask) -> Iterator[None]:
     with app.app_context():
         _empty_tables()
         if app.config.get("REDIS_URL"):
-            from workflows.queue import redis_connection
+            from drafting.infra.queue import redis_connection
 
             redis_connection().flushdb()
         yield
@@ -104,7 +106,7 @@ def make_user(name: str, role: str, group: str | None = None, **extra: Any) -> U
     """Create a user with the shared test password."""
     civility = extra.pop("civility", "M.")
     email = extra.pop("email", name.lower().replace(" ", ".") + "@an.example")
-    user = accounts.create_user(
+    user = registration.create_user(
         email=email,
         name=name,
         role=role,
@@ -120,8 +122,8 @@ def make_user(name: str, role: str, group: str | None = None, **extra: Any) -> U
 @pytest.fixture
 def groups() -> dict[str, Any]:
     """Two political groups."""
-    ecos = accounts.create_group("ECOS", "Écologiste et Social")
-    gdr = accounts.create_group("GDR", "Gauche Démocrate et Républicaine")
+    ecos = registration.create_group("ECOS", "Écologiste et Social")
+    gdr = registration.create_group("GDR", "Gauche Démocrate et Républicaine")
     commit()
     return {"ECOS": ecos, "GDR": gdr}
 
@@ -205,7 +207,7 @@ def api(client: FlaskClient) -> Any:
     def for_user(user: User | None) -> Api:
         if user is None:
             return Api(client, None)
-        token, _ = accounts.issue_token(user, datetime.now(UTC))
+        token, _ = api_tokens.issue_token(user, datetime.now(UTC))
         commit()
         return Api(client, token)
 
@@ -239,7 +241,7 @@ def run_jobs(app: Flask) -> Any:
             return
         from rq import SimpleWorker
 
-        from workflows.queue import redis_connection, rq_queue
+        from drafting.infra.queue import redis_connection, rq_queue
 
         SimpleWorker([rq_queue()], connection=redis_connection()).work(burst=True)
 

@@ -29,11 +29,12 @@ from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from drafting import storage
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Amendment, Job, Notification, Signature, User
-from drafting.services import accounts, amendments, backup, sessions, texts
+from drafting.services import amendments, backup, texts
+from drafting.services.accounts import api_tokens, registration, sessions
+from drafting.services.documents import storage
 from tests.conftest import NOW, PASSWORD, _empty_tables, make_user
 from tests.security_helpers import quick_commits  # noqa: F401  (fixture)
 from workflows.deadlines import PARIS
@@ -365,8 +366,8 @@ def _draft(author: User, article: str, bill_id: int) -> Amendment:
 
 
 def _people() -> dict[str, User]:
-    accounts.create_group("ECOS", "Écologiste et Social")
-    accounts.create_group("GDR", "Gauche Démocrate et Républicaine")
+    registration.create_group("ECOS", "Écologiste et Social")
+    registration.create_group("GDR", "Gauche Démocrate et Républicaine")
     commit()
     regol = make_user("Sandra Regol", "deputy", "ECOS", civility="Mme")
     return {
@@ -426,7 +427,7 @@ def _side(users: dict[str, User], deputy: str, cosigner: str, staff: str, bill: 
         user_id=users[deputy].id, key=f"k-{deputy}", kind="info", message="Bonjour", created_at=NOW
     )
     db.session.add_all([job, note])
-    _, token = accounts.issue_token(users[deputy], NOW + timedelta(days=3650), label="spare")
+    _, token = api_tokens.issue_token(users[deputy], NOW + timedelta(days=3650), label="spare")
     web = sessions.open_session(users[deputy], NOW, user_agent="spare", address="127.0.0.1")
     db.session.flush()
     return {
@@ -456,7 +457,7 @@ def build_world() -> World:
     }
     far = NOW + timedelta(days=3650)  # tokens outlive the wall clock of the test run
     for role, name in PEOPLE.items():
-        world.tokens[role], _ = accounts.issue_token(users[name], far)
+        world.tokens[role], _ = api_tokens.issue_token(users[name], far)
         world.sids[role] = sessions.open_session(
             users[name], NOW, user_agent="matrix", address="127.0.0.1"
         ).key

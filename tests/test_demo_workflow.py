@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from drafting.db import commit
-from drafting.demo import load_demo
 from drafting.extensions import db
 from drafting.models import Amendment
 from drafting.services import journal
+from drafting.services.demo import load_demo
 
 
 def test_the_demo_has_amendments_in_review_open_and_filed_with_an_outcome(app):

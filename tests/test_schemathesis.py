@@ -24,7 +24,8 @@ from schemathesis.specs.openapi.checks import (
 
 from drafting.db import commit
 from drafting.models import User
-from drafting.services import accounts, amendments
+from drafting.services import amendments
+from drafting.services.accounts import api_tokens
 from tests.conftest import NOW
 from tests.security_helpers import quick_commits  # noqa: F401  (fixture)
 
@@ -61,7 +62,7 @@ def bearer(seeded: dict[str, User]) -> Any:
         user = seeded[
             "admin" if "people" in tags else "lucas" if "signatures" in tags else "claire"
         ]
-        token, _ = accounts.issue_token(user, datetime.now(UTC))
+        token, _ = api_tokens.issue_token(user, datetime.now(UTC))
         commit()
         return {"Authorization": f"Bearer {token}"}
 

@@ -10,8 +10,8 @@ from drafting.api.routing import endpoint, now
 from drafting.api.schemas import TokenOut, TokenRequest
 from drafting.api.serializers import user_json
 from drafting.db import commit
-from drafting.request_info import client_address
-from drafting.services import accounts
+from drafting.infra.request_info import client_address
+from drafting.services.accounts import api_tokens, authentication
 
 
 @endpoint(
@@ -27,11 +27,11 @@ from drafting.services import accounts
 def create_token(body: TokenRequest) -> dict[str, Any]:
     """POST /auth/token."""
     try:
-        user = accounts.authenticate(body.email, body.password, client_address(), now())
+        user = authentication.authenticate(body.email, body.password, client_address(), now())
     except Exception:
         commit()  # keep the recorded failure even though we refuse
         raise
-    token, record = accounts.issue_token(user, now())
+    token, record = api_tokens.issue_token(user, now())
     commit()
     return {"token": token, "expires_at": record.expires_at.isoformat(), "user": user_json(user)}
 
@@ -45,6 +45,6 @@ def create_token(body: TokenRequest) -> dict[str, Any]:
 )
 def delete_token() -> tuple[None, int]:
     """DELETE /auth/token."""
-    accounts.revoke_bearer(g.api_token, now())
+    api_tokens.revoke_bearer(g.api_token, now())
     commit()
     return None, 204

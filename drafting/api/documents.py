@@ -7,12 +7,12 @@ from typing import Any, Literal
 from flask import Response, url_for
 from pydantic import Field
 
-from drafting import storage
 from drafting.api.routing import current_user, endpoint, now
 from drafting.api.schemas import Schema
 from drafting.db import commit
+from drafting.infra import downloads
 from drafting.models import Job
-from drafting.services import documents as service
+from drafting.services.documents import exports, jobs, official, storage
 
 StateName = Literal["draft", "in_review", "open", "ready", "filed", "abandoned"]
 
@@ -48,7 +48,7 @@ class JobEnvelope(Schema):
 
 
 def _job_json(job: Job) -> dict[str, Any]:
-    return service.job_json(job, url_for("api.download_job_file", job_id=job.id))
+    return jobs.job_json(job, url_for("api.download_job_file", job_id=job.id))
 
 
 @endpoint(
@@ -63,7 +63,7 @@ def _job_json(job: Job) -> dict[str, Any]:
 )
 def request_document(amendment_id: int, body: DocumentIn) -> dict[str, Any]:
     """POST /amendments/{id}/documents {format}: a job renders the document."""
-    job = service.request_document(current_user(), amendment_id, body.format, now())
+    job = official.request_document(current_user(), amendment_id, body.format, now())
     commit()
     return {"job": _job_json(job)}
 
@@ -80,7 +80,7 @@ def request_document(amendment_id: int, body: DocumentIn) -> dict[str, Any]:
 )
 def request_export(text_id: int, body: ExportIn) -> dict[str, Any]:
     """POST /texts/{id}/exports {format: zip, group?, states?}: jobs build the liasse."""
-    job = service.request_export(
+    job = exports.request_export(
         current_user(), text_id, group=body.group, states=body.states, now=now()
     )
     commit()
@@ -96,7 +96,7 @@ def request_export(text_id: int, body: ExportIn) -> dict[str, Any]:
 )
 def get_job(job_id: str) -> dict[str, Any]:
     """GET /jobs/{id}: queued|started|finished|failed, progress, result or error."""
-    return _job_json(service.job_for(current_user(), job_id))
+    return _job_json(jobs.job_for(current_user(), job_id))
 
 
 @endpoint(
@@ -108,4 +108,5 @@ def get_job(job_id: str) -> dict[str, Any]:
 )
 def download_job_file(job_id: str) -> Response:
     """GET /jobs/{id}/file: the document or ZIP, as an attachment with its official name."""
-    return storage.file_response(service.file_for(current_user(), job_id))
+    stored = jobs.file_for(current_user(), job_id)
+    return downloads.download_response(storage.open_file(stored), stored)

@@ -14,7 +14,7 @@ from drafting.errors import Forbidden
 from drafting.extensions import db
 from drafting.models import Group, User
 from drafting.permissions import is_admin
-from drafting.services import accounts
+from drafting.services.accounts import registration
 
 
 def _require_admin() -> None:
@@ -35,7 +35,7 @@ def _require_admin() -> None:
 def create_group(body: GroupIn) -> dict[str, Any]:
     """POST /groups."""
     _require_admin()
-    group = accounts.create_group(body.code, body.name)
+    group = registration.create_group(body.code, body.name)
     commit()
     return group_json(group)
 
@@ -60,7 +60,7 @@ def list_groups() -> dict[str, Any]:
 def create_user(body: UserIn) -> dict[str, Any]:
     """POST /users."""
     _require_admin()
-    user = accounts.create_user(
+    user = registration.create_user(
         email=body.email,
         name=body.name,
         role=body.role,

@@ -15,8 +15,9 @@ from pydantic import BaseModel, ValidationError
 
 from drafting.db import commit
 from drafting.errors import BadRequest, DomainError, Invalid, NotFound, Unauthorized
+from drafting.infra.http import error_response
 from drafting.models import User
-from drafting.services import accounts
+from drafting.services.accounts import api_tokens
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -55,11 +56,11 @@ def now() -> datetime:
 def current_user() -> User:
     """The user authenticated by the bearer token, mapped (loaded on first use)."""
     if "api_user" not in g:
-        g.api_user = accounts.mapped(current_caller())
+        g.api_user = api_tokens.mapped(current_caller())
     return g.api_user  # type: ignore[no-any-return]
 
 
-def current_caller() -> accounts.Caller:
+def current_caller() -> api_tokens.Caller:
     """The user authenticated by the bearer token, as the token lookup read it: no query, no
     ORM (for the hot paths whose services take a `Person`)."""
     return g.api_token.caller  # type: ignore[no-any-return]
@@ -70,7 +71,7 @@ def _authenticate() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Jeton d'accès manquant (Authorization: Bearer …).")
-    record = accounts.token_record(token.strip(), now())
+    record = api_tokens.token_record(token.strip(), now())
     if record is None:
         raise Unauthorized("Jeton d'accès inconnu, expiré ou révoqué.", code="bad_token")
     if record.stamped:
@@ -215,17 +216,6 @@ def endpoint(
         return wrapper
 
     return decorate
-
-
-def error_response(error: DomainError) -> Response:
-    """The JSON error body with its status."""
-    response = jsonify(error.to_json())
-    response.status_code = error.status
-    if error.status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="liasse"'
-    if error.retry_after is not None:
-        response.headers["Retry-After"] = str(error.retry_after)
-    return response
 
 
 @bp.errorhandler(DomainError)

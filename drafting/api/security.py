@@ -20,7 +20,8 @@ from drafting.db import commit
 from drafting.errors import Forbidden
 from drafting.models import ApiToken, WebSession
 from drafting.permissions import can_reset_second_factor
-from drafting.services import accounts, confidentiality, credentials, second_factor, sessions
+from drafting.services import confidentiality
+from drafting.services.accounts import credentials, registration, second_factor, sessions
 from drafting.services.amendments import get_visible_amendment
 
 
@@ -179,7 +180,7 @@ def reset_second_factor(user_id: int) -> tuple[None, int]:
     """DELETE /users/{id}/second-factor."""
     if not can_reset_second_factor(current_user()):
         raise Forbidden("Réservé aux administrateurs.")
-    second_factor.reset_second_factor(current_user(), accounts.get_user(user_id), now())
+    second_factor.reset_second_factor(current_user(), registration.get_user(user_id), now())
     commit()
     return None, 204
 

@@ -48,10 +48,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from drafting import storage
 from drafting.errors import Conflict, Invalid
 from drafting.extensions import db
 from drafting.models import StoredFile
+from drafting.services.documents import storage
 
 FORMAT = "liasse-backup"
 VERSION = 1

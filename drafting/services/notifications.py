@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from drafting.extensions import db
+from drafting.infra.mail import send_mail
+from drafting.infra.queue import QueuedJob, enqueue_after_commit
 from drafting.models import Amendment, Notification, User
-from workflows.queue import QueuedJob, enqueue_after_commit
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ def notify(
     db.session.flush()
     for note in created:
         enqueue_after_commit(
-            db.session(), QueuedJob("workflows.jobs.send_notification_email", (note.id,))
+            db.session(),
+            QueuedJob("drafting.jobs.notifications.send_notification_email", (note.id,)),
         )
     return created
 
@@ -65,3 +67,13 @@ def mark_read(user: User, notification_id: int, now: datetime) -> None:
     note = db.session.get(Notification, notification_id)
     if note is not None and note.user_id == user.id and note.read_at is None:
         note.read_at = now
+
+
+def email_notification(notification_id: int, now: datetime) -> None:
+    """E-mail one notification to its user, once (a re-run after success sends nothing)."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.emailed_at is not None:
+        return
+    user = db.session.get_one(User, note.user_id)
+    send_mail(user.email, f"[Liasse] {note.message[:80]}", note.message)
+    note.emailed_at = now

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.orm import joinedload
 
-from drafting.direct import DirectStatement
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
+from drafting.infra.direct import DirectStatement
 from drafting.models import (
     Amendment,
     Event,
@@ -29,7 +29,8 @@ from drafting.models import (
     User,
 )
 from drafting.permissions import can_void_signature, in_group
-from drafting.services import accounts, amendments, deadlines, journal, notifications, second_factor
+from drafting.services import amendments, deadlines, journal, notifications
+from drafting.services.accounts import api_tokens, second_factor
 from drafting.services.content import clean_text
 from drafting.services.review_notices import amendment_label
 from drafting.services.workflow import STATE_NAMES
@@ -170,7 +171,7 @@ def _locking_statement() -> Any:
 
 
 # The two statements of a first signature run on the driver's cursor on PostgreSQL (−11 % of
-# a signature's instructions; drafting.direct).
+# a signature's instructions; drafting.infra.direct).
 _LOCK_FOR_SIGNING = DirectStatement(_locking_statement())
 
 
@@ -189,7 +190,7 @@ def _mapped(amendment_id: int) -> Amendment:
 def _admit(deputy: Person, amendment_id: int) -> None:
     """Anyone but a member of the author's group signing an open amendment: 404 unless they
     see it, 409 for the author or a closed amendment, 403 unless invited (and not declined)."""
-    amendment = amendments.visible_or_404(accounts.mapped(deputy), _mapped(amendment_id))
+    amendment = amendments.visible_or_404(api_tokens.mapped(deputy), _mapped(amendment_id))
     if amendment.author_id == deputy.id:
         raise Conflict(
             "Vous êtes l'auteur de cet amendement : premier signataire de droit, "

@@ -16,7 +16,7 @@ from drafting.models import Role, User
 from drafting.permissions import can_edit_amendment
 from drafting.services import amendments as service
 from drafting.services import confidentiality, texts
-from drafting.web import now
+from drafting.web.common import now
 
 bp = Blueprint("amendments", __name__, url_prefix="/amendements")
 

@@ -10,13 +10,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from drafting.db import commit
 from drafting.errors import Throttled, Unauthorized
-from drafting.request_info import client_address
-from drafting.services import accounts, sessions
-from drafting.web import now
+from drafting.infra.request_info import client_address
+from drafting.services.accounts import authentication, sessions
+from drafting.web.common import now
 
 bp = Blueprint("auth", __name__)
 
-# The login refusals of `accounts.authenticate` (French, shared with the API), as shown on the page.
+# The login refusals of `authentication.authenticate` (French, shared with the API), as shown
+# on the page.
 LOGIN_ERRORS = {
     "Adresse ou mot de passe incorrect.": lazy_gettext("Adresse ou mot de passe incorrect."),
     "Trop de tentatives de connexion. Réessayez dans quelques minutes.": lazy_gettext(
@@ -41,7 +42,7 @@ def login() -> ResponseReturnValue:
     email = request.form.get("email", "")
     address = client_address()
     try:
-        user = accounts.authenticate(email, request.form.get("password", ""), address, now())
+        user = authentication.authenticate(email, request.form.get("password", ""), address, now())
     except (Unauthorized, Throttled) as exc:
         commit()
         error = str(LOGIN_ERRORS.get(exc.message, exc.message))

@@ -26,10 +26,10 @@ from drafting.errors import DomainError, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Amendment, LegislativeText, Role, User
 from drafting.permissions import can_manage_texts
+from drafting.rendering.ical import CalendarEvent, calendar
 from drafting.services import deadlines, texts
 from drafting.services.deadline_queries import Deadline, board, home_group, user_deadlines
-from drafting.web import now
-from drafting.web.ical import CalendarEvent, calendar
+from drafting.web.common import now
 from workflows.deadlines import PARIS, format_paris, paris_wall_time
 
 bp = Blueprint("deadlines", __name__)

@@ -10,12 +10,12 @@ from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from drafting import storage
 from drafting.db import commit
 from drafting.extensions import db
+from drafting.infra import downloads
 from drafting.models import Group, Job, User
-from drafting.services import documents as service
-from drafting.web import now
+from drafting.services.documents import exports, jobs, official, storage
+from drafting.web.common import now
 from workflows.review import State
 
 bp = Blueprint("documents", __name__)
@@ -47,7 +47,7 @@ def _document_globals() -> dict[str, Any]:
 def request_document(amendment_id: int) -> ResponseReturnValue:
     """The "Télécharger" buttons: a job renders the DOCX or PDF; follow it on the job page."""
     fmt = request.form.get("format", "")
-    job = service.request_document(_user(), amendment_id, fmt, now())
+    job = official.request_document(_user(), amendment_id, fmt, now())
     commit()
     return redirect(url_for("documents.show_job", job_id=job.id))
 
@@ -58,13 +58,13 @@ def request_export(text_id: int) -> ResponseReturnValue:
     """The secretariat's export form: the liasse of the text as a ZIP built by jobs."""
     states = request.form.getlist("states") or None
     group = request.form.get("group", "").strip() or None
-    job = service.request_export(_user(), text_id, group=group, states=states, now=now())
+    job = exports.request_export(_user(), text_id, group=group, states=states, now=now())
     commit()
     return redirect(url_for("documents.show_job", job_id=job.id))
 
 
 def _job_state(job: Job) -> dict[str, Any]:
-    return service.job_json(job, url_for("documents.download", job_id=job.id)) | {
+    return jobs.job_json(job, url_for("documents.download", job_id=job.id)) | {
         "label": str(STATUS_LABELS.get(job.status, job.status))
     }
 
@@ -73,15 +73,15 @@ def _job_state(job: Job) -> dict[str, Any]:
 @login_required
 def show_job(job_id: str) -> ResponseReturnValue:
     """The job page: status, progress bar, and the download link once finished."""
-    job = service.job_for(_user(), job_id)
-    return render_template("documents_web/job.html", job=job, state=_job_state(job))
+    job = jobs.job_for(_user(), job_id)
+    return render_template("documents/job.html", job=job, state=_job_state(job))
 
 
 @bp.get("/taches/<job_id>.json")
 @login_required
 def job_status(job_id: str) -> ResponseReturnValue:
     """The job's status for the page's polling script."""
-    response = jsonify(_job_state(service.job_for(_user(), job_id)))
+    response = jsonify(_job_state(jobs.job_for(_user(), job_id)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -90,4 +90,5 @@ def job_status(job_id: str) -> ResponseReturnValue:
 @login_required
 def download(job_id: str) -> ResponseReturnValue:
     """Download the job's file (same authorisation as the job)."""
-    return storage.file_response(service.file_for(_user(), job_id))
+    stored = jobs.file_for(_user(), job_id)
+    return downloads.download_response(storage.open_file(stored), stored)

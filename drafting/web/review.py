@@ -16,7 +16,8 @@ from drafting.errors import DomainError, NotFound
 from drafting.extensions import db
 from drafting.models import Amendment, Notification, User
 from drafting.services import notifications, review, texts, workflow
-from drafting.web import now, timeline
+from drafting.web import timeline
+from drafting.web.common import now
 from workflows.review import Action, Outcome
 
 bp = Blueprint("review", __name__)

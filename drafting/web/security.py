@@ -13,8 +13,9 @@ from drafting.db import commit, rollback
 from drafting.errors import Conflict, Forbidden, Invalid
 from drafting.models import Amendment, ReadRecord, User
 from drafting.permissions import can_view_reads
-from drafting.services import confidentiality, credentials, second_factor, sessions
-from drafting.web import now
+from drafting.services import confidentiality
+from drafting.services.accounts import credentials, second_factor, sessions
+from drafting.web.common import now
 
 bp = Blueprint("security", __name__, url_prefix="/compte/securite")
 

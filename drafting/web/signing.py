@@ -24,7 +24,7 @@ from drafting.services import (
     signatures,
     stale_signatures,
 )
-from drafting.web import now
+from drafting.web.common import now
 
 bp = Blueprint("signing", __name__)
 

@@ -8,7 +8,7 @@ import zipfile
 
 from docx import Document
 
-from drafting.services import documents
+from drafting.services.documents import official, sheets
 from tests.conftest import draft_payload
 from tests.documents_helpers import make_amendment, pdf_text
 
@@ -35,7 +35,7 @@ def test_requesting_a_document_answers_202_with_a_job_that_finishes(api, people,
     assert result["url"] == f"/api/v1/jobs/{job['id']}/file"
     download = client.get(f"/jobs/{job['id']}/file")
     assert download.status_code == 200
-    assert download.headers["Content-Type"] == documents.CONTENT_TYPES["docx"]
+    assert download.headers["Content-Type"] == sheets.CONTENT_TYPES["docx"]
     assert download.headers["Content-Disposition"] == f'attachment; filename="{result["filename"]}"'
     assert int(download.headers["Content-Length"]) == result["size"]
     assert Document(io.BytesIO(download.data)).paragraphs
@@ -108,7 +108,7 @@ def test_unknown_jobs_and_bad_bodies_are_refused(api, people, bill):
 
 def test_a_failed_job_reports_failed_with_an_error(api, people, bill, run_jobs, monkeypatch):
     amendment_id = _draft(api, people, bill)
-    monkeypatch.setattr(documents, "render", lambda sheet, fmt: 1 / 0)
+    monkeypatch.setattr(official, "render", lambda sheet, fmt: 1 / 0)
     client = api(people["regol"])
     job = client.post(f"/amendments/{amendment_id}/documents", {"format": "pdf"}).get_json()["job"]
     run_jobs()
@@ -132,7 +132,7 @@ def test_the_cache_serves_a_second_request_without_rendering(
     client = api(people["regol"])
     first = client.post(f"/amendments/{amendment_id}/documents", {"format": "pdf"})
     run_jobs()
-    monkeypatch.setattr(documents, "render", lambda sheet, fmt: 1 / 0)  # would fail if called
+    monkeypatch.setattr(official, "render", lambda sheet, fmt: 1 / 0)  # would fail if called
     second = client.post(f"/amendments/{amendment_id}/documents", {"format": "pdf"})
     run_jobs()
     body = client.get(f"/jobs/{second.get_json()['job']['id']}").get_json()

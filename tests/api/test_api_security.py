@@ -11,14 +11,14 @@ import pytest
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Amendment, ApiToken, User
-from drafting.services import accounts, second_factor, sessions
+from drafting.services.accounts import api_tokens, second_factor, sessions
 from tests.conftest import NOW, PASSWORD, draft_payload
 
 NEW_PASSWORD = "Autre-motdepasse-2024"
 
 
 def _token(user: User) -> tuple[str, ApiToken]:
-    token, record = accounts.issue_token(user, datetime.now(UTC), label="script")
+    token, record = api_tokens.issue_token(user, datetime.now(UTC), label="script")
     commit()
     return token, record
 
@@ -233,7 +233,7 @@ def test_a_tokens_last_use_is_recorded_by_reads_and_refusals_too(people, client)
 
 
 def test_a_token_carries_its_user_as_the_mapped_user_reads(app, people):
-    """The token lookup reads its user as plain columns (`accounts.Caller`, no ORM): for every
+    """The token lookup reads its user as plain columns (`api_tokens.Caller`, no ORM): for every
     kind of user (with a group or none, an assistant's deputy, an enrolled second factor) the
     same values as the mapped user, and `mapped` gives back the mapped one."""
     from drafting.api.serializers import user_json
@@ -242,7 +242,7 @@ def test_a_token_carries_its_user_as_the_mapped_user_reads(app, people):
     commit()
     for user in people.values():
         token, _ = _token(user)
-        caller = accounts.token_record(token, datetime.now(UTC)).caller
+        caller = api_tokens.token_record(token, datetime.now(UTC)).caller
         assert not isinstance(caller, User)
         assert user_json(caller) == user_json(user)
         assert caller.display_name == user.display_name
@@ -250,8 +250,8 @@ def test_a_token_carries_its_user_as_the_mapped_user_reads(app, people):
             user.totp_secret,
             user.totp_enabled_at,
         )
-        assert accounts.mapped(caller) is user
-        assert accounts.mapped(user) is user
+        assert api_tokens.mapped(caller) is user
+        assert api_tokens.mapped(user) is user
 
 
 def test_a_deactivated_users_token_carries_no_request(api, people, client):

@@ -10,7 +10,7 @@ from sqlalchemy import event, insert, update
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import ApiToken, Signature
-from drafting.services import accounts
+from drafting.services.accounts import registration
 from tests.conftest import NOW
 
 
@@ -155,7 +155,7 @@ def test_the_openapi_document_shows_the_optional_body_and_both_success_codes(api
 def _cosignatories(amendment, count: int, prefix: str) -> None:
     """`count` more ECOS deputies with a current signature each (bulk inserted, in order)."""
     ids = [
-        accounts.create_user(
+        registration.create_user(
             email=f"{prefix}{n}@an.example",
             name=f"Député {prefix} {n}",
             role="deputy",
@@ -197,7 +197,7 @@ def _queries(call) -> int:
 
 def _driver_statements(call) -> int:
     """Statements the database driver was given during `call`: SQLAlchemy's and the ones run on
-    the driver's cursor directly (drafting.direct), which SQLAlchemy's events do not see."""
+    the driver's cursor directly (drafting.infra.direct), which SQLAlchemy's events do not see."""
     if db.engine.dialect.name != "postgresql":
         return _queries(call)
     import psycopg

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask, current_app
 from sqlalchemy import create_engine, select, text
 
-from drafting import create_app, storage
+from drafting import cli, create_app
 from drafting.db import commit
 from drafting.errors import Conflict, Invalid
 from drafting.extensions import db
@@ -30,17 +30,9 @@ from drafting.models import (
     StoredFile,
     User,
 )
-from drafting.services import (
-    accounts,
-    amendments,
-    backup,
-    confidentiality,
-    journal,
-    notifications,
-    second_factor,
-    sessions,
-    workflow,
-)
+from drafting.services import amendments, backup, confidentiality, journal, notifications, workflow
+from drafting.services.accounts import api_tokens, passwords, registration, second_factor, sessions
+from drafting.services.documents import storage
 from tests.conftest import NOW
 
 SECOND_DB = "liasse_restore_target"
@@ -73,6 +65,7 @@ def _fresh_app(app: Flask, tmp_path: Path, **overrides: Any) -> Flask:
         "LIASSE_STORAGE_PATH": str(tmp_path / "files2"),
     }
     second = create_app(config | overrides)
+    cli.init_app(second)
     with second.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
@@ -189,7 +182,7 @@ def build_rich_dataset(people: dict[str, User], bill: Any, tmp_path: Path, monke
     second_factor.confirm_enrolment(regol, pyotp.TOTP(enrolment.secret).at(NOW), NOW)
     second_factor.start_enrolment(lucas, NOW)  # pending only
     second_factor.reset_second_factor(people["admin"], peu, NOW)
-    accounts.issue_token(regol, NOW)
+    api_tokens.issue_token(regol, NOW)
     sessions.open_session(regol, NOW, user_agent="Firefox", address="127.0.0.1")
     _documents(people, tmp_path, monkeypatch)
     commit()
@@ -258,11 +251,11 @@ def test_a_restored_database_accepts_new_rows_and_logins(archive, target):
     with target.app_context():
         backup.restore(archive)
         commit()
-        group = accounts.create_group("LIOT", "Libertés, Indépendants")
+        group = registration.create_group("LIOT", "Libertés, Indépendants")
         commit()
         assert group.id > 2
         regol = db.session.scalar(select(User).where(User.email == "sandra.regol@an.example"))
-        assert accounts.verify_password(regol, "Motdepasse-solide-42")
+        assert passwords.verify_password(regol, "Motdepasse-solide-42")
         assert second_factor.is_enrolled(regol)
 
 

@@ -10,12 +10,11 @@ import pytest
 from docx import Document
 from sqlalchemy import func, select
 
-from drafting import storage
 from drafting.db import commit
 from drafting.errors import Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Job, StoredFile
-from drafting.services import documents
+from drafting.services.documents import exports, jobs, official, sheets, storage
 from tests.conftest import NOW, make_user
 from tests.documents_helpers import (
     docx_text,
@@ -50,14 +49,14 @@ def _finished_file(job_id: str) -> bytes:
 
 
 def _request(user, amendment, fmt, run_jobs, now=NOW):
-    job = documents.request_document(user, amendment.id, fmt, now)
+    job = official.request_document(user, amendment.id, fmt, now)
     commit()  # inline without Redis: the job has run; with Redis it waits for the worker
     run_jobs()
     return job.id
 
 
 def test_sheet_lists_the_author_then_current_cosignatories_in_signing_order(signed, people):
-    sheet = documents.build_sheet(signed, people["claire"], NOW)
+    sheet = sheets.build_sheet(signed, people["claire"], NOW)
     assert sheet.author.last_name == "Regol"
     assert [s.last_name for s in sheet.cosignatories] == ["Lucas-Lundy", "Bayou", "Peu"]
     assert sheet.number == "CL358" and sheet.watermark is None
@@ -65,7 +64,7 @@ def test_sheet_lists_the_author_then_current_cosignatories_in_signing_order(sign
 
 
 def test_a_job_goes_from_queued_to_finished_and_the_docx_reopens(signed, people, run_jobs):
-    job = documents.request_document(people["regol"], signed.id, "docx", NOW)
+    job = official.request_document(people["regol"], signed.id, "docx", NOW)
     commit()
     assert db.session.get(Job, job.id).status in ("queued", "finished")
     run_jobs()
@@ -112,7 +111,7 @@ def test_the_pdf_carries_the_layout_and_never_stale_withdrawn_or_voided_names(
 
 def test_an_unfiled_amendment_carries_the_requesters_name(people, bill, run_jobs):
     draft = make_amendment(people["regol"], bill)
-    sheet = documents.build_sheet(draft, people["lea"], NOW)
+    sheet = sheets.build_sheet(draft, people["lea"], NOW)
     assert sheet.watermark == "Exporté par Mme\u00a0Léa Moreau le 20 mars 2023"
     text = pdf_text(_finished_file(_request(people["lea"], draft, "pdf", run_jobs)))
     assert "Léa Moreau" in text
@@ -140,7 +139,7 @@ def test_a_failing_render_marks_the_job_failed_with_the_error(
     def broken(sheet, fmt):
         raise RuntimeError("moteur PDF indisponible")
 
-    monkeypatch.setattr(documents, "render", broken)
+    monkeypatch.setattr(official, "render", broken)
     job_id = _request(people["regol"], signed, "pdf", run_jobs)
     job = db.session.get(Job, job_id, populate_existing=True)
     assert job.status == "failed"
@@ -149,22 +148,22 @@ def test_a_failing_render_marks_the_job_failed_with_the_error(
 
 
 def test_a_killed_job_is_retried_and_a_finished_job_is_left_alone(signed, people, run_jobs):
-    job = documents.request_document(people["regol"], signed.id, "docx", NOW)
+    job = official.request_document(people["regol"], signed.id, "docx", NOW)
     db.session.flush()
     job.status = "started"  # as a worker killed mid-job leaves it, without queueing it
     db.session.info.pop("liasse_pending_jobs", None)
     commit()
     assert db.session.scalar(select(func.count(StoredFile.id))) == 0
-    documents.retry_job(job.id)
+    jobs.retry_job(job.id)
     commit()
     run_jobs()
     assert docx_text(_finished_file(job.id))
     with pytest.raises(Exception, match="déjà terminée"):
-        documents.retry_job(job.id)
+        jobs.retry_job(job.id)
 
 
 def test_the_cli_retries_a_job(app, signed, people, run_jobs):
-    job = documents.request_document(people["regol"], signed.id, "pdf", NOW)
+    job = official.request_document(people["regol"], signed.id, "pdf", NOW)
     db.session.info.pop("liasse_pending_jobs", None)
     commit()
     result = app.test_cli_runner().invoke(args=["jobs", "retry", job.id])
@@ -177,22 +176,22 @@ def test_another_groups_deputy_cannot_see_a_drafts_document_job(people, bill, ru
     draft = make_amendment(people["regol"], bill)
     job_id = _request(people["regol"], draft, "docx", run_jobs)
     with pytest.raises(NotFound):
-        documents.job_for(people["peu"], job_id)
+        jobs.job_for(people["peu"], job_id)
     with pytest.raises(NotFound):
-        documents.request_document(people["peu"], draft.id, "pdf", NOW)
-    assert documents.job_for(people["claire"], job_id).id == job_id  # may view the amendment
+        official.request_document(people["peu"], draft.id, "pdf", NOW)
+    assert jobs.job_for(people["claire"], job_id).id == job_id  # may view the amendment
 
 
 def test_only_secretariats_and_admins_export_and_parameters_are_checked(people, bill):
     with pytest.raises(Forbidden):
-        documents.request_export(people["regol"], bill.id, now=NOW)
+        exports.request_export(people["regol"], bill.id, now=NOW)
     with pytest.raises(Invalid) as error:
-        documents.request_export(people["claire"], bill.id, group="XYZ", states=["bidon"], now=NOW)
+        exports.request_export(people["claire"], bill.id, group="XYZ", states=["bidon"], now=NOW)
     assert set(error.value.fields) == {"group", "states"}
     with pytest.raises(Invalid):
-        documents.request_document(people["regol"], 1, "odt", NOW)
+        official.request_document(people["regol"], 1, "odt", NOW)
 
 
 def test_an_unknown_job_is_not_found(people):
     with pytest.raises(NotFound):
-        documents.job_for(people["regol"], "00000000-0000-0000-0000-000000000000")
+        jobs.job_for(people["regol"], "00000000-0000-0000-0000-000000000000")

@@ -12,11 +12,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from drafting import storage
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Job, StoredFile
-from drafting.services import documents, exports
+from drafting.services.documents import exports, jobs, sheets, storage
 from tests.conftest import NOW
 from tests.documents_helpers import in_order, make_amendment, pdf_pages, pdf_text, sign
 
@@ -57,7 +56,7 @@ def mixed(people, bill):
 
 
 def _export(user, bill, run_jobs, **options):
-    job = documents.request_export(user, bill.id, now=NOW, **options)
+    job = exports.request_export(user, bill.id, now=NOW, **options)
     commit()
     run_jobs()
     return db.session.get(Job, job.id, populate_existing=True)
@@ -144,7 +143,7 @@ def test_a_killed_chunk_is_rerun_by_retrying_the_export(
     job = _export(people["claire"], bill, run_jobs)
     assert job.status == "failed" and "worker killed" in job.error
     assert db.session.scalar(select(func.count(StoredFile.id))) == 2  # finished parts only
-    documents.retry_job(job.id)
+    jobs.retry_job(job.id)
     commit()
     run_jobs()
     job = db.session.get(Job, job.id, populate_existing=True)
@@ -182,7 +181,7 @@ def test_with_filesystem_storage_the_liasse_is_renamed_into_place(
 def test_the_chunked_liasse_is_the_one_write_liasse_writes(
     app: Flask, mixed, people, bill, run_jobs, monkeypatch
 ):
-    from drafting.documents.liasse import write_liasse
+    from drafting.rendering.liasse import write_liasse
 
     monkeypatch.setitem(app.config, "LIASSE_EXPORT_CHUNK", 4)
     job = _export(people["claire"], bill, run_jobs)
@@ -190,7 +189,7 @@ def test_the_chunked_liasse_is_the_one_write_liasse_writes(
     ids = exports.ordered_ids(job, people["claire"])
     reference = io.BytesIO()
     write_liasse(
-        documents.build_sheets(ids, people["claire"], NOW),
+        sheets.build_sheets(ids, people["claire"], NOW),
         reference,
         combined_name="LIASSE_809.pdf",
     )
@@ -206,7 +205,7 @@ def test_the_chunked_liasse_is_the_one_write_liasse_writes(
 def test_each_sheets_pdf_is_cut_from_the_batch_not_compiled_again(
     mixed, people, bill, run_jobs, monkeypatch
 ):
-    from drafting.documents import pdf
+    from drafting.rendering import pdf
 
     monkeypatch.setattr(pdf, "render_pdf", lambda sheet: 1 / 0)  # never compiled one by one
     liasse = _zip(_export(people["claire"], bill, run_jobs))
@@ -220,7 +219,7 @@ def test_each_sheets_pdf_is_cut_from_the_batch_not_compiled_again(
 def test_without_sheet_starts_each_sheet_is_compiled_on_its_own(
     mixed, people, bill, run_jobs, monkeypatch
 ):
-    from drafting.services import typst_pages
+    from drafting.rendering import typst_pages
 
     monkeypatch.setattr(typst_pages, "marked_template", lambda: None)
     liasse = _zip(_export(people["claire"], bill, run_jobs))

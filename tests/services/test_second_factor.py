@@ -14,7 +14,8 @@ from drafting.db import commit
 from drafting.errors import Conflict, Forbidden
 from drafting.extensions import db
 from drafting.models import Event, RecoveryCode, User
-from drafting.services import journal, second_factor, sessions
+from drafting.services import journal
+from drafting.services.accounts import second_factor, sessions
 from tests.conftest import NOW
 
 STEP = timedelta(seconds=30)

@@ -15,7 +15,6 @@ from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Event, GroupDeadline, Notification, Signature, User
 from drafting.services import (
-    accounts,
     amendments,
     invitations,
     journal,
@@ -23,6 +22,7 @@ from drafting.services import (
     stale_signatures,
     workflow,
 )
+from drafting.services.accounts import registration
 from drafting.services.pending_signatures import pending_count, pending_for
 from tests.conftest import NOW, open_amendment
 from workflows.review import State
@@ -329,7 +329,7 @@ def test_100_deputies_signing_at_once_record_exactly_100_signatures(app, people,
     if db.engine.dialect.name != "postgresql":
         pytest.skip("row locks and real concurrency: PostgreSQL only")
     ids = [
-        accounts.create_user(
+        registration.create_user(
             email=f"depute{n}@an.example",
             name=f"Député {n}",
             role="deputy",

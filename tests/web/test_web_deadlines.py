@@ -12,9 +12,9 @@ from flask import render_template_string
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Amendment, GroupDeadline
+from drafting.rendering.ical import CalendarEvent, calendar, escape_text, fold
 from drafting.services import amendments, deadlines
 from drafting.web.deadlines import format_remaining
-from drafting.web.ical import CalendarEvent, calendar, escape_text, fold
 from tests.conftest import login
 
 COSIGN_BY = datetime(2023, 3, 15, 17, 0, tzinfo=UTC)

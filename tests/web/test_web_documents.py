@@ -11,10 +11,10 @@ from flask import render_template
 
 from drafting.db import commit
 from drafting.extensions import db
-from drafting.services import documents
+from drafting.infra import queue
+from drafting.services.documents import official
 from tests.conftest import NOW, login
 from tests.documents_helpers import make_amendment, pdf_text
-from workflows import queue
 
 
 def _job_id(location: str) -> str:
@@ -26,7 +26,7 @@ def _job_id(location: str) -> str:
 def test_the_download_include_offers_docx_and_pdf_forms(app, people, bill):
     amendment = make_amendment(people["regol"], bill)
     with app.test_request_context():
-        html = render_template("documents_web/_download.html", amendment=amendment)
+        html = render_template("documents/_download.html", amendment=amendment)
     assert "Télécharger" in html
     assert html.count(f'action="/amendements/{amendment.id}/documents"') == 2
     assert 'value="docx"' in html and 'value="pdf"' in html and "csrf_token" in html
@@ -54,7 +54,7 @@ def test_a_deputy_downloads_the_pdf_through_the_job_page(client, people, bill, r
 
 def test_a_queued_job_page_shows_the_bar_and_a_refresh_link_without_script(client, people, bill):
     amendment = make_amendment(people["regol"], bill)
-    job = documents.request_document(people["regol"], amendment.id, "docx", NOW)
+    job = official.request_document(people["regol"], amendment.id, "docx", NOW)
     db.session.info.pop(queue.PENDING, None)  # keep it queued: no worker will take it
     commit()
     login(client, people["regol"])
@@ -113,7 +113,7 @@ def test_a_secretariat_exports_the_liasse_from_the_text_page(client, people, bil
 
 def test_a_failed_job_page_shows_the_error(client, people, bill, run_jobs, monkeypatch):
     amendment = make_amendment(people["regol"], bill)
-    monkeypatch.setattr(documents, "render", lambda sheet, fmt: 1 / 0)
+    monkeypatch.setattr(official, "render", lambda sheet, fmt: 1 / 0)
     login(client, people["regol"])
     job_id = _job_id(
         client.post(f"/amendements/{amendment.id}/documents", data={"format": "pdf"}).headers[

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Amendment, ReadRecord, User, WebSession
-from drafting.services import accounts, amendments, second_factor, sessions
+from drafting.services import amendments
+from drafting.services.accounts import api_tokens, second_factor, sessions
 from tests.conftest import PASSWORD
 from tests.conftest import login as conftest_login
 
@@ -54,7 +55,7 @@ def _next_code(secret: str) -> str:
 
 
 def test_the_security_page_lists_my_sessions_and_tokens(client, people):
-    accounts.issue_token(people["regol"], datetime.now(UTC), label="mon-script")
+    api_tokens.issue_token(people["regol"], datetime.now(UTC), label="mon-script")
     commit()
     login(client, people["regol"])
     page = client.get("/compte/securite/")
@@ -85,7 +86,7 @@ def test_i_cannot_close_someone_elses_session(client, people):
 
 
 def test_revoking_a_token_from_the_page(client, people):
-    token, record = accounts.issue_token(people["regol"], datetime.now(UTC))
+    token, record = api_tokens.issue_token(people["regol"], datetime.now(UTC))
     commit()
     login(client, people["regol"])
     assert client.post(f"/compte/securite/jetons/{record.id}/revoquer").status_code == 302
@@ -94,7 +95,7 @@ def test_revoking_a_token_from_the_page(client, people):
 
 
 def test_password_change_signs_out_other_sessions_and_tokens_but_not_this_one(app, client, people):
-    token, _ = accounts.issue_token(people["regol"], datetime.now(UTC))
+    token, _ = api_tokens.issue_token(people["regol"], datetime.now(UTC))
     commit()
     other = app.test_client()
     login(other, people["regol"])

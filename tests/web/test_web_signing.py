@@ -11,7 +11,8 @@ from sqlalchemy import event, insert
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Signature
-from drafting.services import accounts, amendments, invitations, signatures
+from drafting.services import amendments, invitations, signatures
+from drafting.services.accounts import registration
 from tests.conftest import NOW, login
 
 LATER = NOW + timedelta(hours=1)
@@ -179,7 +180,7 @@ def test_a_deputy_cannot_open_the_void_form(client, people, opened):
 
 def _cosign(amendment, count: int, prefix: str) -> None:
     ids = [
-        accounts.create_user(
+        registration.create_user(
             email=f"{prefix}{n}@an.example",
             name=f"Député {prefix} {n}",
             role="deputy",

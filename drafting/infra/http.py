@@ -1,0 +1,168 @@
+"""Cross-cutting HTTP behaviour: security headers, error pages, JSON errors under /api."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Flask,
+    Request,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException
+
+from drafting.errors import BadRequest, DomainError, Invalid, NotFound, TooLarge, Unavailable
+from drafting.extensions import db
+from drafting.infra.request_info import carries_form
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'"
+)
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def security_headers(response: Response) -> Response:
+    """CSP without inline scripts, no framing, no sniffing, strict referrer; HSTS behind TLS."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def reject_nul_characters() -> None:
+    """NUL cannot be stored (PostgreSQL refuses it): refuse it before any query sees it."""
+    if "\x00" in request.path:
+        raise NotFound("Page ou ressource inconnue.")
+    # Parsed only when present: most API calls carry neither a query string nor a form, and
+    # parsing them anyway cost 3 % of a signature.
+    pairs = list(request.args.items(multi=True)) if request.query_string else []
+    if carries_form():
+        pairs += list(request.form.items(multi=True))
+    fields = {
+        key.replace("\x00", ""): "caractère NUL interdit"
+        for key, value in pairs
+        if "\x00" in key + value
+    }
+    if fields:
+        raise Invalid("Caractère NUL interdit dans la requête.", fields=fields)
+
+
+def error_response(error: DomainError) -> Response:
+    """The JSON error body with its status."""
+    response = jsonify(error.to_json())
+    response.status_code = error.status
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="liasse"'
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _page(error: DomainError) -> Response:
+    response = make_response(render_template("error.html", error=error), error.status)
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def handle_domain_error(error: DomainError) -> Response:
+    """Domain refusals: JSON under /api, a French page elsewhere."""
+    db.session.rollback()
+    return error_response(error) if _is_api() else _page(error)
+
+
+def handle_http_error(error: HTTPException) -> Response:
+    """Werkzeug errors (404 route, 405, 413…) in the same shapes."""
+    db.session.rollback()
+    status = error.code or 500
+    mapped: DomainError
+    if status == 404:
+        mapped = NotFound("Page ou ressource inconnue.")
+    elif status == 413:
+        mapped = TooLarge("Requête trop volumineuse.")
+    else:
+        mapped = BadRequest(error.description or "Requête invalide.", code=error.name.lower())
+        mapped.status = status  # type: ignore[misc]
+        mapped.code = error.name.lower().replace(" ", "_")  # type: ignore[misc]
+    return handle_domain_error(mapped)
+
+
+def handle_unexpected(error: Exception) -> Response:
+    """Last resort: log it, never leak a traceback."""
+    log.exception("unexpected error")
+    db.session.rollback()
+    mapped = BadRequest("Erreur interne ; l'équipe technique a été prévenue.", code="internal")
+    mapped.status = 500  # type: ignore[misc]
+    return handle_domain_error(mapped)
+
+
+def handle_database_error(error: DBAPIError) -> Response:
+    """A connection lost mid-request (database restart): 503 with Retry-After, not a 500. The
+    pool has already dropped its older connections; the next request connects afresh."""
+    if not error.connection_invalidated:
+        if current_app.testing:
+            raise error  # tests see the real failure
+        return handle_unexpected(error)
+    log.warning("database connection lost: %s", error.orig)
+    db.session.rollback()
+    return handle_domain_error(
+        Unavailable(
+            "Base de données momentanément indisponible : réessayez.",
+            code="unavailable",
+            retry_after=5,
+        )
+    )
+
+
+class CookieSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, minus the signing serializer Flask builds on every request
+    even when there is no cookie to read: API calls (bearer tokens) never carry one, and that
+    construction was 3 % of a signature."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """An empty session when no session cookie came; Flask's own reading otherwise."""
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
+REQUEST_STATE = ("now", "_login_user", "api_user", "api_token", "second_factor_failed")
+
+
+def fresh_request_state() -> None:
+    """Forget request-scoped values: `g` outlives a request when an app context was already
+    pushed (tests, CLI), and a clock or user from an earlier request must never leak."""
+    for key in REQUEST_STATE:
+        g.pop(key, None)
+
+
+def init_app(app: Flask) -> None:
+    """Wire the handlers and headers into the app."""
+    app.session_interface = CookieSessionInterface()
+    app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_state)
+    app.before_request(reject_nul_characters)
+    app.after_request(security_headers)
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DBAPIError, handle_database_error)
+    if not app.config.get("TESTING"):
+        app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,77 @@
+"""The deadline clock: run the sweep every minute, in its own process or in a thread of the app.
+
+Production runs `liasse clock` (the Procfile's `clock:` process); several clocks on several
+machines are safe because the sweep is idempotent (SKIP LOCKED, unique reminder keys). The
+embedded default (`make run`, LIASSE_EMBEDDED_CLOCK=1) runs the same loop in a daemon thread of
+the app process. Each tick is one transaction; an error is logged and the next tick tries again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask
+
+from drafting.db import commit, rollback
+from drafting.extensions import db
+from drafting.services.sweep import run_sweep
+
+log = logging.getLogger("liasse.clock")
+INTERVAL_SECONDS = 60.0
+_EXTENSION_KEY = "liasse_clock"
+
+
+def tick(app: Flask, now: datetime | None = None) -> Any:
+    """Run one sweep in its own transaction and app context; return its report (None on error)."""
+    with app.app_context():
+        try:
+            report = run_sweep(now or datetime.now(UTC))
+            commit()
+        except Exception:
+            rollback()
+            log.exception("deadline sweep failed; the next tick will try again")
+            return None
+        finally:
+            db.session.remove()
+    if report.closed or report.reminders:
+        log.info("%s", report)
+    return report
+
+
+def run_forever(
+    app: Flask,
+    *,
+    interval: float = INTERVAL_SECONDS,
+    stop: threading.Event | None = None,
+    ticks: int | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> int:
+    """Tick every `interval` seconds until `stop` is set (or `ticks` ran); return the tick count."""
+    stop = stop or threading.Event()
+    count = 0
+    while not stop.is_set() and (ticks is None or count < ticks):
+        started = clock()
+        tick(app)
+        count += 1
+        if ticks is not None and count >= ticks:
+            break
+        stop.wait(max(0.0, interval - (clock() - started)))
+    return count
+
+
+def start_in_process(app: Flask) -> threading.Thread | None:
+    """Start the clock in a daemon thread of this process once (when LIASSE_EMBEDDED_CLOCK)."""
+    if not app.config.get("LIASSE_EMBEDDED_CLOCK"):
+        return None
+    running = app.extensions.get(_EXTENSION_KEY)
+    if isinstance(running, threading.Thread) and running.is_alive():
+        return running
+    thread = threading.Thread(target=run_forever, args=(app,), name="liasse-clock", daemon=True)
+    app.extensions[_EXTENSION_KEY] = thread
+    thread.start()
+    return thread

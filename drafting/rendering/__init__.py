@@ -1,0 +1,1 @@
+"""Pure renderers: data in, bytes out (DOCX, PDF, liasse ZIP, iCal); no database, no request."""

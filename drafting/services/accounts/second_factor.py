@@ -1,0 +1,275 @@
+"""Second factor for signing: TOTP enrolment, recovery codes, verification and the step-up check."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+from flask import current_app, g, has_request_context, session
+from sqlalchemy import delete, func, select, text, update
+
+from drafting.errors import Conflict, Forbidden
+from drafting.extensions import db
+from drafting.models import ApiToken, Person, RecoveryCode, Role, User, WebSession
+from drafting.permissions import can_reset_second_factor
+from drafting.services import journal
+from drafting.services.accounts import api_tokens
+
+ISSUER = "Liasse"
+WINDOW_STEPS = 1  # accept the previous and the next 30 s step (clock drift)
+RECENT = timedelta(minutes=10)  # a web or API check covers the consents of the next 10 minutes
+RECOVERY_CODES = 10
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read from paper
+SECURITY_CHAIN_LOCK = 707_202  # advisory lock serialising the security chain of the journal
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """What the user needs to add Liasse to an authenticator app."""
+
+    secret: str
+    uri: str
+    qr_svg: str | None
+
+
+def is_enrolled(user: Person) -> bool:
+    """True once a TOTP authenticator has been confirmed."""
+    return user.totp_enabled_at is not None and bool(user.totp_secret)
+
+
+def is_required(user: Person) -> bool:
+    """Deputies consent with a second factor when the deployment requires it."""
+    return bool(current_app.config.get("LIASSE_REQUIRE_2FA", True)) and user.role == Role.DEPUTY
+
+
+def _enrolment(user: User, secret: str) -> Enrolment:
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+    return Enrolment(secret=secret, uri=uri, qr_svg=_qr_svg(uri))
+
+
+def _qr_svg(uri: str) -> str | None:
+    """An inline SVG QR code (no external service); None if segno is not installed."""
+    try:
+        import segno
+    except ImportError:  # pragma: no cover - segno is a declared dependency
+        return None
+    buffer = io.BytesIO()
+    segno.make(uri, error="m").save(buffer, kind="svg", scale=5, xmldecl=False, svgclass="qr")
+    return buffer.getvalue().decode("utf-8")
+
+
+def start_enrolment(user: User, now: datetime, *, code: str | None = None) -> Enrolment:
+    """A new pending secret; replacing a confirmed factor needs a valid current code."""
+    if is_enrolled(user):
+        check_code(user, code, now)
+    user.totp_pending_secret = pyotp.random_base32()
+    db.session.flush()
+    return _enrolment(user, user.totp_pending_secret)
+
+
+def pending_enrolment(user: User) -> Enrolment | None:
+    """The enrolment waiting for its first code, if any."""
+    return _enrolment(user, user.totp_pending_secret) if user.totp_pending_secret else None
+
+
+def confirm_enrolment(user: User, code: str, now: datetime) -> list[str]:
+    """Activate the pending secret with a first valid code; returns new recovery codes."""
+    secret = user.totp_pending_secret
+    if not secret:
+        raise Conflict("Aucun enrôlement en cours.", code="no_enrolment")
+    step = _matching_step(secret, code, now, last_step=None)
+    if step is None:
+        _failed()
+        raise Forbidden("Code incorrect : vérifiez l'heure de votre téléphone.", code="bad_otp")
+    user.totp_secret, user.totp_pending_secret = secret, None
+    user.totp_enabled_at, user.totp_last_step = now, step
+    codes = _new_recovery_codes(user)
+    _journal("second_factor_enabled", now, actor=user, user=user)
+    return codes
+
+
+def regenerate_recovery_codes(user: User, code: str | None, now: datetime) -> list[str]:
+    """Replace every recovery code (the old ones stop working); needs a valid code."""
+    check_code(user, code, now)
+    return _new_recovery_codes(user)
+
+
+def remaining_recovery_codes(user: User) -> int:
+    """How many unused recovery codes the user still has."""
+    query = select(func.count(RecoveryCode.id)).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+    )
+    return db.session.scalar(query) or 0
+
+
+def _digest(code: str) -> str:
+    return hashlib.sha256(_normalise(code).encode("ascii", "ignore")).hexdigest()
+
+
+def _normalise(code: str) -> str:
+    return "".join(c for c in code.lower() if c.isalnum())
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        raw = "".join(secrets.choice(_ALPHABET) for _ in range(10))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=_digest(raw)))
+    db.session.flush()
+    return codes
+
+
+def _matching_step(secret: str, code: str, now: datetime, last_step: int | None) -> int | None:
+    """The time-step this 6-digit code belongs to (±1 step), if not already used."""
+    digits = _normalise(code)
+    if len(digits) != 6 or not digits.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current, current - WINDOW_STEPS, current + WINDOW_STEPS):
+        fresh = last_step is None or step > last_step
+        if fresh and hmac.compare_digest(totp.generate_otp(step), digits):
+            return step
+    return None
+
+
+def _use_recovery_code(user: User, code: str, now: datetime) -> bool:
+    if len(_normalise(code)) != 10:
+        return False
+    record = db.session.scalar(
+        select(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _digest(code))
+        .where(RecoveryCode.used_at.is_(None))
+        .with_for_update()
+    )
+    if record is None:
+        return False
+    record.used_at = now
+    _journal("recovery_code_used", now, actor=user, user=user)
+    return True
+
+
+def verify(user: User, code: str | None, now: datetime) -> bool:
+    """Check a TOTP code (never twice the same step) or a one-time recovery code."""
+    if not code or not is_enrolled(user):
+        return False
+    db.session.flush()
+    # Lock the user's row, then re-read the factor: concurrent checks of one code are serialised.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    db.session.refresh(user, attribute_names=["totp_secret", "totp_enabled_at", "totp_last_step"])
+    assert user.totp_secret is not None
+    step = _matching_step(user.totp_secret, code, now, user.totp_last_step)
+    if step is not None:
+        user.totp_last_step = step
+        db.session.flush()
+        return True
+    return _use_recovery_code(user, code, now)
+
+
+def _failed() -> None:
+    """Mark the request so the rate limiter counts a failed second-factor attempt."""
+    if has_request_context():
+        g.second_factor_failed = True
+
+
+def check_code(user: User, code: str | None, now: datetime) -> None:
+    """Raise 403 second_factor_required unless `code` is valid; the check counts as recent."""
+    if not is_enrolled(user):
+        raise Forbidden(
+            "Activez d'abord la double authentification (Mon compte › Sécurité).",
+            code="second_factor_required",
+        )
+    if not verify(user, code, now):
+        _failed()
+        raise Forbidden(
+            "Code de double authentification incorrect ou déjà utilisé.",
+            code="second_factor_required",
+        )
+    mark_verified(user, now)
+
+
+def _credential(user: Person) -> WebSession | api_tokens.BearerToken | None:
+    """The web session or API token carrying the current request, if it is the user's."""
+    if not has_request_context():
+        return None
+    token = g.get("api_token")
+    if token is not None:
+        return token if token.user_id == user.id else None
+    key = session.get("sid")
+    if not key:
+        return None
+    return db.session.scalar(
+        select(WebSession).where(WebSession.key == key, WebSession.user_id == user.id)
+    )
+
+
+def mark_verified(user: User, now: datetime) -> None:
+    """Remember on the current session or token that the second factor was just checked."""
+    credential = _credential(user)
+    if isinstance(credential, api_tokens.BearerToken):
+        api_tokens.mark_token_verified(credential, now)
+    elif credential is not None:
+        credential.second_factor_at = now
+        db.session.flush()
+
+
+def is_recently_verified(user: Person, now: datetime) -> bool:
+    """True when the current session or token passed a second-factor check in the last minutes."""
+    credential = _credential(user)
+    checked = credential.second_factor_at if credential is not None else None
+    return checked is not None and now - checked <= RECENT
+
+
+def needs_code(user: User, now: datetime) -> bool:
+    """True when a consent by `user` now would need a code (pages show the code field)."""
+    return is_required(user) and not is_recently_verified(user, now)
+
+
+def require_recent_second_factor(user: Person, now: datetime, otp: str | None = None) -> None:
+    """Gate for signing, re-confirming and withdrawing: a valid `otp` or a recent check."""
+    if not is_required(user):
+        return
+    if not is_enrolled(user):
+        raise Forbidden(
+            "Pour signer, activez la double authentification : Mon compte › Sécurité.",
+            code="second_factor_required",
+        )
+    if otp:
+        check_code(api_tokens.mapped(user), otp, now)
+        return
+    if not is_recently_verified(user, now):
+        raise Forbidden(
+            "Confirmez avec votre code de double authentification "
+            "(champ « otp » de l'API, ou « Confirmer avec mon code »).",
+            code="second_factor_required",
+        )
+
+
+def reset_second_factor(actor: User | None, user: User, now: datetime) -> None:
+    """An admin (or the operator's CLI, actor None) removes a lost factor, journalled."""
+    if actor is not None and not can_reset_second_factor(actor):
+        raise Forbidden("Seul un administrateur réinitialise la double authentification.")
+    user.totp_secret = user.totp_pending_secret = None
+    user.totp_enabled_at = user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id).values(second_factor_at=None)
+    )
+    db.session.execute(
+        update(WebSession).where(WebSession.user_id == user.id).values(second_factor_at=None)
+    )
+    _journal("second_factor_reset", now, actor=actor, user=user)
+
+
+def _journal(action: str, now: datetime, *, actor: User | None, user: User) -> None:
+    """Append to the security chain of the journal (no amendment, no text)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SECURITY_CHAIN_LOCK})
+    journal.record(action, now=now, actor=actor, data={"user_id": user.id, "email": user.email})

@@ -1,0 +1,328 @@
+"""The liasse export as a few large jobs: plan (order, split), render chunks, assemble.
+
+The export job orders the amendments and creates one chunk job per slice (LIASSE_EXPORT_CHUNK,
+500 by default); chunks run in parallel on the workers, each writing a partial ZIP (its DOCX and
+PDF entries under their final ranked names, its index rows and its part of the combined PDF)
+stored as a temporary file; the chunk that finishes last (decided under a row lock on the export
+job) enqueues the assembly, which stitches the parts into the final ZIP without re-rendering.
+Every step streams through temporary files, so a worker's memory does not grow with the text.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
+
+from drafting.errors import Forbidden, Invalid
+from drafting.extensions import db
+from drafting.infra.queue import QueuedJob, enqueue_after_commit
+from drafting.models import (
+    Amendment,
+    Article,
+    Group,
+    Job,
+    LegislativeText,
+    StoredFile,
+    User,
+)
+from drafting.permissions import can_export_liasse, visible_amendments_clause
+from drafting.rendering import liasse_parts
+from drafting.services import texts
+from drafting.services.documents import jobs, storage
+from drafting.services.documents.sheets import build_sheets
+from workflows.discussion_order import discussion_key
+from workflows.review import State
+
+BATCH = 200  # amendments loaded (with their signatures) per round of queries
+DEFAULT_CHUNK = 250
+
+
+def _export_params(group: str | None, states: Sequence[str] | None) -> dict[str, Any]:
+    fields: dict[str, str] = {}
+    if group and db.session.scalar(select(Group.id).where(Group.code == group.upper())) is None:
+        fields["group"] = "groupe inconnu"
+    unknown = sorted(set(states or ()) - {s.value for s in State})
+    if unknown:
+        fields["states"] = "états inconnus : " + ", ".join(unknown)
+    if fields:
+        raise Invalid("Paramètres d'export invalides.", fields=fields)
+    return {
+        "format": "zip",
+        "group": group.upper() if group else None,
+        "states": sorted(set(states)) if states else None,
+    }
+
+
+def request_export(
+    actor: User,
+    text_id: int,
+    *,
+    group: str | None = None,
+    states: Sequence[str] | None = None,
+    now: datetime,
+) -> Job:
+    """Ask for the liasse of a text (secretariat or admin): a ZIP built by background jobs."""
+    if not can_export_liasse(actor):
+        raise Forbidden("Seuls les secrétariats de groupe exportent la liasse.")
+    text = texts.get_text(text_id)
+    job = jobs.new_job(actor, "export", now, _export_params(group, states), text_id=text.id)
+    jobs.enqueue(job)
+    return job
+
+
+def _number_key(number: str | None, amendment_id: int) -> tuple[Any, ...]:
+    """Numbered first, in natural order ("CL2" < "CL10"), then unnumbered by id."""
+    if not number:
+        return (1, (), amendment_id)
+    parts = tuple(
+        (0, int(p)) if p.isdigit() else (1, p) for p in _split_digits(number.casefold()) if p
+    )
+    return (0, parts, amendment_id)
+
+
+def _split_digits(value: str) -> list[str]:
+    out, current = [], ""
+    for char in value:
+        if current and char.isdigit() != current[-1].isdigit():
+            out.append(current.strip())
+            current = ""
+        current += char
+    return [*out, current.strip()]
+
+
+def _export_query(job: Job, requester: User) -> Any:
+    query = (
+        select(
+            Amendment.id,
+            Article.position,
+            Amendment.position_kind,
+            Amendment.alinea,
+            func.substr(Amendment.dispositif, 1, 600),  # the formula is at the start
+            Amendment.number,
+        )
+        .join(Article, Article.id == Amendment.article_id)
+        .where(Amendment.text_id == job.text_id, visible_amendments_clause(requester))
+    )
+    if job.params.get("group"):
+        query = query.join(Group, Group.id == Amendment.group_id).where(
+            Group.code == job.params["group"]
+        )
+    if job.params.get("states"):
+        query = query.where(Amendment.state.in_(job.params["states"]))
+    return query
+
+
+def ordered_ids(job: Job, requester: User) -> list[int]:
+    """The ids of the exported amendments in the order of discussion."""
+    rows = list(db.session.execute(_export_query(job, requester)))
+    rows.sort(
+        key=lambda r: discussion_key(r[1], r[2], r[3], r[4] or "", tiebreak=_number_key(r[5], r[0]))
+    )
+    return [r[0] for r in rows]
+
+
+def _chunk_size() -> int:
+    return max(1, int(current_app.config.get("LIASSE_EXPORT_CHUNK") or DEFAULT_CHUNK))
+
+
+def chunks_of(export: Job) -> list[Job]:
+    """The chunk jobs of an export, in order."""
+    query = select(Job).where(Job.parent_id == export.id)
+    return sorted(db.session.scalars(query), key=lambda c: c.params["index"])
+
+
+def _create_chunks(export: Job, requester: User, now: datetime) -> list[Job]:
+    ids = ordered_ids(export, requester)
+    size = _chunk_size()
+    slices = [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+    export.params = export.params | {"total": len(ids), "chunks": len(slices)}
+    chunks = []
+    for index, slice_ids in enumerate(slices):
+        params = {"index": index, "start": index * size, "total": len(ids), "ids": slice_ids}
+        chunk = Job(
+            id=str(uuid.uuid4()),
+            kind="export_chunk",
+            status="queued",
+            progress=0,
+            params=export.params | params,
+            requested_by_id=export.requested_by_id,
+            text_id=export.text_id,
+            parent_id=export.id,
+            created_at=now,
+        )
+        db.session.add(chunk)
+        chunks.append(chunk)
+    db.session.flush()
+    return chunks
+
+
+def _enqueue_assembly(export: Job) -> None:
+    enqueue_after_commit(
+        db.session(), QueuedJob("workflows.jobs.assemble_export", (export.id,), retries=2)
+    )
+
+
+def plan_export(export: Job, now: datetime) -> None:
+    """Order the amendments, create the chunk jobs (once) and queue the unfinished ones."""
+    requester = db.session.get(User, export.requested_by_id)
+    assert requester is not None
+    chunks = chunks_of(export) or _create_chunks(export, requester, now)
+    pending = [c for c in chunks if c.status != "finished"]
+    for chunk in pending:
+        chunk.status = "queued"
+        jobs.enqueue(chunk)
+    if not pending:
+        _enqueue_assembly(export)
+
+
+def _batches(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
+
+
+def _sheets(chunk: Job, requester: User) -> Iterator[Any]:
+    """The chunk's sheets, loaded batch by batch; progress recorded after each batch."""
+    ids, done = chunk.params["ids"], 0
+    requested_at = datetime.fromisoformat(chunk.params["requested_at"])
+    for batch in _batches(ids):
+        with Session(db.engine) as batch_session:  # dropped after each batch: flat memory
+            sheets = build_sheets(batch, requester, requested_at, batch_session)
+        yield from sheets
+        done += len(batch)
+        record_progress(chunk, done)
+
+
+def record_progress(chunk: Job, done: int) -> None:
+    """The chunk's progress, and the export's (mean of its chunks), in short transactions."""
+    total = max(1, len(chunk.params["ids"]))
+    jobs.set_progress(chunk.id, 100 * done // total)
+    with db.engine.begin() as conn:
+        mean = conn.scalar(
+            select(func.coalesce(func.sum(Job.progress), 0)).where(Job.parent_id == chunk.parent_id)
+        )
+        value = int(mean or 0) * 95 // (100 * max(1, chunk.params["chunks"]))
+        conn.execute(
+            update(Job)
+            .where(Job.id == chunk.parent_id, Job.status != "finished")
+            .values(progress=case((Job.progress < value, value), else_=Job.progress))
+        )
+
+
+@contextmanager
+def scratch_file(suffix: str) -> Iterator[Path]:
+    """A temporary file on the storage volume (renamed into place), removed if left behind."""
+    descriptor, name = tempfile.mkstemp(dir=storage.backend().scratch_dir(), suffix=suffix)
+    os.close(descriptor)
+    path = Path(name)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def render_chunk(chunk: Job, now: datetime) -> None:
+    """Render a chunk into a partial ZIP, store it, and queue the assembly if it is the last."""
+    export = db.session.get(Job, chunk.parent_id)
+    requester = db.session.get(User, chunk.requested_by_id)
+    assert export is not None and requester is not None
+    key = f"exports/{export.id}/part-{chunk.params['index']:04d}.zip"
+    with scratch_file(".zip") as path:
+        liasse_parts.write_part(_sheets(chunk, requester), path, chunk.params["start"])
+        stored = storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
+    jobs.mark_finished(chunk, stored, now)
+    db.session.flush()
+    _finish_chunk(chunk.parent_id)
+
+
+def _finish_chunk(export_id: str | None) -> None:
+    # Lock the export row: the chunk that sees no unfinished sibling is the last one.
+    query = select(Job).where(Job.id == export_id).with_for_update()
+    export = db.session.scalar(query.execution_options(populate_existing=True))
+    assert export is not None
+    statuses = list(db.session.scalars(select(Job.status).where(Job.parent_id == export.id)))
+    if export.status == "failed" and "failed" not in statuses:
+        export.status, export.error = "started", None  # the failed chunk succeeded on retry
+    if all(status == "finished" for status in statuses):
+        export.progress = 95
+        _enqueue_assembly(export)
+
+
+def export_filename(text: LegislativeText, group: str | None) -> str:
+    """The ZIP's download name, e.g. LIASSE_809_ECOS.zip."""
+    number = "".join(c for c in text.number if c.isalnum() or c in "-_") or str(text.id)
+    return f"LIASSE_{number}{'_' + group if group else ''}.zip"
+
+
+def assemble(export: Job, now: datetime) -> None:
+    """Stitch the finished chunks into the final ZIP, store it, drop the parts."""
+    chunks = chunks_of(export)
+    if any(c.status != "finished" or c.file_id is None for c in chunks):
+        raise RuntimeError("export chunks are not all finished")
+    text = db.session.get(LegislativeText, export.text_id)
+    assert text is not None
+    name = export_filename(text, export.params.get("group"))
+    parts = [db.session.get(StoredFile, c.file_id) for c in chunks]
+    clock = _Clock()
+    with scratch_file(".zip") as path:
+        with _local_parts(parts) as paths:
+            clock.lap("fetch")
+            liasse_parts.stitch(paths, path, name.removesuffix(".zip") + ".pdf")
+            clock.lap("stitch")
+        stored = storage.backend().put(
+            f"exports/{export.id}/{name}", path, "application/zip", name, move=True
+        )
+        clock.lap("store")
+    jobs.mark_finished(export, stored, now)
+    _drop_parts(chunks, parts)
+    clock.lap("cleanup")
+    export.params = export.params | {"assembly_seconds": clock.laps}
+
+
+class _Clock:
+    """Seconds spent in each step of the assembly (kept on the job, shown by the benchmark)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name], self.last = round(now - self.last, 2), now
+
+
+def _drop_parts(chunks: Sequence[Job], parts: Sequence[StoredFile | None]) -> None:
+    for chunk in chunks:
+        chunk.file_id = None
+    db.session.flush()
+    for part in parts:
+        if part is not None:
+            storage.storage_for(part).remove(part)
+
+
+@contextmanager
+def _local_parts(parts: Sequence[Any]) -> Iterator[list[Path]]:
+    """Seekable local files of the stored parts: the files themselves, or streamed copies."""
+    with tempfile.TemporaryDirectory(dir=storage.backend().scratch_dir()) as folder:
+        paths = []
+        for index, part in enumerate(parts):
+            backend = storage.storage_for(part)
+            if isinstance(backend, storage.FilesystemStorage):
+                paths.append(backend.path(part.key))
+                continue
+            target = Path(folder) / f"part-{index:04d}.zip"
+            with backend.open(part) as source, open(target, "wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+            paths.append(target)
+        yield paths

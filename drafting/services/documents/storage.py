@@ -1,0 +1,297 @@
+"""Where generated files live: the database (default), a shared filesystem or S3, one interface.
+
+The StoredFile row is the source of truth for every backend: a file is visible only once its row
+is committed, and the bytes are always complete before the row is written (temporary file then
+os.replace for the filesystem), so a worker killed mid-write leaves nothing visible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from flask import current_app
+from sqlalchemy import delete, insert, select
+
+from drafting.extensions import db
+from drafting.models import StoredFile, StoredFilePart
+
+Source = bytes | Path
+PART_SIZE = 8 * 1024 * 1024  # larger files are kept as parts of this size (database backend)
+_KEY_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._=-]{0,100}$")
+
+
+def _chunks(source: Source, size: int | None = None) -> Iterator[bytes]:
+    size = size or PART_SIZE
+    if isinstance(source, bytes):
+        for start in range(0, len(source), size):
+            yield source[start : start + size]
+        return
+    with open(source, "rb") as handle:
+        while chunk := handle.read(size):
+            yield chunk
+
+
+def digest(source: Source) -> tuple[int, str]:
+    """Size and SHA-256 of bytes or of a file, read in bounded chunks."""
+    sha, size = hashlib.sha256(), 0
+    for chunk in _chunks(source, 1024 * 1024):
+        sha.update(chunk)
+        size += len(chunk)
+    return size, sha.hexdigest()
+
+
+def check_key(key: str) -> str:
+    """Keys are slash-separated safe names (they become paths on disk)."""
+    parts = key.split("/")
+    if not all(_KEY_PART.match(p) and p not in (".", "..") for p in parts) or len(key) > 200:
+        raise ValueError(f"invalid storage key {key!r}")
+    return key
+
+
+def find(key: str) -> StoredFile | None:
+    """The committed (or flushed) file stored under `key`, if any."""
+    return db.session.scalar(select(StoredFile).where(StoredFile.key == key))
+
+
+class Storage:
+    """Put, open and test files by key; subclasses only move bytes."""
+
+    backend = "base"
+
+    def put(
+        self, key: str, source: Source, content_type: str, filename: str, *, move: bool = False
+    ) -> StoredFile:
+        """Store bytes or a file under `key` (first writer wins) and flush its row."""
+        existing = find(check_key(key))
+        if existing is not None:
+            return existing
+        size, sha = digest(source)
+        row = StoredFile(
+            key=key,
+            filename=filename,
+            content_type=content_type,
+            size=size,
+            sha256=sha,
+            backend=self.backend,
+        )
+        self._write(row, source, move)
+        return self._insert(row, source, move)
+
+    def _insert(self, row: StoredFile, source: Source, move: bool) -> StoredFile:
+        # No savepoint (pysqlite commits on RELEASE): a concurrent writer of the same key makes
+        # this flush fail; the job is retried and then finds the stored file.
+        db.session.add(row)
+        db.session.flush()
+        self._after_insert(row, source, move)
+        return row
+
+    def _write(self, row: StoredFile, source: Source, move: bool) -> None:
+        """Write the bytes before the row exists (backends with external bytes)."""
+
+    def _after_insert(self, row: StoredFile, source: Source, move: bool) -> None:
+        """Write the bytes that need the row's id (database parts)."""
+
+    def open(self, row: StoredFile) -> IO[bytes]:
+        """A binary stream of the stored file."""
+        raise NotImplementedError
+
+    def read(self, row: StoredFile) -> bytes:
+        """The whole file in memory (small files only)."""
+        with self.open(row) as handle:
+            return handle.read()
+
+    def exists(self, key: str) -> bool:
+        """Whether a file is stored under `key`."""
+        return find(key) is not None
+
+    def remove(self, row: StoredFile) -> None:
+        """Delete the row (and its bytes where they live outside the database)."""
+        db.session.execute(delete(StoredFilePart).where(StoredFilePart.file_id == row.id))
+        db.session.delete(row)
+        db.session.flush()
+
+    def scratch_dir(self) -> Path:
+        """Where jobs write temporary files (on the storage volume when that allows a rename)."""
+        return Path(tempfile.gettempdir())
+
+
+class DatabaseStorage(Storage):
+    """Bytes in the database: small files in StoredFile.data, larger ones in 8 MiB parts."""
+
+    backend = "database"
+
+    def _write(self, row: StoredFile, source: Source, move: bool) -> None:
+        if row.size <= PART_SIZE:
+            row.data = source if isinstance(source, bytes) else Path(source).read_bytes()
+
+    def _after_insert(self, row: StoredFile, source: Source, move: bool) -> None:
+        if row.size > PART_SIZE:
+            for seq, chunk in enumerate(_chunks(source)):
+                db.session.execute(
+                    insert(StoredFilePart).values(file_id=row.id, seq=seq, data=chunk)
+                )
+        if move and isinstance(source, Path):
+            source.unlink(missing_ok=True)
+
+    def open(self, row: StoredFile) -> IO[bytes]:
+        """Inline bytes, or a lazy reader over the parts (one part in memory at a time)."""
+        if row.size <= PART_SIZE:
+            data = db.session.scalar(select(StoredFile.data).where(StoredFile.id == row.id))
+            return io.BytesIO(data or b"")
+        return io.BufferedReader(_PartsReader(db.engine, row.id), buffer_size=PART_SIZE)
+
+
+class _PartsReader(io.RawIOBase):
+    """Reads a file's parts in order with its own connection (usable while a response streams)."""
+
+    def __init__(self, engine: Any, file_id: int) -> None:
+        self.engine, self.file_id, self.seq = engine, file_id, 0
+        self.view, self.offset = memoryview(b""), 0
+
+    def readable(self) -> bool:
+        """A reader."""
+        return True
+
+    def readinto(self, target: Any) -> int:
+        """Copy the next bytes of the current part, loading the next part when needed."""
+        if self.offset >= len(self.view):
+            with self.engine.connect() as conn:
+                part = conn.scalar(
+                    select(StoredFilePart.data).where(
+                        StoredFilePart.file_id == self.file_id, StoredFilePart.seq == self.seq
+                    )
+                )
+            self.view, self.offset, self.seq = memoryview(part or b""), 0, self.seq + 1
+        size = min(len(target), len(self.view) - self.offset)
+        target[:size] = self.view[self.offset : self.offset + size]
+        self.offset += size
+        return size
+
+
+class FilesystemStorage(Storage):
+    """Bytes in files under LIASSE_STORAGE_PATH (a volume shared by web and worker machines)."""
+
+    backend = "filesystem"
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        """The file of `key`."""
+        return self.root / check_key(key)
+
+    def _write(self, row: StoredFile, source: Source, move: bool) -> None:
+        final = self.path(row.key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if move and isinstance(source, Path):
+            try:
+                os.replace(source, final)  # atomic on one filesystem (the scratch dir is on it)
+                return
+            except OSError:
+                pass
+        fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".part-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in _chunks(source):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, final)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def open(self, row: StoredFile) -> IO[bytes]:
+        """The file itself."""
+        return open(self.path(row.key), "rb")
+
+    def remove(self, row: StoredFile) -> None:
+        """Delete the row and the file."""
+        path = self.path(row.key)
+        super().remove(row)
+        path.unlink(missing_ok=True)
+
+    def scratch_dir(self) -> Path:
+        """A hidden folder on the storage volume, so finished files are renamed into place."""
+        scratch = self.root / ".tmp"
+        scratch.mkdir(parents=True, exist_ok=True)
+        return scratch
+
+
+class S3Storage(Storage):
+    """Bytes in an S3-compatible bucket (boto3, optional dependency `liasse[s3]`)."""
+
+    backend = "s3"
+
+    def __init__(self, bucket: str, prefix: str = "", client: Any = None) -> None:
+        if client is None:
+            import boto3  # optional: only needed with LIASSE_STORAGE=s3
+
+            client = boto3.client("s3", endpoint_url=os.environ.get("LIASSE_S3_ENDPOINT_URL"))
+        self.bucket, self.prefix, self.client = bucket, prefix, client
+
+    def object_key(self, key: str) -> str:
+        """The object name of `key` in the bucket."""
+        return self.prefix + check_key(key)
+
+    def _write(self, row: StoredFile, source: Source, move: bool) -> None:
+        # An S3 object (multipart or not) becomes visible only once complete.
+        extra = {"ContentType": row.content_type}
+        if isinstance(source, bytes):
+            self.client.put_object(
+                Bucket=self.bucket, Key=self.object_key(row.key), Body=source, **extra
+            )
+        else:
+            self.client.upload_file(
+                str(source), self.bucket, self.object_key(row.key), ExtraArgs=extra
+            )
+
+    def open(self, row: StoredFile) -> IO[bytes]:
+        """The object's streaming body."""
+        answer = self.client.get_object(Bucket=self.bucket, Key=self.object_key(row.key))
+        return answer["Body"]  # type: ignore[no-any-return]
+
+    def remove(self, row: StoredFile) -> None:
+        """Delete the row and the object."""
+        key = self.object_key(row.key)
+        super().remove(row)
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
+
+def _build(backend: str) -> Storage:
+    config = current_app.config
+    if backend == "database":
+        return DatabaseStorage()
+    if backend == "filesystem":
+        return FilesystemStorage(config["LIASSE_STORAGE_PATH"])
+    if backend == "s3":
+        bucket = config.get("LIASSE_S3_BUCKET") or os.environ.get("LIASSE_S3_BUCKET", "")
+        prefix = config.get("LIASSE_S3_PREFIX") or os.environ.get("LIASSE_S3_PREFIX", "")
+        return S3Storage(bucket, prefix)
+    raise ValueError(f"unknown LIASSE_STORAGE backend {backend!r}")
+
+
+def backend(name: str | None = None) -> Storage:
+    """The storage backend `name` (default: LIASSE_STORAGE), built once per app."""
+    name = name or current_app.config.get("LIASSE_STORAGE") or "database"
+    built: dict[str, Storage] = current_app.extensions.setdefault("liasse_storage", {})
+    if name not in built:
+        built[name] = _build(name)
+    return built[name]
+
+
+def storage_for(row: StoredFile) -> Storage:
+    """The backend that holds `row` (files stay readable after LIASSE_STORAGE changes)."""
+    return backend(row.backend)
+
+
+def open_file(row: StoredFile) -> IO[bytes]:
+    """A binary stream of a stored file, from whichever backend holds it."""
+    return storage_for(row).open(row)

@@ -1,0 +1,214 @@
+"""Rate limits on login, tokens, second-factor codes and signature routes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pyotp
+import pytest
+from flask import Flask
+
+from drafting import create_app
+from drafting.db import commit
+from drafting.extensions import db
+from drafting.infra import rate_limits as limits
+from drafting.services.accounts import api_tokens, second_factor
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def limited(app: Flask) -> Iterator[Flask]:
+    """A fresh app on the same database with rate limiting on (memory storage)."""
+    config = {
+        key: app.config[key]
+        for key in (
+            "SQLALCHEMY_DATABASE_URI",
+            "LIASSE_DATA_DIR",
+            "LIASSE_STORAGE_PATH",
+            "LIASSE_PASSWORD_HASH_COST",
+            "REDIS_URL",
+        )
+    }
+    config |= {
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "LIASSE_REQUIRE_2FA": False,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    fresh = create_app(config)
+    yield fresh
+    with fresh.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def sibling(limited: Flask) -> Iterator[Callable[..., Flask]]:
+    """More apps on the same database (other web processes); their connections closed after."""
+    made: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        made.append(create_app(limited.config | overrides))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_web_login_is_limited_per_address(limited, people):
+    client = limited.test_client()
+    form = {"email": people["regol"].email, "password": PASSWORD}
+    statuses = [client.post("/login", data=form).status_code for _ in range(11)]
+    assert statuses == [302] * 10 + [429]
+    assert "Trop de requêtes" in client.post("/login", data=form).get_data(as_text=True)
+    assert client.get("/login").status_code in (200, 302), "only POSTs are counted"
+
+
+def test_api_token_requests_are_limited_with_the_api_error_shape(limited, people):
+    client = limited.test_client()
+    body = {"email": people["regol"].email, "password": PASSWORD}
+    statuses = [client.post("/api/v1/auth/token", json=body).status_code for _ in range(10)]
+    assert statuses == [200] * 10
+    refused = client.post("/api/v1/auth/token", json=body)
+    assert refused.status_code == 429
+    assert refused.get_json()["error"]["code"] == "throttled"
+    assert refused.headers["Retry-After"] == "60"
+
+
+def _enrolled_token(people: dict[str, Any]) -> tuple[str, str]:
+    regol, now = people["regol"], datetime.now(UTC)
+    enrolment = second_factor.start_enrolment(regol, now - timedelta(minutes=5))
+    code = pyotp.TOTP(enrolment.secret).at(now - timedelta(minutes=5))
+    second_factor.confirm_enrolment(regol, code, now - timedelta(minutes=5))
+    token, _ = api_tokens.issue_token(regol, now)
+    commit()
+    return token, enrolment.secret
+
+
+def test_failed_second_factor_codes_are_limited_and_successes_do_not_count(limited, people):
+    token, secret = _enrolled_token(people)
+    client, headers = limited.test_client(), {"Authorization": f"Bearer {token}"}
+    now = datetime.now(UTC)
+
+    def verify(code: str) -> int:
+        return client.post(
+            "/api/v1/auth/second-factor/verify", json={"otp": code}, headers=headers
+        ).status_code
+
+    good = [pyotp.TOTP(secret).at(now + timedelta(seconds=s)) for s in (-30, 0)]
+    assert [verify(code) for code in good] == [204, 204]
+    assert [verify("000000") for _ in range(5)] == [403] * 5
+    assert verify(pyotp.TOTP(secret).at(now + timedelta(seconds=30))) == 429
+
+
+def test_after_five_failed_codes_a_signature_with_a_code_is_refused_and_one_without_is_not(
+    limited, people, bill
+):
+    from drafting.services import amendments, workflow
+
+    token, _ = _enrolled_token(people)
+    client, headers = limited.test_client(), {"Authorization": f"Bearer {token}"}
+    for _ in range(5):
+        client.post("/api/v1/auth/second-factor/verify", json={"otp": "000000"}, headers=headers)
+    now = datetime.now(UTC)
+    draft = amendments.Draft(
+        bill.id, amendments.PositionInput("article", "7"), "Supprimer cet article.", "Exposé."
+    )
+    amendment = amendments.create_amendment(people["lucas"], draft, now)
+    workflow.transition(people["lucas"], amendment.id, "submit", now=now)
+    workflow.transition(people["claire"], amendment.id, "approve", now=now)
+    commit()
+    url = f"/api/v1/amendments/{amendment.id}/signatures"
+    assert client.post(url, json={"otp": "123456"}, headers=headers).status_code == 429
+    assert client.post(url, headers=headers).status_code == 201  # no code: nothing to guess
+
+
+def test_signature_routes_are_found_by_their_rule():
+    app = Flask("probe")
+    for rule, methods in [
+        ("/api/v1/amendments/<int:a>/signatures", ["POST"]),
+        ("/api/v1/amendments/<int:a>/signatures/me", ["DELETE"]),
+        ("/amendements/<int:a>/signer", ["POST"]),
+        ("/amendements/<int:a>/signatures", ["GET"]),
+        ("/api/v1/amendments/<int:a>/transitions", ["POST"]),
+    ]:
+        app.add_url_rule(rule, endpoint=rule, view_func=lambda **_: "", methods=methods)
+    assert set(limits._signature_endpoints(app)) == {
+        "/api/v1/amendments/<int:a>/signatures",
+        "/api/v1/amendments/<int:a>/signatures/me",
+        "/amendements/<int:a>/signer",
+    }
+
+
+def test_storage_is_redis_when_redis_url_is_set_and_memory_otherwise(app):
+    base = {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "LIASSE_DATA_DIR": app.config["LIASSE_DATA_DIR"],
+        "RATELIMIT_ENABLED": False,
+    }
+    with_redis = create_app(base | {"REDIS_URL": "redis://127.0.0.1:6379/7"})
+    assert with_redis.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/7"
+    without = create_app(base | {"REDIS_URL": None})
+    assert without.config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_an_app_with_limits_off_is_not_limited_even_after_another_turned_them_on(
+    limited, client, people
+):
+    body = {"email": people["regol"].email, "password": PASSWORD}
+    statuses = {client.post("/api/v1/auth/token", json=body).status_code for _ in range(12)}
+    assert statuses == {200}
+
+
+def test_each_app_has_its_own_counters_and_none_when_limits_are_off(limited, app, sibling):
+    assert limits.limiter(limited) is not None
+    assert limits.limiter(app) is None  # the suite's app runs with RATELIMIT_ENABLED off
+    other = sibling(RATELIMIT_STORAGE_URI="memory://")
+    assert limits.limiter(other) is not limits.limiter(limited)
+
+
+def test_a_web_page_refusal_carries_retry_after_too(limited, people):
+    client = limited.test_client()
+    form = {"email": people["regol"].email, "password": PASSWORD}
+    for _ in range(10):
+        client.post("/login", data=form)
+    refused = client.post("/login", data=form)
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "60"
+    assert refused.mimetype == "text/html"
+
+
+def test_a_limit_storage_outage_lets_requests_through_and_is_logged(
+    limited, people, caplog, sibling
+):
+    """Redis down must not take logins and signatures down: the request passes, logged."""
+    down = sibling(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    body = {"email": people["regol"].email, "password": PASSWORD}
+    client = down.test_client()
+    statuses = {client.post("/api/v1/auth/token", json=body).status_code for _ in range(12)}
+    assert statuses == {200}
+    assert "rate-limit storage unavailable" in caplog.text
+
+
+def test_limits_on_redis_are_shared_by_two_apps(limited, people, sibling):
+    """Two web processes (two apps) on one Redis spend one allowance."""
+    url = limited.config["REDIS_URL"]
+    if not url:
+        pytest.skip("REDIS_URL not set (the PostgreSQL + Redis run covers it)")
+    prefix = "liasse-test-" + str(id(limited))
+    config = {"RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": prefix}
+    first, second = sibling(**config), sibling(**config)
+    limits.limiter(first).reset()  # type: ignore[union-attr]
+    body = {"email": people["regol"].email, "password": PASSWORD}
+    statuses = [
+        (first if i % 2 else second).test_client().post("/api/v1/auth/token", json=body).status_code
+        for i in range(11)
+    ]
+    assert statuses == [200] * 10 + [429]
+    limits.limiter(first).reset()  # type: ignore[union-attr]

@@ -1,0 +1,142 @@
+"""The storage interface: database (inline and in parts), filesystem (atomic), download headers."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from drafting.db import commit, rollback
+from drafting.extensions import db
+from drafting.infra import downloads
+from drafting.models import StoredFile, StoredFilePart
+from drafting.services.documents import storage
+
+
+def _count(model: type) -> int:
+    return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_database_backend_keeps_small_files_in_the_row_with_size_and_sha256():
+    data = b"%PDF-1.7 contenu"
+    row = storage.backend("database").put("t/a.pdf", data, "application/pdf", "a.pdf")
+    commit()
+    assert (row.size, row.sha256, row.backend) == (
+        len(data),
+        hashlib.sha256(data).hexdigest(),
+        "database",
+    )
+    assert storage.backend().exists("t/a.pdf") and not storage.backend().exists("t/b.pdf")
+    assert storage.storage_for(row).read(row) == data
+    assert _count(StoredFilePart) == 0
+
+
+def test_database_backend_streams_large_files_in_parts(monkeypatch, tmp_path):
+    monkeypatch.setattr(storage, "PART_SIZE", 1000)
+    source = tmp_path / "big.zip"
+    source.write_bytes(bytes(range(256)) * 20)  # 5 120 bytes: six parts
+    row = storage.backend("database").put("t/big.zip", source, "application/zip", "big.zip")
+    commit()
+    assert _count(StoredFilePart) == 6
+    assert storage.storage_for(row).read(row) == source.read_bytes()
+
+
+def test_put_is_first_writer_wins_for_a_key():
+    first = storage.backend().put("t/k", b"one", "text/plain", "k.txt")
+    second = storage.backend().put("t/k", b"two", "text/plain", "k.txt")
+    commit()
+    assert first.id == second.id and storage.backend().read(second) == b"one"
+
+
+def test_a_rolled_back_put_leaves_no_visible_file():
+    storage.backend().put("t/gone", b"x", "text/plain", "gone.txt")
+    rollback()
+    assert not storage.backend().exists("t/gone")
+
+
+def test_filesystem_backend_renames_into_place_and_leaves_no_temporary_file(app: Flask, tmp_path):
+    backend = storage.FilesystemStorage(tmp_path / "files")
+    scratch = backend.scratch_dir() / "work.zip"
+    scratch.write_bytes(b"PK zip")
+    row = backend.put("exports/x/liasse.zip", scratch, "application/zip", "l.zip", move=True)
+    commit()
+    target = tmp_path / "files" / "exports" / "x" / "liasse.zip"
+    assert target.read_bytes() == b"PK zip" and not scratch.exists()
+    assert backend.read(row) == b"PK zip" and row.backend == "filesystem"
+    backend.put("amdt/h/pdf", b"%PDF", "application/pdf", "a.pdf")
+    leftovers = [p for p in (tmp_path / "files").rglob(".part-*")]
+    assert leftovers == []
+    backend.remove(row)
+    commit()
+    assert not target.exists() and _count(StoredFile) == 1
+
+
+def test_filesystem_backend_is_selected_by_setting(app: Flask, monkeypatch):
+    monkeypatch.setitem(app.config, "LIASSE_STORAGE", "filesystem")
+    monkeypatch.setitem(app.extensions, "liasse_storage", {})
+    row = storage.backend().put("t/fs.txt", b"disque", "text/plain", "fs.txt")
+    commit()
+    assert row.backend == "filesystem"
+    assert (Path(app.config["LIASSE_STORAGE_PATH"]) / "t" / "fs.txt").read_bytes() == b"disque"
+
+
+@pytest.mark.parametrize("key", ["../etc/passwd", "a//b", "/abs", "a/./b", ".hidden", "a b"])
+def test_unsafe_keys_are_refused(key):
+    with pytest.raises(ValueError):
+        storage.check_key(key)
+
+
+def test_content_disposition_quotes_the_name_and_adds_utf8_when_needed():
+    assert downloads.content_disposition("AMDT_809_art7_n123.pdf") == (
+        'attachment; filename="AMDT_809_art7_n123.pdf"'
+    )
+    header = downloads.content_disposition("LIASSE_séance.zip")
+    assert header.startswith('attachment; filename="LIASSE_sance.zip"')
+    assert "filename*=UTF-8''LIASSE_s%C3%A9ance.zip" in header
+
+
+def test_s3_backend_stores_and_reads_objects_through_boto3():
+    boto3 = pytest.importorskip("boto3")
+    from botocore.response import StreamingBody
+    from botocore.stub import Stubber
+
+    client = boto3.client(
+        "s3", region_name="eu-west-3", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    stubber = Stubber(client)
+    where = {"Bucket": "liasse", "Key": "prod/amdt/h/pdf"}
+    stubber.add_response(
+        "put_object", {}, where | {"Body": b"%PDF", "ContentType": "application/pdf"}
+    )
+    stubber.add_response("get_object", {"Body": StreamingBody(io.BytesIO(b"%PDF"), 4)}, where)
+    stubber.add_response("delete_object", {}, where)
+    with stubber:
+        backend = storage.S3Storage("liasse", "prod/", client)
+        row = backend.put("amdt/h/pdf", b"%PDF", "application/pdf", "a.pdf")
+        commit()
+        assert row.backend == "s3" and backend.read(row) == b"%PDF"
+        backend.remove(row)
+        commit()
+    stubber.assert_no_pending_responses()
+    assert not backend.exists("amdt/h/pdf")
+
+
+def test_a_large_file_is_served_part_by_part_with_its_headers(app: Flask, monkeypatch, tmp_path):
+    monkeypatch.setattr(storage, "PART_SIZE", 1000)
+    source = tmp_path / "LIASSE_809.zip"
+    source.write_bytes(b"PK" + bytes(range(256)) * 12)
+    row = storage.backend().put(
+        "exports/j/LIASSE_809.zip", source, "application/zip", "LIASSE_809.zip"
+    )
+    commit()
+    with app.test_request_context():
+        response = downloads.download_response(storage.open_file(row), row)
+        body = b"".join(response.response)
+    assert body == source.read_bytes()
+    assert response.headers["Content-Type"] == "application/zip"
+    assert response.headers["Content-Length"] == str(len(body))
+    assert response.headers["Content-Disposition"] == 'attachment; filename="LIASSE_809.zip"'
