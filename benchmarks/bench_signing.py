@@ -56,8 +56,9 @@ from drafting import create_app  # noqa: E402
 from drafting.db import commit  # noqa: E402
 from drafting.extensions import db  # noqa: E402
 from drafting.models import Signature  # noqa: E402
-from drafting.services import amendments, journal, texts, workflow  # noqa: E402
+from drafting.services import amendments, journal, texts  # noqa: E402
 from drafting.services.accounts import api_tokens, registration  # noqa: E402
+from drafting.services.workflow import transitions  # noqa: E402
 
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/liasse_sig_bench"
@@ -172,8 +173,8 @@ def _seed(count: int) -> tuple[list[str], list[int]]:
             "Cet amendement vise à préserver les droits acquis. " * 4,
         )
         amendment = amendments.create_amendment(deputy, draft, now)
-        workflow.transition(deputy, amendment.id, "submit", now=now)
-        workflow.transition(secretariat, amendment.id, "approve", now=now)
+        transitions.transition(deputy, amendment.id, "submit", now=now)
+        transitions.transition(secretariat, amendment.id, "approve", now=now)
         commit()  # one by one: the inline notification jobs run after each commit
         ids.append(amendment.id)
     tokens = [api_tokens.issue_token(d, now)[0] for d in deputies]

@@ -25,8 +25,8 @@ from drafting.jobs import runner
 from drafting.models import Event, User
 from drafting.services import backup, journal
 from drafting.services import demo as demo_data
-from drafting.services import sweep as sweep_service
 from drafting.services.accounts import registration, second_factor
+from drafting.services.deadlines import sweep as sweep_service
 from drafting.services.documents import jobs as document_jobs
 
 

@@ -17,8 +17,9 @@ from drafting import cli, create_app
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import User
-from drafting.services import amendments, texts, workflow
+from drafting.services import amendments, texts
 from drafting.services.accounts import api_tokens, registration
+from drafting.services.workflow import transitions
 
 NOW = datetime(2023, 3, 20, 9, 0, tzinfo=UTC)
 PASSWORD = "Motdepasse-solide-42"
@@ -259,8 +260,8 @@ def open_amendment(people: dict[str, User], bill: Any, author: str = "regol") ->
     )
     amendment = amendments.create_amendment(people[author], data, NOW)
     secretariat = "claire" if people[author].group_code == "ECOS" else "hugo"
-    workflow.transition(people[author], amendment.id, "submit", now=NOW)
-    workflow.transition(people[secretariat], amendment.id, "approve", now=NOW)
+    transitions.transition(people[author], amendment.id, "submit", now=NOW)
+    transitions.transition(people[secretariat], amendment.id, "approve", now=NOW)
     commit()
     return amendment
 

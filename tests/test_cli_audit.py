@@ -7,7 +7,8 @@ from sqlalchemy import select, text
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Event
-from drafting.services import amendments, workflow
+from drafting.services import amendments
+from drafting.services.workflow import transitions
 from tests.conftest import NOW
 
 
@@ -16,8 +17,8 @@ def _amendment_with_history(people, bill) -> int:
         bill.id, amendments.PositionInput("article", "7"), "Supprimer cet article.", "Exposé."
     )
     amendment = amendments.create_amendment(people["regol"], data, NOW)
-    workflow.transition(people["regol"], amendment.id, "submit", now=NOW)
-    workflow.transition(people["claire"], amendment.id, "approve", now=NOW)
+    transitions.transition(people["regol"], amendment.id, "submit", now=NOW)
+    transitions.transition(people["claire"], amendment.id, "approve", now=NOW)
     commit()
     return amendment.id
 

@@ -16,8 +16,9 @@ from drafting.api.schemas import GroupDeadlinesOut, ReopeningOut, TextOut
 from drafting.api.serializers import text_json
 from drafting.db import commit
 from drafting.models import GroupDeadline, LegislativeText, User
-from drafting.services import deadlines, texts
-from drafting.services.deadline_queries import Deadline, home_group, user_deadlines
+from drafting.services import texts
+from drafting.services.deadlines import authority, binding
+from drafting.services.deadlines.queries import Deadline, home_group, user_deadlines
 
 TAGS = ("deadlines",)
 
@@ -39,10 +40,10 @@ def deadline_fields(text: LegislativeText, user: User) -> dict[str, Any]:
     """The text's reopenings and the caller's group deadlines (None when they have no group)."""
     reopenings = [
         {"article": article, "until": r.until.isoformat(), "reason": r.reason}
-        for r, article in deadlines.reopenings_of(text.id)
+        for r, article in binding.reopenings_of(text.id)
     ]
     group = home_group(user)
-    row = deadlines.group_deadline(text.id, group.id) if group is not None else None
+    row = binding.group_deadline(text.id, group.id) if group is not None else None
     mine = group_deadlines_json(group.code, row) if group is not None and row is not None else None
     return {"reopenings": reopenings, "group_deadlines": mine}
 
@@ -76,7 +77,7 @@ def deadline_json(item: Deadline) -> dict[str, Any]:
 )
 def set_filing_deadline(text_id: int, body: FilingDeadlineIn) -> dict[str, Any]:
     """PUT /texts/{id}/filing-deadline."""
-    deadlines.set_filing_deadline_override(
+    authority.set_filing_deadline_override(
         current_user(), text_id, body.filing_deadline, body.reason, now()
     )
     commit()
@@ -95,7 +96,7 @@ def set_filing_deadline(text_id: int, body: FilingDeadlineIn) -> dict[str, Any]:
 )
 def add_reopening(text_id: int, body: ReopeningIn) -> dict[str, Any]:
     """POST /texts/{id}/reopenings."""
-    reopening = deadlines.add_reopening(
+    reopening = authority.add_reopening(
         current_user(), text_id, body.article, body.until, body.reason, now()
     )
     commit()
@@ -118,10 +119,10 @@ def add_reopening(text_id: int, body: ReopeningIn) -> dict[str, Any]:
 def set_group_deadlines(text_id: int, group_code: str, body: GroupDeadlinesIn) -> dict[str, Any]:
     """PUT /texts/{id}/deadlines/{group_code}: absent fields keep their value, null clears."""
     user = current_user()
-    current = deadlines.current_group_deadlines(text_id, group_code)
+    current = binding.current_group_deadlines(text_id, group_code)
     review_by = body.review_by if "review_by" in body.model_fields_set else current[0]
     cosign_by = body.cosign_by if "cosign_by" in body.model_fields_set else current[1]
-    row = deadlines.set_group_deadlines(user, text_id, group_code, review_by, cosign_by, now())
+    row = authority.set_group_deadlines(user, text_id, group_code, review_by, cosign_by, now())
     commit()
     return group_deadlines_json(row.group.code, row)
 

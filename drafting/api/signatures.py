@@ -18,7 +18,8 @@ from drafting.api.signatures_schemas import (
 )
 from drafting.db import commit
 from drafting.models import Invitation
-from drafting.services import amendments, invitations, pending_signatures, signatures
+from drafting.services import amendments
+from drafting.services.cosigning import invitations, pending, signatures
 
 TAGS = ("signatures",)
 
@@ -175,7 +176,7 @@ def decline_invitation(amendment_id: int) -> tuple[None, int]:
 )
 def pending_signatures_list() -> dict[str, Any]:
     """GET /signatures/pending."""
-    items = pending_signatures.pending_for(current_user())
+    items = pending.pending_for(current_user())
     return {
         "items": [{"amendment": amendment_json(p.amendment), "reason": p.reason} for p in items]
     }

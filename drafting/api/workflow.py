@@ -19,7 +19,8 @@ from drafting.api.workflow_schemas import (
 )
 from drafting.db import commit
 from drafting.models import Notification, Revision
-from drafting.services import amendments, notifications, review, workflow
+from drafting.services import amendments, notifications
+from drafting.services.workflow import review, transitions
 
 TAGS = ("workflow",)
 
@@ -76,7 +77,7 @@ def notification_json(note: Notification) -> dict[str, Any]:
 )
 def transition_amendment(amendment_id: int, body: TransitionIn) -> dict[str, Any]:
     """POST /amendments/{id}/transitions."""
-    amendment = workflow.transition(
+    amendment = transitions.transition(
         current_user(),
         amendment_id,
         body.action,
@@ -128,7 +129,7 @@ def amendment_revisions(amendment_id: int) -> dict[str, Any]:
 )
 def comment_amendment(amendment_id: int, body: CommentIn) -> dict[str, Any]:
     """POST /amendments/{id}/comments."""
-    event = workflow.comment(current_user(), amendment_id, body.text, now())
+    event = transitions.comment(current_user(), amendment_id, body.text, now())
     commit()
     return history_json(review.entry(event, insider=True))
 
@@ -144,7 +145,7 @@ def comment_amendment(amendment_id: int, body: CommentIn) -> dict[str, Any]:
 )
 def set_group_amendment(amendment_id: int, body: GroupAmendmentIn) -> dict[str, Any]:
     """PUT /amendments/{id}/group-amendment."""
-    amendment = workflow.set_group_amendment(
+    amendment = transitions.set_group_amendment(
         current_user(), amendment_id, body.presented_by_group, now()
     )
     commit()

@@ -19,7 +19,7 @@ from flask import Flask
 
 from drafting.db import commit, rollback
 from drafting.extensions import db
-from drafting.services.sweep import run_sweep
+from drafting.services.deadlines.sweep import run_sweep
 
 log = logging.getLogger("liasse.clock")
 INTERVAL_SECONDS = 60.0

@@ -28,8 +28,9 @@ from drafting.permissions import (
     can_view_amendment,
     visible_amendments_clause,
 )
-from drafting.services import journal, stale_signatures, texts
+from drafting.services import journal, texts
 from drafting.services.content import clean_text, content_hash
+from drafting.services.cosigning import stale
 from workflows.review import State
 
 MAX_PER_PAGE = 100
@@ -253,7 +254,7 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
         },
     )
     if amendment.state == State.OPEN:
-        stale_signatures.notify_stale_signatories(amendment, now)
+        stale.notify_stale_signatories(amendment, now)
     return amendment
 
 

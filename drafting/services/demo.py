@@ -174,7 +174,7 @@ def _amendments(text_id: int, people: dict[str, User], now: datetime) -> int:
 
 def _advance(created: dict[str, Amendment], people: dict[str, User], now: datetime) -> None:
     """Walk a few ECOS amendments through the review so the demo shows each state."""
-    from drafting.services import workflow
+    from drafting.services.workflow import transitions
 
     regol, claire = people["Sandra Regol"], people["Claire Dupont"]
     steps: dict[str, list[tuple[User, str, dict[str, str]]]] = {
@@ -191,7 +191,7 @@ def _advance(created: dict[str, Amendment], people: dict[str, User], now: dateti
     for number, path in steps.items():
         if number in created:
             for actor, action, fields in path:
-                workflow.transition(actor, created[number].id, action, now=now, **fields)
+                transitions.transition(actor, created[number].id, action, now=now, **fields)
 
 
 def _author(first_signatory: str | None, people: dict[str, User]) -> User:
@@ -208,10 +208,10 @@ def _paris_day_at(now: datetime, days: int, hour: int) -> datetime:
 
 
 def _group_deadlines(text_id: int, people: dict[str, User], now: datetime) -> None:
-    from drafting.services import deadlines
+    from drafting.services.deadlines import authority
 
     for secretariat, code in (("Claire Dupont", "ECOS"), ("Hugo Martin", "GDR")):
-        deadlines.set_group_deadlines(
+        authority.set_group_deadlines(
             people[secretariat],
             text_id,
             code,

@@ -27,8 +27,10 @@ from drafting.extensions import db
 from drafting.models import Amendment, LegislativeText, Role, User
 from drafting.permissions import can_manage_texts
 from drafting.rendering.ical import CalendarEvent, calendar
-from drafting.services import deadlines, texts
-from drafting.services.deadline_queries import Deadline, board, home_group, user_deadlines
+from drafting.services import texts
+from drafting.services.accounts import credentials
+from drafting.services.deadlines import authority, binding
+from drafting.services.deadlines.queries import Deadline, board, home_group, user_deadlines
 from drafting.web.common import now
 from workflows.deadlines import PARIS, format_paris, paris_wall_time
 
@@ -112,7 +114,7 @@ def deadline_label(item: Deadline) -> str:
 def amendment_deadlines(amendment: Amendment) -> list[Countdown]:
     """The deadlines binding one amendment (filing for its article, its group's deadlines)."""
     current = now()
-    rules = deadlines.deadline_set(amendment.text, amendment.group_id)
+    rules = binding.deadline_set(amendment.text, amendment.group_id)
     found = []
     if rules.review_by:
         found.append(countdown(_("Soumission à la relecture du groupe"), rules.review_by, current))
@@ -133,7 +135,7 @@ def text_deadlines(text: LegislativeText) -> list[Countdown]:
     if text.filing_deadline:
         rule = str(RULE_LABELS.get(text.filing_deadline_rule or "", ""))
         found.append(countdown(_("Délai de dépôt"), text.filing_deadline, current, rule))
-    for reopening, article in deadlines.reopenings_of(text.id):
+    for reopening, article in binding.reopenings_of(text.id):
         found.append(
             countdown(
                 _("Réouverture — article %(article)s", article=article),
@@ -143,7 +145,7 @@ def text_deadlines(text: LegislativeText) -> list[Countdown]:
             )
         )
     group = home_group(_user())
-    row = deadlines.group_deadline(text.id, group.id) if group else None
+    row = binding.group_deadline(text.id, group.id) if group else None
     if group and row and row.review_by:
         found.append(countdown(_("Relecture %(group)s", group=group.code), row.review_by, current))
     if group and row and row.cosign_by:
@@ -213,14 +215,14 @@ def _manage_page(text_id: int, error: DomainError | None = None, status: int = 2
         raise Forbidden(_("Seuls les secrétariats de groupe gèrent les échéances."))
     text = texts.get_text(text_id)
     group = home_group(user) if user.role == Role.SECRETARIAT else None
-    row = deadlines.group_deadline(text.id, group.id) if group else None
+    row = binding.group_deadline(text.id, group.id) if group else None
     return render_template(
         "deadlines/text.html",
         text=text,
         group=group,
         row=row,
         error=error,
-        reopenings=deadlines.reopenings_of(text.id),
+        reopenings=binding.reopenings_of(text.id),
         paris_input=paris_input,
         form=request.form if error else {},
         rule_labels=RULE_LABELS,
@@ -253,7 +255,7 @@ def set_group(text_id: int) -> ResponseReturnValue:
     user = _user()
     return _submit(
         text_id,
-        lambda: deadlines.set_group_deadlines(
+        lambda: authority.set_group_deadlines(
             user,
             text_id,
             user.group_code or "",
@@ -271,7 +273,7 @@ def override(text_id: int) -> ResponseReturnValue:
     """Record a decision moving the filing deadline."""
     return _submit(
         text_id,
-        lambda: deadlines.set_filing_deadline_override(
+        lambda: authority.set_filing_deadline_override(
             _user(), text_id, _required("filing_deadline"), request.form.get("reason"), now()
         ),
         _("Délai de dépôt modifié."),
@@ -284,7 +286,7 @@ def reopen(text_id: int) -> ResponseReturnValue:
     """Record a reopening of the filing deadline on one article."""
     return _submit(
         text_id,
-        lambda: deadlines.add_reopening(
+        lambda: authority.add_reopening(
             _user(),
             text_id,
             request.form.get("article", ""),
@@ -306,7 +308,7 @@ def _required(field: str) -> datetime:
 @login_required
 def regenerate_feed() -> ResponseReturnValue:
     """Give me a new secret calendar link (the old one stops working)."""
-    deadlines.regenerate_calendar_token(_user())
+    credentials.regenerate_calendar_token(_user())
     commit()
     flash(_("Nouveau lien d'agenda créé ; l'ancien ne fonctionne plus."))
     return redirect(url_for("deadlines.index") + "#agenda")

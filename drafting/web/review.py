@@ -15,7 +15,8 @@ from drafting.db import commit, rollback
 from drafting.errors import DomainError, NotFound
 from drafting.extensions import db
 from drafting.models import Amendment, Notification, User
-from drafting.services import notifications, review, texts, workflow
+from drafting.services import notifications, texts
+from drafting.services.workflow import review, transitions
 from drafting.web import timeline
 from drafting.web.common import now
 from workflows.review import Action, Outcome
@@ -93,7 +94,7 @@ def transition(amendment_id: int) -> ResponseReturnValue:
     form = request.form
     action = form.get("action", "")
     try:
-        workflow.transition(
+        transitions.transition(
             _user(),
             amendment_id,
             action,
@@ -115,7 +116,7 @@ def transition(amendment_id: int) -> ResponseReturnValue:
 def comment(amendment_id: int) -> ResponseReturnValue:
     """Add a comment to the timeline."""
     try:
-        workflow.comment(_user(), amendment_id, request.form.get("text", ""), now())
+        transitions.comment(_user(), amendment_id, request.form.get("text", ""), now())
     except DomainError as exc:
         return _refused(exc, amendment_id)
     commit()
@@ -129,7 +130,7 @@ def group_amendment(amendment_id: int) -> ResponseReturnValue:
     """Mark or unmark the amendment as presented with the members of the group."""
     flag = request.form.get("presented_by_group") == "1"
     try:
-        workflow.set_group_amendment(_user(), amendment_id, flag, now())
+        transitions.set_group_amendment(_user(), amendment_id, flag, now())
     except DomainError as exc:
         return _refused(exc, amendment_id)
     commit()
@@ -178,4 +179,4 @@ def amendment_timeline(amendment: Amendment) -> list[timeline.TimelineItem]:
 
 @bp.app_context_processor
 def _workflow_globals() -> dict[str, Any]:
-    return {"ACTION_NAMES": workflow.ACTION_NAMES, "OUTCOMES": [o.value for o in Outcome]}
+    return {"ACTION_NAMES": transitions.ACTION_NAMES, "OUTCOMES": [o.value for o in Outcome]}

@@ -17,13 +17,10 @@ from drafting.errors import DomainError, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Amendment, Invitation, Role, Signature, User
 from drafting.permissions import actors_for, can_invite, can_void_signature
-from drafting.services import (
-    amendments,
-    invitations,
-    pending_signatures,
-    signatures,
-    stale_signatures,
-)
+from drafting.services import amendments
+from drafting.services.cosigning import invitations, signatures
+from drafting.services.cosigning import pending as pending_signatures
+from drafting.services.cosigning import stale as stale_signatures
 from drafting.web.common import now
 
 bp = Blueprint("signing", __name__)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from drafting.models import Amendment
-from drafting.services import review
+from drafting.services.workflow import review
 from drafting.web.filters import OUTCOME_LABELS
 from workflows.textdiff import word_diff
 

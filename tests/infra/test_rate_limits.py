@@ -110,7 +110,8 @@ def test_failed_second_factor_codes_are_limited_and_successes_do_not_count(limit
 def test_after_five_failed_codes_a_signature_with_a_code_is_refused_and_one_without_is_not(
     limited, people, bill
 ):
-    from drafting.services import amendments, workflow
+    from drafting.services import amendments
+    from drafting.services.workflow import transitions
 
     token, _ = _enrolled_token(people)
     client, headers = limited.test_client(), {"Authorization": f"Bearer {token}"}
@@ -121,8 +122,8 @@ def test_after_five_failed_codes_a_signature_with_a_code_is_refused_and_one_with
         bill.id, amendments.PositionInput("article", "7"), "Supprimer cet article.", "Exposé."
     )
     amendment = amendments.create_amendment(people["lucas"], draft, now)
-    workflow.transition(people["lucas"], amendment.id, "submit", now=now)
-    workflow.transition(people["claire"], amendment.id, "approve", now=now)
+    transitions.transition(people["lucas"], amendment.id, "submit", now=now)
+    transitions.transition(people["claire"], amendment.id, "approve", now=now)
     commit()
     url = f"/api/v1/amendments/{amendment.id}/signatures"
     assert client.post(url, json={"otp": "123456"}, headers=headers).status_code == 429

@@ -10,13 +10,14 @@ from drafting.extensions import db
 from drafting.jobs import clock
 from drafting.jobs import deadlines as deadline_jobs
 from drafting.models import Amendment
-from drafting.services import amendments, deadlines
+from drafting.services import amendments
+from drafting.services.deadlines import authority
 
 COSIGN_BY = datetime(2023, 3, 15, 17, 0, tzinfo=UTC)
 
 
 def _open_amendment_past_its_cosign_by(people, bill) -> int:
-    deadlines.set_group_deadlines(people["claire"], bill.id, "ECOS", None, COSIGN_BY, COSIGN_BY)
+    authority.set_group_deadlines(people["claire"], bill.id, "ECOS", None, COSIGN_BY, COSIGN_BY)
     data = amendments.Draft(bill.id, amendments.PositionInput("article", "7"), "Supprimer.", "")
     created = amendments.create_amendment(people["regol"], data, COSIGN_BY)
     created.state = "open"

@@ -30,9 +30,10 @@ from drafting.models import (
     StoredFile,
     User,
 )
-from drafting.services import amendments, backup, confidentiality, journal, notifications, workflow
+from drafting.services import amendments, backup, confidentiality, journal, notifications
 from drafting.services.accounts import api_tokens, passwords, registration, second_factor, sessions
 from drafting.services.documents import storage
+from drafting.services.workflow import transitions
 from tests.conftest import NOW
 
 SECOND_DB = "liasse_restore_target"
@@ -144,7 +145,7 @@ def build_rich_dataset(people: dict[str, User], bill: Any, tmp_path: Path, monke
     other = _amendment(people, bill, "peu", "8")
     sub = _amendment(people, bill, "lucas", "10")
     sub.parent_id = first.id
-    workflow.comment(claire, first.id, "Relire « alinéa 3 ».", NOW + timedelta(hours=2))
+    transitions.comment(claire, first.id, "Relire « alinéa 3 ».", NOW + timedelta(hours=2))
     db.session.add_all(
         [
             Signature(

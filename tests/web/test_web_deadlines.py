@@ -13,7 +13,8 @@ from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Amendment, GroupDeadline
 from drafting.rendering.ical import CalendarEvent, calendar, escape_text, fold
-from drafting.services import amendments, deadlines
+from drafting.services import amendments
+from drafting.services.deadlines import authority
 from drafting.web.deadlines import format_remaining
 from tests.conftest import login
 
@@ -23,7 +24,7 @@ COSIGN_BY = datetime(2023, 3, 15, 17, 0, tzinfo=UTC)
 def future_text(people, bill, hours: float) -> None:
     """Move the bill's filing deadline `hours` from the real now (pages read the real clock)."""
     when = datetime.now(UTC) + timedelta(hours=hours)
-    deadlines.set_filing_deadline_override(people["claire"], bill.id, when, "Décision", when)
+    authority.set_filing_deadline_override(people["claire"], bill.id, when, "Décision", when)
     commit()
 
 
@@ -136,7 +137,7 @@ def test_a_missing_date_is_422_naming_the_field(client, people, bill):
 
 
 def test_the_text_page_shows_the_deadlines_with_a_live_countdown(client, people, bill):
-    deadlines.set_group_deadlines(people["claire"], bill.id, "ECOS", None, COSIGN_BY, COSIGN_BY)
+    authority.set_group_deadlines(people["claire"], bill.id, "ECOS", None, COSIGN_BY, COSIGN_BY)
     commit()
     login(client, people["regol"])
     page = client.get(f"/textes/{bill.id}").get_data(as_text=True)
@@ -146,7 +147,7 @@ def test_the_text_page_shows_the_deadlines_with_a_live_countdown(client, people,
 
 def test_the_amendment_include_shows_its_article_s_deadline(app, people, bill):
     amendment = make_amendment(people, bill, "open")
-    deadlines.add_reopening(
+    authority.add_reopening(
         people["claire"], bill.id, "7", datetime(2023, 3, 18, tzinfo=UTC), "Gouvernement", COSIGN_BY
     )
     commit()
@@ -170,7 +171,7 @@ def _feed_token(client, user) -> str:
 
 
 def test_the_calendar_feed_is_valid_icalendar_with_my_deadlines(app, people, bill):
-    deadlines.set_group_deadlines(people["claire"], bill.id, "ECOS", None, COSIGN_BY, COSIGN_BY)
+    authority.set_group_deadlines(people["claire"], bill.id, "ECOS", None, COSIGN_BY, COSIGN_BY)
     future_text(people, bill, hours=48)
     bill.title = "PROJET DE LOI relatif aux jeux Olympiques, Paralympiques; et autres dispositions"
     commit()

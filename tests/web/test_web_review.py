@@ -7,7 +7,8 @@ import re
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Amendment
-from drafting.services import amendments, workflow
+from drafting.services import amendments
+from drafting.services.workflow import transitions
 from tests.conftest import NOW, login
 
 
@@ -158,7 +159,7 @@ def test_the_timeline_shows_who_for_whom_when_and_an_escaped_word_diff(client, p
     amendment = make(people, bill)
     edit = amendments.Edit(1, dispositif="Supprimer <b>entièrement</b> cet article.")
     amendments.update_amendment(people["lea"], amendment.id, edit, NOW)
-    workflow.transition(people["lea"], amendment.id, "submit", now=NOW)
+    transitions.transition(people["lea"], amendment.id, "submit", now=NOW)
     commit()
     login(client, people["regol"])
     html = page(client, amendment.id)
@@ -197,7 +198,7 @@ def test_the_secretariat_presents_an_amendment_with_the_group_from_the_page(clie
 
 def test_the_inbox_lists_notifications_and_the_nav_counts_the_unread(client, people, bill):
     amendment = make(people, bill)
-    workflow.transition(people["regol"], amendment.id, "submit", now=NOW)
+    transitions.transition(people["regol"], amendment.id, "submit", now=NOW)
     commit()
     login(client, people["claire"])
     html = client.get("/notifications").get_data(as_text=True)

@@ -11,8 +11,9 @@ from sqlalchemy import event, insert
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Signature
-from drafting.services import amendments, invitations, signatures
+from drafting.services import amendments
 from drafting.services.accounts import registration
+from drafting.services.cosigning import invitations, signatures
 from tests.conftest import NOW, login
 
 LATER = NOW + timedelta(hours=1)

@@ -45,5 +45,3 @@ def authenticate(email: str, password: str, address: str, now: datetime) -> User
         raise Unauthorized("Adresse ou mot de passe incorrect.", code="bad_credentials")
     db.session.execute(delete(LoginFailure).where(LoginFailure.key == _failure_keys(email, "")[0]))
     return user
-
-

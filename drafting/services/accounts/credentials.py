@@ -1,7 +1,8 @@
-"""My sessions and API tokens: list, revoke, and change the password (which revokes the others)."""
+"""My sessions and API tokens: list, revoke, change the password; my calendar feed token."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -93,3 +94,10 @@ def change_password(
     user.password_changed_at = now
     revoke_others(user, now, keep_session_key=keep_session_key, keep_token_id=keep_token_id)
     db.session.flush()
+
+
+def regenerate_calendar_token(user: User) -> str:
+    """Give the user a new secret calendar-feed token (the old feed URL stops working)."""
+    user.calendar_token = secrets.token_urlsafe(32)
+    db.session.flush()
+    return user.calendar_token

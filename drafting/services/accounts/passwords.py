@@ -47,5 +47,3 @@ def check_password_strength(password: str) -> None:
             "Mot de passe trop faible.",
             fields={"password": f"{MIN_PASSWORD_LENGTH} caractères au moins, de deux sortes"},
         )
-
-

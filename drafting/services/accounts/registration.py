@@ -126,5 +126,3 @@ def get_user(user_id: int) -> User:
     if user is None:
         raise NotFound("Utilisateur inconnu.")
     return user
-
-

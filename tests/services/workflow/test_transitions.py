@@ -11,7 +11,8 @@ from drafting.db import commit
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Amendment, Event, GroupDeadline
-from drafting.services import amendments, journal, workflow
+from drafting.services import amendments, journal
+from drafting.services.workflow import transitions
 from tests.conftest import NOW
 
 LATER = NOW + timedelta(hours=1)
@@ -42,7 +43,7 @@ def events(amendment_id: int, action: str | None = None) -> list[Event]:
 
 def test_submit_moves_a_draft_to_review_and_journals_it(people, bill):
     amendment = draft(people, bill)
-    workflow.transition(people["regol"], amendment.id, "submit", now=LATER)
+    transitions.transition(people["regol"], amendment.id, "submit", now=LATER)
     commit()
     assert amendment.state == "in_review"
     [event] = events(amendment.id, "submitted")
@@ -56,7 +57,7 @@ def test_submit_moves_a_draft_to_review_and_journals_it(people, bill):
 
 def test_an_assistant_submits_on_behalf_of_the_author(people, bill):
     amendment = draft(people, bill)
-    workflow.transition(people["lea"], amendment.id, "submit", now=LATER)
+    transitions.transition(people["lea"], amendment.id, "submit", now=LATER)
     [event] = events(amendment.id, "submitted")
     assert event.actor_id == people["lea"].id and event.on_behalf_of_id == people["regol"].id
 
@@ -64,7 +65,7 @@ def test_an_assistant_submits_on_behalf_of_the_author(people, bill):
 def test_an_action_out_of_turn_is_409_naming_the_current_state(people, bill):
     amendment = draft(people, bill)
     with pytest.raises(Conflict) as refused:
-        workflow.transition(people["claire"], amendment.id, "approve", now=LATER)
+        transitions.transition(people["claire"], amendment.id, "approve", now=LATER)
     assert refused.value.code == "invalid_state"
     assert refused.value.message == "Action impossible : l'amendement est à l'état « brouillon »."
 
@@ -72,29 +73,29 @@ def test_an_action_out_of_turn_is_409_naming_the_current_state(people, bill):
 def test_a_role_not_in_the_table_is_403(people, bill):
     amendment = draft(people, bill, state="in_review")
     with pytest.raises(Forbidden):
-        workflow.transition(people["regol"], amendment.id, "approve", now=LATER)
+        transitions.transition(people["regol"], amendment.id, "approve", now=LATER)
 
 
 def test_an_unknown_action_is_422_naming_the_field(people, bill):
     amendment = draft(people, bill)
     with pytest.raises(Invalid) as refused:
-        workflow.transition(people["regol"], amendment.id, "publish", now=LATER)
+        transitions.transition(people["regol"], amendment.id, "publish", now=LATER)
     assert "action" in refused.value.fields
 
 
 def test_an_amendment_one_cannot_see_is_404(people, bill):
     amendment = draft(people, bill)
     with pytest.raises(NotFound):
-        workflow.transition(people["hugo"], amendment.id, "abandon", now=LATER)
+        transitions.transition(people["hugo"], amendment.id, "abandon", now=LATER)
     with pytest.raises(NotFound):
-        workflow.transition(people["regol"], 999_999, "submit", now=LATER)
+        transitions.transition(people["regol"], 999_999, "submit", now=LATER)
 
 
 @pytest.mark.parametrize("comment", [None, "", "   \n "])
 def test_request_changes_requires_a_comment(people, bill, comment):
     amendment = draft(people, bill, state="in_review")
     with pytest.raises(Invalid) as refused:
-        workflow.transition(
+        transitions.transition(
             people["claire"], amendment.id, "request_changes", now=LATER, comment=comment
         )
     assert refused.value.fields == {"comment": "obligatoire"}
@@ -103,7 +104,7 @@ def test_request_changes_requires_a_comment(people, bill, comment):
 
 def test_request_changes_journals_the_comment(people, bill):
     amendment = draft(people, bill, state="in_review")
-    workflow.transition(
+    transitions.transition(
         people["claire"], amendment.id, "request_changes", now=LATER, comment="Citez l'alinéa 3."
     )
     assert amendment.state == "draft"
@@ -127,7 +128,9 @@ def test_request_changes_journals_the_comment(people, bill):
 )
 def test_filing_accepts_assembly_numbers_in_canonical_form(people, bill, given, stored):
     amendment = draft(people, bill, state="ready")
-    workflow.transition(people["claire"], amendment.id, "file", now=BEFORE_DEADLINE, number=given)
+    transitions.transition(
+        people["claire"], amendment.id, "file", now=BEFORE_DEADLINE, number=given
+    )
     assert (amendment.state, amendment.number) == ("filed", stored)
     assert amendment.filed_at == BEFORE_DEADLINE
     assert events(amendment.id, "filed")[0].data == {"version": 1, "number": stored}
@@ -151,7 +154,7 @@ def test_filing_accepts_assembly_numbers_in_canonical_form(people, bill, given, 
 def test_filing_refuses_a_missing_or_malformed_number_with_422(people, bill, number):
     amendment = draft(people, bill, state="ready")
     with pytest.raises(Invalid) as refused:
-        workflow.transition(people["claire"], amendment.id, "file", now=LATER, number=number)
+        transitions.transition(people["claire"], amendment.id, "file", now=LATER, number=number)
     assert "number" in refused.value.fields
     assert amendment.state == "ready" and amendment.number is None
 
@@ -160,19 +163,19 @@ def test_a_number_already_given_on_the_same_text_is_refused(people, bill):
     first = draft(people, bill, state="filed", number="27")
     second = draft(people, bill, state="ready")
     with pytest.raises(Invalid) as refused:
-        workflow.transition(people["claire"], second.id, "file", now=LATER, number="27")
+        transitions.transition(people["claire"], second.id, "file", now=LATER, number="27")
     assert f"#{first.id}" in refused.value.fields["number"]
 
 
 def test_filing_asks_the_deadline_rules_and_journals_an_exception(people, bill, monkeypatch):
     calls = []
     monkeypatch.setattr(
-        workflow.deadlines,
+        transitions.binding,
         "assert_can_file",
         lambda a, now, reason: calls.append((a.id, now, reason)),
     )
     amendment = draft(people, bill, state="ready")
-    workflow.transition(
+    transitions.transition(
         people["claire"],
         amendment.id,
         "file",
@@ -188,7 +191,7 @@ def test_filing_asks_the_deadline_rules_and_journals_an_exception(people, bill, 
 def test_filing_after_the_deadline_is_refused_and_changes_nothing(people, bill):
     amendment = draft(people, bill, state="ready")
     with pytest.raises(Conflict) as refused:
-        workflow.transition(people["claire"], amendment.id, "file", now=LATER, number="27")
+        transitions.transition(people["claire"], amendment.id, "file", now=LATER, number="27")
     assert refused.value.code == "deadline_passed"
     assert (amendment.state, amendment.number) == ("ready", None)
     assert events(amendment.id, "filed") == []
@@ -196,7 +199,7 @@ def test_filing_after_the_deadline_is_refused_and_changes_nothing(people, bill):
 
 def test_filing_after_the_deadline_with_a_reason_is_an_exception_on_the_record(people, bill):
     amendment = draft(people, bill, state="ready")
-    workflow.transition(
+    transitions.transition(
         people["claire"],
         amendment.id,
         "file",
@@ -217,21 +220,21 @@ def test_submitting_after_the_group_s_review_deadline_is_refused(people, bill):
         )
     )
     amendment = draft(people, bill)
-    workflow.transition(people["regol"], amendment.id, "submit", now=NOW)
-    workflow.transition(
+    transitions.transition(people["regol"], amendment.id, "submit", now=NOW)
+    transitions.transition(
         people["claire"], amendment.id, "request_changes", now=NOW, comment="Reprenez l'exposé."
     )
     with pytest.raises(Conflict) as refused:
-        workflow.transition(people["regol"], amendment.id, "submit", now=LATER)
+        transitions.transition(people["regol"], amendment.id, "submit", now=LATER)
     assert refused.value.code == "deadline_passed" and amendment.state == "draft"
 
 
 def test_record_outcome_keeps_filed_and_journals_the_previous_outcome(people, bill):
     amendment = draft(people, bill, state="filed", number="27")
-    workflow.transition(
+    transitions.transition(
         people["claire"], amendment.id, "record_outcome", now=LATER, outcome="rejete"
     )
-    workflow.transition(
+    transitions.transition(
         people["claire"], amendment.id, "record_outcome", now=LATER, outcome="retire"
     )
     assert (amendment.state, amendment.outcome) == ("filed", "retire")
@@ -243,7 +246,7 @@ def test_record_outcome_keeps_filed_and_journals_the_previous_outcome(people, bi
 def test_record_outcome_requires_a_known_outcome(people, bill, outcome):
     amendment = draft(people, bill, state="filed", number="27")
     with pytest.raises(Invalid) as refused:
-        workflow.transition(
+        transitions.transition(
             people["claire"], amendment.id, "record_outcome", now=LATER, outcome=outcome
         )
     assert "outcome" in refused.value.fields
@@ -255,7 +258,7 @@ def test_a_concurrent_update_caught_by_row_version_is_a_409_not_a_second_change(
     amendment = draft(people, bill, state="in_review")
     # Simulate a writer that committed between our read and our write (no row lock on SQLite).
     monkeypatch.setattr(
-        workflow.amendments,
+        transitions.amendments,
         "get_visible_amendment",
         lambda user, amendment_id, lock: db.session.get(Amendment, amendment_id),
     )
@@ -264,7 +267,7 @@ def test_a_concurrent_update_caught_by_row_version_is_a_409_not_a_second_change(
         {"id": amendment.id},
     )
     with pytest.raises(Conflict) as refused:
-        workflow.transition(people["claire"], amendment.id, "approve", now=LATER)
+        transitions.transition(people["claire"], amendment.id, "approve", now=LATER)
     assert refused.value.code == "stale_version"
     db.session.rollback()
     assert events(amendment.id, "approved") == []
@@ -272,7 +275,7 @@ def test_a_concurrent_update_caught_by_row_version_is_a_409_not_a_second_change(
 
 def test_the_system_closes_an_open_amendment_with_no_actor(people, bill):
     amendment = draft(people, bill, state="open")
-    workflow.system_close(amendment.id, LATER)
+    transitions.system_close(amendment.id, LATER)
     assert amendment.state == "ready"
     [event] = events(amendment.id, "closed")
     assert (event.actor_id, event.data, event.from_state) == (None, {"by": "system"}, "open")
@@ -281,15 +284,15 @@ def test_the_system_closes_an_open_amendment_with_no_actor(people, bill):
 def test_the_system_cannot_close_what_is_not_open(people, bill):
     amendment = draft(people, bill)
     with pytest.raises(Conflict):
-        workflow.system_close(amendment.id, LATER)
+        transitions.system_close(amendment.id, LATER)
     with pytest.raises(NotFound):
-        workflow.system_close(999_999, LATER)
+        transitions.system_close(999_999, LATER)
 
 
 def test_the_secretariat_marks_a_group_amendment_and_it_is_journalled_once(people, bill):
     amendment = draft(people, bill, state="open")
-    workflow.set_group_amendment(people["claire"], amendment.id, True, LATER)
-    workflow.set_group_amendment(people["claire"], amendment.id, True, LATER)
+    transitions.set_group_amendment(people["claire"], amendment.id, True, LATER)
+    transitions.set_group_amendment(people["claire"], amendment.id, True, LATER)
     assert amendment.presented_by_group is True
     [event] = events(amendment.id, "group_amendment_changed")
     assert event.data == {"presented_by_group": True}
@@ -299,28 +302,28 @@ def test_the_secretariat_marks_a_group_amendment_and_it_is_journalled_once(peopl
 def test_only_the_secretariat_marks_a_group_amendment(people, bill, who):
     amendment = draft(people, bill, state="open")
     with pytest.raises(Forbidden):
-        workflow.set_group_amendment(people[who], amendment.id, True, LATER)
+        transitions.set_group_amendment(people[who], amendment.id, True, LATER)
 
 
 def test_a_filed_amendment_cannot_become_a_group_amendment(people, bill):
     amendment = draft(people, bill, state="filed", number="27")
     with pytest.raises(Conflict):
-        workflow.set_group_amendment(people["claire"], amendment.id, True, LATER)
+        transitions.set_group_amendment(people["claire"], amendment.id, True, LATER)
 
 
 @pytest.mark.parametrize("who", ["regol", "lea", "claire"])
 def test_insiders_comment_on_the_timeline(people, bill, who):
     amendment = draft(people, bill)
-    event = workflow.comment(people[who], amendment.id, "  Voir avec le rapporteur.  ", LATER)
+    event = transitions.comment(people[who], amendment.id, "  Voir avec le rapporteur.  ", LATER)
     assert (event.action, event.data) == ("commented", {"text": "Voir avec le rapporteur."})
 
 
 def test_a_co_signing_colleague_cannot_comment_and_empty_comments_are_refused(people, bill):
     amendment = draft(people, bill, state="open")
     with pytest.raises(Forbidden):
-        workflow.comment(people["lucas"], amendment.id, "Bonne idée", LATER)
+        transitions.comment(people["lucas"], amendment.id, "Bonne idée", LATER)
     with pytest.raises(Invalid):
-        workflow.comment(people["regol"], amendment.id, "  ", LATER)
+        transitions.comment(people["regol"], amendment.id, "  ", LATER)
 
 
 def test_the_whole_path_leaves_a_journal_that_verifies(people, bill):
@@ -337,7 +340,7 @@ def test_the_whole_path_leaves_a_journal_that_verifies(people, bill):
         ("claire", "record_outcome", {"outcome": "rejete"}),
     ]
     for who, action, fields in steps:
-        workflow.transition(people[who], amendment.id, action, now=BEFORE_DEADLINE, **fields)
+        transitions.transition(people[who], amendment.id, action, now=BEFORE_DEADLINE, **fields)
         commit()
     actions = [e.action for e in events(amendment.id)]
     assert actions == [

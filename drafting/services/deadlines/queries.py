@@ -189,3 +189,8 @@ def _board_order(row: BoardRow, now: datetime) -> tuple[int, float, int]:
     if deadline >= now:
         return (0, deadline.timestamp(), -row.text.id)
     return (1, -deadline.timestamp(), -row.text.id)
+
+
+def upcoming_deadlines(user: User, now: datetime) -> list[Deadline]:
+    """The caller's deadlines still ahead, soonest first (texts, reopenings, their group's)."""
+    return user_deadlines(user, since=now)

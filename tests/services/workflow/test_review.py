@@ -6,7 +6,8 @@ import pytest
 
 from drafting.db import commit
 from drafting.errors import Forbidden
-from drafting.services import amendments, review, workflow
+from drafting.services import amendments
+from drafting.services.workflow import review, transitions
 from tests.conftest import NOW
 
 
@@ -71,12 +72,12 @@ def test_bulk_approval_is_for_secretariats(people, bill):
 
 def test_outsiders_read_the_history_without_internal_comments(people, bill):
     amendment = make(people, bill)
-    workflow.transition(
+    transitions.transition(
         people["claire"], amendment.id, "request_changes", now=NOW, comment="Interne au groupe."
     )
-    workflow.comment(people["claire"], amendment.id, "Note interne.", NOW)
-    workflow.transition(people["regol"], amendment.id, "submit", now=NOW)
-    workflow.transition(people["claire"], amendment.id, "approve", now=NOW, comment="OK")
+    transitions.comment(people["claire"], amendment.id, "Note interne.", NOW)
+    transitions.transition(people["regol"], amendment.id, "submit", now=NOW)
+    transitions.transition(people["claire"], amendment.id, "approve", now=NOW, comment="OK")
     commit()
     _, mine = review.history(people["regol"], amendment.id)
     _, theirs = review.history(people["lucas"], amendment.id)

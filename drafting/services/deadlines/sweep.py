@@ -29,7 +29,8 @@ from drafting.models import (
     Signature,
     User,
 )
-from drafting.services import notifications, workflow
+from drafting.services import notifications
+from drafting.services.workflow import transitions
 from workflows.deadlines import (
     COSIGN_REMINDER_OFFSETS,
     FILING_REMINDER_OFFSETS,
@@ -103,7 +104,7 @@ def close_expired(now: datetime) -> list[int]:
     for amendment_id in _expired_open_amendments(now):
         try:
             with db.session.begin_nested():
-                workflow.system_close(amendment_id, now)
+                transitions.system_close(amendment_id, now)
         except DomainError as exc:  # changed since it was selected: nothing to close
             log.info("sweep: amendment %s not closed: %s", amendment_id, exc.message)
             continue

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Amendment, Event, Invitation, Notification, SentReminder, Signature
-from drafting.services import amendments, deadlines
-from drafting.services.sweep import run_sweep
+from drafting.services import amendments
+from drafting.services.deadlines import authority
+from drafting.services.deadlines.sweep import run_sweep
 from tests.conftest import make_user
 
 FILING = datetime(2023, 3, 16, 16, 0, tzinfo=UTC)  # jeudi 16 mars 2023 à 17 h 00 (art. 99)
@@ -37,7 +38,7 @@ def amendment(people, bill, state="draft", author="regol") -> Amendment:
 @pytest.fixture
 def ecos(people, bill):
     """The ECOS secretariat set its review and co-signature deadlines on the bill."""
-    deadlines.set_group_deadlines(people["claire"], bill.id, "ECOS", REVIEW_BY, COSIGN_BY, BEFORE)
+    authority.set_group_deadlines(people["claire"], bill.id, "ECOS", REVIEW_BY, COSIGN_BY, BEFORE)
     commit()
 
 
@@ -173,7 +174,7 @@ def test_a_moved_deadline_is_reminded_again(people, bill, ecos):
     amendment(people, bill, "draft")
     sweep(REVIEW_BY - 2 * H)
     later = REVIEW_BY + 12 * H
-    deadlines.set_group_deadlines(people["claire"], bill.id, "ECOS", later, COSIGN_BY, BEFORE)
+    authority.set_group_deadlines(people["claire"], bill.id, "ECOS", later, COSIGN_BY, BEFORE)
     commit()
     sweep(later - 2 * H)
     assert reminded("deadline_review") == {"sandra.regol": 2, "léa.moreau": 2}
@@ -246,7 +247,7 @@ def test_two_concurrent_sweeps_close_each_amendment_once_and_remind_once(app, pe
 
 def test_the_sweep_command_prints_its_report(app, people, bill):
     bill.filing_deadline = datetime(2023, 3, 16, 16, 0, tzinfo=UTC)
-    deadlines.set_group_deadlines(people["claire"], bill.id, "ECOS", None, COSIGN_BY, BEFORE)
+    authority.set_group_deadlines(people["claire"], bill.id, "ECOS", None, COSIGN_BY, BEFORE)
     amendment(people, bill, "open")
     result = app.test_cli_runner().invoke(args=["sweep"])
     assert result.exit_code == 0, result.output

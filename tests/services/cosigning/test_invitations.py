@@ -9,7 +9,7 @@ from drafting.db import commit
 from drafting.errors import Conflict, Forbidden, Invalid
 from drafting.extensions import db
 from drafting.models import Notification
-from drafting.services import invitations, signatures
+from drafting.services.cosigning import invitations, signatures
 from tests.services.test_signatures import at, events
 
 

@@ -14,8 +14,13 @@ from drafting.extensions import db
 from drafting.models import Amendment, Invitation, Role, User
 from drafting.permissions import actors_for
 from drafting.services import amendments, journal, notifications
-from drafting.services.review_notices import amendment_label
-from drafting.services.signatures import invitation_of, require_deputy, signature_of, state_name
+from drafting.services.cosigning.signatures import (
+    invitation_of,
+    require_deputy,
+    signature_of,
+    state_name,
+)
+from drafting.services.workflow.notices import amendment_label
 from workflows.review import State
 
 MAX_INVITEES = 1_000

@@ -12,7 +12,9 @@ from drafting.db import commit
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Amendment, Event, GroupDeadline
-from drafting.services import amendments, deadlines
+from drafting.services import amendments
+from drafting.services.accounts import credentials
+from drafting.services.deadlines import authority, binding, queries
 from tests.conftest import NOW
 
 # The bill n° 809 is examined in séance from Monday 20 March 2023: art. 99 gives Thursday
@@ -37,7 +39,7 @@ def draft(people, bill, article="7", author="regol", **changes) -> Amendment:
 
 
 def set_ecos(people, bill, review_by=REVIEW_BY, cosign_by=COSIGN_BY) -> GroupDeadline:
-    row = deadlines.set_group_deadlines(
+    row = authority.set_group_deadlines(
         people["claire"], bill.id, "ECOS", review_by, cosign_by, BEFORE
     )
     commit()
@@ -64,31 +66,31 @@ def test_cosigning_is_refused_once_the_group_cosign_by_has_passed(people, bill, 
     set_ecos(people, bill)
     amendment = draft(people, bill, state="open")
     if not refused:
-        deadlines.assert_can_cosign(amendment, now)
+        binding.assert_can_cosign(amendment, now)
         return
     with pytest.raises(Conflict) as error:
-        deadlines.assert_can_cosign(amendment, now)
+        binding.assert_can_cosign(amendment, now)
     assert error.value.code == "deadline_passed"
     assert "mercredi 15 mars 2023 à 18 h 00" in error.value.message
 
 
 def test_cosigning_is_not_limited_when_the_group_set_no_deadline(people, bill):
     amendment = draft(people, bill, state="open")
-    deadlines.assert_can_cosign(amendment, datetime(2030, 1, 1, tzinfo=UTC))
+    binding.assert_can_cosign(amendment, datetime(2030, 1, 1, tzinfo=UTC))
 
 
 def test_another_group_s_deadline_does_not_bind_an_amendment(people, bill):
     set_ecos(people, bill)
     amendment = draft(people, bill, author="peu", state="open")
-    deadlines.assert_can_cosign(amendment, COSIGN_BY + timedelta(days=1))
+    binding.assert_can_cosign(amendment, COSIGN_BY + timedelta(days=1))
 
 
 def test_submitting_a_draft_after_review_by_is_refused_naming_the_deadline(people, bill):
     set_ecos(people, bill)
     amendment = draft(people, bill)
-    deadlines.assert_can_submit(amendment, REVIEW_BY)
+    binding.assert_can_submit(amendment, REVIEW_BY)
     with pytest.raises(Conflict) as error:
-        deadlines.assert_can_submit(amendment, REVIEW_BY + MINUTE)
+        binding.assert_can_submit(amendment, REVIEW_BY + MINUTE)
     assert error.value.code == "deadline_passed"
     assert "mardi 14 mars 2023 à 12 h 00" in error.value.message
 
@@ -111,17 +113,17 @@ def test_filing_after_the_deadline_needs_an_exception_reason(
 ):
     amendment = draft(people, bill, article=article, state="ready")
     if not refused:
-        deadlines.assert_can_file(amendment, now, reason)
+        binding.assert_can_file(amendment, now, reason)
         return
     with pytest.raises(Conflict) as error:
-        deadlines.assert_can_file(amendment, now, reason)
+        binding.assert_can_file(amendment, now, reason)
     assert error.value.code == "deadline_passed"
     assert "jeudi 16 mars 2023 à 17 h 00" in error.value.message
 
 
 def test_a_reopening_applies_to_its_article_only(people, bill):
     until = FILING + timedelta(days=2)
-    deadlines.add_reopening(
+    authority.add_reopening(
         people["claire"],
         bill.id,
         "7",
@@ -132,24 +134,24 @@ def test_a_reopening_applies_to_its_article_only(people, bill):
     commit()
     on_7 = draft(people, bill, article="7", state="ready")
     on_8 = draft(people, bill, article="8", state="ready")
-    deadlines.assert_can_file(on_7, until, None)
+    binding.assert_can_file(on_7, until, None)
     with pytest.raises(Conflict):
-        deadlines.assert_can_file(on_7, until + MINUTE, None)
+        binding.assert_can_file(on_7, until + MINUTE, None)
     with pytest.raises(Conflict) as error:
-        deadlines.assert_can_file(on_8, FILING + MINUTE, None)
+        binding.assert_can_file(on_8, FILING + MINUTE, None)
     assert "article 8" in error.value.message
 
 
 def test_a_sub_amendment_is_never_bound_by_the_filing_deadline(people, bill):
     parent = draft(people, bill, state="filed", number="27")
     sub = draft(people, bill, state="ready", parent_id=parent.id)
-    deadlines.assert_can_file(sub, FILING + timedelta(days=30), None)
+    binding.assert_can_file(sub, FILING + timedelta(days=30), None)
 
 
 def test_a_text_without_filing_deadline_never_refuses_filing(people, bill):
     bill.filing_deadline, bill.filing_deadline_rule = None, None
     commit()
-    deadlines.assert_can_file(
+    binding.assert_can_file(
         draft(people, bill, state="ready"), datetime(2030, 1, 1, tzinfo=UTC), None
     )
 
@@ -159,7 +161,7 @@ def test_a_text_without_filing_deadline_never_refuses_filing(people, bill):
 
 def test_an_override_moves_the_deadline_shows_the_rule_and_is_journalled(people, bill):
     when = datetime(2023, 3, 17, 17, 0, tzinfo=UTC)
-    deadlines.set_filing_deadline_override(
+    authority.set_filing_deadline_override(
         people["claire"], bill.id, when, "Décision de la Conférence des présidents", NOW
     )
     commit()
@@ -180,11 +182,11 @@ def test_an_override_moves_the_deadline_shows_the_rule_and_is_journalled(people,
 )
 def test_an_override_is_refused_to_non_staff_and_without_reason(people, bill, who, reason, error):
     with pytest.raises(error):
-        deadlines.set_filing_deadline_override(people[who], bill.id, FILING, reason, NOW)
+        authority.set_filing_deadline_override(people[who], bill.id, FILING, reason, NOW)
 
 
 def test_an_admin_may_record_an_override(people, bill):
-    deadlines.set_filing_deadline_override(people["admin"], bill.id, FILING, "Décision", NOW)
+    authority.set_filing_deadline_override(people["admin"], bill.id, FILING, "Décision", NOW)
     assert bill.filing_deadline_rule == "override"
 
 
@@ -199,24 +201,24 @@ def test_a_reopening_names_an_existing_article_and_ends_after_the_deadline(
     people, bill, article, until, field
 ):
     with pytest.raises(Invalid) as error:
-        deadlines.add_reopening(people["claire"], bill.id, article, until, "Motif", NOW)
+        authority.add_reopening(people["claire"], bill.id, article, until, "Motif", NOW)
     assert field in error.value.fields
 
 
 def test_a_reopening_is_journalled_on_the_text_and_refused_to_deputies(people, bill):
     with pytest.raises(Forbidden):
-        deadlines.add_reopening(people["regol"], bill.id, "7", FILING + MINUTE, "Motif", NOW)
-    deadlines.add_reopening(people["hugo"], bill.id, "7", FILING + timedelta(days=1), "Motif", NOW)
+        authority.add_reopening(people["regol"], bill.id, "7", FILING + MINUTE, "Motif", NOW)
+    authority.add_reopening(people["hugo"], bill.id, "7", FILING + timedelta(days=1), "Motif", NOW)
     [event] = text_events(bill.id, "filing_reopened")
     assert event.data["article"] == "7" and event.actor_id == people["hugo"].id
 
 
 def test_the_latest_reopening_of_an_article_wins(people, bill):
     for days in (2, 1):
-        deadlines.add_reopening(
+        authority.add_reopening(
             people["claire"], bill.id, "7", FILING + timedelta(days=days), "Motif", NOW
         )
-    rules = deadlines.deadline_set(bill, people["regol"].group_id)
+    rules = binding.deadline_set(bill, people["regol"].group_id)
     assert rules.filing_deadline_for("7") == FILING + timedelta(days=2)
     assert rules.filing_deadline_for("8") == FILING
 
@@ -233,7 +235,7 @@ def test_group_deadlines_must_fall_before_the_filing_deadline_and_in_order(
     people, bill, review_by, cosign_by, fields
 ):
     with pytest.raises(Invalid) as error:
-        deadlines.set_group_deadlines(people["claire"], bill.id, "ECOS", review_by, cosign_by, NOW)
+        authority.set_group_deadlines(people["claire"], bill.id, "ECOS", review_by, cosign_by, NOW)
     assert set(error.value.fields) == fields
 
 
@@ -248,7 +250,7 @@ def test_group_deadlines_must_fall_before_the_filing_deadline_and_in_order(
 )
 def test_only_the_group_s_secretariat_sets_its_deadlines(people, bill, who, group, error):
     with pytest.raises(error):
-        deadlines.set_group_deadlines(people[who], bill.id, group, REVIEW_BY, COSIGN_BY, NOW)
+        authority.set_group_deadlines(people[who], bill.id, group, REVIEW_BY, COSIGN_BY, NOW)
 
 
 def test_setting_group_deadlines_again_updates_the_one_row_and_journals_both(people, bill):
@@ -258,7 +260,7 @@ def test_setting_group_deadlines_again_updates_the_one_row_and_journals_both(peo
     assert [(r.review_by, r.cosign_by) for r in rows] == [(REVIEW_BY, None)]
     _first, second = text_events(bill.id, "group_deadlines_set")
     assert second.data["previous"]["cosign_by"] == COSIGN_BY.isoformat()
-    assert deadlines.current_group_deadlines(bill.id, "ecos") == (REVIEW_BY, None)
+    assert binding.current_group_deadlines(bill.id, "ecos") == (REVIEW_BY, None)
 
 
 # ----- each user's deadlines -----
@@ -276,20 +278,20 @@ def test_setting_group_deadlines_again_updates_the_one_row_and_journals_both(peo
 )
 def test_upcoming_deadlines_are_the_user_s_soonest_first(people, bill, who, expected):
     set_ecos(people, bill)
-    deadlines.set_group_deadlines(people["hugo"], bill.id, "GDR", REVIEW_BY - MINUTE, None, NOW)
-    found = deadlines.upcoming_deadlines(people[who], BEFORE)
+    authority.set_group_deadlines(people["hugo"], bill.id, "GDR", REVIEW_BY - MINUTE, None, NOW)
+    found = queries.upcoming_deadlines(people[who], BEFORE)
     assert [f"{d.kind} {d.group}" if d.group else d.kind for d in found] == expected
     assert found[-1].rule == "art99" and found[-1].at == FILING
 
 
 def test_passed_deadlines_are_not_upcoming(people, bill):
     set_ecos(people, bill)
-    deadlines.add_reopening(people["claire"], bill.id, "7", FILING + timedelta(days=1), "M", NOW)
-    found = deadlines.upcoming_deadlines(people["regol"], FILING + MINUTE)
+    authority.add_reopening(people["claire"], bill.id, "7", FILING + timedelta(days=1), "M", NOW)
+    found = queries.upcoming_deadlines(people["regol"], FILING + MINUTE)
     assert [(d.kind, d.article) for d in found] == [("reopening", "7")]
 
 
 def test_a_calendar_token_is_new_each_time(people):
-    first = deadlines.regenerate_calendar_token(people["regol"])
-    second = deadlines.regenerate_calendar_token(people["regol"])
+    first = credentials.regenerate_calendar_token(people["regol"])
+    second = credentials.regenerate_calendar_token(people["regol"])
     assert first != second and len(second) >= 40 and people["regol"].calendar_token == second

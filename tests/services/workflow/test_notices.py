@@ -9,7 +9,8 @@ from sqlalchemy import select
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Notification, Signature, User
-from drafting.services import amendments, workflow
+from drafting.services import amendments
+from drafting.services.workflow import transitions
 from tests.conftest import NOW, make_user
 
 BEFORE_DEADLINE = datetime(2023, 3, 15, 10, 0, tzinfo=UTC)  # filing closes 16 March, 17:00
@@ -62,14 +63,14 @@ def sign(amendment, deputy, **extra):
 def test_review_requested_goes_to_the_group_s_secretariat_only(people, bill):
     colleague = make_user("Nina Roussel", "secretariat", "ECOS", civility="Mme")
     amendment = make(people, bill)
-    workflow.transition(people["lea"], amendment.id, "submit", now=NOW)
+    transitions.transition(people["lea"], amendment.id, "submit", now=NOW)
     commit()
     assert recipients("review_requested") == {"Claire Dupont", colleague.name}
 
 
 def test_changes_requested_reach_the_author_and_assistants_with_the_comment(people, bill):
     amendment = make(people, bill, "in_review")
-    workflow.transition(
+    transitions.transition(
         people["claire"], amendment.id, "request_changes", now=NOW, comment="Visez l'alinéa 3."
     )
     commit()
@@ -80,7 +81,7 @@ def test_changes_requested_reach_the_author_and_assistants_with_the_comment(peop
 
 def test_approval_reaches_the_author_and_assistants(people, bill):
     amendment = make(people, bill, "in_review")
-    workflow.transition(people["claire"], amendment.id, "approve", now=NOW)
+    transitions.transition(people["claire"], amendment.id, "approve", now=NOW)
     commit()
     assert recipients("approved") == {"Sandra Regol", "Léa Moreau"}
 
@@ -90,7 +91,7 @@ def test_closing_reaches_current_co_signatories_but_not_the_actor(people, bill):
     sign(amendment, people["lucas"])
     sign(amendment, people["bayou"], withdrawn_at=NOW)
     sign(amendment, people["peu"], voided_at=NOW, voided_by_id=people["claire"].id)
-    workflow.transition(people["regol"], amendment.id, "close", now=NOW)
+    transitions.transition(people["regol"], amendment.id, "close", now=NOW)
     commit()
     assert recipients("closed") == {"Léa Moreau", "Benjamin Lucas-Lundy"}
 
@@ -98,7 +99,7 @@ def test_closing_reaches_current_co_signatories_but_not_the_actor(people, bill):
 def test_filing_reaches_author_assistants_and_co_signatories_with_the_number(people, bill):
     amendment = make(people, bill, "ready")
     sign(amendment, people["lucas"])
-    workflow.transition(people["claire"], amendment.id, "file", now=BEFORE_DEADLINE, number="27")
+    transitions.transition(people["claire"], amendment.id, "file", now=BEFORE_DEADLINE, number="27")
     commit()
     assert recipients("filed") == {"Sandra Regol", "Léa Moreau", "Benjamin Lucas-Lundy"}
     assert all("n° 27" in message for _, message in inbox())
@@ -106,16 +107,18 @@ def test_filing_reaches_author_assistants_and_co_signatories_with_the_number(peo
 
 def test_the_system_close_is_announced_to_the_author(people, bill):
     amendment = make(people, bill, "open")
-    workflow.system_close(amendment.id, NOW)
+    transitions.system_close(amendment.id, NOW)
     commit()
     assert recipients("closed") == {"Sandra Regol", "Léa Moreau"}
 
 
 def test_each_event_notifies_once_and_a_new_event_notifies_again(people, bill):
     amendment = make(people, bill)
-    workflow.transition(people["regol"], amendment.id, "submit", now=NOW)
-    workflow.transition(people["claire"], amendment.id, "request_changes", now=NOW, comment="Non.")
-    workflow.transition(people["regol"], amendment.id, "submit", now=NOW + timedelta(minutes=5))
+    transitions.transition(people["regol"], amendment.id, "submit", now=NOW)
+    transitions.transition(
+        people["claire"], amendment.id, "request_changes", now=NOW, comment="Non."
+    )
+    transitions.transition(people["regol"], amendment.id, "submit", now=NOW + timedelta(minutes=5))
     commit()
     kinds = [kind for kind, _ in inbox()]
     assert kinds.count("review_requested") == 2
@@ -129,8 +132,8 @@ def test_reopen_record_outcome_and_abandon_notify_nobody(people, bill):
         make(people, bill, "filed"),
         make(people, bill),
     )
-    workflow.transition(people["claire"], ready.id, "reopen", now=NOW)
-    workflow.transition(people["claire"], filed.id, "record_outcome", now=NOW, outcome="adopte")
-    workflow.transition(people["regol"], draft.id, "abandon", now=NOW)
+    transitions.transition(people["claire"], ready.id, "reopen", now=NOW)
+    transitions.transition(people["claire"], filed.id, "record_outcome", now=NOW, outcome="adopte")
+    transitions.transition(people["regol"], draft.id, "abandon", now=NOW)
     commit()
     assert inbox() == []

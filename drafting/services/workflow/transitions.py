@@ -14,8 +14,10 @@ from drafting.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Amendment, User
 from drafting.permissions import actors_for, can_comment, can_mark_group_amendment
-from drafting.services import amendments, deadlines, journal, review_notices
+from drafting.services import amendments, journal
 from drafting.services.content import clean_text
+from drafting.services.deadlines import binding
+from drafting.services.workflow import notices
 from workflows.review import (
     REQUIRED_FIELDS,
     Action,
@@ -169,11 +171,11 @@ def _assert_number_free(amendment: Amendment, number: str) -> None:
 def _check_deadlines(action: Action, amendment: Amendment, payload: Payload, now: datetime) -> None:
     """Submitting is bound by the group's review_by, filing by the Assembly's deadline."""
     if action == Action.SUBMIT:
-        deadlines.assert_can_submit(amendment, now)
+        binding.assert_can_submit(amendment, now)
     elif action == Action.FILE:
         assert payload.number is not None
         _assert_number_free(amendment, payload.number)
-        deadlines.assert_can_file(amendment, now, payload.deadline_exception_reason)
+        binding.assert_can_file(amendment, now, payload.deadline_exception_reason)
 
 
 def _apply(
@@ -238,7 +240,7 @@ def _perform(
         to_state=amendment.state,
         data=data,
     )
-    review_notices.after_transition(action, amendment, event, actor, now)
+    notices.after_transition(action, amendment, event, actor, now)
     return amendment
 
 

@@ -13,7 +13,8 @@ from drafting.errors import Conflict, DomainError, Forbidden
 from drafting.extensions import db
 from drafting.models import Amendment, Article, Event, Person, Role, User
 from drafting.permissions import is_insider
-from drafting.services import amendments, journal, workflow
+from drafting.services import amendments, journal
+from drafting.services.workflow import transitions
 from workflows.review import Action, State
 
 MAX_QUEUE = 500
@@ -77,7 +78,7 @@ class BulkResult:
 
 def _approve_one(actor: User, amendment_id: int, now: datetime) -> BulkResult:
     try:
-        workflow.transition(actor, amendment_id, Action.APPROVE, now=now)
+        transitions.transition(actor, amendment_id, Action.APPROVE, now=now)
     except Conflict as exc:
         if exc.code == "stale_version":
             raise  # the session must be rolled back: the whole batch is refused

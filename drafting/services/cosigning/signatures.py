@@ -29,11 +29,12 @@ from drafting.models import (
     User,
 )
 from drafting.permissions import can_void_signature, in_group
-from drafting.services import amendments, deadlines, journal, notifications
+from drafting.services import amendments, journal, notifications
 from drafting.services.accounts import api_tokens, second_factor
 from drafting.services.content import clean_text
-from drafting.services.review_notices import amendment_label
-from drafting.services.workflow import STATE_NAMES
+from drafting.services.deadlines import binding
+from drafting.services.workflow.notices import amendment_label
+from drafting.services.workflow.transitions import STATE_NAMES
 from workflows.review import State
 
 MAX_REASON_CHARS = 2_000
@@ -296,8 +297,8 @@ def sign(
             "Votre signature a été annulée par le secrétariat du groupe "
             f"(motif : {signature.void_reason}) ; adressez-vous à lui."
         )
-    if deadlines.cosign_closed(locked.cosign_by, now):
-        deadlines.assert_can_cosign(_mapped(locked.id), now)  # raises, naming the group
+    if binding.cosign_closed(locked.cosign_by, now):
+        binding.assert_can_cosign(_mapped(locked.id), now)  # raises, naming the group
     second_factor.require_recent_second_factor(deputy, now, otp)
     if signature is None:
         return _first_signature(deputy, locked, now), True

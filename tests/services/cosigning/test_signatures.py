@@ -14,16 +14,11 @@ from drafting.db import commit, rollback
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Event, GroupDeadline, Notification, Signature, User
-from drafting.services import (
-    amendments,
-    invitations,
-    journal,
-    signatures,
-    stale_signatures,
-    workflow,
-)
+from drafting.services import amendments, journal
 from drafting.services.accounts import registration
-from drafting.services.pending_signatures import pending_count, pending_for
+from drafting.services.cosigning import invitations, signatures, stale
+from drafting.services.cosigning.pending import pending_count, pending_for
+from drafting.services.workflow import transitions
 from tests.conftest import NOW, open_amendment
 from workflows.review import State
 
@@ -80,7 +75,7 @@ def test_the_author_is_first_signatory_by_right_and_never_signs(people, opened):
 
 
 def test_signing_needs_an_open_amendment_and_names_the_state(people, opened):
-    workflow.transition(people["claire"], opened.id, "close", now=at(1))
+    transitions.transition(people["claire"], opened.id, "close", now=at(1))
     commit()
     with pytest.raises(Conflict) as refused:
         signatures.sign(people["lucas"], opened.id, at(2))
@@ -140,7 +135,7 @@ def test_each_stale_signatory_is_notified_once_per_version(people, opened):
     signatures.sign(people["bayou"], opened.id, at(2))
     commit()
     edit(people, opened, "Supprimer les alinéas 1 à 3.", minutes=30)
-    assert stale_signatures.notify_stale_signatories(opened, at(31)) == 2  # again: no second notice
+    assert stale.notify_stale_signatories(opened, at(31)) == 2  # again: no second notice
     commit()
     edit(people, opened, "Supprimer les alinéas 1 à 4.", minutes=40)
     keys = db.session.scalars(
@@ -163,8 +158,8 @@ def test_withdrawn_voided_and_current_signatures_are_not_told_to_reconfirm(peopl
     edit(people, opened, "Supprimer les alinéas 1 à 3.", minutes=30)
     signatures.sign(people["peu"], opened.id, at(35))  # re-confirmed: current again
     commit()
-    assert stale_signatures.stale_signatures(opened) == []
-    assert stale_signatures.notify_stale_signatories(opened, at(40)) == 0
+    assert stale.stale_signatures(opened) == []
+    assert stale.notify_stale_signatories(opened, at(40)) == 0
     notified = select(Notification.user_id).where(Notification.kind == "signature_stale")
     assert db.session.scalars(notified).all() == [people["peu"].id]  # once, at the edit
 
@@ -187,7 +182,7 @@ def test_changes_since_signed_is_a_word_diff_of_the_signed_and_current_text(peop
     signature, _ = signatures.sign(people["lucas"], opened.id, at(1))
     commit()
     edit(people, opened, "Supprimer les alinéas 1 à 3.")
-    changes = stale_signatures.changes_since_signed(signature, opened)
+    changes = stale.changes_since_signed(signature, opened)
     assert ("delete", "cet article") in changes["dispositif"]
     assert ("insert", "les alinéas 1 à 3") in changes["dispositif"]
     assert all(op == "equal" for op, _ in changes["expose"] + changes["position"])
@@ -207,7 +202,7 @@ def test_a_withdrawal_is_a_recorded_act_and_the_row_is_kept(people, opened):
 
 def test_withdrawal_is_only_while_open(people, opened):
     signatures.sign(people["lucas"], opened.id, at(1))
-    workflow.transition(people["claire"], opened.id, "close", now=at(2))
+    transitions.transition(people["claire"], opened.id, "close", now=at(2))
     commit()
     with pytest.raises(Conflict):
         signatures.withdraw(people["lucas"], opened.id, at(3))

@@ -13,7 +13,7 @@ from drafting.errors import NotFound
 from drafting.extensions import db
 from drafting.models import Amendment, Revision, Signature
 from drafting.services import notifications
-from drafting.services.review_notices import POSITIONS, amendment_label
+from drafting.services.workflow.notices import POSITIONS, amendment_label
 from workflows.textdiff import word_diff
 
 Segments = list[tuple[str, str]]

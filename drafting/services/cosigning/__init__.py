@@ -1,0 +1,1 @@
+"""Co-signing: signatures bound to one exact text, invitations, stale signatures, what to sign."""

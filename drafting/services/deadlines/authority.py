@@ -1,0 +1,153 @@
+"""Setting deadlines: the text's filing deadline override and reopenings, each group's internal
+deadlines, each change journalled with who and why."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from drafting.errors import Forbidden, Invalid, NotFound
+from drafting.extensions import db
+from drafting.models import Article, Group, GroupDeadline, LegislativeText, Reopening, User
+from drafting.permissions import can_manage_group_deadlines, can_manage_texts
+from drafting.services import journal, texts
+from drafting.services.content import clean_text
+from drafting.services.deadlines.binding import group_deadline
+from workflows.deadlines import format_paris, validate_group_deadlines
+
+MAX_REASON_CHARS = 2_000
+
+
+def _lock_text(text_id: int) -> LegislativeText:
+    """The text with a row lock, so its journal chain and deadlines change one at a time."""
+    query = select(LegislativeText).where(LegislativeText.id == text_id).with_for_update()
+    text = db.session.scalar(query.execution_options(populate_existing=True))
+    if text is None:
+        raise NotFound("Texte inconnu.")
+    return text
+
+
+def _reason(reason: str | None) -> str:
+    cleaned = clean_text(reason or "", field="reason", max_chars=MAX_REASON_CHARS)
+    if not cleaned:
+        raise Invalid("Indiquez le motif.", fields={"reason": "obligatoire"})
+    return cleaned
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def set_filing_deadline_override(
+    actor: User, text_id: int, when: datetime, reason: str | None, now: datetime
+) -> LegislativeText:
+    """Record a decision moving the filing deadline (Conférence des présidents, chair)."""
+    if not can_manage_texts(actor):
+        raise Forbidden("Seuls les secrétariats de groupe enregistrent le délai de dépôt.")
+    text = _lock_text(text_id)
+    cleaned = _reason(reason)
+    before = {"filing_deadline": _iso(text.filing_deadline), "rule": text.filing_deadline_rule}
+    text.filing_deadline, text.filing_deadline_rule = when, "override"
+    text.filing_deadline_reason = cleaned
+    journal.record(
+        "filing_deadline_overridden",
+        now=now,
+        actor=actor,
+        text_id=text.id,
+        data={"filing_deadline": when.isoformat(), "reason": cleaned, "previous": before},
+    )
+    return text
+
+
+def add_reopening(
+    actor: User,
+    text_id: int,
+    article_number: str,
+    until: datetime,
+    reason: str | None,
+    now: datetime,
+) -> Reopening:
+    """Reopen the filing deadline for deputies on one article (after a late Government one)."""
+    if not can_manage_texts(actor):
+        raise Forbidden("Seuls les secrétariats de groupe enregistrent une réouverture.")
+    text = _lock_text(text_id)
+    article = _article(text, article_number)
+    cleaned = _reason(reason)
+    if text.filing_deadline is not None and until <= text.filing_deadline:
+        when = format_paris(text.filing_deadline)
+        raise Invalid(
+            "La réouverture doit finir après le délai de dépôt.",
+            fields={"until": f"postérieur au délai de dépôt ({when})"},
+        )
+    reopening = Reopening(
+        text_id=text.id,
+        article_id=article.id,
+        until=until,
+        reason=cleaned,
+        created_by_id=actor.id,
+        created_at=now,
+    )
+    db.session.add(reopening)
+    journal.record(
+        "filing_reopened",
+        now=now,
+        actor=actor,
+        text_id=text.id,
+        data={"article": article.number, "until": until.isoformat(), "reason": cleaned},
+    )
+    return reopening
+
+
+def _article(text: LegislativeText, number: str) -> Article:
+    found = texts.find_article(text, number or "")
+    if found is None:
+        raise Invalid(
+            f"Le texte n° {text.number} n'a pas d'article « {number} ».",
+            fields={"article": "article inconnu"},
+        )
+    return found
+
+
+def _group(code: str) -> Group:
+    group = db.session.scalar(select(Group).where(Group.code == (code or "").upper()))
+    if group is None:
+        raise NotFound("Groupe inconnu.")
+    return group
+
+
+def set_group_deadlines(
+    actor: User,
+    text_id: int,
+    group_code: str,
+    review_by: datetime | None,
+    cosign_by: datetime | None,
+    now: datetime,
+) -> GroupDeadline:
+    """Set a group's review and co-signature deadlines (that group's secretariat only)."""
+    group = _group(group_code)
+    if not can_manage_group_deadlines(actor, group.id):
+        raise Forbidden("Seul le secrétariat du groupe fixe ses dates limites.")
+    text = _lock_text(text_id)
+    errors = validate_group_deadlines(review_by, cosign_by, text.filing_deadline)
+    if errors:
+        raise Invalid("Dates limites du groupe invalides.", fields=errors)
+    row = group_deadline(text.id, group.id)
+    if row is None:
+        row = GroupDeadline(text_id=text.id, group_id=group.id)
+        db.session.add(row)
+    before = {"review_by": _iso(row.review_by), "cosign_by": _iso(row.cosign_by)}
+    row.review_by, row.cosign_by, row.updated_at = review_by, cosign_by, now
+    journal.record(
+        "group_deadlines_set",
+        now=now,
+        actor=actor,
+        text_id=text.id,
+        data={
+            "group": group.code,
+            "review_by": _iso(review_by),
+            "cosign_by": _iso(cosign_by),
+            "previous": before,
+        },
+    )
+    return row

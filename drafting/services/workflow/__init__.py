@@ -1,0 +1,1 @@
+"""The workflow of an amendment: transitions, the review queue and history, and who is told."""
