@@ -10,7 +10,7 @@ from drafting.errors import Conflict, Forbidden, Invalid
 from drafting.extensions import db
 from drafting.models import Notification
 from drafting.services.cosigning import invitations, signatures
-from tests.services.test_signatures import at, events
+from tests.services.cosigning.test_signatures import at, events
 
 
 def test_invitations_are_for_deputies_by_the_author_side_or_the_secretariat(people, opened):
