@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from drafting.models import Amendment, Invitation, Person, Role, Signature, User
@@ -109,14 +113,57 @@ def can_mark_group_amendment(user: User, amendment: Amendment) -> bool:
     )
 
 
-def can_sign(user: User, amendment: Amendment, *, invited: bool) -> bool:
-    """A deputy other than the author, of the group or invited, while the amendment is open."""
-    if user.role != Role.DEPUTY or user.id == amendment.author_id:
-        return False
+class Signable(Protocol):
+    """What the co-signing rule reads of an amendment: a mapped `Amendment`, or the row that
+    signing reads under its lock (`services.cosigning.fast_path.LockedAmendment`)."""
+
+    @property
+    def author_id(self) -> int: ...
+    @property
+    def group_id(self) -> int | None: ...
+    @property
+    def state(self) -> str: ...
+
+
+class Invited(Protocol):
+    """What the co-signing rule reads of an invitation: whether it was declined."""
+
+    @property
+    def declined_at(self) -> datetime | None: ...
+
+
+class CannotSign(StrEnum):
+    """Why a user may not co-sign an amendment now."""
+
+    NOT_A_DEPUTY = "not_a_deputy"
+    AUTHOR = "author"
+    NOT_OPEN = "not_open"
+    DECLINED = "declined"
+    NOT_INVITED = "not_invited"
+
+
+def signing_refusal(
+    user: Person, amendment: Signable, invitation: Invited | None
+) -> CannotSign | None:
+    """The one rule of who may co-sign (None: they may): a deputy other than the author, of the
+    author's group or invited and not declined, while the amendment is open. Every path asks it:
+    signing (alone or in bulk), the consent page and the "À signer" list."""
+    if user.role != Role.DEPUTY:
+        return CannotSign.NOT_A_DEPUTY
+    if user.id == amendment.author_id:
+        return CannotSign.AUTHOR
     if amendment.state != State.OPEN:
-        return False
-    same_group = in_group(user, amendment.group_id)
-    return same_group or invited
+        return CannotSign.NOT_OPEN
+    if in_group(user, amendment.group_id):
+        return None
+    if invitation is None:
+        return CannotSign.NOT_INVITED
+    return CannotSign.DECLINED if invitation.declined_at is not None else None
+
+
+def can_sign(user: Person, amendment: Signable, invitation: Invited | None = None) -> bool:
+    """Whether `user` may co-sign `amendment` now (`signing_refusal` says why not)."""
+    return signing_refusal(user, amendment, invitation) is None
 
 
 def can_invite(user: User, amendment: Amendment) -> bool:

@@ -5,7 +5,8 @@ parameter and result processing, result metadata) cost about 11 % of a signature
 for the two statements signing sends after the token lookup (docs/PERFORMANCE.md). On
 PostgreSQL, a `DirectStatement` compiles its statement once for the engine's dialect and runs the
 SQL on the cursor of the session's own connection: the same SQL in the same transaction, with
-the same bind and result conversions (the column types' own processors), as plain tuples. Driver
+the same bind and result conversions (the column types' own processors), as named tuples (read
+by column name, like SQLAlchemy's rows). Driver
 errors are raised as SQLAlchemy's, and a lost connection is invalidated, as SQLAlchemy does.
 Other databases (SQLite) run the statement through SQLAlchemy as usual.
 
@@ -15,9 +16,10 @@ SQLAlchemy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import namedtuple
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, cast
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import exc
@@ -27,12 +29,22 @@ from sqlalchemy.sql import Executable
 Processor = Callable[[Any], Any]
 
 
+class Row(Protocol):
+    """A returned row: by position, and by column name through `_asdict()` or attributes."""
+
+    def __getitem__(self, index: int) -> Any: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def _asdict(self) -> dict[str, Any]: ...
+    def __getattr__(self, name: str) -> Any: ...
+
+
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     binds: dict[str, Processor]  # bind name -> the column type's bind processor
     results: list[tuple[int, Processor]]  # returned column index -> its result processor
     returns_rows: bool  # a SELECT or a RETURNING: known here, not asked of the cursor each time
+    row: Callable[..., Row]  # the named tuple of the returned columns
 
 
 def _compile(statement: Any, dialect: Dialect) -> _Compiled:
@@ -48,7 +60,9 @@ def _compile(statement: Any, dialect: Dialect) -> _Compiled:
         processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
         if processor is not None:
             results.append((index, processor))
-    return _Compiled(compiled.string, binds, results, bool(returned))
+    names = [column.name for column in returned]
+    row = cast(Callable[..., Row], namedtuple("Row", names))  # type: ignore[misc]
+    return _Compiled(compiled.string, binds, results, bool(returned), row)
 
 
 def _returned_columns(statement: Any, compiled: Any) -> list[Any]:
@@ -65,19 +79,19 @@ class DirectStatement:
         self.statement = statement
         self._compiled: WeakKeyDictionary[Dialect, _Compiled] = WeakKeyDictionary()
 
-    def first(self, connection: Connection, params: dict[str, Any]) -> Sequence[Any] | None:
-        """The first row (None when there is none), in the statement's column order."""
+    def first(self, connection: Connection, params: dict[str, Any]) -> Row | None:
+        """The first row (None when there is none), its columns named as in the statement."""
         if connection.dialect.name != "postgresql":
             result = connection.execute(self.statement, params)
             return result.first() if result.returns_rows else None
         compiled = self._for(connection.dialect)
         row = self._run(connection, compiled, params)
-        if row is None or not compiled.results:
-            return row
+        if row is None:
+            return None
         values = list(row)
         for index, process in compiled.results:
             values[index] = process(values[index])
-        return values
+        return compiled.row(*values)
 
     def _for(self, dialect: Dialect) -> _Compiled:
         compiled = self._compiled.get(dialect)
@@ -87,7 +101,7 @@ class DirectStatement:
 
     def _run(
         self, connection: Connection, compiled: _Compiled, params: dict[str, Any]
-    ) -> Sequence[Any] | None:
+    ) -> tuple[Any, ...] | None:
         bound = dict(params)
         for name, process in compiled.binds.items():
             if name in bound:  # a missing one is the driver's error, as through SQLAlchemy

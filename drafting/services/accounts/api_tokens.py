@@ -82,19 +82,19 @@ def mapped(person: Person) -> User:
 
 
 _TOKENS, _USERS, _GROUPS = ApiToken.__table__, User.__table__, Group.__table__
-_CALLER = [_USERS.c[field.name] for field in fields(Caller) if field.name != "group_code"]
-# One round trip on the driver's cursor (drafting.infra.direct): the token, its user and the user's
-# group code. Columns: the token's five, the user's `active`, then `Caller`'s in order.
+_CALLER_FIELDS = tuple(field.name for field in fields(Caller))
+# One round trip on the driver's cursor (drafting.infra.direct): the token, its user and the
+# user's group code, each column named as the token's check or `Caller` reads it.
 _TOKEN_BY_DIGEST = DirectStatement(
     select(
-        _TOKENS.c.id,
+        _TOKENS.c.id.label("token_id"),
         _TOKENS.c.expires_at,
         _TOKENS.c.revoked_at,
         _TOKENS.c.last_used_at,
         _TOKENS.c.second_factor_at,
         _USERS.c.active,
-        *_CALLER,
-        _GROUPS.c.code,
+        *(_USERS.c[name] for name in _CALLER_FIELDS if name != "group_code"),
+        _GROUPS.c.code.label("group_code"),
     )
     .select_from(
         _TOKENS.join(_USERS, _USERS.c.id == _TOKENS.c.user_id).outerjoin(
@@ -113,13 +113,14 @@ def token_record(token: str, now: datetime) -> BearerToken | None:
     row = _TOKEN_BY_DIGEST.first(db.session.connection(), {"digest": _digest(token)})
     if row is None:
         return None
-    token_id, expires_at, revoked_at, last_used_at, second_factor_at, active = row[:6]
-    if revoked_at is not None or expires_at <= now or not active:
+    if row.revoked_at is not None or row.expires_at <= now or not row.active:
         return None
-    stamped = last_used_at is None or now - last_used_at > timedelta(minutes=5)
+    stamped = row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5)
     if stamped:
-        db.session.execute(_UPDATE_TOKEN, {"token_id": token_id, "last_used_at": now})
-    return BearerToken(token_id, Caller(*row[6:]), second_factor_at, stamped)
+        db.session.execute(_UPDATE_TOKEN, {"token_id": row.token_id, "last_used_at": now})
+    values = row._asdict()
+    caller = Caller(**{name: values[name] for name in _CALLER_FIELDS})
+    return BearerToken(row.token_id, caller, row.second_factor_at, stamped)
 
 
 def mark_token_verified(token: BearerToken, now: datetime) -> None:

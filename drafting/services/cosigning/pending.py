@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import exists, false, literal, select, union_all
+from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.orm import joinedload
 
 from drafting.extensions import db
 from drafting.models import Amendment, Invitation, Role, Signature, User
+from drafting.permissions import can_sign, in_group
 from workflows.review import State
 
 
@@ -20,37 +22,52 @@ class Pending:
     reason: str  # "group" | "invited" | "stale"
 
 
-def _pending_reasons(deputy: User) -> dict[int, str]:
-    """{amendment_id: reason} of what waits for the deputy's signature: one query."""
-    if deputy.role != Role.DEPUTY:
-        return {}
-    mine = exists().where(Signature.amendment_id == Amendment.id, Signature.deputy_id == deputy.id)
-    waiting = (Amendment.state == State.OPEN.value, Amendment.author_id != deputy.id)
-    group = select(Amendment.id, literal("group")).where(
-        *waiting, ~mine, Amendment.group_id == deputy.group_id if deputy.group_id else false()
-    )
-    invited = (
-        select(Amendment.id, literal("invited"))
-        .join(Invitation, Invitation.amendment_id == Amendment.id)
-        .where(*waiting, ~mine, Invitation.deputy_id == deputy.id, Invitation.declined_at.is_(None))
-    )
-    stale = (
-        select(Amendment.id, literal("stale"))
-        .join(Signature, Signature.amendment_id == Amendment.id)
+def _candidates(deputy: User) -> Select[*tuple[Any, ...]]:
+    """The open amendments the deputy could have to sign (their group's, those they are invited
+    to, those they signed), with the deputy's invitation and signature: one query."""
+    invitation = and_(Invitation.amendment_id == Amendment.id, Invitation.deputy_id == deputy.id)
+    signature = and_(Signature.amendment_id == Amendment.id, Signature.deputy_id == deputy.id)
+    same_group = Amendment.group_id == deputy.group_id if deputy.group_id else false()
+    return (
+        select(
+            Amendment.id,
+            Amendment.author_id,
+            Amendment.group_id,
+            Amendment.state,
+            Amendment.content_hash,
+            Invitation.id.label("invitation_id"),
+            Invitation.declined_at,
+            Signature.id.label("signature_id"),
+            Signature.content_hash.label("signed_hash"),
+            (Signature.withdrawn_at.is_not(None) | Signature.voided_at.is_not(None)).label("ended"),
+        )
+        .outerjoin(Invitation, invitation)
+        .outerjoin(Signature, signature)
         .where(
-            *waiting,
-            Signature.deputy_id == deputy.id,
-            Signature.withdrawn_at.is_(None),
-            Signature.voided_at.is_(None),
-            Signature.content_hash != Amendment.content_hash,
+            Amendment.state == State.OPEN.value,
+            or_(same_group, Invitation.id.is_not(None), Signature.id.is_not(None)),
         )
     )
-    rows = db.session.execute(union_all(group, invited, stale)).all()
-    precedence = {"group": 0, "invited": 1, "stale": 2}  # an invited colleague reads "invited"
-    reasons: dict[int, str] = {}
-    for amendment_id, reason in sorted(rows, key=lambda row: precedence[row[1]]):
-        reasons[amendment_id] = reason
-    return reasons
+
+
+def _reason(deputy: User, row: Any) -> str | None:
+    """Why the amendment of `row` waits for the deputy, if it does and they may sign it."""
+    invitation = row if row.invitation_id is not None else None
+    if not can_sign(deputy, row, invitation):
+        return None
+    if row.signature_id is not None:
+        stale = not row.ended and row.signed_hash != row.content_hash
+        return "stale" if stale else None
+    return "group" if in_group(deputy, row.group_id) else "invited"
+
+
+def _pending_reasons(deputy: User) -> dict[int, str]:
+    """{amendment_id: reason} of what waits for the deputy's signature: one query, each row
+    admitted by the co-signing rule (`permissions.can_sign`)."""
+    if deputy.role != Role.DEPUTY:
+        return {}
+    reasons = {row.id: _reason(deputy, row) for row in db.session.execute(_candidates(deputy))}
+    return {amendment_id: r for amendment_id, r in reasons.items() if r is not None}
 
 
 def pending_count(deputy: User) -> int:

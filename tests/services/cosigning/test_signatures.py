@@ -20,7 +20,6 @@ from drafting.services.cosigning import invitations, signatures, stale
 from drafting.services.cosigning.pending import pending_count, pending_for
 from drafting.services.workflow import transitions
 from tests.conftest import NOW, open_amendment
-from workflows.review import State
 
 LATER = NOW + timedelta(hours=1)
 
@@ -351,35 +350,3 @@ def test_100_deputies_signing_at_once_record_exactly_100_signatures(app, people,
     assert db.session.scalar(select(func.count(Signature.id))) == 100
     assert len(events(opened.id, "signed")) == 100
     assert journal.verify_all() == []
-
-
-@pytest.mark.parametrize("state", [s.value for s in State])
-@pytest.mark.parametrize("relation", ["author", "same_group", "other_group", "no_group"])
-def test_the_member_shortcut_admits_only_whom_the_full_rules_admit(state, relation):
-    """`Locked.open_to_member` lets signing skip loading the amendment: without an invitation
-    it answers exactly as the full rules (visibility, author, state, group) do."""
-    from drafting.models import Amendment, Role
-    from drafting.permissions import can_view_amendment
-
-    author = User(id=1, role=Role.DEPUTY, group_id=10)
-    deputy = {
-        "author": author,
-        "same_group": User(id=2, role=Role.DEPUTY, group_id=10),
-        "other_group": User(id=3, role=Role.DEPUTY, group_id=20),
-        "no_group": User(id=4, role=Role.DEPUTY, group_id=None),
-    }[relation]
-    amendment = Amendment(id=7, text_id=5, author_id=1, group_id=10, state=state)
-    locked = signatures.Locked(7, 5, 1, 10, state, 1, "h" * 64, None, None, 0, "0" * 64)
-    full = can_view_amendment(deputy, amendment) and (
-        signatures.refusal(deputy, amendment, None) is None
-    )
-    assert locked.open_to_member(deputy) == full
-    assert locked.open_to_member(deputy) == (relation == "same_group" and state == State.OPEN)
-
-
-def test_the_locking_statement_reads_the_fields_of_locked_in_order():
-    """`Locked(*row)` takes the row by position: the statement's columns are its fields."""
-    from dataclasses import fields
-
-    columns = [c.name for c in signatures._LOCK_FOR_SIGNING.statement.exported_columns]
-    assert columns == [f.name for f in fields(signatures.Locked)]
