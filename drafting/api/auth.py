@@ -10,6 +10,7 @@ from drafting.api.routing import endpoint, now
 from drafting.api.schemas import TokenOut, TokenRequest
 from drafting.api.serializers import user_json
 from drafting.db import commit
+from drafting.infra.rate_limits import LOGIN, limited
 from drafting.infra.request_info import client_address
 from drafting.services.accounts import api_tokens, authentication
 
@@ -24,6 +25,7 @@ from drafting.services.accounts import api_tokens, authentication
     errors=(401, 429),
     tags=("auth",),
 )
+@limited(LOGIN, scope="login", key=client_address, methods=frozenset({"POST"}))
 def create_token(body: TokenRequest) -> dict[str, Any]:
     """POST /auth/token."""
     try:

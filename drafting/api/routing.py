@@ -60,6 +60,11 @@ def current_user() -> User:
     return g.api_user  # type: ignore[no-any-return]
 
 
+def current_credential() -> api_tokens.BearerToken:
+    """The API token carrying the request (where a passed second-factor check is remembered)."""
+    return g.api_token  # type: ignore[no-any-return]
+
+
 def current_caller() -> api_tokens.Caller:
     """The user authenticated by the bearer token, as the token lookup read it: no query, no
     ORM (for the hot paths whose services take a `Person`)."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import g
 
-from drafting.api.routing import current_user, endpoint, now
+from drafting.api.routing import current_credential, current_user, endpoint, now
 from drafting.api.security_schemas import (
     OtpIn,
     PasswordChange,
@@ -163,7 +163,7 @@ def second_factor_status() -> dict[str, Any]:
 )
 def verify_second_factor(body: OtpIn) -> tuple[None, int]:
     """POST /auth/second-factor/verify."""
-    second_factor.check_code(current_user(), body.otp, now())
+    second_factor.check_code(current_user(), body.otp, now(), current_credential())
     commit()
     return None, 204
 

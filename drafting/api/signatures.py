@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drafting.api.routing import current_caller, current_user, endpoint, now
+from drafting.api.routing import current_caller, current_credential, current_user, endpoint, now
 from drafting.api.serializers import amendment_json, user_json
 from drafting.api.signatures_schemas import (
     InvitationIn,
@@ -17,6 +17,7 @@ from drafting.api.signatures_schemas import (
     WithdrawIn,
 )
 from drafting.db import commit
+from drafting.infra.rate_limits import SIGNATURE, WRITE_METHODS, limited
 from drafting.models import Invitation
 from drafting.services import amendments
 from drafting.services.cosigning import invitations, pending, signatures
@@ -64,10 +65,16 @@ def invitation_json(invitation: Invitation) -> dict[str, Any]:
     errors=(403, 404, 409, 429),
     tags=TAGS,
 )
+@limited(SIGNATURE, scope="signature", methods=WRITE_METHODS)
 def sign_amendment(amendment_id: int, body: SignIn) -> tuple[dict[str, Any], int]:
     """POST /amendments/{id}/signatures (body optional: {"otp", "content_hash"})."""
     signature, created = signatures.sign(
-        current_caller(), amendment_id, now(), otp=body.otp, seen_hash=body.content_hash
+        current_caller(),
+        amendment_id,
+        now(),
+        otp=body.otp,
+        seen_hash=body.content_hash,
+        credential=current_credential(),
     )
     payload = signature_json(signature, current=True)  # built before the commit expires it
     commit()
@@ -84,9 +91,12 @@ def sign_amendment(amendment_id: int, body: SignIn) -> tuple[dict[str, Any], int
     errors=(403, 404, 409, 429),
     tags=TAGS,
 )
+@limited(SIGNATURE, scope="signature", methods=WRITE_METHODS)
 def withdraw_signature(amendment_id: int, body: WithdrawIn) -> tuple[None, int]:
     """DELETE /amendments/{id}/signatures/me."""
-    signatures.withdraw(current_user(), amendment_id, now(), otp=body.otp)
+    signatures.withdraw(
+        current_user(), amendment_id, now(), otp=body.otp, credential=current_credential()
+    )
     commit()
     return None, 204
 
@@ -115,6 +125,7 @@ def list_signatures(amendment_id: int) -> dict[str, Any]:
     errors=(403, 404, 409, 429),
     tags=TAGS,
 )
+@limited(SIGNATURE, scope="signature", methods=WRITE_METHODS)
 def void_signature(amendment_id: int, deputy_id: int, body: VoidIn) -> dict[str, Any]:
     """POST /amendments/{id}/signatures/{deputy_id}/void."""
     signature = signatures.void(current_user(), amendment_id, deputy_id, body.reason, now())

@@ -145,7 +145,7 @@ class CookieSessionInterface(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
 
-REQUEST_STATE = ("now", "_login_user", "api_user", "api_token", "second_factor_failed")
+REQUEST_STATE = ("now", "_login_user", "web_session", "api_user", "api_token")
 
 
 def fresh_request_state() -> None:

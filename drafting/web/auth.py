@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from drafting.db import commit
 from drafting.errors import Throttled, Unauthorized
+from drafting.infra.rate_limits import LOGIN, limited
 from drafting.infra.request_info import client_address
 from drafting.services.accounts import authentication, sessions
 from drafting.web.common import now
@@ -33,6 +34,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limited(LOGIN, scope="login", key=client_address, methods=frozenset({"POST"}))
 def login() -> ResponseReturnValue:
     """The login form."""
     if current_user.is_authenticated:

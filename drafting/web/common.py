@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import g, session
+from flask_login import current_user
 
 from drafting.extensions import db, login_manager
-from drafting.models import User
+from drafting.models import User, WebSession
 from drafting.services.accounts.sessions import live_session
 
 
@@ -23,9 +24,18 @@ def _load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     if user is None or not user.active:
         return None
-    if live_session(session.get("sid"), user.id) is None:
+    record = live_session(session.get("sid"), user.id)
+    if record is None:
         return None
+    g.web_session = record
     return user
+
+
+def current_credential() -> WebSession | None:
+    """The browser session carrying the request (where a passed second-factor check is
+    remembered), read when the user was loaded."""
+    current_user.is_authenticated  # noqa: B018  (loads the user, and with it the session)
+    return g.get("web_session")
 
 
 login_manager.login_view = "auth.login"

@@ -15,7 +15,7 @@ from drafting.models import Amendment, ReadRecord, User
 from drafting.permissions import can_view_reads
 from drafting.services import confidentiality
 from drafting.services.accounts import credentials, second_factor, sessions
-from drafting.web.common import now
+from drafting.web.common import current_credential, now
 
 bp = Blueprint("security", __name__, url_prefix="/compte/securite")
 
@@ -114,7 +114,9 @@ def enrol() -> ResponseReturnValue:
     user = _user()
     if request.method == "POST":
         try:
-            second_factor.start_enrolment(user, now(), code=request.form.get("otp"))
+            second_factor.start_enrolment(
+                user, now(), code=request.form.get("otp"), credential=current_credential()
+            )
         except Forbidden as exc:
             rollback()
             return _index(exc, 403)
@@ -138,7 +140,7 @@ def confirm() -> ResponseReturnValue:
         if enrolment is None:
             return redirect(url_for("security.index"))
         return render_template("security/enrol.html", enrolment=enrolment, error=exc), 403
-    second_factor.mark_verified(user, now())
+    second_factor.mark_verified(current_credential(), now())
     commit()
     return render_template("security/recovery_codes.html", codes=codes)
 
@@ -148,7 +150,9 @@ def confirm() -> ResponseReturnValue:
 def recovery_codes() -> ResponseReturnValue:
     """Replace my recovery codes (a valid code is required)."""
     try:
-        codes = second_factor.regenerate_recovery_codes(_user(), request.form.get("otp"), now())
+        codes = second_factor.regenerate_recovery_codes(
+            _user(), request.form.get("otp"), now(), current_credential()
+        )
     except Forbidden as exc:
         rollback()
         return _index(exc, 403)
@@ -164,7 +168,7 @@ def verify() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("security/verify.html", next=target)
     try:
-        second_factor.check_code(_user(), request.form.get("otp"), now())
+        second_factor.check_code(_user(), request.form.get("otp"), now(), current_credential())
     except Forbidden as exc:
         rollback()
         return render_template("security/verify.html", next=target, error=exc), 403
@@ -179,7 +183,9 @@ def _security_helpers() -> dict[str, Any]:
 
     def second_factor_needed() -> bool:
         user = current_user
-        return bool(user.is_authenticated) and second_factor.needs_code(_user(), now())
+        return bool(user.is_authenticated) and second_factor.needs_code(
+            _user(), current_credential(), now()
+        )
 
     def amendment_reads(amendment: Amendment) -> list[ReadRecord] | None:
         if not current_user.is_authenticated or not can_view_reads(_user(), amendment):

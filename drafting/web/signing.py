@@ -15,13 +15,14 @@ from sqlalchemy import select
 from drafting.db import commit, rollback
 from drafting.errors import DomainError, Forbidden, Invalid, NotFound
 from drafting.extensions import db
+from drafting.infra.rate_limits import SIGNATURE, WRITE_METHODS, limited
 from drafting.models import Amendment, Invitation, Role, Signature, User
 from drafting.permissions import actors_for, can_invite, can_void_signature
 from drafting.services import amendments
 from drafting.services.cosigning import invitations, signatures
 from drafting.services.cosigning import pending as pending_signatures
 from drafting.services.cosigning import stale as stale_signatures
-from drafting.web.common import now
+from drafting.web.common import current_credential, now
 
 bp = Blueprint("signing", __name__)
 
@@ -142,6 +143,7 @@ def consent(amendment_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/amendements/<int:amendment_id>/signer")
+@limited(SIGNATURE, scope="signature", methods=WRITE_METHODS)
 @login_required
 def sign(amendment_id: int) -> ResponseReturnValue:
     """Record the consent to the text shown (refused if it changed since it was shown)."""
@@ -153,6 +155,7 @@ def sign(amendment_id: int) -> ResponseReturnValue:
             now(),
             otp=form.get("otp") or None,
             seen_hash=form.get("content_hash") or None,
+            credential=current_credential(),
         )
     except DomainError as exc:
         return _refused(exc, _consent_url(amendment_id))
@@ -172,11 +175,18 @@ def sign(amendment_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/amendements/<int:amendment_id>/signature/retirer")
+@limited(SIGNATURE, scope="signature", methods=WRITE_METHODS)
 @login_required
 def withdraw(amendment_id: int) -> ResponseReturnValue:
     """Withdraw one's co-signature (a dated act in the history)."""
     try:
-        signatures.withdraw(_user(), amendment_id, now(), otp=request.form.get("otp") or None)
+        signatures.withdraw(
+            _user(),
+            amendment_id,
+            now(),
+            otp=request.form.get("otp") or None,
+            credential=current_credential(),
+        )
     except DomainError as exc:
         return _refused(exc, _consent_url(amendment_id))
     commit()
@@ -269,6 +279,7 @@ def _void_page(
 @bp.route(
     "/amendements/<int:amendment_id>/signatures/<int:deputy_id>/annuler", methods=["GET", "POST"]
 )
+@limited(SIGNATURE, scope="signature", methods=WRITE_METHODS)
 @login_required
 def void(amendment_id: int, deputy_id: int) -> ResponseReturnValue:
     """The secretariat voids a signature added in error, giving a reason."""

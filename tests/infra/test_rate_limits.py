@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -130,21 +132,30 @@ def test_after_five_failed_codes_a_signature_with_a_code_is_refused_and_one_with
     assert client.post(url, headers=headers).status_code == 201  # no code: nothing to guess
 
 
-def test_signature_routes_are_found_by_their_rule():
-    app = Flask("probe")
-    for rule, methods in [
-        ("/api/v1/amendments/<int:a>/signatures", ["POST"]),
-        ("/api/v1/amendments/<int:a>/signatures/me", ["DELETE"]),
-        ("/amendements/<int:a>/signer", ["POST"]),
-        ("/amendements/<int:a>/signatures", ["GET"]),
-        ("/api/v1/amendments/<int:a>/transitions", ["POST"]),
-    ]:
-        app.add_url_rule(rule, endpoint=rule, view_func=lambda **_: "", methods=methods)
-    assert set(limits._signature_endpoints(app)) == {
-        "/api/v1/amendments/<int:a>/signatures",
-        "/api/v1/amendments/<int:a>/signatures/me",
-        "/amendements/<int:a>/signer",
-    }
+@pytest.mark.parametrize(
+    ("endpoint", "limit"),
+    [
+        ("api.sign_amendment", (limits.SIGNATURE, "signature")),
+        ("api.withdraw_signature", (limits.SIGNATURE, "signature")),
+        ("api.void_signature", (limits.SIGNATURE, "signature")),
+        ("signing.sign", (limits.SIGNATURE, "signature")),
+        ("signing.withdraw", (limits.SIGNATURE, "signature")),
+        ("signing.void", (limits.SIGNATURE, "signature")),
+        ("auth.login", (limits.LOGIN, "login")),
+        ("api.create_token", (limits.LOGIN, "login")),
+    ],
+)
+def test_signing_and_login_routes_declare_their_limit(limited, endpoint, limit):
+    """Limits are declared on the views (`@limited`), found on the wrapped view."""
+    view = limited.view_functions[endpoint]
+    while not hasattr(view, "rate_limit") and hasattr(view, "__wrapped__"):
+        view = view.__wrapped__
+    assert getattr(view, "rate_limit", None) == limit
+
+
+def test_a_route_without_a_declared_limit_is_not_limited(limited, people):
+    client = limited.test_client()
+    assert {client.get("/login").status_code for _ in range(15)} == {200}
 
 
 def test_storage_is_redis_when_redis_url_is_set_and_memory_otherwise(app):
@@ -213,3 +224,58 @@ def test_limits_on_redis_are_shared_by_two_apps(limited, people, sibling):
     ]
     assert statuses == [200] * 10 + [429]
     limits.limiter(first).reset()  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def redis_limiter() -> Iterator[limits.Limiter]:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL not set (the PostgreSQL + Redis run covers it)")
+    made = limits.Limiter(url, "liasse-limits-" + secrets.token_hex(4))
+    yield made
+    made.reset()
+
+
+THREE = limits._parsed("3 per minute")
+
+
+def test_hits_on_redis_count_per_key_and_refuse_past_the_limit(redis_limiter):
+    assert [redis_limiter.hit(THREE, "scope", "me", True) for _ in range(4)] == [True] * 3 + [False]
+    assert redis_limiter.hit(THREE, "scope", "someone else", True)
+    assert not redis_limiter.hit(THREE, "scope", "me", False)  # a test spends nothing
+
+
+def test_a_script_redis_forgot_is_loaded_again(redis_limiter):
+    assert redis_limiter.hit(THREE, "flushed", "me", True)
+    redis_limiter.storage.storage.script_flush()  # type: ignore[attr-defined]
+    assert redis_limiter.hit(THREE, "flushed", "me", True)
+    assert redis_limiter.hit(THREE, "flushed", "me", True)
+    assert not redis_limiter.hit(THREE, "flushed", "me", True)  # the count survived
+
+
+def test_connections_killed_under_the_limiter_are_reopened(redis_limiter):
+    client = redis_limiter.storage.storage  # type: ignore[attr-defined]
+    assert redis_limiter.hit(THREE, "killed", "me", True)
+    mine = client.client_id()
+    for connection in client.client_list():
+        if int(connection["id"]) != mine:
+            client.client_kill_filter(_id=connection["id"])
+    assert redis_limiter.hit(THREE, "killed", "me", True)
+
+
+def test_redis_out_of_reach_lets_the_request_through_with_a_warning(caplog):
+    down = limits.Limiter("redis://127.0.0.1:1/0", "liasse")
+    assert down.hit(THREE, "scope", "me", True)
+    assert "rate-limit storage unavailable" in caplog.text
+
+
+def test_a_forked_child_counts_the_same_window(redis_limiter):
+    assert redis_limiter.hit(THREE, "forked", "me", True)
+    pid = os.fork()
+    if pid == 0:  # the child: its own connection, the same counter
+        ok = redis_limiter.hit(THREE, "forked", "me", True)
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert redis_limiter.hit(THREE, "forked", "me", True)
+    assert not redis_limiter.hit(THREE, "forked", "me", True)

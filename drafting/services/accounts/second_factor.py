@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
-from flask import current_app, g, has_request_context, session
+from flask import current_app
 from sqlalchemy import delete, func, select, text, update
 
 from drafting.errors import Conflict, Forbidden
 from drafting.extensions import db
+from drafting.infra import rate_limits
 from drafting.models import ApiToken, Person, RecoveryCode, Role, User, WebSession
 from drafting.permissions import can_reset_second_factor
 from drafting.services import journal
@@ -26,6 +27,10 @@ RECENT = timedelta(minutes=10)  # a web or API check covers the consents of the 
 RECOVERY_CODES = 10
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: codes are read from paper
 SECURITY_CHAIN_LOCK = 707_202  # advisory lock serialising the security chain of the journal
+FAILURES_SCOPE = "second-factor"
+# What carries the request, where a passed check is remembered for RECENT: the browser session
+# or the API token. The view hands it over; None remembers nothing.
+Credential = WebSession | api_tokens.BearerToken
 
 
 @dataclass(frozen=True)
@@ -63,10 +68,12 @@ def _qr_svg(uri: str) -> str | None:
     return buffer.getvalue().decode("utf-8")
 
 
-def start_enrolment(user: User, now: datetime, *, code: str | None = None) -> Enrolment:
+def start_enrolment(
+    user: User, now: datetime, *, code: str | None = None, credential: Credential | None = None
+) -> Enrolment:
     """A new pending secret; replacing a confirmed factor needs a valid current code."""
     if is_enrolled(user):
-        check_code(user, code, now)
+        check_code(user, code, now, credential)
     user.totp_pending_secret = pyotp.random_base32()
     db.session.flush()
     return _enrolment(user, user.totp_pending_secret)
@@ -82,9 +89,10 @@ def confirm_enrolment(user: User, code: str, now: datetime) -> list[str]:
     secret = user.totp_pending_secret
     if not secret:
         raise Conflict("Aucun enrôlement en cours.", code="no_enrolment")
+    _refuse_when_throttled(user)
     step = _matching_step(secret, code, now, last_step=None)
     if step is None:
-        _failed()
+        _failed(user)
         raise Forbidden("Code incorrect : vérifiez l'heure de votre téléphone.", code="bad_otp")
     user.totp_secret, user.totp_pending_secret = secret, None
     user.totp_enabled_at, user.totp_last_step = now, step
@@ -93,9 +101,11 @@ def confirm_enrolment(user: User, code: str, now: datetime) -> list[str]:
     return codes
 
 
-def regenerate_recovery_codes(user: User, code: str | None, now: datetime) -> list[str]:
+def regenerate_recovery_codes(
+    user: User, code: str | None, now: datetime, credential: Credential | None = None
+) -> list[str]:
     """Replace every recovery code (the old ones stop working); needs a valid code."""
-    check_code(user, code, now)
+    check_code(user, code, now, credential)
     return _new_recovery_codes(user)
 
 
@@ -173,46 +183,44 @@ def verify(user: User, code: str | None, now: datetime) -> bool:
     return _use_recovery_code(user, code, now)
 
 
-def _failed() -> None:
-    """Mark the request so the rate limiter counts a failed second-factor attempt."""
-    if has_request_context():
-        g.second_factor_failed = True
+def _failures_key(user: Person) -> str:
+    return f"user:{user.id}"
 
 
-def check_code(user: User, code: str | None, now: datetime) -> None:
-    """Raise 403 second_factor_required unless `code` is valid; the check counts as recent."""
+def _refuse_when_throttled(user: Person) -> None:
+    """429 once the user's failed codes spent the allowance: per account, whichever session or
+    token they came through, so more tokens do not buy more guesses."""
+    if rate_limits.spent(rate_limits.OTP_FAILURES, FAILURES_SCOPE, _failures_key(user)):
+        raise rate_limits.throttled()
+
+
+def _failed(user: Person) -> None:
+    """Count a failed code against the user's allowance (kept whatever the request does next)."""
+    rate_limits.spend(rate_limits.OTP_FAILURES, FAILURES_SCOPE, _failures_key(user))
+
+
+def check_code(
+    user: User, code: str | None, now: datetime, credential: Credential | None = None
+) -> None:
+    """Raise 403 second_factor_required unless `code` is valid (429 after too many failures);
+    a passed check is remembered on `credential` for the next RECENT minutes."""
     if not is_enrolled(user):
         raise Forbidden(
             "Activez d'abord la double authentification (Mon compte › Sécurité).",
             code="second_factor_required",
         )
+    _refuse_when_throttled(user)
     if not verify(user, code, now):
-        _failed()
+        _failed(user)
         raise Forbidden(
             "Code de double authentification incorrect ou déjà utilisé.",
             code="second_factor_required",
         )
-    mark_verified(user, now)
+    mark_verified(credential, now)
 
 
-def _credential(user: Person) -> WebSession | api_tokens.BearerToken | None:
-    """The web session or API token carrying the current request, if it is the user's."""
-    if not has_request_context():
-        return None
-    token = g.get("api_token")
-    if token is not None:
-        return token if token.user_id == user.id else None
-    key = session.get("sid")
-    if not key:
-        return None
-    return db.session.scalar(
-        select(WebSession).where(WebSession.key == key, WebSession.user_id == user.id)
-    )
-
-
-def mark_verified(user: User, now: datetime) -> None:
-    """Remember on the current session or token that the second factor was just checked."""
-    credential = _credential(user)
+def mark_verified(credential: Credential | None, now: datetime) -> None:
+    """Remember on the request's session or token that the second factor was just checked."""
     if isinstance(credential, api_tokens.BearerToken):
         api_tokens.mark_token_verified(credential, now)
     elif credential is not None:
@@ -220,20 +228,25 @@ def mark_verified(user: User, now: datetime) -> None:
         db.session.flush()
 
 
-def is_recently_verified(user: Person, now: datetime) -> bool:
-    """True when the current session or token passed a second-factor check in the last minutes."""
-    credential = _credential(user)
+def is_recently_verified(credential: Credential | None, now: datetime) -> bool:
+    """True when the request's session or token passed a second-factor check lately."""
     checked = credential.second_factor_at if credential is not None else None
     return checked is not None and now - checked <= RECENT
 
 
-def needs_code(user: User, now: datetime) -> bool:
+def needs_code(user: Person, credential: Credential | None, now: datetime) -> bool:
     """True when a consent by `user` now would need a code (pages show the code field)."""
-    return is_required(user) and not is_recently_verified(user, now)
+    return is_required(user) and not is_recently_verified(credential, now)
 
 
-def require_recent_second_factor(user: Person, now: datetime, otp: str | None = None) -> None:
-    """Gate for signing, re-confirming and withdrawing: a valid `otp` or a recent check."""
+def require_recent_second_factor(
+    user: Person, now: datetime, otp: str | None = None, credential: Credential | None = None
+) -> None:
+    """Gate for signing, re-confirming and withdrawing: a valid `otp` or a recent check on the
+    request's `credential`. A request carrying a code is refused (429) once the user's failed
+    codes spent their allowance, required or not: nothing more is to be guessed."""
+    if otp:
+        _refuse_when_throttled(user)
     if not is_required(user):
         return
     if not is_enrolled(user):
@@ -242,9 +255,9 @@ def require_recent_second_factor(user: Person, now: datetime, otp: str | None = 
             code="second_factor_required",
         )
     if otp:
-        check_code(api_tokens.mapped(user), otp, now)
+        check_code(api_tokens.mapped(user), otp, now, credential)
         return
-    if not is_recently_verified(user, now):
+    if not is_recently_verified(credential, now):
         raise Forbidden(
             "Confirmez avec votre code de double authentification "
             "(champ « otp » de l'API, ou « Confirmer avec mon code »).",

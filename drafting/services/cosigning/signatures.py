@@ -177,6 +177,7 @@ def sign(
     *,
     otp: str | None = None,
     seen_hash: str | None = None,
+    credential: second_factor.Credential | None = None,
 ) -> tuple[AnySignature, bool]:
     """Co-sign (or re-confirm) the current text; (signature, False) when already signed on it."""
     require_deputy(deputy)
@@ -198,7 +199,7 @@ def sign(
         )
     if binding.cosign_closed(locked.cosign_by, now):
         binding.assert_can_cosign(_mapped(locked.id), now)  # raises, naming the group
-    second_factor.require_recent_second_factor(deputy, now, otp)
+    second_factor.require_recent_second_factor(deputy, now, otp, credential)
     if signature is None:
         return _first_signature(deputy, locked, now), True
     return _record_consent(deputy, locked, signature, now), True
@@ -239,7 +240,14 @@ def _record_consent(
     return signature
 
 
-def withdraw(deputy: User, amendment_id: int, now: datetime, *, otp: str | None = None) -> None:
+def withdraw(
+    deputy: User,
+    amendment_id: int,
+    now: datetime,
+    *,
+    otp: str | None = None,
+    credential: second_factor.Credential | None = None,
+) -> None:
     """Withdraw one's co-signature while the amendment is open (a dated act, the row is kept)."""
     require_deputy(deputy)
     amendment = amendments.get_visible_amendment(deputy, amendment_id, lock=True)
@@ -251,7 +259,7 @@ def withdraw(deputy: User, amendment_id: int, now: datetime, *, otp: str | None 
     if signature.voided_at is not None:
         raise Conflict("Votre signature a déjà été annulée par le secrétariat.", code="voided")
     _require_open(amendment)
-    second_factor.require_recent_second_factor(deputy, now, otp)
+    second_factor.require_recent_second_factor(deputy, now, otp, credential)
     signature.withdrawn_at = now
     _journal("withdrawn", deputy, amendment.id, signature, now)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from flask import Flask, session
+from flask import Flask
 from sqlalchemy import select
 
 from drafting.db import commit
@@ -162,13 +162,12 @@ def test_a_recent_check_on_this_web_session_covers_ten_minutes(app, people, requ
     secret, _ = enrol(regol)
     record = sessions.open_session(regol, NOW, user_agent="test", address="127.0.0.1")
     commit()
-    with app.test_request_context():
-        session["sid"] = record.key
-        later = NOW + 2 * STEP
-        second_factor.check_code(regol, code_at(secret, later), later)
-        second_factor.require_recent_second_factor(regol, later + timedelta(minutes=10), None)
-        with pytest.raises(Forbidden):
-            second_factor.require_recent_second_factor(regol, later + timedelta(minutes=11), None)
+    later = NOW + 2 * STEP
+    second_factor.check_code(regol, code_at(secret, later), later, record)
+    ten_minutes, eleven = later + timedelta(minutes=10), later + timedelta(minutes=11)
+    second_factor.require_recent_second_factor(regol, ten_minutes, None, record)
+    with pytest.raises(Forbidden):
+        second_factor.require_recent_second_factor(regol, eleven, None, record)
 
 
 def test_a_check_on_another_session_does_not_count(app, people, require_2fa):
@@ -177,12 +176,9 @@ def test_a_check_on_another_session_does_not_count(app, people, require_2fa):
     mine = sessions.open_session(regol, NOW, user_agent="a", address="1")
     other = sessions.open_session(regol, NOW, user_agent="b", address="2")
     commit()
-    with app.test_request_context():
-        session["sid"] = other.key
-        second_factor.check_code(regol, code_at(secret, NOW + STEP), NOW + STEP)
-    with app.test_request_context():
-        session["sid"] = mine.key
-        assert not second_factor.is_recently_verified(regol, NOW + STEP)
+    second_factor.check_code(regol, code_at(secret, NOW + STEP), NOW + STEP, other)
+    assert second_factor.is_recently_verified(other, NOW + STEP)
+    assert not second_factor.is_recently_verified(mine, NOW + STEP)
 
 
 def test_an_admin_resets_a_lost_factor_and_the_reset_is_journalled(people):
