@@ -56,20 +56,21 @@ def _compile(statement: Any, dialect: Dialect) -> _Compiled:
             binds[name] = processor
     returned = _returned_columns(statement, compiled)
     results = []
-    for index, column in enumerate(returned):
+    for index, (_name, column) in enumerate(returned):
         processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
         if processor is not None:
             results.append((index, processor))
-    names = [column.name for column in returned]
-    row = cast(Callable[..., Row], namedtuple("Row", names))  # type: ignore[misc]
+    names = [name for name, _column in returned]
+    row = cast(Callable[..., Row], namedtuple("Row", names, rename=True))  # type: ignore[misc]
     return _Compiled(compiled.string, binds, results, bool(returned), row)
 
 
-def _returned_columns(statement: Any, compiled: Any) -> list[Any]:
-    """The columns a statement returns: a write's RETURNING (none without one), a SELECT's."""
+def _returned_columns(statement: Any, compiled: Any) -> list[tuple[str, Any]]:
+    """(name, column) of what a statement returns: a write's RETURNING (none without one), a
+    SELECT's; named as SQLAlchemy names a row's columns."""
     if compiled.isinsert or compiled.isupdate or compiled.isdelete:
-        return list(compiled.effective_returning or ())
-    return list(statement.selected_columns)
+        return [(column.key, column) for column in compiled.effective_returning or ()]
+    return list(statement.selected_columns.items())
 
 
 class DirectStatement:

@@ -21,6 +21,7 @@ from drafting.models import (
     Signature,
     User,
 )
+from drafting.models.event_kinds import EventKind
 from drafting.permissions import (
     actors_for,
     can_draft_for,
@@ -169,7 +170,7 @@ def create_amendment(actor: User, draft: Draft, now: datetime) -> Amendment:
     db.session.flush()
     _snapshot(amendment, actor, now)
     journal.record(
-        "created",
+        EventKind.CREATED,
         now=now,
         actor=actor,
         amendment_id=amendment.id,
@@ -241,7 +242,7 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
     _rehash(amendment)
     _snapshot(amendment, actor, now)
     journal.record(
-        "edited",
+        EventKind.EDITED,
         now=now,
         actor=actor,
         amendment_id=amendment.id,

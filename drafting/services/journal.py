@@ -13,6 +13,7 @@ from sqlalchemy import Insert, bindparam, insert, select, update
 from drafting.extensions import db
 from drafting.models import Amendment, Event, Person, User
 from drafting.models.amendments import JOURNAL_GENESIS
+from drafting.models.event_kinds import EventKind
 
 GENESIS = JOURNAL_GENESIS
 ROW_COLUMNS = (
@@ -140,7 +141,7 @@ class EventFields(TypedDict, total=False):
     data: dict[str, Any] | None
 
 
-def record(action: str, **fields: Unpack[EventFields]) -> NewEvent:
+def record(action: EventKind, **fields: Unpack[EventFields]) -> NewEvent:
     """Append one event; the caller holds the amendment's (or text's) row lock."""
     return write(next_event(action, **fields))
 
@@ -160,7 +161,7 @@ def write(event: NewEvent) -> NewEvent:
 
 
 def next_event(
-    action: str,
+    action: EventKind,
     *,
     now: datetime,
     actor: Person | None,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from drafting.errors import Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Alinea, Article, LegislativeText, Stage, User
+from drafting.models.event_kinds import EventKind
 from drafting.permissions import can_manage_texts
 from drafting.services import journal
 from drafting.services.content import MAX_LINE_CHARS, clean_text
@@ -103,7 +104,9 @@ def create_text(actor: User, data: TextInput, now: datetime) -> LegislativeText:
     _set_initial_deadline(text, data.filing_deadline)
     db.session.add(text)
     db.session.flush()
-    journal.record("text_created", now=now, actor=actor, text_id=text.id, data={"number": number})
+    journal.record(
+        EventKind.TEXT_CREATED, now=now, actor=actor, text_id=text.id, data={"number": number}
+    )
     return text
 
 

@@ -9,32 +9,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from drafting.models import Amendment
+from drafting.models.event_kinds import EventKind
 from drafting.services.workflow import review
 from drafting.web.filters import OUTCOME_LABELS
 from workflows.textdiff import word_diff
 
 Segments = list[tuple[str, str]]
 
-LABELS = {
-    "created": lazy_gettext("a créé l'amendement"),
-    "edited": lazy_gettext("a enregistré une nouvelle version"),
-    "submitted": lazy_gettext("a soumis l'amendement à la relecture"),
-    "changes_requested": lazy_gettext("a demandé des modifications"),
-    "approved": lazy_gettext("a approuvé l'amendement (ouvert à la cosignature)"),
-    "closed": lazy_gettext("a clos la cosignature"),
-    "reopened": lazy_gettext("a rouvert la cosignature"),
-    "filed": lazy_gettext("a déposé l'amendement"),
-    "outcome_recorded": lazy_gettext("a enregistré le sort"),
-    "abandoned": lazy_gettext("a abandonné l'amendement"),
-    "commented": lazy_gettext("a commenté"),
-    "group_amendment_changed": lazy_gettext("a modifié la mention « et les membres du groupe »"),
-    "signed": lazy_gettext("a cosigné"),
-    "reconfirmed": lazy_gettext("a reconfirmé sa signature"),
-    "withdrawn": lazy_gettext("a retiré sa signature"),
-    "voided": lazy_gettext("a annulé une signature"),
-    "declined": lazy_gettext("a décliné l'invitation à cosigner"),
-    "invited": lazy_gettext("a invité à cosigner"),
-}
 FIELDS = {"dispositif": lazy_gettext("Dispositif"), "expose": lazy_gettext("Exposé sommaire")}
 
 
@@ -66,22 +47,22 @@ def _edit_diffs(data: dict[str, Any]) -> list[tuple[str, Segments]]:
 
 def _details(entry: review.Entry) -> list[str]:
     data, details = entry.data, []
-    if entry.action == "edited" and "version" in data:
+    if entry.action == EventKind.EDITED and "version" in data:
         details.append(_("Version %(version)s", version=data["version"]))
-    if entry.action == "edited" and "position" in (data.get("new") or {}):
+    if entry.action == EventKind.EDITED and "position" in (data.get("new") or {}):
         old, new = _position(data["old"]["position"]), _position(data["new"]["position"])
         details.append(_("Position : %(old)s → %(new)s", old=old, new=new))
-    if entry.action == "filed" and data.get("number"):
+    if entry.action == EventKind.FILED and data.get("number"):
         details.append(_("Numéro : %(number)s", number=data["number"]))
     if data.get("deadline_exception_reason"):
         details.append(_("Dépôt hors délai : %(reason)s", reason=data["deadline_exception_reason"]))
-    if entry.action == "outcome_recorded":
+    if entry.action == EventKind.OUTCOME_RECORDED:
         outcome = OUTCOME_LABELS.get(data.get("outcome", ""), data.get("outcome"))
         details.append(_("Sort : %(outcome)s", outcome=str(outcome)))
-    if entry.action == "invited" and data.get("deputies"):
+    if entry.action == EventKind.INVITED and data.get("deputies"):
         names = ", ".join(str(name) for name in data["deputies"])
         details.append(_("Invités : %(names)s", names=names))
-    if entry.action == "group_amendment_changed":
+    if entry.action == EventKind.GROUP_AMENDMENT_CHANGED:
         details.append(_("Oui") if data.get("presented_by_group") else _("Non"))
     for key in ("comment", "text", "reason"):
         if data.get(key):
@@ -91,8 +72,9 @@ def _details(entry: review.Entry) -> list[str]:
 
 def item(entry: review.Entry) -> TimelineItem:
     """Describe one journal entry for the page."""
-    diffs = _edit_diffs(entry.data) if entry.action == "edited" else []
-    label = str(LABELS.get(entry.action, entry.action))
+    diffs = _edit_diffs(entry.data) if entry.action == EventKind.EDITED else []
+    kind = EventKind.named(entry.action)
+    label = str(kind.label) if kind is not None else entry.action
     return TimelineItem(entry, label, _details(entry), diffs)
 
 

@@ -17,6 +17,7 @@ from drafting.errors import Conflict, Forbidden
 from drafting.extensions import db
 from drafting.infra import rate_limits
 from drafting.models import ApiToken, Person, RecoveryCode, Role, User, WebSession
+from drafting.models.event_kinds import EventKind
 from drafting.permissions import can_reset_second_factor
 from drafting.services import journal
 from drafting.services.accounts import api_tokens
@@ -97,7 +98,7 @@ def confirm_enrolment(user: User, code: str, now: datetime) -> list[str]:
     user.totp_secret, user.totp_pending_secret = secret, None
     user.totp_enabled_at, user.totp_last_step = now, step
     codes = _new_recovery_codes(user)
-    _journal("second_factor_enabled", now, actor=user, user=user)
+    _journal(EventKind.SECOND_FACTOR_ENABLED, now, actor=user, user=user)
     return codes
 
 
@@ -162,7 +163,7 @@ def _use_recovery_code(user: User, code: str, now: datetime) -> bool:
     if record is None:
         return False
     record.used_at = now
-    _journal("recovery_code_used", now, actor=user, user=user)
+    _journal(EventKind.RECOVERY_CODE_USED, now, actor=user, user=user)
     return True
 
 
@@ -278,10 +279,10 @@ def reset_second_factor(actor: User | None, user: User, now: datetime) -> None:
     db.session.execute(
         update(WebSession).where(WebSession.user_id == user.id).values(second_factor_at=None)
     )
-    _journal("second_factor_reset", now, actor=actor, user=user)
+    _journal(EventKind.SECOND_FACTOR_RESET, now, actor=actor, user=user)
 
 
-def _journal(action: str, now: datetime, *, actor: User | None, user: User) -> None:
+def _journal(action: EventKind, now: datetime, *, actor: User | None, user: User) -> None:
     """Append to the security chain of the journal (no amendment, no text)."""
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SECURITY_CHAIN_LOCK})

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Amendment, Invitation, Role, User
+from drafting.models.event_kinds import EventKind
 from drafting.permissions import actors_for
 from drafting.services import amendments, journal, notifications
 from drafting.services.cosigning.signatures import (
@@ -89,7 +90,7 @@ def invite(
 
 def _announce(actor: User, amendment: Amendment, invitees: list[User], now: datetime) -> None:
     event = journal.record(
-        "invited",
+        EventKind.INVITED,
         now=now,
         actor=actor,
         amendment_id=amendment.id,
@@ -123,7 +124,7 @@ def decline(deputy: User, amendment_id: int, now: datetime) -> Invitation:
         )
     invitation.declined_at = now
     journal.record(
-        "declined",
+        EventKind.DECLINED,
         now=now,
         actor=deputy,
         amendment_id=amendment.id,

@@ -25,6 +25,7 @@ from drafting.models import (
     Signature,
     User,
 )
+from drafting.models.event_kinds import EventKind
 from drafting.permissions import CannotSign, can_void_signature, signing_refusal
 from drafting.services import amendments, journal, notifications
 from drafting.services.accounts import api_tokens, second_factor
@@ -130,7 +131,7 @@ def invitation_of(amendment_id: int, deputy_id: int) -> Invitation | None:
 
 
 def _event(
-    action: str,
+    action: EventKind,
     actor: Person,
     amendment_id: int,
     signature: AnySignature,
@@ -149,7 +150,7 @@ def _event(
 
 
 def _journal(
-    action: str,
+    action: EventKind,
     actor: Person,
     amendment_id: int,
     signature: Signature,
@@ -212,7 +213,7 @@ def _first_signature(
     signature = fast_path.NewSignature(
         amendment.id, deputy, amendment.version, amendment.content_hash, now
     )
-    event = _event("signed", deputy, amendment.id, signature, now, amendment.journal_head)
+    event = _event(EventKind.SIGNED, deputy, amendment.id, signature, now, amendment.journal_head)
     fast_path.insert_first_signature(signature, event)
     return signature
 
@@ -222,14 +223,14 @@ def _record_consent(
 ) -> Signature:
     """A re-signature after a withdrawal, or a re-confirmation of a stale signature."""
     extra: dict[str, Any] = {}
-    action = "signed"
+    action = EventKind.SIGNED
     if signature.withdrawn_at is not None:
         # A withdrawal ended the first consent: signing again is a new consent, so the deputy
         # goes to the END of the signing order (the printed order), not back to their old place.
         signature.withdrawn_at, signature.first_signed_at = None, now
         extra["after_withdrawal"] = True
     else:
-        action = "reconfirmed"  # stale: keeps first_signed_at, hence its place in the order
+        action = EventKind.RECONFIRMED  # stale: keeps first_signed_at, hence its place in the order
         extra = {
             "previous_version": signature.version,
             "previous_content_hash": signature.content_hash,
@@ -261,7 +262,7 @@ def withdraw(
     _require_open(amendment)
     second_factor.require_recent_second_factor(deputy, now, otp, credential)
     signature.withdrawn_at = now
-    _journal("withdrawn", deputy, amendment.id, signature, now)
+    _journal(EventKind.WITHDRAWN, deputy, amendment.id, signature, now)
 
 
 def void(
@@ -286,7 +287,7 @@ def void(
         raise Conflict("Cette signature est déjà annulée.", code="already_voided")
     signature.voided_at, signature.voided_by_id = now, secretariat.id
     signature.void_reason = cleaned
-    _journal("voided", secretariat, amendment.id, signature, now, reason=cleaned)
+    _journal(EventKind.VOIDED, secretariat, amendment.id, signature, now, reason=cleaned)
     notifications.notify(
         [signature.deputy],
         "signature_voided",

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from drafting.errors import Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Article, Group, GroupDeadline, LegislativeText, Reopening, User
+from drafting.models.event_kinds import EventKind
 from drafting.permissions import can_manage_group_deadlines, can_manage_texts
 from drafting.services import journal, texts
 from drafting.services.content import clean_text
@@ -51,7 +52,7 @@ def set_filing_deadline_override(
     text.filing_deadline, text.filing_deadline_rule = when, "override"
     text.filing_deadline_reason = cleaned
     journal.record(
-        "filing_deadline_overridden",
+        EventKind.FILING_DEADLINE_OVERRIDDEN,
         now=now,
         actor=actor,
         text_id=text.id,
@@ -90,7 +91,7 @@ def add_reopening(
     )
     db.session.add(reopening)
     journal.record(
-        "filing_reopened",
+        EventKind.FILING_REOPENED,
         now=now,
         actor=actor,
         text_id=text.id,
@@ -139,7 +140,7 @@ def set_group_deadlines(
     before = {"review_by": _iso(row.review_by), "cosign_by": _iso(row.cosign_by)}
     row.review_by, row.cosign_by, row.updated_at = review_by, cosign_by, now
     journal.record(
-        "group_deadlines_set",
+        EventKind.GROUP_DEADLINES_SET,
         now=now,
         actor=actor,
         text_id=text.id,

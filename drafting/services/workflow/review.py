@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from drafting.errors import Conflict, DomainError, Forbidden
 from drafting.extensions import db
 from drafting.models import Amendment, Article, Event, Person, Role, User
+from drafting.models.event_kinds import EventKind
 from drafting.permissions import is_insider
 from drafting.services import amendments, journal
 from drafting.services.workflow import transitions
@@ -19,7 +20,7 @@ from workflows.review import Action, State
 
 MAX_QUEUE = 500
 MAX_BULK = 200
-INTERNAL_EVENTS = frozenset({"commented"})
+INTERNAL_EVENTS = frozenset({EventKind.COMMENTED})
 
 
 @dataclass

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from drafting.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Amendment, User
+from drafting.models.event_kinds import EventKind
 from drafting.permissions import actors_for, can_comment, can_mark_group_amendment
 from drafting.services import amendments, journal
 from drafting.services.content import clean_text
@@ -34,15 +35,15 @@ MAX_NUMBER_CHARS = 40
 MAX_REASON_CHARS = 2_000
 
 # Events are past facts: the journal says "approved" for the action "approve".
-EVENT_NAMES: dict[Action, str] = {
-    Action.SUBMIT: "submitted",
-    Action.REQUEST_CHANGES: "changes_requested",
-    Action.APPROVE: "approved",
-    Action.CLOSE: "closed",
-    Action.REOPEN: "reopened",
-    Action.FILE: "filed",
-    Action.RECORD_OUTCOME: "outcome_recorded",
-    Action.ABANDON: "abandoned",
+EVENT_NAMES: dict[Action, EventKind] = {
+    Action.SUBMIT: EventKind.SUBMITTED,
+    Action.REQUEST_CHANGES: EventKind.CHANGES_REQUESTED,
+    Action.APPROVE: EventKind.APPROVED,
+    Action.CLOSE: EventKind.CLOSED,
+    Action.REOPEN: EventKind.REOPENED,
+    Action.FILE: EventKind.FILED,
+    Action.RECORD_OUTCOME: EventKind.OUTCOME_RECORDED,
+    Action.ABANDON: EventKind.ABANDONED,
 }
 STATE_NAMES: dict[str, str] = {
     State.DRAFT: "brouillon",
@@ -288,7 +289,7 @@ def set_group_amendment(
     amendment.presented_by_group, amendment.updated_at = presented_by_group, now
     _save()
     journal.record(
-        "group_amendment_changed",
+        EventKind.GROUP_AMENDMENT_CHANGED,
         now=now,
         actor=actor,
         amendment_id=amendment.id,
@@ -306,7 +307,7 @@ def comment(actor: User, amendment_id: int, text: str, now: datetime) -> journal
     if not cleaned:
         raise Invalid("Le commentaire est vide.", fields={"text": "obligatoire"})
     return journal.record(
-        "commented",
+        EventKind.COMMENTED,
         now=now,
         actor=actor,
         amendment_id=amendment.id,
