@@ -17,8 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app
+from redis import Redis
+from rq import Queue, Retry
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from drafting.extensions import db
 
 log = logging.getLogger(__name__)
 PENDING, COMMITTED = "liasse_pending_jobs", "liasse_committed_jobs"
@@ -111,8 +115,6 @@ def run_in_thread(job: QueuedJob) -> None:
 
 
 def _run_in_app(app: Flask, job: QueuedJob, not_before: float = 0.0) -> None:
-    from drafting.extensions import db
-
     wait = not_before - time.monotonic()
     if wait > 0:
         time.sleep(wait)
@@ -126,23 +128,17 @@ def _run_in_app(app: Flask, job: QueuedJob, not_before: float = 0.0) -> None:
             db.session.remove()
 
 
-def redis_connection() -> Any:
+def redis_connection() -> Redis:
     """A Redis client for REDIS_URL."""
-    from redis import Redis
-
     return Redis.from_url(current_app.config["REDIS_URL"])
 
 
-def rq_queue(name: str = "default") -> Any:
+def rq_queue(name: str = "default") -> Queue:
     """The RQ queue jobs go to."""
-    from rq import Queue
-
     return Queue(name, connection=redis_connection())
 
 
 def _enqueue_rq(job: QueuedJob) -> None:
-    from rq import Retry
-
     retry = Retry(max=job.retries, interval=[2, 10, 30][: job.retries]) if job.retries else None
     rq_queue().enqueue(
         job.func, *job.args, job_id=job.job_id, retry=retry, job_timeout=job.timeout, meta=job.meta

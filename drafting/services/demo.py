@@ -12,6 +12,8 @@ from drafting.extensions import db
 from drafting.models import Amendment, Role, User
 from drafting.services import amendments, texts
 from drafting.services.accounts import registration
+from drafting.services.deadlines import authority
+from drafting.services.workflow import transitions
 from workflows.deadlines import PARIS
 
 DEMO_PASSWORD = "Liasse-demo-2026"
@@ -174,8 +176,6 @@ def _amendments(text_id: int, people: dict[str, User], now: datetime) -> int:
 
 def _advance(created: dict[str, Amendment], people: dict[str, User], now: datetime) -> None:
     """Walk a few ECOS amendments through the review so the demo shows each state."""
-    from drafting.services.workflow import transitions
-
     regol, claire = people["Sandra Regol"], people["Claire Dupont"]
     steps: dict[str, list[tuple[User, str, dict[str, str]]]] = {
         "325": [(regol, "submit", {})],  # waits in the secretariat's review queue
@@ -208,8 +208,6 @@ def _paris_day_at(now: datetime, days: int, hour: int) -> datetime:
 
 
 def _group_deadlines(text_id: int, people: dict[str, User], now: datetime) -> None:
-    from drafting.services.deadlines import authority
-
     for secretariat, code in (("Claire Dupont", "ECOS"), ("Hugo Martin", "GDR")):
         authority.set_group_deadlines(
             people[secretariat],
