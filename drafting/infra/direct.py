@@ -1,7 +1,7 @@
 """Core statements run directly on the database driver's cursor, for the co-signing hot path.
 
 Executing a prebuilt Core statement through SQLAlchemy (cache-key lookup, execution context,
-parameter and result processing, result metadata) cost about 11 % of a signature's instructions
+parameter and result processing, result metadata) was a large share of a signature's instructions
 for the two statements signing sends after the token lookup (docs/PERFORMANCE.md). On
 PostgreSQL, a `DirectStatement` compiles its statement once for the engine's dialect and runs the
 SQL on the cursor of the session's own connection: the same SQL in the same transaction, with

@@ -16,7 +16,7 @@ from flask import (
     request,
 )
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from drafting.errors import BadRequest, DomainError, Invalid, NotFound, TooLarge, Unavailable
@@ -53,7 +53,7 @@ def reject_nul_characters() -> None:
     if "\x00" in request.path:
         raise NotFound("Page ou ressource inconnue.")
     # Parsed only when present: most API calls carry neither a query string nor a form, and
-    # parsing them anyway cost 3 % of a signature.
+    # parsing them anyway was measurable on a signature (docs/PERFORMANCE.md).
     pairs = list(request.args.items(multi=True)) if request.query_string else []
     if carries_form():
         pairs += list(request.form.items(multi=True))
@@ -87,6 +87,10 @@ def _page(error: DomainError) -> Response:
 def handle_domain_error(error: DomainError) -> Response:
     """Domain refusals: JSON under /api, a French page elsewhere."""
     db.session.rollback()
+    return _error_page_or_json(error)
+
+
+def _error_page_or_json(error: DomainError) -> Response:
     return error_response(error) if _is_api() else _page(error)
 
 
@@ -115,16 +119,29 @@ def handle_unexpected(error: Exception) -> Response:
     return handle_domain_error(mapped)
 
 
+def _unreachable(error: DBAPIError) -> bool:
+    """The database is out of reach (restarted, down, locked), not the statement wrong."""
+    connectivity = isinstance(error, (OperationalError, InterfaceError))
+    return error.connection_invalidated or connectivity
+
+
 def handle_database_error(error: DBAPIError) -> Response:
-    """A connection lost mid-request (database restart): 503 with Retry-After, not a 500. The
-    pool has already dropped its older connections; the next request connects afresh."""
-    if not error.connection_invalidated:
+    """The database out of reach (a restart, an outage, SQLite busy): 503 with Retry-After, not
+    a 500, for this request and the next ones until it is back. A connection lost under a request
+    means the others in the pool died with it: the pool is emptied, so the next request connects
+    afresh instead of meeting another dead connection."""
+    if not _unreachable(error):
         if current_app.testing:
             raise error  # tests see the real failure
         return handle_unexpected(error)
-    log.warning("database connection lost: %s", error.orig)
-    db.session.rollback()
-    return handle_domain_error(
+    log.warning("database unreachable: %s", error.orig)
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        log.debug("rollback on a lost connection failed", exc_info=True)
+    if error.connection_invalidated:
+        db.engine.dispose()
+    return _error_page_or_json(
         Unavailable(
             "Base de données momentanément indisponible : réessayez.",
             code="unavailable",
@@ -136,7 +153,7 @@ def handle_database_error(error: DBAPIError) -> Response:
 class CookieSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, minus the signing serializer Flask builds on every request
     even when there is no cookie to read: API calls (bearer tokens) never carry one, and that
-    construction was 3 % of a signature."""
+    construction was measurable on a signature (docs/PERFORMANCE.md)."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """An empty session when no session cookie came; Flask's own reading otherwise."""

@@ -35,8 +35,8 @@ ROW_COLUMNS = (
 @dataclass(slots=True)
 class NewEvent:
     """An event as the journal writes it: the row's values, with the users it names. Events are
-    never changed once written, so a plain object, not a mapped `Event` (building one cost 5 %
-    of a signature); queries read the written rows back as `Event`."""
+    never changed once written, so a plain object, not a mapped `Event` (cheaper on every
+    signature); queries read the written rows back as `Event`."""
 
     amendment_id: int | None
     text_id: int | None

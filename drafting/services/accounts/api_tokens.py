@@ -38,9 +38,9 @@ def issue_token(user: User, now: datetime, *, label: str = "api") -> tuple[str, 
 @dataclass(frozen=True, slots=True)
 class Caller:
     """The user carrying an API request, as the token lookup reads it: plain columns (a
-    `Person`), not a mapped `User` — loading one with its group through the ORM cost 16 % of a
-    signature's CPU (docs/PERFORMANCE.md). Signing reads only these; other views take the
-    mapped user (`mapped`, loaded on first use)."""
+    `Person`), not a mapped `User`, whose loading with its group weighed on every signature
+    (docs/PERFORMANCE.md). Signing reads only these; other views take the mapped user
+    (`mapped`, loaded on first use)."""
 
     id: int
     email: str
@@ -62,8 +62,8 @@ class Caller:
 @dataclass(slots=True)
 class BearerToken:
     """The live API token carrying a request: what requests need of its row, with its user.
-    Read on every API call, so a plain row (the ORM objects cost 3 % of a signature, then 16 %
-    with the user); written through `mark_token_verified` and `revoke_bearer`."""
+    Read on every API call, so a plain row, not ORM objects; written through
+    `mark_token_verified` and `revoke_bearer`."""
 
     id: int
     caller: Caller
