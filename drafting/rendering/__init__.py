@@ -1,0 +1,1 @@
+"""Pure renderers: plain data in, bytes out."""
