@@ -7,10 +7,36 @@ import re
 
 # Latin multiplicative adverbs in the order articles are inserted after their base article.
 LATIN = (
-    "bis ter quater quinquies sexies septies octies nonies decies undecies duodecies terdecies "
-    "quaterdecies quindecies sexdecies septdecies octodecies novodecies vicies unvicies duovicies "
-    "tervicies quatervicies quinvicies sexvicies septvicies duodetricies undetricies tricies"
-).split()
+    "bis",
+    "ter",
+    "quater",
+    "quinquies",
+    "sexies",
+    "septies",
+    "octies",
+    "nonies",
+    "decies",
+    "undecies",
+    "duodecies",
+    "terdecies",
+    "quaterdecies",
+    "quindecies",
+    "sexdecies",
+    "septdecies",
+    "octodecies",
+    "novodecies",
+    "vicies",
+    "unvicies",
+    "duovicies",
+    "tervicies",
+    "quatervicies",
+    "quinvicies",
+    "sexvicies",
+    "septvicies",
+    "duodetricies",
+    "undetricies",
+    "tricies",
+)
 _LATIN_ALIASES = {"novies": "nonies", "sedecies": "sexdecies", "septiesdecies": "septdecies"}
 _LATIN_RANKS = {word: rank for rank, word in enumerate(LATIN, start=1)}
 _WORD_NUMBERS = {"premier": "1er", "première": "1er", "unique": "unique"}

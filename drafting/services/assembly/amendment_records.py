@@ -167,9 +167,9 @@ def division_position(
     )
 
 
-def outcome_of(sort: str | None, state_code: str | None, detail: str | None) -> tuple[
-    str | None, str | None, str | None
-]:
+def outcome_of(
+    sort: str | None, state_code: str | None, detail: str | None
+) -> tuple[str | None, str | None, str | None]:
     """(outcome, label, inadmissibility ground) from the sort and the processing state."""
     code = (state_code or "").upper()
     if code.startswith("IRR") or (detail or "").casefold().startswith("irrecevable"):

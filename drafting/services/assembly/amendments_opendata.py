@@ -91,7 +91,9 @@ def parse_amendment_source(
     path: str | os.PathLike[str], *, text_ref: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> AmendmentBatch:
     """Read a file, a folder or a ZIP of amendment files (see `parse_amendment_files`)."""
-    return parse_amendment_files(read_path(path, suffixes=SUFFIXES, limits=limits), text_ref=text_ref)
+    return parse_amendment_files(
+        read_path(path, suffixes=SUFFIXES, limits=limits), text_ref=text_ref
+    )
 
 
 def _set_aside(name: str, text_ref: str | None) -> str | None:
@@ -109,7 +111,7 @@ def _of_text(amendment: AssemblyAmendment, text_ref: str | None) -> bool:
 
 
 def _parse_any(content: bytes | str, name: str) -> list[AssemblyAmendment] | OrderList:
-    head = (content[:64].decode("utf-8", "replace") if isinstance(content, bytes) else content[:64])
+    head = content[:64].decode("utf-8", "replace") if isinstance(content, bytes) else content[:64]
     head = head.lstrip("\ufeff \t\r\n")
     if head.startswith(("{", "[")):
         return _parse_json_file(content, name)
@@ -175,8 +177,9 @@ def as_list(value: Any) -> list[Any]:
 
 
 def _from_opendata(record: dict[str, Any]) -> AssemblyAmendment:
-    number, rect = split_number(get(record, "identification", "numeroLong"),
-                                get(record, "identification", "numeroRect"))
+    number, rect = split_number(
+        get(record, "identification", "numeroLong"), get(record, "identification", "numeroRect")
+    )
     author = get(record, "signataires", "auteur") or {}
     author_ref = nil(author.get("acteurRef"))
     label = unescape_label(get(record, "signataires", "libelle"))
@@ -192,7 +195,9 @@ def _from_opendata(record: dict[str, Any]) -> AssemblyAmendment:
         number=number,
         rectification=rect,
         text_ref=get(record, "texteLegislatifRef"),
-        text_number=text_number(get(record, "texteLegislatifRef"), get(division, "urlDivisionTexteVise")),
+        text_number=text_number(
+            get(record, "texteLegislatifRef"), get(division, "urlDivisionTexteVise")
+        ),
         organ_ref=_organ(get(record, "examenRef")),
         author_kind=author_kind(nil(author.get("typeAuteur"))),
         author_ref=author_ref,
@@ -200,7 +205,9 @@ def _from_opendata(record: dict[str, Any]) -> AssemblyAmendment:
         group_ref=nil(author.get("groupePolitiqueRef")),
         group_label=None,
         group_mention=unescape_label(get(record, "signataires", "suffixe")) or None,
-        cosignatory_refs=without(as_list(get(record, "signataires", "cosignataires", "acteurRef")), author_ref),
+        cosignatory_refs=without(
+            as_list(get(record, "signataires", "cosignataires", "acteurRef")), author_ref
+        ),
         signatories_label=label,
         position=_position(record, division),
         dispositif=html_to_text(get(record, "corps", "contenuAuteur", "dispositif")),

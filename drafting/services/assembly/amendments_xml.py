@@ -89,7 +89,9 @@ def parse_order_list(content: bytes | str, *, name: str = "") -> OrderList:
     """Eliasse's order of discussion (`liste.xml`)."""
     parsed = parse_xml(content, name=name)
     if not isinstance(parsed, OrderList):
-        raise SourceError(f"{_label(name)} : un dérouleur (« amdtsParOrdreDeDiscussion ») était attendu.")
+        raise SourceError(
+            f"{_label(name)} : un dérouleur (« amdtsParOrdreDeDiscussion ») était attendu."
+        )
     return parsed
 
 
@@ -176,7 +178,8 @@ def _from_liasse(record: dict[str, Any]) -> AssemblyAmendment | None:
         group_label=None,
         group_mention=None,
         cosignatory_refs=without(
-            _list(_get(record, "signataires", "cosignataires", "acteurRef")), _get(author, "acteurRef")
+            _list(_get(record, "signataires", "cosignataires", "acteurRef")),
+            _get(author, "acteurRef"),
         ),
         signatories_label=label,
         position=division_position(
@@ -185,8 +188,10 @@ def _from_liasse(record: dict[str, Any]) -> AssemblyAmendment | None:
             _get(division, "avant_A_Apres"),
             _get(division, "urlDivisionTexteVise"),
             _get(division, "articleDesignationCourte"),
-            (_get(record, "pointeurFragmentTexte", "alinea", "numero"),
-             _get(record, "pointeurFragmentTexte", "alinea", "avant_A_Apres")),
+            (
+                _get(record, "pointeurFragmentTexte", "alinea", "numero"),
+                _get(record, "pointeurFragmentTexte", "alinea", "avant_A_Apres"),
+            ),
         ),
         dispositif="" if dispositif.startswith(PROCESSING) else dispositif,
         expose=html_to_text(_get(record, "corps", "exposeSommaire")),
@@ -232,14 +237,17 @@ def _from_eliasse(record: dict[str, Any]) -> AssemblyAmendment:
     author_ref = _actor(_get(author, "tribunId"))
     label = unescape_label(_get(record, "listeDesSignataires"))
     division = _get(record, "division") or {}
-    outcome, outcome_label, ground = outcome_of(_get(record, "sortEnSeance"), _get(record, "etat"), None)
+    outcome, outcome_label, ground = outcome_of(
+        _get(record, "sortEnSeance"), _get(record, "etat"), None
+    )
     mention = _get(record, "cosignatairesMentionLibre") or {}
     return AssemblyAmendment(
         uid=None,
         number=number,
         rectification=rect,
         text_ref=None,
-        text_number=_get(record, "texte", "numBibard") or text_number(None, _get(division, "urlDivisionTexteVise")),
+        text_number=_get(record, "texte", "numBibard")
+        or text_number(None, _get(division, "urlDivisionTexteVise")),
         organ_ref=None,
         author_kind=_eliasse_author_kind(author),
         author_ref=author_ref,
@@ -354,7 +362,11 @@ def _order_entry(attributes: Any, index: int) -> OrderEntry:
         group_label=attrs.get("auteurGroupe") or None,
         alinea_label=attrs.get("alineaLabel") or None,
         joint_group=attrs.get("discussionCommune") or None,
-        joint_position=group_position(attrs.get("discussionCommuneAmdtPositon")) if attrs.get("discussionCommune") else None,
+        joint_position=group_position(attrs.get("discussionCommuneAmdtPositon"))
+        if attrs.get("discussionCommune")
+        else None,
         identical_group=attrs.get("discussionIdentique") or None,
-        identical_position=group_position(attrs.get("discussionIdentiqueAmdtPositon")) if attrs.get("discussionIdentique") else None,
+        identical_position=group_position(attrs.get("discussionIdentiqueAmdtPositon"))
+        if attrs.get("discussionIdentique")
+        else None,
     )

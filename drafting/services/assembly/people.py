@@ -18,7 +18,14 @@ from drafting.services.assembly.sources import DEFAULT_LIMITS, Limits, read_path
 
 NBSP = "\u00a0"
 GROUP_ORGAN = "GP"  # the organe type of a political group
-_CIVILITIES = {"m.": "M.", "m": "M.", "monsieur": "M.", "mme": "Mme", "madame": "Mme", "mme.": "Mme"}
+_CIVILITIES = {
+    "m.": "M.",
+    "m": "M.",
+    "monsieur": "M.",
+    "mme": "Mme",
+    "madame": "Mme",
+    "mme.": "Mme",
+}
 _ASSEMBLY_MAIL = "@assemblee-nationale.fr"
 
 
@@ -74,7 +81,9 @@ class ParsedPeople:
     groups: tuple[ParsedGroup, ...]
 
 
-def printed_name(civility: str, first_name: str, last_name: str, *, with_first_name: bool = False) -> str:
+def printed_name(
+    civility: str, first_name: str, last_name: str, *, with_first_name: bool = False
+) -> str:
     """The name as the sheet prints it: « Mme Pirès Beaune », « M. de Lépinau » (civility, a
     no-break space, the surname with its particle; the first name only to tell homonyms apart)."""
     names = [first_name.strip()] if with_first_name and first_name.strip() else []
@@ -210,7 +219,9 @@ def _memberships(record: dict[str, Any]) -> tuple[Membership, ...]:
             continue
         quality = _fold(get(mandate, "infosQualite", "codeQualite") or "")
         start, end = _date(nil(mandate.get("dateDebut"))), _date(nil(mandate.get("dateFin")))
-        found.setdefault((organe, start, end), Membership(organe, start, end, "non-inscrit" in quality))
+        found.setdefault(
+            (organe, start, end), Membership(organe, start, end, "non-inscrit" in quality)
+        )
     return tuple(sorted(found.values(), key=lambda m: (m.start or date.min, m.end or date.max)))
 
 

@@ -100,7 +100,9 @@ def read_zip(
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         raise SourceError(f"Archive ZIP illisible (tronquée ou corrompue) : {exc}.") from exc
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir() and _wanted(m.filename, suffixes)]
+        members = [
+            m for m in archive.infolist() if not m.is_dir() and _wanted(m.filename, suffixes)
+        ]
         _check_declared(members, limits)
         total = 0
         for member in members:
@@ -151,7 +153,9 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limi
     return data
 
 
-def _read_folder(folder: Path, suffixes: tuple[str, ...], limits: Limits) -> Iterator[tuple[str, bytes]]:
+def _read_folder(
+    folder: Path, suffixes: tuple[str, ...], limits: Limits
+) -> Iterator[tuple[str, bytes]]:
     """Every wanted regular file under `folder`, in name order; symbolic links are not followed."""
     count = total = 0
     for directory, subdirs, files in os.walk(folder):
