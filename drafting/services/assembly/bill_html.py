@@ -198,23 +198,32 @@ def _division_anchor(element: etree._Element) -> str | None:
 # --- plain text --------------------------------------------------------------------------------
 
 
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
+
+
 def _plain_blocks(text: str) -> Iterator[Block]:
-    """Pasted text: one alinéa per line, or per blank-line-separated paragraph when the text is
-    laid out that way (its lines are then wrapped, not alinéas)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if re.search(r"\n[ \t\u00a0]*\n", text.strip()):
-        for paragraph in re.split(r"\n[ \t\u00a0]*\n", text):
+    """Pasted text: one alinéa per line; or, when blank lines separate paragraphs (at least one
+    for every three lines), one per paragraph, its lines being wrapped, not alinéas."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    lines = [line for line in text.split("\n") if clean_text(line)]
+    if 3 * len(_BLANK_LINE.findall(text)) >= len(lines) > 0:
+        for paragraph in _BLANK_LINE.split(text):
             yield from _plain_paragraph(paragraph)
     else:
-        for line in text.split("\n"):
+        for line in lines:
             yield Block(text=clean_text(line))
 
 
 def _plain_paragraph(paragraph: str) -> Iterator[Block]:
-    """A paragraph, except that a heading line ("Article 2") opening it stands on its own."""
-    lines = [clean_text(line) for line in paragraph.split("\n")]
-    lines = [line for line in lines if line]
-    while lines and is_heading_line(lines[0]) and len(lines) > 1:
-        yield Block(text=lines.pop(0))
-    if lines:
-        yield Block(text=" ".join(lines))
+    """A paragraph, except that a heading line ("Article 2", "TITRE II") stands on its own."""
+    pending: list[str] = []
+    for line in filter(None, (clean_text(line) for line in paragraph.split("\n"))):
+        if is_heading_line(line):
+            if pending:
+                yield Block(text=" ".join(pending))
+            pending = []
+            yield Block(text=line)
+        else:
+            pending.append(line)
+    if pending:
+        yield Block(text=" ".join(pending))

@@ -90,6 +90,7 @@ class _Article:
 
 
 def is_heading_line(line: str) -> bool:
+    """Whether a paragraph is an article heading or a division label (not its heading)."""
     plain = line.replace("\u00a0", " ")
     return bool(_heading_article(plain) or _DIVISION.match(plain) or _PART.match(plain))
 
@@ -231,7 +232,8 @@ def _finish(article: _Article, kind: str) -> ParsedArticle:
     if len(body) == 1 and _only_mention(body[0].text):
         status = status or _mention_status(_MENTION.findall(body[0].text)[0])
         body = [] if status else body
-    pastilles = sum(block.pastilles for block in article.body) if kind == "an" else 0
+    # A status line ("(Supprimé)") is no alinéa: a pastille on it would not be counted either.
+    pastilles = sum(block.pastilles for block in body) if kind == "an" else 0
     return ParsedArticle(
         number=article.number,
         status=status,
@@ -262,7 +264,12 @@ def _check_pastilles(articles: tuple[ParsedArticle, ...]) -> None:
     wrong = [a for a in articles if (a.pastilles or 0) != len(a.alineas)]
     if wrong:
         details = "; ".join(
-            f"article {a.number} : {a.pastilles or 0} pastilles pour {len(a.alineas)} alinéas"
+            f"article {a.number} : {_count(a.pastilles or 0, 'pastille')} pour "
+            f"{_count(len(a.alineas), 'alinéa')}"
             for a in wrong[:5]
         )
         raise SourceError(f"Le décompte des alinéas ne correspond pas aux pastilles ({details}).")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number > 1 else ''}"
