@@ -51,10 +51,22 @@ def parse_opendata_json(content: bytes | str, *, name: str = "") -> AssemblyAmen
             f"{_label(name)} : un amendement de l'open data de l'Assemblée était attendu "
             f"(objet « amendement » avec un « uid »), reçu {_describe(data)}."
         )
+    _require(record, name)
     try:
         return _from_opendata(record)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise SourceError(f"{_label(name)} : amendement incomplet ou mal formé ({exc}).") from exc
+
+
+def _require(record: dict[str, Any], name: str) -> None:
+    """Refuse a record missing what every amendment has, rather than read half of it."""
+    for path in (("identification", "numeroLong"), ("signataires",), ("pointeurFragmentTexte",)):
+        value = get(record, *path)
+        if not value or (len(path) == 1 and not isinstance(value, dict)):
+            field = ".".join(path)
+            raise SourceError(
+                f"{_label(name)} : amendement incomplet ou mal formé (« {field} » manquant)."
+            )
 
 
 def parse_amendments(content: bytes | str, *, name: str = "") -> list[AssemblyAmendment]:
