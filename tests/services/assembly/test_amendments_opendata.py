@@ -224,10 +224,10 @@ def test_the_bulk_layout_in_a_zip_keeps_the_texts_amendments(tmp_path: Path) -> 
 def test_a_json_of_another_shape_names_what_was_expected() -> None:
     acteur = json.dumps({"acteur": {"uid": {"#text": "PA1"}}}).encode()
     with pytest.raises(
-        SourceError, match="un amendement de l'open data de l'Assemblée était attendu.*« acteur »"
+        SourceError, match=r"un amendement de l'open data de l'Assemblée était attendu.*« acteur »"
     ):
         parse_opendata_json(acteur, name="PA1.json")
-    with pytest.raises(SourceError, match="« x.json » : JSON illisible"):
+    with pytest.raises(SourceError, match=r"« x\.json » : JSON illisible"):
         parse_amendments(b'{"amendement": ', name="x.json")
     with pytest.raises(SourceError, match="format inconnu"):
         parse_amendment_files([("x.json", b"PK not json")])

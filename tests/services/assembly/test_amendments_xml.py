@@ -24,7 +24,8 @@ LIASSE = f"""<?xml version="1.0" encoding="UTF-8"?>
     <organeRef {NIL}/><groupePolitiqueRef>PO730934</groupePolitiqueRef></auteur>
     <cosignataires><acteurRef>PA718838</acteurRef><acteurRef>PA1</acteurRef></cosignataires>
     <texteAffichable> M.&amp;#160;Brun et M.&amp;#160;Un</texteAffichable></signataires>
-  <pointeurFragmentTexte><division><titre>Article 2</titre><articleDesignationCourte>ART. 2</articleDesignationCourte>
+  <pointeurFragmentTexte><division><titre>Article 2</titre>
+    <articleDesignationCourte>ART. 2</articleDesignationCourte>
     <type>ARTICLE</type><avant_A_Apres>A</avant_A_Apres>
     <urlDivisionTexteVise>/15/textes/0806.asp#D_Article_2</urlDivisionTexteVise></division>
     <alinea><avant_A_Apres {NIL}/><numero>24</numero></alinea></pointeurFragmentTexte>
@@ -43,7 +44,8 @@ LIASSE = f"""<?xml version="1.0" encoding="UTF-8"?>
   <signataires><auteur><typeAuteur>Gouvernement</typeAuteur></auteur>
     <texteAffichable>le Gouvernement</texteAffichable></signataires>
   <pointeurFragmentTexte><division><titre>Titre</titre><type>TITRE</type></division></pointeurFragmentTexte>
-  <corps><dispositif><![CDATA[<div>Cet amendement est en cours de traitement par les services de l'Assemblée.</div><BR/>]]></dispositif></corps>
+  <corps><dispositif><![CDATA[<div>Cet amendement est en cours de traitement par les
+    services de l'Assemblée.</div><BR/>]]></dispositif></corps>
 </amendement>
 </amendements>"""
 
@@ -51,7 +53,8 @@ ELIASSE = """<?xml version="1.0" encoding="UTF-8"?>
 <amendement><numero>3</numero><numeroLong>3</numeroLong><numeroParent>1</numeroParent>
   <etat>DI</etat><dispositif><![CDATA[<p>Compl&#233;ter cet amendement.</p>]]></dispositif>
   <exposeSommaire><![CDATA[<p>Expos&#233;.</p>]]></exposeSommaire>
-  <listeDesSignataires> Mme&amp;#160;Untermaier,  Mme&amp;#160;Rabault et les membres du groupe NG</listeDesSignataires>
+  <listeDesSignataires> Mme&amp;#160;Untermaier,  Mme&amp;#160;Rabault et les membres du
+    groupe NG</listeDesSignataires>
   <listeDesTribunCosignataires>609590;608695</listeDesTribunCosignataires>
   <sortEnSeance>Non soutenu</sortEnSeance><dateDepot>11/07/2018</dateDepot>
   <dateSaisieSort>26/10/2016</dateSaisieSort><triAmendement>gaaafahoto</triAmendement>
@@ -150,7 +153,7 @@ def test_eliasse_order_list() -> None:
 
 
 def test_xml_of_another_shape_or_broken_is_refused() -> None:
-    with pytest.raises(SourceError, match="XML inattendu \\(racine « html » \\)|racine « html »"):
+    with pytest.raises(SourceError, match="racine « html »"):
         parse_amendments(b"<html><body/></html>", name="page.xml")
     with pytest.raises(SourceError, match="XML illisible"):
         parse_amendments(b"<amendements><amendement>", name="x.xml")

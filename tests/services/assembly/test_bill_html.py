@@ -26,7 +26,8 @@ def _modern(articles: list[tuple[str, list[str]]], *, pastilles: bool = True) ->
     for heading, alineas in articles:
         body.append(f'<p class="assnat9ArticleNum">{heading}</p>')
         body += [f'<p class="assnatLoiTexte">{slot}{text}</p>' for text in alineas]
-    return f"<!DOCTYPE html><html><head><title>T</title></head><body>{''.join(body)}</div></body></html>"
+    page = "".join(body)
+    return f"<!DOCTYPE html><html><head><title>T</title></head><body>{page}</div></body></html>"
 
 
 MODERN = _modern(
@@ -88,17 +89,21 @@ LEGACY = """<html><head><meta http-equiv="Content-Type" content="text/html; char
 <p style="text-align: center">N°&nbsp;575</p><p style="text-align: center"><b>PROJET DE LOI</b></p>
 <p style="text-align: center"><a name="P29"></a>TITRE PRÉLIMINAIRE</p>
 <p style="text-align: center"><b>DISPOSITIONS D&#8217;ORIENTATION</b></p>
-<div style="margin-left: 21pt"><p style="text-align: center"><b><a name="P31"></a>Article 1<sup>er</sup></b></p>
+<div style="margin-left: 21pt">
+<p style="text-align: center"><b><a name="P31"></a>Article 1<sup>er</sup></b></p>
 </div><p style="text-align: justify">Le code est ainsi modifié&nbsp;:</p>
 <p style="text-align: center"><i>«&nbsp;Chapitre III</i></p>
 <p style="text-align: center"><i><b>«&nbsp;Droit à régularisation</b></i></p>
-<p style="text-align: justify">«&nbsp;<i>Art.&nbsp;L.&nbsp;123-1.</i>&nbsp;&#8211;&nbsp;Une personne…</p>
+<p style="text-align: justify">«&nbsp;<i>Art.&nbsp;L.&nbsp;123-1.</i>&nbsp;&#8211;&nbsp;Une
+personne…</p>
 <p style="text-align: justify">   </p>
 <p><center><table><tr><td>«</td><td>L.&nbsp;123-1</td><td>&#160;</td></tr></table></center>
 <p style="text-align: center"><a name="P33"></a>Chapitre I<sup>ER</sup></p>
 <p style="text-align: center"><b>Une administration qui accompagne</b></p>
-<div style="margin-left: 21pt"><p style="text-align: center"><b>Article 3&nbsp;<i>bis (nouveau)</i></b></p>
-</div><p style="text-align: justify">I.&nbsp;&#8211;&nbsp;Le I est complété.<!--&#339;--></p>
+<div style="margin-left: 21pt">
+<p style="text-align: center"><b>Article 3&nbsp;<i>bis (nouveau)</i></b></p>
+</div>
+<p style="text-align: justify">I.&nbsp;&#8211;&nbsp;Le I est complété.<!--&#339;--></p>
 <p style="text-align: center"><b>Article 4</b></p>
 <p style="text-align: justify"><i>(Non modifié)</i></p>
 </body></html>"""
@@ -141,8 +146,10 @@ def test_the_pages_own_division_anchor_is_kept() -> None:
 
 SENAT = """<html><head><title>projet de loi - Sénat</title></head><body>
 <ul><li><p>Article 99 du règlement</p></li></ul><p>Menu du site</p>
-<div id="wysiwyg"><p Align=center>PREMIÈRE PARTIE</p><p Align=center><strong>DISPOSITIONS</strong></p>
-<p Align=center><strong>Article 1<sup>er</sup></strong></p><p Align=justify>Au titre de 2016&nbsp;:</p>
+<div id="wysiwyg"><p Align=center>PREMIÈRE PARTIE</p>
+<p Align=center><strong>DISPOSITIONS</strong></p>
+<p Align=center><strong>Article 1<sup>er</sup></strong></p>
+<p Align=justify>Au titre de 2016&nbsp;:</p>
 <p Align=right><em>(En milliards d'euros)</em></p>
 <p Align=center><strong>Article 2</strong></p><p Align=justify>Est approuvé.</p>
 <p Align=center>ANNEXE A</p><p Align=justify>Rapport annexé.</p></div>
@@ -160,7 +167,10 @@ def test_senat_page_is_read_inside_its_content_and_stops_at_the_annexe() -> None
 
 
 def test_plain_text_one_alinea_per_line() -> None:
-    text = "TITRE Ier\nDISPOSITIONS\nArticle 1er\nI. – Le code :\n« Art. 2. – Inséré. »\n\u00a0\nArticle 2 (Supprimé)\nArticle 2 bis\nTexte."
+    text = (
+        "TITRE Ier\nDISPOSITIONS\nArticle 1er\nI. – Le code :\n« Art. 2. – Inséré. »\n\u00a0\n"
+        "Article 2 (Supprimé)\nArticle 2 bis\nTexte."
+    )
     bill = parse_bill(text)
     assert bill.kind == "plain"
     assert [(a.number, a.status, a.alineas) for a in bill.articles] == [
@@ -172,7 +182,10 @@ def test_plain_text_one_alinea_per_line() -> None:
 
 
 def test_plain_text_in_paragraphs_joins_wrapped_lines() -> None:
-    text = "Article 1er\n\nLe code est\nainsi modifié :\n\n« Art. 2. – Inséré. »\n\nArticle 2\nSeul alinéa."
+    text = (
+        "Article 1er\n\nLe code est\nainsi modifié :\n\n« Art. 2. – Inséré. »\n\n"
+        "Article 2\nSeul alinéa."
+    )
     bill = parse_bill(text, kind="plain")
     assert bill.articles[0].alineas == ("Le code est ainsi modifié :", "« Art. 2. – Inséré. »")
     assert bill.articles[1].alineas == ("Seul alinéa.",)

@@ -147,7 +147,7 @@ def test_the_datasets_zip_layout(tmp_path: Path) -> None:
 
 
 def test_a_json_of_another_shape_is_refused() -> None:
-    with pytest.raises(SourceError, match="un acteur ou un organe .* était attendu"):
+    with pytest.raises(SourceError, match=r"un acteur ou un organe .* était attendu"):
         parse_people_files([("x.json", json.dumps({"amendement": {}}).encode())])
     with pytest.raises(SourceError, match="un acteur de l'open data"):
         parse_acteur(b"[]")
