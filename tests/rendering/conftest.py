@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-OPEN_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "domain" / "open-data"
+OPEN_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "domain" / "open-data"
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +17,7 @@ def _clean() -> Iterator[None]:
     yield
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def open_data() -> Path:
     """The shared real files; the test is skipped where they are absent."""
     if not OPEN_DATA.is_dir():

@@ -17,7 +17,7 @@ def _clean() -> Iterator[None]:
     yield
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def open_data() -> Path:
     """The shared real files; the test is skipped where they are absent."""
     if not OPEN_DATA.is_dir():
