@@ -113,6 +113,7 @@ class _Assembler:
         if self.ended or not block.text:
             return
         plain = block.text.replace("\u00a0", " ")
+        # A quoted paragraph is text the article inserts, even styled as a heading by Word.
         quoted = block.text.startswith("«")
         if not quoted and self._heading(block, plain):
             return

@@ -79,6 +79,18 @@ def test_a_pastille_count_that_disagrees_is_an_error() -> None:
         parse_bill(one_too_many)
 
 
+def test_a_quoted_heading_styled_as_a_heading_is_an_alinea_of_the_article() -> None:
+    page = _modern([("Article 2", ["Le code est complété par un chapitre ainsi rédigé :"])])
+    page = page.replace(
+        "rédigé :</p>",
+        f'rédigé :</p><p class="assnat5ChapitreNum">{PASTILLE}« Chapitre III</p>'
+        f'<p class="assnat5ChapitreIntit">{PASTILLE}« Dispositions nouvelles</p>',
+    )
+    (article,) = parse_bill(page, kind="an").articles
+    assert article.alineas[1:] == ("« Chapitre III", "« Dispositions nouvelles")
+    assert len(parse_bill(page).divisions) == 1  # only the page's own TITRE Ier
+
+
 def test_a_page_without_pastilles_is_counted_by_paragraphs() -> None:
     bill = parse_bill(_modern([("Article 1er", ["a", "b"])], pastilles=False))
     assert bill.articles[0].pastilles is None and len(bill.articles[0].alineas) == 2
