@@ -192,15 +192,12 @@ def normalise(dispositif: str) -> str:
 
 
 def _tiebreak(item: CallItem) -> str:
-    """Numbered amendments in number order, then drafts in `sequence` order."""
+    """Numbered amendments in number order, then drafts in `sequence` order (fixed width, so
+    that a sub-amendment's key, its parent's lengthened, never passes the parent's neighbour)."""
     match = _NUMBER.search(item.number or "")
     if match is None:
-        return "y" + _int(item.sequence, 5)
-    return (
-        "b" + _int(int(match.group(1)), 5)
-        if item.sequence == 0
-        else ("b" + _int(int(match.group(1)), 5) + _int(item.sequence, 5))
-    )
+        return "y" + _int(0, 5) + _int(item.sequence, 5)
+    return "b" + _int(int(match.group(1)), 5) + _int(item.sequence, 5)
 
 
 def _unit(item: CallItem) -> str | None:

@@ -141,8 +141,11 @@ def test_drafts_follow_numbered_amendments_in_their_own_order() -> None:
 
 
 def test_computed_keys_stand_apart_from_each_other() -> None:
-    keys = computed_keys(RULES)
-    assert len(set(keys.values())) == len(RULES)
+    keys = computed_keys([*RULES, _item("d", number=None, sequence=4, article_number="2")])
+    assert len(set(keys.values())) == len(RULES) + 1
+    # One width for all but sub-amendments, which lengthen their parent's key: a sub-amendment
+    # then sorts after its parent and before the parent's next neighbour, whatever they are.
+    assert len({len(key) for key in keys.values()}) == 1
     assert all(key.endswith("n") for key in keys.values())  # room below every key
 
 
