@@ -81,6 +81,7 @@ def big_page(articles: int) -> str:
 
 
 def plain_text(page: str) -> str:
+    """The same text as pasted plain text: headings and one alinéa per line."""
     bill = parse_bill(page)
     return "\n".join(f"Article {a.number}\n" + "\n".join(a.alineas) for a in bill.articles)
 
@@ -108,6 +109,7 @@ def write_dump(folder: Path, count: int) -> Path:
 
 
 def call_items(amendments: list[Any], with_tri: bool) -> list[CallItem]:
+    """The amendments as the order of call sees them (triAmendement made unique per copy)."""
     return [
         CallItem(
             uid=a.uid or a.number,

@@ -129,6 +129,7 @@ def position_kind(avant_a_apres: str | None) -> str:
 
 
 def alinea_relation(avant_a_apres: str | None, number: int | None) -> str | None:
+    """ "before", "on" or "after" the alinéa the pointer names; None without an alinéa."""
     if number is None:
         return None
     kind = position_kind(avant_a_apres)
@@ -136,6 +137,7 @@ def alinea_relation(avant_a_apres: str | None, number: int | None) -> str | None
 
 
 def to_int(value: str | None) -> int | None:
+    """The leading number of a field ("9", "1 à 3" → 1), None without one."""
     match = re.match(r"\s*(\d+)", value or "")
     return int(match.group(1)) if match else None
 

@@ -212,6 +212,7 @@ def _division_label(text: str) -> str:
 
 
 def assemble(blocks: Iterable[Block], kind: str, title: str | None) -> ParsedBill:
+    """The bill from its paragraphs in page order; checks articles, duplicates, pastilles."""
     assembler = _Assembler()
     for block in blocks:
         assembler.feed(block)

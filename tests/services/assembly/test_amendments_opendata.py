@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from drafting.services.assembly.amendments_opendata import (
+    iter_opendata,
     parse_amendment_files,
     parse_amendment_source,
     parse_amendments,
@@ -237,6 +238,11 @@ def test_a_broken_record_is_refused_not_half_read() -> None:
     record = _record(1, signataires="n'importe quoi")
     with pytest.raises(SourceError, match="amendement incomplet ou mal formé"):
         parse_opendata_json(_json(record))
+
+
+def test_the_bulk_dataset_can_be_streamed_without_its_incorrect_files() -> None:
+    files = [("json/d/t/a.json", _json(SUB_AMENDMENT)), ("json/incorrect_data/b.json", b"{")]
+    assert [a.number for a in iter_opendata(files)] == ["74"]
 
 
 def test_a_list_of_records_is_read() -> None:
