@@ -1,1 +1,1 @@
-"""Pure renderers: data in, bytes out (DOCX, PDF, liasse ZIP, iCal); no database, no request."""
+"""Pure renderers, data in and bytes out: DOCX, PDF, liasse ZIP and XML, iCal, Akoma Ntoso."""

@@ -1,0 +1,437 @@
+"""Akoma Ntoso 3.0 (OASIS LegalDocML): an amendment as `<amendment>`, a text's amendments as
+one `<amendmentList>` whose body refers to each amendment, kept whole in `<components>`.
+
+Pure: plain data in, bytes out; the input types are defined here, so this renderer imports no
+model and no service. FRBR identifiers follow the AKN naming convention
+(`/akn/fr/amendment/an/<date>/<text>-<number>`); persons, groups and outcomes are declared in
+`<references>` and referred to by `#eId`; Liasse's own data (order key, the Assembly's uid,
+state) sit in `<proprietary>` under their own namespace, as the schema provides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from lxml import etree
+
+AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+LIASSE_NS = "urn:x-liasse:akn"  # Liasse's own metadata, in <proprietary>
+MEDIA_TYPE = "application/akn+xml"
+AUTHORITY = "ASSEMBLÉE NATIONALE"
+NBSP = "\u00a0"
+_WHERE = {"before_article": "AVANT", "after_article": "APRÈS"}
+# XML 1.0 forbids most C0 controls, lone surrogates and U+FFFE/U+FFFF: removed from any text.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_NOT_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+@dataclass(frozen=True)
+class AknPerson:
+    """A deputy, by a stable key (the Assembly's "PA…" id when known) and printed name."""
+
+    key: str
+    name: str  # "Mme Taurinya"
+
+
+@dataclass(frozen=True)
+class AknOrganization:
+    """A political group (or another organ), by a stable key ("PO…") and name."""
+
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
+class AknText:
+    """The amended text."""
+
+    number: str  # "1187"
+    title: str  # the short title, "EXÉCUTION DES PEINES D'EMPRISONNEMENT FERME"
+    date: date  # the text's date, for its FRBR identifier
+
+
+@dataclass(frozen=True)
+class AknAmendment:
+    """One amendment, as the renderer needs it."""
+
+    local_id: str  # Liasse's id: names the amendment before the Assembly numbers it
+    number: str | None  # as printed once filed: "27", "66 rect.", "CL358"
+    position_kind: str  # "article" | "before_article" | "after_article"
+    article_number: str | None  # "7", "1er", "3 bis A"; None for the text's title
+    dispositif: str  # paragraphs separated by "\n"
+    expose: str
+    author: AknPerson
+    cosignatories: tuple[AknPerson, ...] = ()
+    group: AknOrganization | None = None  # set when presented with the group's members
+    outcome: str | None = None  # "adopte", "rejete", "irrecevable"…
+    outcome_label: str | None = None  # "Adopté", "Cavalier (45)"
+    filed_on: date | None = None
+    decided_on: date | None = None
+    order_key: str | None = None
+    assembly_uid: str | None = None
+    state: str | None = None  # Liasse's state: "ready", "filed"…
+
+
+def render_amendment(amendment: AknAmendment, text: AknText, *, generated_on: date) -> bytes:
+    """One amendment as an Akoma Ntoso document (UTF-8 bytes)."""
+    root = _akn_root()
+    root.append(_amendment(amendment, text, generated_on))
+    return _serialise(root)
+
+
+def render_amendment_list(
+    amendments: Sequence[AknAmendment], text: AknText, *, generated_on: date
+) -> bytes:
+    """A text's amendments, in the order given, as one `<amendmentList>` document."""
+    root = _akn_root()
+    listing = _element(root, "amendmentList", name="liasse")
+    _list_meta(listing, text, generated_on, len(amendments))
+    _list_preface(listing, text, len(amendments))
+    body = _element(listing, "collectionBody")
+    components = etree.Element(_q("components"))
+    for index, amendment in enumerate(amendments, start=1):
+        eid = f"cmp_{index}"
+        reference = _element(_element(body, "component"), "documentRef", eId=f"ref_{index}")
+        reference.set("href", f"#{eid}")
+        reference.set("showAs", _title(amendment))
+        _element(components, "component", eId=eid).append(_amendment(amendment, text, generated_on))
+    if len(components):
+        root.append(components)
+    else:  # the schema wants a component: an empty liasse says so
+        interstitial = _element(_element(body, "component"), "interstitial", eId="int_1")
+        _element(interstitial, "p", "Aucun amendement.")
+    return _serialise(root)
+
+
+# --- one amendment -----------------------------------------------------------------------------
+
+
+def _amendment(amendment: AknAmendment, text: AknText, generated_on: date) -> etree._Element:
+    element = etree.Element(_q("amendment"), name="amendement")
+    _amendment_meta(element, amendment, text, generated_on)
+    _amendment_preface(element, amendment, text)
+    _amendment_body(element, amendment)
+    return element
+
+
+def _amendment_meta(
+    parent: etree._Element, amendment: AknAmendment, text: AknText, generated_on: date
+) -> None:
+    meta = _element(parent, "meta")
+    day = amendment.filed_on or generated_on
+    work = f"/akn/fr/amendment/an/{day.isoformat()}/{_slug(text.number)}-{_amendment_id(amendment)}"
+    _identification(meta, work, day, generated_on, author="#" + _person_id(amendment.author))
+    _workflow(meta, amendment, generated_on)
+    _references(meta, amendment)
+    _proprietary(meta, amendment)
+
+
+def _identification(
+    meta: etree._Element, work: str, day: date, generated_on: date, *, author: str
+) -> None:
+    """The FRBR triple: the work, its French expression, this XML manifestation."""
+    identification = _element(meta, "identification", source="#liasse")
+    expression = f"{work}/fra@{day.isoformat()}"
+    frbr = _element(identification, "FRBRWork")
+    _frbr(frbr, work, day, "depot", author)
+    _element(frbr, "FRBRcountry", value="fr")
+    frbr = _element(identification, "FRBRExpression")
+    _frbr(frbr, expression, day, "depot", author)
+    _element(frbr, "FRBRlanguage", language="fra")
+    frbr = _element(identification, "FRBRManifestation")
+    _element(frbr, "FRBRthis", value=f"{expression}/!main.xml")
+    _element(frbr, "FRBRuri", value=f"{expression}.akn")
+    _element(frbr, "FRBRdate", date=generated_on.isoformat(), name="generation")
+    _element(frbr, "FRBRauthor", href="#liasse")
+
+
+def _frbr(parent: etree._Element, uri: str, day: date, name: str, author: str) -> None:
+    _element(parent, "FRBRthis", value=f"{uri}/!main")
+    _element(parent, "FRBRuri", value=uri)
+    _element(parent, "FRBRdate", date=day.isoformat(), name=name)
+    _element(parent, "FRBRauthor", href=author)
+
+
+def _workflow(meta: etree._Element, amendment: AknAmendment, generated_on: date) -> None:
+    """Filing, then the outcome, as workflow steps of the Assembly."""
+    steps = []
+    if amendment.filed_on:
+        steps.append({"date": amendment.filed_on.isoformat(), "by": "#an", "refersTo": "#depot"})
+    if amendment.outcome:
+        when = amendment.decided_on or amendment.filed_on or generated_on
+        steps.append(
+            {
+                "date": when.isoformat(),
+                "by": "#an",
+                "refersTo": "#sort",
+                "outcome": _outcome_ref(amendment),
+            }
+        )
+    if steps:
+        workflow = _element(meta, "workflow", source="#liasse")
+        for step in steps:
+            _element(workflow, "step", **step)
+
+
+def _references(meta: etree._Element, amendment: AknAmendment) -> None:
+    references = _element(meta, "references", source="#liasse")
+    _tlc(references, "TLCOrganization", "liasse", "/ontology/organization/fr/liasse", "Liasse")
+    _tlc(
+        references,
+        "TLCOrganization",
+        "an",
+        "/ontology/organization/fr/assemblee-nationale",
+        "Assemblée nationale",
+    )
+    if amendment.group is not None:
+        group = amendment.group
+        _tlc(
+            references,
+            "TLCOrganization",
+            _group_id(group),
+            _ontology("organization", group.key),
+            group.name,
+        )
+    for person in _people(amendment):
+        _tlc(
+            references,
+            "TLCPerson",
+            _person_id(person),
+            _ontology("person", person.key),
+            person.name,
+        )
+    _tlc(
+        references,
+        "TLCRole",
+        "auteur",
+        "/ontology/role/fr/premier-signataire",
+        "premier signataire",
+    )
+    _tlc(references, "TLCRole", "cosignataire", "/ontology/role/fr/cosignataire", "cosignataire")
+    if amendment.filed_on:
+        _tlc(references, "TLCEvent", "depot", "/ontology/event/fr/an/depot", "dépôt")
+    if amendment.outcome:
+        _tlc(references, "TLCEvent", "sort", "/ontology/event/fr/an/sort", "sort")
+        _tlc(
+            references,
+            "TLCConcept",
+            _outcome_ref(amendment)[1:],
+            f"/ontology/concept/fr/an/sort/{_slug(amendment.outcome)}",
+            _outcome_label(amendment),
+        )
+
+
+def _tlc(parent: etree._Element, kind: str, eid: str, href: str, show_as: str) -> None:
+    _element(parent, kind, eId=eid, href=href, showAs=_clean(show_as) or eid)
+
+
+def _proprietary(meta: etree._Element, amendment: AknAmendment) -> None:
+    values = {"ordre": amendment.order_key, "uid": amendment.assembly_uid, "etat": amendment.state}
+    if not any(values.values()):
+        return
+    proprietary = etree.SubElement(
+        meta, _q("proprietary"), {"source": "#liasse"}, nsmap={"liasse": LIASSE_NS}
+    )
+    for name, value in values.items():
+        if value:
+            etree.SubElement(proprietary, f"{{{LIASSE_NS}}}{name}").text = _clean(value)
+
+
+def _amendment_preface(parent: etree._Element, amendment: AknAmendment, text: AknText) -> None:
+    preface = _element(parent, "preface")
+    _element(preface, "p", _position_tag(amendment), **{"class": "division-courte"})
+    if amendment.number:
+        line = _element(preface, "p", f"N°{NBSP}", **{"class": "numero"})
+        _element(line, "docNumber", _clean(amendment.number))
+    _element(_element(preface, "p"), "docAuthority", AUTHORITY)
+    _title_line(preface, text)
+    if amendment.outcome:
+        line = _element(preface, "p", **{"class": "sort"})
+        _element(line, "docStatus", _outcome_label(amendment), refersTo=_outcome_ref(amendment))
+    _presented_by(preface, amendment)
+
+
+def _title_line(preface: etree._Element, text: AknText) -> None:
+    """ "TITLE - (N° 939)", the number naming the text it amends."""
+    line = _element(preface, "p")
+    title = _element(line, "docTitle", _clean(text.title))
+    title.tail = " - ("
+    document = _element(
+        line, "affectedDocument", f"N°{NBSP}{_clean(text.number)}", href=_bill(text)
+    )
+    document.tail = ")"
+
+
+def _presented_by(preface: etree._Element, amendment: AknAmendment) -> None:
+    """ "présenté par A, B et C" (or "… et les membres du groupe X"), each one referred to."""
+    line = _element(preface, "p", "présenté par ")
+    people = [(amendment.author, "#auteur")] + [
+        (p, "#cosignataire") for p in amendment.cosignatories
+    ]
+    last = len(people) - 1
+    for index, (person, role) in enumerate(people):
+        name = _element(
+            line, "docProponent", _clean(person.name), refersTo="#" + _person_id(person)
+        )
+        name.set("as", role)
+        name.tail = _separator(index, last, amendment.group is not None)
+    if amendment.group is not None:
+        group = _element(line, "organization", _clean(amendment.group.name))
+        group.set("refersTo", "#" + _group_id(amendment.group))
+
+
+def _separator(index: int, last: int, with_group: bool) -> str | None:
+    if index == last:
+        return " et les membres du groupe " if with_group else None
+    return " et " if index == last - 1 and not with_group else ", "
+
+
+def _amendment_body(parent: etree._Element, amendment: AknAmendment) -> None:
+    body = _element(parent, "amendmentBody")
+    heading = _element(body, "amendmentHeading")
+    for line in _division_heading(amendment):
+        _element(heading, "p", line)
+    content = _element(body, "amendmentContent")
+    for paragraph in _paragraphs(amendment.dispositif) or [""]:
+        _element(content, "p", paragraph)
+    expose = _paragraphs(amendment.expose)
+    if expose:
+        justification = _element(body, "amendmentJustification")
+        for paragraph in expose:
+            _element(justification, "p", paragraph)
+
+
+# --- the list ----------------------------------------------------------------------------------
+
+
+def _list_meta(listing: etree._Element, text: AknText, generated_on: date, count: int) -> None:
+    meta = _element(listing, "meta")
+    work = f"/akn/fr/amendmentList/an/{text.date.isoformat()}/{_slug(text.number)}-liasse"
+    _identification(meta, work, generated_on, generated_on, author="#liasse")
+    references = _element(meta, "references", source="#liasse")
+    _tlc(references, "TLCOrganization", "liasse", "/ontology/organization/fr/liasse", "Liasse")
+    _tlc(
+        references,
+        "TLCOrganization",
+        "an",
+        "/ontology/organization/fr/assemblee-nationale",
+        "Assemblée nationale",
+    )
+
+
+def _list_preface(listing: etree._Element, text: AknText, count: int) -> None:
+    preface = _element(listing, "preface")
+    _element(_element(preface, "p"), "docAuthority", AUTHORITY)
+    _title_line(preface, text)
+    _element(preface, "p", f"{count} amendement{'s' if count > 1 else ''}")
+
+
+# --- small helpers -----------------------------------------------------------------------------
+
+
+def _akn_root() -> etree._Element:
+    return etree.Element(_q("akomaNtoso"), nsmap={None: AKN_NS})
+
+
+def _q(tag: str) -> str:
+    return f"{{{AKN_NS}}}{tag}"
+
+
+def _element(
+    parent: etree._Element, tag: str, text: str | None = None, **attributes: str
+) -> etree._Element:
+    element = etree.SubElement(parent, _q(tag), {k: v for k, v in attributes.items()})
+    if text:
+        element.text = _clean(text)
+    return element
+
+
+def _serialise(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _clean(text: str) -> str:
+    return _UNPRINTABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in _clean(text).split("\n") if line.strip()]
+
+
+def _slug(text: str) -> str:
+    return _NOT_ID.sub("-", text.strip()).strip("-.") or "x"
+
+
+def _amendment_id(amendment: AknAmendment) -> str:
+    """The official number once filed ("66-rect"), Liasse's id before ("liasse-12")."""
+    return _slug(amendment.number) if amendment.number else f"liasse-{_slug(amendment.local_id)}"
+
+
+def _person_id(person: AknPerson) -> str:
+    return "p_" + _slug(person.key)
+
+
+def _group_id(group: AknOrganization) -> str:
+    return "o_" + _slug(group.key)
+
+
+def _ontology(kind: str, key: str) -> str:
+    return f"/ontology/{kind}/fr/an/{_slug(key)}"
+
+
+def _people(amendment: AknAmendment) -> list[AknPerson]:
+    """The author and co-signatories, each once (one eId per person)."""
+    seen: dict[str, AknPerson] = {}
+    for person in (amendment.author, *amendment.cosignatories):
+        seen.setdefault(_person_id(person), person)
+    return list(seen.values())
+
+
+def _outcome_ref(amendment: AknAmendment) -> str:
+    return f"#sort_{_slug(amendment.outcome or '')}"
+
+
+def _outcome_label(amendment: AknAmendment) -> str:
+    label = amendment.outcome_label or (amendment.outcome or "").replace("_", " ").capitalize()
+    return _clean(label)
+
+
+def _bill(text: AknText) -> str:
+    return f"/akn/fr/bill/an/{text.date.isoformat()}/{_slug(text.number)}"
+
+
+def _title(amendment: AknAmendment) -> str:
+    return (
+        f"Amendement n°{NBSP}{amendment.number}"
+        if amendment.number
+        else f"Amendement (projet {amendment.local_id})"
+    )
+
+
+def _article_heading(article: str) -> str:
+    upper = article.upper()
+    return "PREMIER" if upper in ("1ER", "PREMIER") else upper
+
+
+def _position_tag(amendment: AknAmendment) -> str:
+    """ "ART. 7", "APRÈS ART. 10", "TITRE" (the Assembly's short designation)."""
+    if amendment.article_number is None:
+        return "TITRE"
+    where = _WHERE.get(amendment.position_kind)
+    tag = f"ART. {_article_heading(amendment.article_number)}"
+    return f"{where} {tag}" if where else tag
+
+
+def _division_heading(amendment: AknAmendment) -> list[str]:
+    """ "ARTICLE 7"; or "ARTICLE ADDITIONNEL" then "APRÈS L'ARTICLE 10, insérer l'article
+    suivant :"."""
+    if amendment.article_number is None:
+        return ["TITRE"]
+    article = _article_heading(amendment.article_number)
+    where = _WHERE.get(amendment.position_kind)
+    if where is None:
+        return [f"ARTICLE {article}"]
+    return ["ARTICLE ADDITIONNEL", f"{where} L'ARTICLE {article}, insérer l'article suivant{NBSP}:"]

@@ -1,0 +1,1 @@
+"""The Assembly's published files read into plain records: bills, amendments, deputies, groups."""
