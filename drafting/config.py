@@ -53,7 +53,11 @@ def load_config() -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "MAX_CONTENT_LENGTH": int(os.environ.get("LIASSE_MAX_REQUEST_BYTES", 2 * 1024 * 1024)),
         "LIASSE_TOKEN_TTL_HOURS": int(os.environ.get("LIASSE_TOKEN_TTL_HOURS", 12)),
+        "LIASSE_TRUSTED_PROXIES": os.environ.get("LIASSE_TRUSTED_PROXIES", ""),
         "LIASSE_LOGIN_MAX_FAILURES": int(os.environ.get("LIASSE_LOGIN_MAX_FAILURES", 5)),
+        "LIASSE_LOGIN_MAX_FAILURES_PER_ADDRESS": int(
+            os.environ.get("LIASSE_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+        ),
         "LIASSE_LOGIN_WINDOW_MINUTES": int(os.environ.get("LIASSE_LOGIN_WINDOW_MINUTES", 15)),
         "LIASSE_REQUIRE_2FA": _bool("LIASSE_REQUIRE_2FA", True),
         "LIASSE_STORAGE": os.environ.get("LIASSE_STORAGE", "database"),

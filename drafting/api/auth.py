@@ -10,7 +10,7 @@ from drafting.api.routing import endpoint, now
 from drafting.api.schemas import TokenOut, TokenRequest
 from drafting.api.serializers import user_json
 from drafting.db import commit
-from drafting.infra.rate_limits import LOGIN, limited
+from drafting.infra.rate_limits import LOGIN, LOGIN_FAILED, POST, limited
 from drafting.infra.request_info import client_address
 from drafting.services.accounts import api_tokens, authentication
 
@@ -25,11 +25,11 @@ from drafting.services.accounts import api_tokens, authentication
     errors=(401, 429),
     tags=("auth",),
 )
-@limited(LOGIN, scope="login", key=client_address, methods=frozenset({"POST"}))
+@limited(LOGIN, scope="login", key=client_address, methods=POST, failures=LOGIN_FAILED)
 def create_token(body: TokenRequest) -> dict[str, Any]:
     """POST /auth/token."""
     try:
-        user = authentication.authenticate(body.email, body.password, client_address(), now())
+        user = authentication.authenticate(body.email, body.password, now())
     except Exception:
         commit()  # keep the recorded failure even though we refuse
         raise

@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from drafting.errors import BadRequest, DomainError, Invalid, NotFound, TooLarge, Unavailable
 from drafting.extensions import db
+from drafting.infra.proxies import TrustedProxies, parse_networks
 from drafting.infra.request_info import carries_form
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,9 @@ def fresh_request_state() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Wire the handlers and headers into the app."""
+    """Wire the proxies, handlers and headers into the app."""
+    networks = parse_networks(app.config.get("LIASSE_TRUSTED_PROXIES"))
+    app.wsgi_app = TrustedProxies(app.wsgi_app, networks)  # type: ignore[method-assign]
     app.session_interface = CookieSessionInterface()
     app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_state)
     app.before_request(reject_nul_characters)

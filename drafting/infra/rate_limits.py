@@ -25,15 +25,17 @@ from limits.errors import ConfigurationError, StorageError
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
-from drafting.errors import Throttled
+from drafting.errors import DomainError, Throttled
 from drafting.infra.request_info import client_address
 
 log = logging.getLogger(__name__)
 
-LOGIN = "10 per minute; 60 per hour"  # per address: password guessing (accounts also throttles)
+LOGIN = "10 per minute; 60 per hour"  # failed logins per address (accounts throttle per account)
 SIGNATURE = "60 per minute"  # per user: a deputy signs fast near a deadline, a script does not
 OTP_FAILURES = "5 per 15 minutes"  # failed second-factor codes per user, across every endpoint
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+POST = frozenset({"POST"})
+LOGIN_FAILED = frozenset({401})  # what a failed login answers (429 is the refusal itself)
 RETRY_AFTER_SECONDS = 60
 EXTENSION = "liasse.limits"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,24 +104,46 @@ def limited(
     scope: str,
     key: Callable[[], str] = identity,
     methods: frozenset[str] | None = None,
+    failures: frozenset[int] | None = None,
 ) -> Callable[[F], F]:
     """Declare a rate limit on a view: `limit` ("10 per minute; 60 per hour") per `key()`,
-    counted for `methods` (every method when None). Views sharing a scope share counters."""
+    counted for `methods` (every method when None). With `failures` (statuses), only answers
+    with one of them spend the allowance (a failed login, not a successful one); once spent,
+    every request is refused. Views sharing a scope share counters."""
     items = _parsed(limit)
 
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             limits = limiter()
-            counted = methods is None or request.method in methods
-            if limits is not None and counted and not limits.hit(items, scope, key(), True):
+            if limits is None or (methods is not None and request.method not in methods):
+                return view(*args, **kwargs)
+            who = key()
+            if not limits.hit(items, scope, who, failures is None):
                 raise throttled()
-            return view(*args, **kwargs)
+            if failures is None:
+                return view(*args, **kwargs)
+            try:
+                answer = view(*args, **kwargs)
+            except DomainError as error:
+                if error.status in failures:
+                    limits.hit(items, scope, who, True)
+                raise
+            if _status(answer) in failures:
+                limits.hit(items, scope, who, True)
+            return answer
 
         guarded.rate_limit = (limit, scope)  # type: ignore[attr-defined]
         return guarded  # type: ignore[return-value]
 
     return decorate
+
+
+def _status(answer: Any) -> int:
+    """The status of what a view returned (a response, or a (body, status) tuple)."""
+    if isinstance(answer, tuple) and len(answer) > 1 and isinstance(answer[1], int):
+        return answer[1]
+    return int(getattr(answer, "status_code", 200))
 
 
 def spent(limit: str, scope: str, key: str) -> bool:

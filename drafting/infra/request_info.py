@@ -9,7 +9,7 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def client_address() -> str:
-    """The caller's address (behind a proxy, ProxyFix has already put the client's there)."""
+    """The caller's address (behind a trusted proxy, `infra.proxies` put the client's there)."""
     return request.remote_addr or "unknown"
 
 

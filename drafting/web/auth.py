@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import secrets
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response as BaseResponse
 
 from drafting.db import commit
 from drafting.errors import Throttled, Unauthorized
-from drafting.infra.rate_limits import LOGIN, limited
+from drafting.infra.rate_limits import LOGIN, LOGIN_FAILED, POST, limited
 from drafting.infra.request_info import client_address
+from drafting.models import User
 from drafting.services.accounts import authentication, sessions
-from drafting.web.common import now
+from drafting.web.common import local_path, now
 
 bp = Blueprint("auth", __name__)
 
@@ -27,14 +41,47 @@ LOGIN_ERRORS = {
 }
 
 
+DEVICE_COOKIE = "liasse_device"
+DEVICE_DAYS = 180
+
+
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("dashboard.index")
+    return local_path(target) or url_for("dashboard.index")
+
+
+def _devices() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key or "", salt="liasse-device")
+
+
+def _known_device(email: str) -> str | None:
+    """The id of this browser if the account `email` logged in from it before (signed cookie)."""
+    try:
+        payload = _devices().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("email") != email.strip().lower():
+        return None
+    device = payload.get("device")
+    return device if isinstance(device, str) else None
+
+
+def _remember_device(response: BaseResponse, user: User, device: str | None) -> BaseResponse:
+    """Mark this browser as one the account logs in from (its failures are counted apart)."""
+    token = _devices().dumps({"email": user.email, "device": device or secrets.token_hex(16)})
+    response.set_cookie(
+        DEVICE_COOKIE,
+        token,
+        max_age=DEVICE_DAYS * 86_400,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        httponly=True,
+        samesite="Lax",
+        path=url_for("auth.login"),
+    )
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limited(LOGIN, scope="login", key=client_address, methods=frozenset({"POST"}))
+@limited(LOGIN, scope="login", key=client_address, methods=POST, failures=LOGIN_FAILED)
 def login() -> ResponseReturnValue:
     """The login form."""
     if current_user.is_authenticated:
@@ -43,8 +90,11 @@ def login() -> ResponseReturnValue:
         return render_template("auth/login.html", email="")
     email = request.form.get("email", "")
     address = client_address()
+    device = _known_device(email)
     try:
-        user = authentication.authenticate(email, request.form.get("password", ""), address, now())
+        user = authentication.authenticate(
+            email, request.form.get("password", ""), now(), device=device
+        )
     except (Unauthorized, Throttled) as exc:
         commit()
         error = str(LOGIN_ERRORS.get(exc.message, exc.message))
@@ -56,7 +106,7 @@ def login() -> ResponseReturnValue:
     session.clear()
     session["sid"] = record.key
     login_user(user)
-    return redirect(_safe_next(request.args.get("next")))
+    return _remember_device(redirect(_safe_next(request.args.get("next"))), user, device)
 
 
 @bp.post("/logout")

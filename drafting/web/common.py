@@ -1,8 +1,10 @@
-"""What every page shares: the request's clock and the logged-in user's loading."""
+"""What every page shares: the request's clock, the logged-in user's loading, safe redirects."""
 
 from __future__ import annotations
 
+import string
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from flask import g, session
 from flask_login import current_user
@@ -40,3 +42,18 @@ def current_credential() -> WebSession | None:
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Connectez-vous pour accéder à cette page."
+
+
+_UNSAFE = set(string.whitespace) | {"\\"} | {chr(c) for c in range(0x20)} | {"\x7f"}
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path of this site ("/textes?x=1"), else None: no scheme, no host,
+    no "//" or "/\\" that a browser reads as another host, no space or control character that
+    a browser strips before reading it so ("/%09/evil.example", decoded)."""
+    if not target or not target.startswith("/") or _UNSAFE & set(target):
+        return None
+    if target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None

@@ -15,7 +15,7 @@ from drafting.models import Amendment, ReadRecord, User
 from drafting.permissions import can_view_reads
 from drafting.services import confidentiality
 from drafting.services.accounts import credentials, second_factor, sessions
-from drafting.web.common import current_credential, now
+from drafting.web.common import current_credential, local_path, now
 
 bp = Blueprint("security", __name__, url_prefix="/compte/securite")
 
@@ -25,9 +25,7 @@ def _user() -> User:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("security.index")
+    return local_path(target) or url_for("security.index")
 
 
 def _index(error: Any = None, status: int = 200) -> ResponseReturnValue:

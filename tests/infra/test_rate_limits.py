@@ -63,21 +63,31 @@ def sibling(limited: Flask) -> Iterator[Callable[..., Flask]]:
             db.engine.dispose()
 
 
-def test_web_login_is_limited_per_address(limited, people):
+def _wrong(n: int) -> dict[str, str]:
+    """A failed login: an unknown account (each one different, so no account throttle)."""
+    return {"email": f"nobody{n}@an.example", "password": "wrong-password"}
+
+
+def test_web_logins_from_one_address_are_limited_on_failures_only(limited, people):
+    """A dozen deputies behind one address all log in; ten failures from it, and it waits."""
+    good = {"email": people["regol"].email, "password": PASSWORD}
+    browsers = [limited.test_client() for _ in range(12)]  # one per deputy, one address
+    assert {browser.post("/login", data=good).status_code for browser in browsers} == {302}
     client = limited.test_client()
-    form = {"email": people["regol"].email, "password": PASSWORD}
-    statuses = [client.post("/login", data=form).status_code for _ in range(11)]
-    assert statuses == [302] * 10 + [429]
-    assert "Trop de requêtes" in client.post("/login", data=form).get_data(as_text=True)
+    assert [client.post("/login", data=_wrong(n)).status_code for n in range(11)] == [401] * 10 + [
+        429
+    ]
+    assert "Trop de requêtes" in client.post("/login", data=good).get_data(as_text=True)
     assert client.get("/login").status_code in (200, 302), "only POSTs are counted"
 
 
-def test_api_token_requests_are_limited_with_the_api_error_shape(limited, people):
+def test_api_token_failures_are_limited_with_the_api_error_shape(limited, people):
     client = limited.test_client()
-    body = {"email": people["regol"].email, "password": PASSWORD}
-    statuses = [client.post("/api/v1/auth/token", json=body).status_code for _ in range(10)]
-    assert statuses == [200] * 10
-    refused = client.post("/api/v1/auth/token", json=body)
+    good = {"email": people["regol"].email, "password": PASSWORD}
+    assert {client.post("/api/v1/auth/token", json=good).status_code for _ in range(12)} == {200}
+    failed = [client.post("/api/v1/auth/token", json=_wrong(n)).status_code for n in range(10)]
+    assert failed == [401] * 10
+    refused = client.post("/api/v1/auth/token", json=good)
     assert refused.status_code == 429
     assert refused.get_json()["error"]["code"] == "throttled"
     assert refused.headers["Retry-After"] == "60"
@@ -187,10 +197,9 @@ def test_each_app_has_its_own_counters_and_none_when_limits_are_off(limited, app
 
 def test_a_web_page_refusal_carries_retry_after_too(limited, people):
     client = limited.test_client()
-    form = {"email": people["regol"].email, "password": PASSWORD}
-    for _ in range(10):
-        client.post("/login", data=form)
-    refused = client.post("/login", data=form)
+    for n in range(10):
+        client.post("/login", data=_wrong(n))
+    refused = client.post("/login", data=_wrong(10))
     assert refused.status_code == 429
     assert refused.headers["Retry-After"] == "60"
     assert refused.mimetype == "text/html"
@@ -201,10 +210,9 @@ def test_a_limit_storage_outage_lets_requests_through_and_is_logged(
 ):
     """Redis down must not take logins and signatures down: the request passes, logged."""
     down = sibling(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
-    body = {"email": people["regol"].email, "password": PASSWORD}
     client = down.test_client()
-    statuses = {client.post("/api/v1/auth/token", json=body).status_code for _ in range(12)}
-    assert statuses == {200}
+    statuses = {client.post("/api/v1/auth/token", json=_wrong(n)).status_code for n in range(12)}
+    assert statuses == {401}
     assert "rate-limit storage unavailable" in caplog.text
 
 
@@ -217,12 +225,11 @@ def test_limits_on_redis_are_shared_by_two_apps(limited, people, sibling):
     config = {"RATELIMIT_STORAGE_URI": url, "RATELIMIT_KEY_PREFIX": prefix}
     first, second = sibling(**config), sibling(**config)
     limits.limiter(first).reset()  # type: ignore[union-attr]
-    body = {"email": people["regol"].email, "password": PASSWORD}
     statuses = [
-        (first if i % 2 else second).test_client().post("/api/v1/auth/token", json=body).status_code
+        (first if i % 2 else second).test_client().post("/api/v1/auth/token", json=_wrong(i))
         for i in range(11)
     ]
-    assert statuses == [200] * 10 + [429]
+    assert [answer.status_code for answer in statuses] == [401] * 10 + [429]
     limits.limiter(first).reset()  # type: ignore[union-attr]
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -22,6 +26,20 @@ def _hasher() -> PasswordHasher:
 def hash_password(password: str) -> str:
     """argon2id hash of a password."""
     return _hasher().hash(password)
+
+
+@functools.cache
+def _decoy(cost: str) -> str:
+    """A hash of nothing anyone types, with the current parameters (made once per cost)."""
+    return _hasher().hash(secrets.token_urlsafe(16))
+
+
+def spend_equal_time(password: str) -> None:
+    """Verify `password` against a decoy hash: a login for an unknown account takes as long as
+    one for a known account, so timing does not tell which e-mails have accounts."""
+    cost = str(current_app.config.get("LIASSE_PASSWORD_HASH_COST"))
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        _hasher().verify(_decoy(cost), password)
 
 
 def verify_password(user: User, password: str) -> bool:
