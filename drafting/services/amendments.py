@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
@@ -33,6 +34,7 @@ from drafting.services import journal, texts
 from drafting.services.content import clean_text, content_hash
 from drafting.services.cosigning import stale
 from workflows.review import State
+from workflows.textdiff import word_diff
 
 MAX_PER_PAGE = 100
 
@@ -121,6 +123,22 @@ def _snapshot(amendment: Amendment, actor: User, now: datetime) -> Revision:
     )
     db.session.add(revision)
     return revision
+
+
+DIFFED = ("dispositif", "expose")
+
+
+def text_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The word diffs of the texts an edit changed (computed once, kept with the version)."""
+    return {k: word_diff(str(old[k]), str(new[k])) for k in DIFFED if k in old and k in new}
+
+
+def revision_changes(amendment_id: int) -> dict[int, dict[str, Any]]:
+    """{version: changes} of an amendment's saved versions that keep them (one query)."""
+    query = select(Revision.version, Revision.changes).where(
+        Revision.amendment_id == amendment_id, Revision.changes.is_not(None)
+    )
+    return {row.version: row.changes for row in db.session.execute(query)}
 
 
 def _rehash(amendment: Amendment) -> None:
@@ -240,7 +258,7 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
     amendment.version += 1
     amendment.updated_at = now
     _rehash(amendment)
-    _snapshot(amendment, actor, now)
+    _snapshot(amendment, actor, now).changes = text_changes(old, new)
     journal.record(
         EventKind.EDITED,
         now=now,

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext
 
 from drafting.models import Amendment
 from drafting.models.event_kinds import EventKind
+from drafting.services import amendments
 from drafting.services.workflow import review
 from drafting.web.filters import OUTCOME_LABELS
-from workflows.textdiff import word_diff
 
 Segments = list[tuple[str, str]]
 
@@ -36,13 +36,10 @@ def _position(value: Any) -> str:
     return f"{value.get('kind', '')} {value.get('article', '')}{alinea}".strip()
 
 
-def _edit_diffs(data: dict[str, Any]) -> list[tuple[str, Segments]]:
-    old, new = data.get("old") or {}, data.get("new") or {}
-    return [
-        (str(label), word_diff(str(old[key]), str(new[key])))
-        for key, label in FIELDS.items()
-        if key in old and key in new
-    ]
+def _edit_diffs(data: dict[str, Any], saved: dict[str, Any] | None) -> list[tuple[str, Segments]]:
+    """The diffs of an edit: those its version kept, else computed now (older versions)."""
+    changes = saved or amendments.text_changes(data.get("old") or {}, data.get("new") or {})
+    return [(str(label), changes[key]) for key, label in FIELDS.items() if key in changes]
 
 
 def _details(entry: review.Entry) -> list[str]:
@@ -70,9 +67,11 @@ def _details(entry: review.Entry) -> list[str]:
     return details
 
 
-def item(entry: review.Entry) -> TimelineItem:
-    """Describe one journal entry for the page."""
-    diffs = _edit_diffs(entry.data) if entry.action == EventKind.EDITED else []
+def item(entry: review.Entry, changes: dict[int, dict[str, Any]] | None = None) -> TimelineItem:
+    """Describe one journal entry for the page (`changes`: the saved diffs, by version)."""
+    diffs = []
+    if entry.action == EventKind.EDITED:
+        diffs = _edit_diffs(entry.data, (changes or {}).get(entry.data.get("version", 0)))
     kind = EventKind.named(entry.action)
     label = str(kind.label) if kind is not None else entry.action
     return TimelineItem(entry, label, _details(entry), diffs)
@@ -81,4 +80,5 @@ def item(entry: review.Entry) -> TimelineItem:
 def timeline(user: Any, amendment: Amendment) -> list[TimelineItem]:
     """The timeline of `amendment` as `user` may see it, oldest first."""
     _, entries = review.history(user, amendment.id)
-    return [item(e) for e in entries]
+    changes = amendments.revision_changes(amendment.id)
+    return [item(e, changes) for e in entries]

@@ -10,6 +10,7 @@ from drafting.models import Amendment
 from drafting.services import amendments
 from drafting.services.workflow import transitions
 from tests.conftest import NOW, login
+from workflows.textdiff import word_diff
 
 
 def make(people, bill, state="draft", author="regol", article="7", dispositif=None):
@@ -208,3 +209,20 @@ def test_the_inbox_lists_notifications_and_the_nav_counts_the_unread(client, peo
     client.post(f"/notifications/{note_id}/lue")
     html = client.get("/notifications").get_data(as_text=True)
     assert 'class="badge"' not in html and "Marquer comme lu" not in html
+
+
+def test_an_edit_is_diffed_once_when_saved_not_on_every_view(client, people, bill, monkeypatch):
+    amendment = make(people, bill)
+    edit = amendments.Edit(1, dispositif="Supprimer entièrement cet article.")
+    amendments.update_amendment(people["regol"], amendment.id, edit, NOW)
+    commit()
+    saved = amendments.revision_changes(amendment.id)
+    expected = word_diff("Supprimer cet article.", "Supprimer entièrement cet article.")
+    assert saved[2]["dispositif"] == [list(segment) for segment in expected]
+
+    def no_diff(old, new):
+        raise AssertionError("diffed on a page view")
+
+    monkeypatch.setattr(amendments, "word_diff", no_diff)
+    login(client, people["regol"])
+    assert "<ins>" in page(client, amendment.id)

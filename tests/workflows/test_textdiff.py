@@ -111,3 +111,47 @@ def test_word_diff_sides_rebuild_random_texts_exactly() -> None:
         assert old_side(segments) == old
         assert new_side(segments) == new
         assert {op for op, _ in segments} <= {"equal", "delete", "insert"}
+
+
+def _texts(seed: int, words: int, paragraph: int) -> tuple[str, str]:
+    import random
+
+    rng = random.Random(seed)
+
+    def text() -> str:
+        tokens = ["".join(rng.choice("ab") for _ in range(2)) for _ in range(words)]
+        return "\n".join(" ".join(tokens[i : i + paragraph]) for i in range(0, words, paragraph))
+
+    return text(), text()
+
+
+@pytest.mark.parametrize(("words", "paragraph"), [(33_000, 50), (33_000, 150), (33_000, 33_000)])
+def test_a_diff_of_large_rewritten_texts_stays_within_its_budget(monkeypatch, words, paragraph):
+    """100 000 characters rewritten everywhere (the worst case for a word diff): the item
+    comparisons add up to no more than the budget, and the segments still give both texts."""
+    import difflib
+
+    from workflows import textdiff
+
+    spent = []
+
+    class Counting(difflib.SequenceMatcher):  # type: ignore[type-arg]
+        def __init__(self, junk, a, b, autojunk):
+            spent.append(len(a) * len(b))
+            super().__init__(junk, a, b, autojunk)
+
+    monkeypatch.setattr(textdiff, "SequenceMatcher", Counting)
+    old, new = _texts(words, words, paragraph)
+    segments = word_diff(old, new)
+    assert sum(spent) <= textdiff.BUDGET
+    assert "".join(t for op, t in segments if op != "insert") == old
+    assert "".join(t for op, t in segments if op != "delete") == new
+
+
+def test_a_local_edit_of_a_long_text_is_found_exactly():
+    old = " ".join(f"mot{i}" for i in range(20_000))
+    new = old.replace("mot12345 ", "terme12345 ")
+    assert [s for s in word_diff(old, new) if s[0] != "equal"] == [
+        ("delete", "mot12345"),
+        ("insert", "terme12345"),
+    ]
