@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drafting.api.routing import current_user, endpoint, now
-from drafting.api.schemas import (
+from drafting.api.schemas.amendments import (
     AmendmentIn,
     AmendmentOut,
     AmendmentPage,
@@ -13,7 +11,6 @@ from drafting.api.schemas import (
     AmendmentQuery,
     PositionIn,
 )
-from drafting.api.serializers import amendment_json
 from drafting.db import commit
 from drafting.services import amendments as service
 from drafting.services import confidentiality
@@ -35,14 +32,14 @@ def _position(position: PositionIn | None) -> service.PositionInput | None:
     errors=(403, 404),
     tags=("amendments",),
 )
-def create_amendment(body: AmendmentIn) -> dict[str, Any]:
+def create_amendment(body: AmendmentIn) -> AmendmentOut:
     """POST /amendments."""
     position = _position(body.position)
     assert position is not None
     draft = service.Draft(body.text_id, position, body.dispositif, body.expose, body.author_id)
     amendment = service.create_amendment(current_user(), draft, now())
     commit()
-    return amendment_json(amendment)
+    return AmendmentOut.of(amendment)
 
 
 @endpoint(
@@ -52,12 +49,12 @@ def create_amendment(body: AmendmentIn) -> dict[str, Any]:
     errors=(404,),
     tags=("amendments",),
 )
-def get_amendment(amendment_id: int) -> dict[str, Any]:
+def get_amendment(amendment_id: int) -> AmendmentOut:
     """GET /amendments/{id}."""
     amendment = service.get_visible_amendment(current_user(), amendment_id)
     if confidentiality.record_read(current_user(), amendment, now(), "api"):
         commit()
-    return amendment_json(amendment)
+    return AmendmentOut.of(amendment)
 
 
 @endpoint(
@@ -67,16 +64,12 @@ def get_amendment(amendment_id: int) -> dict[str, Any]:
     response=AmendmentPage,
     tags=("amendments",),
 )
-def list_amendments(query: AmendmentQuery) -> dict[str, Any]:
+def list_amendments(query: AmendmentQuery) -> AmendmentPage:
     """GET /amendments?text_id=&state=&group=&article=&page=&per_page=."""
     filters = service.ListFilter(**query.model_dump())
     items, total = service.list_amendments(current_user(), filters)
-    return {
-        "items": [amendment_json(a) for a in items],
-        "total": total,
-        "page": query.page,
-        "per_page": query.per_page,
-    }
+    page = [AmendmentOut.of(a) for a in items]
+    return AmendmentPage(items=page, total=total, page=query.page, per_page=query.per_page)
 
 
 @endpoint(
@@ -88,9 +81,9 @@ def list_amendments(query: AmendmentQuery) -> dict[str, Any]:
     errors=(403, 404, 409),
     tags=("amendments",),
 )
-def update_amendment(amendment_id: int, body: AmendmentPatch) -> dict[str, Any]:
+def update_amendment(amendment_id: int, body: AmendmentPatch) -> AmendmentOut:
     """PATCH /amendments/{id}."""
     edit = service.Edit(body.version, body.dispositif, body.expose, _position(body.position))
     amendment = service.update_amendment(current_user(), amendment_id, edit, now())
     commit()
-    return amendment_json(amendment)
+    return AmendmentOut.of(amendment)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import g
 
 from drafting.api.routing import endpoint, now
-from drafting.api.schemas import TokenOut, TokenRequest
-from drafting.api.serializers import user_json
+from drafting.api.schemas.auth import TokenOut, TokenRequest
 from drafting.db import commit
 from drafting.infra.rate_limits import LOGIN, LOGIN_FAILED, POST, limited
 from drafting.infra.request_info import client_address
@@ -26,7 +23,7 @@ from drafting.services.accounts import api_tokens, authentication
     tags=("auth",),
 )
 @limited(LOGIN, scope="login", key=client_address, methods=POST, failures=LOGIN_FAILED)
-def create_token(body: TokenRequest) -> dict[str, Any]:
+def create_token(body: TokenRequest) -> TokenOut:
     """POST /auth/token."""
     try:
         user = authentication.authenticate(body.email, body.password, now())
@@ -35,7 +32,7 @@ def create_token(body: TokenRequest) -> dict[str, Any]:
         raise
     token, record = api_tokens.issue_token(user, now())
     commit()
-    return {"token": token, "expires_at": record.expires_at.isoformat(), "user": user_json(user)}
+    return TokenOut.of(token, record, user)
 
 
 @endpoint(

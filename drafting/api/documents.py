@@ -2,53 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from flask import Response, url_for
-from pydantic import Field
 
 from drafting.api.routing import current_user, endpoint, now
-from drafting.api.schemas import Schema
+from drafting.api.schemas.documents import DocumentIn, ExportIn, JobEnvelope, JobOut
 from drafting.db import commit
 from drafting.infra import downloads
 from drafting.models import Job
 from drafting.services.documents import exports, jobs, official, storage
 
-StateName = Literal["draft", "in_review", "open", "ready", "filed", "abandoned"]
 
-
-class DocumentIn(Schema):
-    format: Literal["docx", "pdf"]
-
-
-class ExportIn(Schema):
-    format: Literal["zip"] = "zip"
-    group: str | None = Field(default=None, max_length=32)
-    states: list[StateName] | None = Field(default=None, max_length=6)
-
-
-class JobResult(Schema):
-    url: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-
-
-class JobOut(Schema):
-    id: str
-    status: Literal["queued", "started", "finished", "failed"]
-    progress: int = Field(ge=0, le=100)
-    result: JobResult | None = None
-    error: str | None = None
-
-
-class JobEnvelope(Schema):
-    job: JobOut
-
-
-def _job_json(job: Job) -> dict[str, Any]:
-    return jobs.job_json(job, url_for("api.download_job_file", job_id=job.id))
+def _job_out(job: Job) -> JobOut:
+    return JobOut.of(job, url_for("api.download_job_file", job_id=job.id))
 
 
 @endpoint(
@@ -61,11 +26,11 @@ def _job_json(job: Job) -> dict[str, Any]:
     errors=(404,),
     tags=("documents",),
 )
-def request_document(amendment_id: int, body: DocumentIn) -> dict[str, Any]:
+def request_document(amendment_id: int, body: DocumentIn) -> JobEnvelope:
     """POST /amendments/{id}/documents {format}: a job renders the document."""
     job = official.request_document(current_user(), amendment_id, body.format, now())
     commit()
-    return {"job": _job_json(job)}
+    return JobEnvelope(job=_job_out(job))
 
 
 @endpoint(
@@ -78,13 +43,13 @@ def request_document(amendment_id: int, body: DocumentIn) -> dict[str, Any]:
     errors=(403, 404),
     tags=("documents",),
 )
-def request_export(text_id: int, body: ExportIn) -> dict[str, Any]:
+def request_export(text_id: int, body: ExportIn) -> JobEnvelope:
     """POST /texts/{id}/exports {format: zip, group?, states?}: jobs build the liasse."""
     job = exports.request_export(
         current_user(), text_id, group=body.group, states=body.states, now=now()
     )
     commit()
-    return {"job": _job_json(job)}
+    return JobEnvelope(job=_job_out(job))
 
 
 @endpoint(
@@ -94,9 +59,9 @@ def request_export(text_id: int, body: ExportIn) -> dict[str, Any]:
     errors=(404,),
     tags=("documents",),
 )
-def get_job(job_id: str) -> dict[str, Any]:
+def get_job(job_id: str) -> JobOut:
     """GET /jobs/{id}: queued|started|finished|failed, progress, result or error."""
-    return _job_json(jobs.job_for(current_user(), job_id))
+    return _job_out(jobs.job_for(current_user(), job_id))
 
 
 @endpoint(

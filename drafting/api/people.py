@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
 from drafting.api.routing import current_user, endpoint
-from drafting.api.schemas import GroupIn, GroupList, GroupOut, UserIn, UserList, UserOut, UserQuery
-from drafting.api.serializers import group_json, user_json
+from drafting.api.schemas.people import (
+    GroupIn,
+    GroupList,
+    GroupOut,
+    UserIn,
+    UserList,
+    UserOut,
+    UserQuery,
+)
 from drafting.db import commit
 from drafting.errors import Forbidden
 from drafting.extensions import db
@@ -32,19 +37,19 @@ def _require_admin() -> None:
     errors=(403, 409),
     tags=("people",),
 )
-def create_group(body: GroupIn) -> dict[str, Any]:
+def create_group(body: GroupIn) -> GroupOut:
     """POST /groups."""
     _require_admin()
     group = registration.create_group(body.code, body.name)
     commit()
-    return group_json(group)
+    return GroupOut.of(group)
 
 
 @endpoint("/groups", summary="List political groups", response=GroupList, tags=("people",))
-def list_groups() -> dict[str, Any]:
+def list_groups() -> GroupList:
     """GET /groups."""
     groups = db.session.scalars(select(Group).order_by(Group.code))
-    return {"items": [group_json(g) for g in groups]}
+    return GroupList(items=[GroupOut.of(g) for g in groups])
 
 
 @endpoint(
@@ -57,7 +62,7 @@ def list_groups() -> dict[str, Any]:
     errors=(403, 409),
     tags=("people",),
 )
-def create_user(body: UserIn) -> dict[str, Any]:
+def create_user(body: UserIn) -> UserOut:
     """POST /users."""
     _require_admin()
     user = registration.create_user(
@@ -70,7 +75,7 @@ def create_user(body: UserIn) -> dict[str, Any]:
         deputy_id=body.deputy_id,
     )
     commit()
-    return user_json(user)
+    return UserOut.of(user)
 
 
 @endpoint(
@@ -80,11 +85,11 @@ def create_user(body: UserIn) -> dict[str, Any]:
     response=UserList,
     tags=("people",),
 )
-def list_users(query: UserQuery) -> dict[str, Any]:
+def list_users(query: UserQuery) -> UserList:
     """GET /users?role=&group=."""
     stmt = select(User).where(User.active.is_(True)).order_by(User.name)
     if query.role:
         stmt = stmt.where(User.role == query.role)
     if query.group:
         stmt = stmt.join(Group, Group.id == User.group_id).where(Group.code == query.group.upper())
-    return {"items": [user_json(u) for u in db.session.scalars(stmt).unique()]}
+    return UserList(items=[UserOut.of(u) for u in db.session.scalars(stmt).unique()])

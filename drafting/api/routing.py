@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel, ValidationError
 
+from drafting.api.schemas import Schema
 from drafting.db import commit
 from drafting.errors import BadRequest, DomainError, Invalid, NotFound, Unauthorized
 from drafting.infra.http import error_response
@@ -153,19 +154,32 @@ def _bounded(model: BaseModel) -> BaseModel:
     return model
 
 
-def _respond(endpoint: Endpoint, result: Any) -> Response:
+Reply = Schema | tuple[Schema | None, int] | Response | None
+
+
+def _respond(endpoint: Endpoint, result: Reply) -> Response:
+    """The view's reply as JSON: a response model (or `(model, status)`), written once."""
     if isinstance(result, Response):
         return result
     status = endpoint.status
     if isinstance(result, tuple):
         result, status = result
-    if status == 204:
+    if status == 204 or result is None:
         return Response(status=204)
+    # Unset fields stay out: a key absent today (a job's `result` before it finished) stays absent.
+    payload = result.model_dump(mode="json", exclude_unset=True)
     if endpoint.response and current_app.config.get("LIASSE_VALIDATE_RESPONSES"):
-        endpoint.response.model_validate(result)  # a contract test: the schema tells the truth
-    response = jsonify(result)
+        _check_contract(endpoint.response, result, payload)
+    response = jsonify(payload)
     response.status_code = status
     return response
+
+
+def _check_contract(declared: type[BaseModel], result: Schema, payload: dict[str, Any]) -> None:
+    """A contract test: the view returns the declared model, and its JSON reads back as one."""
+    if not isinstance(result, declared):
+        raise TypeError(f"{type(result).__name__} returned where {declared.__name__} is declared")
+    declared.model_validate(payload)
 
 
 def endpoint(

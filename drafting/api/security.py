@@ -2,48 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import g
 
 from drafting.api.routing import current_credential, current_user, endpoint, now
-from drafting.api.security_schemas import (
+from drafting.api.schemas.security import (
     OtpIn,
     PasswordChange,
     ReadList,
+    ReadOut,
     SecondFactorOut,
+    SessionInfo,
     SessionInfoList,
+    TokenInfo,
     TokenInfoList,
 )
-from drafting.api.serializers import user_json
 from drafting.db import commit
 from drafting.errors import Forbidden
-from drafting.models import ApiToken, WebSession
 from drafting.permissions import can_reset_second_factor
 from drafting.services import confidentiality
 from drafting.services.accounts import credentials, registration, second_factor, sessions
 from drafting.services.amendments import get_visible_amendment
-
-
-def _token_json(token: ApiToken) -> dict[str, Any]:
-    return {
-        "id": token.id,
-        "label": token.label,
-        "created_at": token.created_at.isoformat(),
-        "expires_at": token.expires_at.isoformat(),
-        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
-        "current": token.id == g.api_token.id,
-    }
-
-
-def _session_json(record: WebSession) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "user_agent": record.user_agent,
-        "address": record.address,
-        "created_at": record.created_at.isoformat(),
-        "last_seen_at": record.last_seen_at.isoformat(),
-    }
 
 
 @endpoint(
@@ -52,9 +30,10 @@ def _session_json(record: WebSession) -> dict[str, Any]:
     response=TokenInfoList,
     tags=("auth",),
 )
-def list_tokens() -> dict[str, Any]:
+def list_tokens() -> TokenInfoList:
     """GET /auth/tokens."""
-    return {"items": [_token_json(t) for t in credentials.live_tokens(current_user(), now())]}
+    live = credentials.live_tokens(current_user(), now())
+    return TokenInfoList(items=[TokenInfo.of(t, current_credential().id) for t in live])
 
 
 @endpoint(
@@ -78,9 +57,10 @@ def revoke_token(token_id: int) -> tuple[None, int]:
     response=SessionInfoList,
     tags=("auth",),
 )
-def list_sessions() -> dict[str, Any]:
+def list_sessions() -> SessionInfoList:
     """GET /auth/sessions."""
-    return {"items": [_session_json(s) for s in credentials.live_sessions(current_user())]}
+    live = credentials.live_sessions(current_user())
+    return SessionInfoList(items=[SessionInfo.of(s) for s in live])
 
 
 @endpoint(
@@ -139,17 +119,16 @@ def logout_everywhere() -> tuple[None, int]:
     response=SecondFactorOut,
     tags=("auth",),
 )
-def second_factor_status() -> dict[str, Any]:
+def second_factor_status() -> SecondFactorOut:
     """GET /auth/second-factor."""
     user = current_user()
-    checked = g.api_token.second_factor_at
-    return {
-        "required": second_factor.is_required(user),
-        "enrolled": second_factor.is_enrolled(user),
-        "enrolled_at": user.totp_enabled_at.isoformat() if user.totp_enabled_at else None,
-        "recovery_codes_left": second_factor.remaining_recovery_codes(user),
-        "verified_at": checked.isoformat() if checked else None,
-    }
+    return SecondFactorOut(
+        required=second_factor.is_required(user),
+        enrolled=second_factor.is_enrolled(user),
+        enrolled_at=user.totp_enabled_at,
+        recovery_codes_left=second_factor.remaining_recovery_codes(user),
+        verified_at=current_credential().second_factor_at,
+    )
 
 
 @endpoint(
@@ -192,13 +171,8 @@ def reset_second_factor(user_id: int) -> tuple[None, int]:
     errors=(403, 404),
     tags=("amendments",),
 )
-def list_reads(amendment_id: int) -> dict[str, Any]:
+def list_reads(amendment_id: int) -> ReadList:
     """GET /amendments/{id}/reads."""
     amendment = get_visible_amendment(current_user(), amendment_id, lock=False)
     records = confidentiality.reads(current_user(), amendment)
-    return {
-        "items": [
-            {"user": user_json(r.user), "at": r.at.isoformat(), "channel": r.channel}
-            for r in records
-        ]
-    }
+    return ReadList(items=[ReadOut.of(r) for r in records])

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drafting.api.routing import current_caller, current_credential, current_user, endpoint, now
-from drafting.api.serializers import amendment_json, user_json
-from drafting.api.signatures_schemas import (
+from drafting.api.schemas.signatures import (
     InvitationIn,
     InvitationList,
+    InvitationOut,
     PendingList,
+    PendingOut,
     SignatureList,
     SignatureOut,
     SignIn,
@@ -18,39 +17,10 @@ from drafting.api.signatures_schemas import (
 )
 from drafting.db import commit
 from drafting.infra.rate_limits import SIGNATURE, WRITE_METHODS, limited
-from drafting.models import Invitation
 from drafting.services import amendments
 from drafting.services.cosigning import invitations, pending, signatures
 
 TAGS = ("signatures",)
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def signature_json(signature: signatures.AnySignature, current: bool) -> dict[str, Any]:
-    """One signature; `current` when counted (active and on the amendment's present text)."""
-    return {
-        "deputy": user_json(signature.deputy),
-        "version": signature.version,
-        "content_hash": signature.content_hash,
-        "first_signed_at": signature.first_signed_at.isoformat(),
-        "signed_at": signature.signed_at.isoformat(),
-        "current": current,
-        "withdrawn_at": _iso(signature.withdrawn_at),
-        "voided_at": _iso(signature.voided_at),
-        "void_reason": signature.void_reason,
-    }
-
-
-def invitation_json(invitation: Invitation) -> dict[str, Any]:
-    """One invitation to co-sign."""
-    return {
-        "deputy": user_json(invitation.deputy),
-        "invited_at": invitation.invited_at.isoformat(),
-        "declined_at": _iso(invitation.declined_at),
-    }
 
 
 @endpoint(
@@ -66,7 +36,7 @@ def invitation_json(invitation: Invitation) -> dict[str, Any]:
     tags=TAGS,
 )
 @limited(SIGNATURE, scope="signature", methods=WRITE_METHODS)
-def sign_amendment(amendment_id: int, body: SignIn) -> tuple[dict[str, Any], int]:
+def sign_amendment(amendment_id: int, body: SignIn) -> tuple[SignatureOut, int]:
     """POST /amendments/{id}/signatures (body optional: {"otp", "content_hash"})."""
     signature, created = signatures.sign(
         current_caller(),
@@ -76,7 +46,7 @@ def sign_amendment(amendment_id: int, body: SignIn) -> tuple[dict[str, Any], int
         seen_hash=body.content_hash,
         credential=current_credential(),
     )
-    payload = signature_json(signature, current=True)  # built before the commit expires it
+    payload = SignatureOut.of(signature, current=True)  # built before the commit expires it
     commit()
     return payload, 201 if created else 200
 
@@ -108,12 +78,13 @@ def withdraw_signature(amendment_id: int, body: WithdrawIn) -> tuple[None, int]:
     errors=(404,),
     tags=TAGS,
 )
-def list_signatures(amendment_id: int) -> dict[str, Any]:
+def list_signatures(amendment_id: int) -> SignatureList:
     """GET /amendments/{id}/signatures."""
     amendment = amendments.get_visible_amendment(current_user(), amendment_id)
     rows = signatures.signatures_of(amendment)
-    items = [signature_json(s, s.is_current(amendment.content_hash)) for s in rows]
-    return {"items": items, "current_count": sum(1 for i in items if i["current"])}
+    return SignatureList.of(
+        [SignatureOut.of(s, s.is_current(amendment.content_hash)) for s in rows]
+    )
 
 
 @endpoint(
@@ -126,10 +97,10 @@ def list_signatures(amendment_id: int) -> dict[str, Any]:
     tags=TAGS,
 )
 @limited(SIGNATURE, scope="signature", methods=WRITE_METHODS)
-def void_signature(amendment_id: int, deputy_id: int, body: VoidIn) -> dict[str, Any]:
+def void_signature(amendment_id: int, deputy_id: int, body: VoidIn) -> SignatureOut:
     """POST /amendments/{id}/signatures/{deputy_id}/void."""
     signature = signatures.void(current_user(), amendment_id, deputy_id, body.reason, now())
-    payload = signature_json(signature, current=False)  # a voided signature never counts
+    payload = SignatureOut.of(signature, current=False)  # a voided signature never counts
     commit()
     return payload
 
@@ -144,11 +115,11 @@ def void_signature(amendment_id: int, deputy_id: int, body: VoidIn) -> dict[str,
     errors=(403, 404, 409),
     tags=TAGS,
 )
-def invite_cosignatories(amendment_id: int, body: InvitationIn) -> tuple[dict[str, Any], int]:
+def invite_cosignatories(amendment_id: int, body: InvitationIn) -> tuple[InvitationList, int]:
     """POST /amendments/{id}/invitations."""
     found = invitations.invite(current_user(), amendment_id, body.deputy_ids, now())
     commit()
-    return {"items": [invitation_json(i) for i in found]}, 201
+    return InvitationList(items=[InvitationOut.of(i) for i in found]), 201
 
 
 @endpoint(
@@ -158,10 +129,11 @@ def invite_cosignatories(amendment_id: int, body: InvitationIn) -> tuple[dict[st
     errors=(404,),
     tags=TAGS,
 )
-def list_invitations(amendment_id: int) -> dict[str, Any]:
+def list_invitations(amendment_id: int) -> InvitationList:
     """GET /amendments/{id}/invitations."""
     amendment = amendments.get_visible_amendment(current_user(), amendment_id)
-    return {"items": [invitation_json(i) for i in invitations.invitations_of(amendment)]}
+    found = invitations.invitations_of(amendment)
+    return InvitationList(items=[InvitationOut.of(i) for i in found])
 
 
 @endpoint(
@@ -185,9 +157,6 @@ def decline_invitation(amendment_id: int) -> tuple[None, int]:
     response=PendingList,
     tags=TAGS,
 )
-def pending_signatures_list() -> dict[str, Any]:
+def pending_signatures_list() -> PendingList:
     """GET /signatures/pending."""
-    items = pending.pending_for(current_user())
-    return {
-        "items": [{"amendment": amendment_json(p.amendment), "reason": p.reason} for p in items]
-    }
+    return PendingList(items=[PendingOut.of(p) for p in pending.pending_for(current_user())])

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drafting.api.deadlines import text_with_deadlines
 from drafting.api.routing import current_user, endpoint, now
-from drafting.api.schemas import TextIn, TextList, TextOut
-from drafting.api.serializers import text_json
+from drafting.api.schemas.texts import TextIn, TextList, TextOut
 from drafting.db import commit
 from drafting.services import texts
 
@@ -22,7 +19,7 @@ from drafting.services import texts
     errors=(403,),
     tags=("texts",),
 )
-def create_text(body: TextIn) -> dict[str, Any]:
+def create_text(body: TextIn) -> TextOut:
     """POST /texts."""
     data = texts.TextInput(
         title=body.title,
@@ -35,13 +32,13 @@ def create_text(body: TextIn) -> dict[str, Any]:
     )
     text = texts.create_text(current_user(), data, now())
     commit()
-    return text_json(text)
+    return TextOut.of(text)
 
 
 @endpoint("/texts", summary="List texts", response=TextList, tags=("texts",))
-def list_texts() -> dict[str, Any]:
+def list_texts() -> TextList:
     """GET /texts."""
-    return {"items": [text_json(t, articles=False) for t in texts.list_texts()]}
+    return TextList(items=[TextOut.of(t, articles=False) for t in texts.list_texts()])
 
 
 @endpoint(
@@ -51,6 +48,6 @@ def list_texts() -> dict[str, Any]:
     errors=(404,),
     tags=("texts",),
 )
-def get_text(text_id: int) -> dict[str, Any]:
+def get_text(text_id: int) -> TextOut:
     """GET /texts/{id} (with the reopenings and the caller's group deadlines)."""
     return text_with_deadlines(texts.get_text(text_id), current_user())

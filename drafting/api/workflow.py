@@ -2,68 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drafting.api.routing import current_user, endpoint, now
-from drafting.api.schemas import AmendmentOut
-from drafting.api.serializers import amendment_json, user_json
-from drafting.api.workflow_schemas import (
+from drafting.api.schemas.amendments import AmendmentOut
+from drafting.api.schemas.workflow import (
     CommentIn,
     GroupAmendmentIn,
     HistoryItem,
     HistoryList,
     NotificationList,
+    NotificationOut,
     NotificationQuery,
     RevisionList,
+    RevisionOut,
     TransitionIn,
 )
 from drafting.db import commit
-from drafting.models import Notification, Revision
 from drafting.services import amendments, notifications
 from drafting.services.workflow import review, transitions
 
 TAGS = ("workflow",)
-
-
-def history_json(entry: review.Entry) -> dict[str, Any]:
-    """One journal event as the history shows it."""
-    return {
-        "at": entry.at.isoformat(),
-        "actor": user_json(entry.actor) if entry.actor else None,
-        "on_behalf_of": user_json(entry.on_behalf_of) if entry.on_behalf_of else None,
-        "action": entry.action,
-        "from_state": entry.from_state,
-        "to_state": entry.to_state,
-        "data": entry.data,
-    }
-
-
-def revision_json(revision: Revision) -> dict[str, Any]:
-    """One version of an amendment's content."""
-    return {
-        "version": revision.version,
-        "content_hash": revision.content_hash,
-        "dispositif": revision.dispositif,
-        "expose": revision.expose,
-        "position": {
-            "kind": revision.position_kind,
-            "article": revision.article_number,
-            "alinea": revision.alinea,
-        },
-        "created_at": revision.created_at.isoformat(),
-    }
-
-
-def notification_json(note: Notification) -> dict[str, Any]:
-    """One inbox message."""
-    return {
-        "id": note.id,
-        "kind": note.kind,
-        "message": note.message,
-        "amendment_id": note.amendment_id,
-        "created_at": note.created_at.isoformat(),
-        "read_at": note.read_at.isoformat() if note.read_at else None,
-    }
 
 
 @endpoint(
@@ -75,7 +32,7 @@ def notification_json(note: Notification) -> dict[str, Any]:
     errors=(403, 404, 409, 422),
     tags=TAGS,
 )
-def transition_amendment(amendment_id: int, body: TransitionIn) -> dict[str, Any]:
+def transition_amendment(amendment_id: int, body: TransitionIn) -> AmendmentOut:
     """POST /amendments/{id}/transitions."""
     amendment = transitions.transition(
         current_user(),
@@ -88,7 +45,7 @@ def transition_amendment(amendment_id: int, body: TransitionIn) -> dict[str, Any
         deadline_exception_reason=body.deadline_exception_reason,
     )
     commit()
-    return amendment_json(amendment)
+    return AmendmentOut.of(amendment)
 
 
 @endpoint(
@@ -98,10 +55,10 @@ def transition_amendment(amendment_id: int, body: TransitionIn) -> dict[str, Any
     errors=(404,),
     tags=TAGS,
 )
-def amendment_history(amendment_id: int) -> dict[str, Any]:
+def amendment_history(amendment_id: int) -> HistoryList:
     """GET /amendments/{id}/history."""
     _, entries = review.history(current_user(), amendment_id)
-    return {"items": [history_json(e) for e in entries]}
+    return HistoryList(items=[HistoryItem.of(e) for e in entries])
 
 
 @endpoint(
@@ -111,10 +68,10 @@ def amendment_history(amendment_id: int) -> dict[str, Any]:
     errors=(404,),
     tags=TAGS,
 )
-def amendment_revisions(amendment_id: int) -> dict[str, Any]:
+def amendment_revisions(amendment_id: int) -> RevisionList:
     """GET /amendments/{id}/revisions."""
     amendment = amendments.get_visible_amendment(current_user(), amendment_id)
-    return {"items": [revision_json(r) for r in amendments.revisions(amendment.id)]}
+    return RevisionList(items=[RevisionOut.of(r) for r in amendments.revisions(amendment.id)])
 
 
 @endpoint(
@@ -127,11 +84,11 @@ def amendment_revisions(amendment_id: int) -> dict[str, Any]:
     errors=(403, 404),
     tags=TAGS,
 )
-def comment_amendment(amendment_id: int, body: CommentIn) -> dict[str, Any]:
+def comment_amendment(amendment_id: int, body: CommentIn) -> HistoryItem:
     """POST /amendments/{id}/comments."""
     event = transitions.comment(current_user(), amendment_id, body.text, now())
     commit()
-    return history_json(review.entry(event, insider=True))
+    return HistoryItem.of(review.entry(event, insider=True))
 
 
 @endpoint(
@@ -143,13 +100,13 @@ def comment_amendment(amendment_id: int, body: CommentIn) -> dict[str, Any]:
     errors=(403, 404, 409),
     tags=TAGS,
 )
-def set_group_amendment(amendment_id: int, body: GroupAmendmentIn) -> dict[str, Any]:
+def set_group_amendment(amendment_id: int, body: GroupAmendmentIn) -> AmendmentOut:
     """PUT /amendments/{id}/group-amendment."""
     amendment = transitions.set_group_amendment(
         current_user(), amendment_id, body.presented_by_group, now()
     )
     commit()
-    return amendment_json(amendment)
+    return AmendmentOut.of(amendment)
 
 
 @endpoint(
@@ -159,10 +116,10 @@ def set_group_amendment(amendment_id: int, body: GroupAmendmentIn) -> dict[str, 
     response=NotificationList,
     tags=("notifications",),
 )
-def list_notifications(query: NotificationQuery) -> dict[str, Any]:
+def list_notifications(query: NotificationQuery) -> NotificationList:
     """GET /notifications?unread=."""
     notes = notifications.inbox(current_user(), unread_only=query.unread)
-    return {"items": [notification_json(n) for n in notes]}
+    return NotificationList(items=[NotificationOut.of(n) for n in notes])
 
 
 @endpoint(

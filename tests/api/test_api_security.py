@@ -236,7 +236,7 @@ def test_a_token_carries_its_user_as_the_mapped_user_reads(app, people):
     """The token lookup reads its user as plain columns (`api_tokens.Caller`, no ORM): for every
     kind of user (with a group or none, an assistant's deputy, an enrolled second factor) the
     same values as the mapped user, and `mapped` gives back the mapped one."""
-    from drafting.api.serializers import user_json
+    from drafting.api.schemas.people import UserOut
 
     people["bayou"].totp_secret, people["bayou"].totp_enabled_at = "JBSWY3DPEHPK3PXP", NOW
     commit()
@@ -244,7 +244,7 @@ def test_a_token_carries_its_user_as_the_mapped_user_reads(app, people):
         token, _ = _token(user)
         caller = api_tokens.token_record(token, datetime.now(UTC)).caller
         assert not isinstance(caller, User)
-        assert user_json(caller) == user_json(user)
+        assert UserOut.of(caller) == UserOut.of(user)
         assert caller.display_name == user.display_name
         assert (caller.totp_secret, caller.totp_enabled_at) == (
             user.totp_secret,
