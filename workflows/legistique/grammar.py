@@ -1,0 +1,469 @@
+"""The Assembly's formula grammar: a dispositif parsed into operations on an article's alinéas."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from workflows.legistique.errors import NotUnderstood
+from workflows.legistique.french import ORDINAL_PATTERN, count_value, ordinal_value
+from workflows.legistique.parts import (
+    Paragraph,
+    Quoted,
+    block_alineas,
+    canonical,
+    has_part_number,
+    paragraphs,
+    part_number,
+    skeleton,
+)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of a dispositif; alinéa numbers are those of the text before any change."""
+
+    kind: str
+    family: str
+    alineas: tuple[int, ...] = ()
+    sentence: int | None = None
+    edge: str | None = None
+    relation: str | None = None
+    words: str | None = None
+    occurrence: int | None = None
+    text: str | None = None
+    new_alineas: tuple[str, ...] = ()
+    scope: str = "alinea"
+    part: int = 1
+    span: tuple[int, int] = (0, 0)
+    words_span: tuple[int, int] | None = None
+    count_mismatch: bool = False
+
+
+# ---------------------------------------------------------------------------------------------
+# Patterns, over the canonical form of a formula (lower case, « ¤ » for each quoted text).
+_ORD = ORDINAL_PATTERN
+_NUMBERS = r"\d+(?: (?:,|et|à) \d+)*"
+_COUNT = (
+    r"(?:l'alinéa suivant|un alinéa ainsi rédigé|les (?P<k>[\w-]+) alinéas suivants"
+    r"|(?P<k2>[\w-]+) alinéas ainsi rédigés|les alinéas suivants)"
+)
+_COLON = r" :(?: :)?$"
+_SELF = r"(?:cet article|cet amendement|l'article unique|l'article)"
+
+_ONE = r"l'alinéa (?P<n>\d+)"
+_SAME = r"le même alinéa(?: (?P<n2>\d+))?"
+_MANY = rf"les alinéas (?P<list>{_NUMBERS})"
+_SUITE = r"(?: dans la rédaction suivante| ainsi)?"
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    """Compile one formula pattern of the grammar."""
+    return re.compile(pattern)
+
+
+_BLOCKS: list[tuple[str, re.Pattern[str]]] = [
+    ("article", _compile(rf"^(?P<verb>rédiger ainsi|rétablir) {_SELF}{_SUITE}{_COLON}")),
+    ("append", _compile(rf"^compléter (?:cet article|cet amendement) par {_COUNT}{_COLON}")),
+    ("insert", _compile(rf"^(?P<rel>après|avant) {_ONE} , insérer {_COUNT}{_COLON}")),
+    ("insert_start", _compile(rf"^au début de {_SELF} , insérer {_COUNT}{_COLON}")),
+    (
+        "rewrite",
+        _compile(
+            rf"^(?:rédiger ainsi|rétablir(?: ainsi)?) (?:{_ONE}|{_SAME}|{_MANY}){_SUITE}{_COLON}"
+        ),
+    ),
+    (
+        "replace",
+        _compile(rf"^substituer (?:à {_ONE}|aux alinéas (?P<list>{_NUMBERS})) {_COUNT}{_COLON}"),
+    ),
+    ("title", _compile(rf"^rédiger ainsi le titre{_COLON}")),
+    ("start", _compile(rf"^rédiger ainsi le début (?:de {_ONE}|du {_SAME}){_COLON}")),
+    ("restore", _compile(rf"^rétablir (?:le |la |l')\S+ (?:de |à ){_ONE}{_SUITE}{_COLON}")),
+]
+
+_EDGE = r"(?P<edge>au début|à la fin|a la fin) (?:du |de |d')"
+_SENT = rf"la (?P<sent>{_ORD}) phrase(?: (?:de|du) )?"
+_ADDR = (
+    r"(?:l'alinéa (?P<n>\d+)|(?:le )?même alinéa(?: (?P<n2>\d+))?"
+    rf"|alinéas (?P<list>{_NUMBERS})|(?:le )?(?P<title>titre)|(?P<self>{_SELF}))"
+)
+_LOCATION = re.compile(rf"^(?:{_EDGE}|(?:à |a |au |aux ))(?:{_SENT})?(?:{_ADDR})? , ")
+_ADDRESS = re.compile(rf"^(?:la (?P<sent>{_ORD}) phrase(?: (?:de|du) )?)?(?:{_ADDR})?$")
+
+_NOUNS = (
+    r"mots et (?:le |les )?signes?|mots|mot|dates?|montants?|taux|années?|références?|nombres?"
+    r"|mentions?|lettres?|chiffres?|pourcentages?|sommes?|signes?|termes?|expressions?"
+)
+_TO = r"(?:au |aux |à la |à l'|a la |a l')"
+_THE = r"(?:le |la |les |l')"
+_OCC = rf"(?:la (?P<occ>{_ORD}) occurrence (?:du |de la |des |de l'|d'))"
+_END = r"(?: [.;])*$"
+_SENTENCES = r"(?:la phrase suivante|une phrase ainsi rédigée|les (?P<k>[\w-]+) phrases suivantes)"
+
+_X = rf"(?:{_NOUNS}) : ¤"
+_Y = rf"{_THE}(?:{_NOUNS}) : ¤{_END}"
+_PHRASE = rf"la (?P<s>{_ORD}) phrase(?: (?:de|du) (?P<addr>.+?))?"
+
+_WORD_FORMULAS: list[tuple[str, re.Pattern[str]]] = [
+    ("substitute_words", _compile(rf"^substituer (?:(?:à |a ){_OCC}|{_TO}){_X}(?: ,)? {_Y}")),
+    ("insert_words", _compile(rf"^(?P<rel>après|avant) (?:{_OCC}|{_THE}){_X}(?: ,)? insérer {_Y}")),
+    ("delete_words", _compile(rf"^supprimer (?:{_OCC}|{_THE}){_X}{_END}")),
+    ("edge_words", _compile(rf"^insérer {_Y}")),
+    ("append_words", _compile(rf"^compléter (?P<addr>.+?) par {_Y}")),
+    ("append_sentence", _compile(rf"^compléter (?P<addr>.+?) par {_SENTENCES} : ¤{_END}")),
+    (
+        "insert_sentence",
+        _compile(rf"^(?P<rel>après|avant) {_PHRASE} , insérer {_SENTENCES} : ¤{_END}"),
+    ),
+    ("delete_sentence", _compile(rf"^supprimer {_PHRASE}{_END}")),
+    ("rewrite_sentence", _compile(rf"^rédiger ainsi {_PHRASE} : ¤{_END}")),
+    ("delete_alineas", _compile(rf"^supprimer (?:{_ONE}|{_MANY}|{_SAME}){_END}")),
+    ("delete_article", _compile(rf"^supprimer (?:cet article|l'article unique){_END}")),
+    (
+        "repeat",
+        _compile(rf"^procéder à la même \w+ (?:à {_ONE}|aux alinéas (?P<list>{_NUMBERS})){_END}"),
+    ),
+]
+_CONSEQUENCE = re.compile(r"^en conséquence , ")
+
+
+def _numbers(listing: str) -> tuple[int, ...]:
+    """Read « 7 à 9 » as (7, 8, 9) and « 16 , 19 et 20 » as (16, 19, 20)."""
+    numbers = [int(n) for n in re.findall(r"\d+", listing)]
+    if " à " in listing and len(numbers) == 2:
+        low, high = numbers
+        if high < low:
+            raise NotUnderstood(f"La plage d’alinéas « {low} à {high} » est à l’envers.")
+        return tuple(range(low, high + 1))
+    return tuple(numbers)
+
+
+def _alineas_of(match: re.Match[str], previous: tuple[int, ...]) -> tuple[int, ...]:
+    """Return the alinéas a match names, « le même alinéa » meaning the previous part's."""
+    groups = match.groupdict()
+    if groups.get("n"):
+        return (int(groups["n"]),)
+    if groups.get("list"):
+        return _numbers(groups["list"])
+    if groups.get("n2"):
+        return (int(groups["n2"]),)
+    if "même alinéa" in match.group():
+        if not previous:
+            raise NotUnderstood("« Le même alinéa » ne renvoie à aucun alinéa précédent.")
+        return previous[-1:]
+    return ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Parts: a formula paragraph and the paragraphs that belong to it.
+@dataclass
+class _Part:
+    head: Paragraph
+    rest: list[Paragraph]
+    block: tuple[str, re.Match[str]] | None
+    start: int
+    end: int
+
+
+def _block_head(head: Paragraph) -> tuple[str, re.Match[str], Paragraph | None] | None:
+    """Match a paragraph against the block formulas; return the inline quoted block if any."""
+    for colon in (m.start() for m in re.finditer(":", head.text)):
+        end = colon + 1
+        while end < len(head.text) and head.text[end] in " \u00a0\u202f:":
+            end += 1
+        formula = _CONSEQUENCE.sub("", canonical(head.text[:end]))
+        for name, pattern in _BLOCKS:
+            match = pattern.match(formula)
+            if match:
+                inline = head.tail(end) if end < len(head.text) else None
+                return name, match, inline
+    return None
+
+
+def _block_size(name: str, match: re.Match[str]) -> int | None:
+    """Return how many paragraphs a block formula announces (None: all that follow)."""
+    if name == "article":
+        return None
+    groups = match.groupdict()
+    word = groups.get("k") or groups.get("k2")
+    if word:
+        try:
+            return count_value(word)
+        except KeyError:
+            raise NotUnderstood(f"Nombre d’alinéas illisible : « {word} ».") from None
+    return 1
+
+
+def _take_block(paras: list[Paragraph], index: int, size: int | None) -> int:
+    """Return the index just after the content of a block starting at index."""
+    if size is None:
+        return len(paras)
+    end = index
+    while end < len(paras) and not has_part_number(paras[end]):
+        end += 1
+    quoted = index < len(paras) and paras[index].text.startswith(("«", "“"))
+    if end - index < size and not quoted:
+        end = min(len(paras), index + size)
+    return end
+
+
+def _split_parts(paras: list[Paragraph]) -> list[_Part]:
+    """Group paragraphs into parts: formula paragraph, then its quoted words or block."""
+    parts: list[_Part] = []
+    index = 0
+    while index < len(paras):
+        number, head = part_number(paras[index])
+        if parts and number is None:
+            raise NotUnderstood(
+                "Ce paragraphe ne se rattache à aucune formule.",
+                start=paras[index].start,
+                end=paras[index].end,
+            )
+        found = _block_head(head)
+        if found:
+            name, match, inline = found
+            size = _block_size(name, match)
+            rest = [inline] if inline else []
+            if size is not None and inline:
+                size -= 1
+            end = _take_block(paras, index + 1, size)
+            rest += paras[index + 1 : end]
+            parts.append(_Part(head, rest, (name, match), paras[index].start, paras[end - 1].end))
+        else:
+            end = index + 1
+            while end < len(paras) and not has_part_number(paras[end]):
+                end += 1
+            parts.append(
+                _Part(head, paras[index + 1 : end], None, paras[index].start, paras[end - 1].end)
+            )
+        index = end
+    return parts
+
+
+# ---------------------------------------------------------------------------------------------
+# Operations from parts.
+def _block_operation(part: _Part, previous: tuple[int, ...]) -> Operation:
+    """Build the operation of a block formula (« Rédiger ainsi l’alinéa 3 : » + quoted block)."""
+    assert part.block is not None
+    name, match = part.block
+    new = block_alineas(part.rest)
+    if not new:
+        raise NotUnderstood(
+            "La formule annonce un texte qui manque.",
+            code="content_missing",
+            start=part.start,
+            end=part.end,
+        )
+    size = _block_size(name, match)
+    mismatch = size is not None and len(new) != size
+    common = {"new_alineas": new, "span": (part.start, part.end), "count_mismatch": mismatch}
+    if name == "article":
+        restore = match["verb"] == "rétablir"
+        kind = "restore_article" if restore else "rewrite_article"
+        return Operation(kind, kind, scope="article", **common)  # type: ignore[arg-type]
+    if name == "append":
+        return Operation("append_alineas", "append_alineas", scope="article", **common)  # type: ignore[arg-type]
+    if name in ("insert", "insert_start"):
+        relation = "before" if name == "insert_start" or match["rel"] == "avant" else "after"
+        number = 1 if name == "insert_start" else int(match["n"])
+        return Operation("insert_alineas", "insert_alineas", (number,), relation=relation, **common)  # type: ignore[arg-type]
+    if name == "title":
+        return Operation("replace_alineas", "rewrite_title", (1,), scope="title", **common)  # type: ignore[arg-type]
+    if name == "start":
+        return _rewrite_start(part, _alineas_of(match, previous))
+    if name == "restore" or match.group().startswith("rétablir"):
+        return Operation("replace_alineas", "restore_alinea", (int(match["n"]),), **common)  # type: ignore[arg-type]
+    alineas = _alineas_of(match, previous)
+    if name == "rewrite" and len(alineas) == 1:
+        return Operation("replace_alineas", "rewrite_alinea", alineas, **common)  # type: ignore[arg-type]
+    return Operation("replace_alineas", "replace_alineas", alineas, **common)  # type: ignore[arg-type]
+
+
+_UNCHANGED_REST = re.compile(r"\s*\(le reste sans changement\)\s*[»”]?\s*[.;]?\s*$", re.I)
+
+
+def _rewrite_start(part: _Part, alineas: tuple[int, ...]) -> Operation:
+    """Build « Rédiger ainsi le début de l’alinéa N : « new start … (le reste sans changement) »."""
+    text = " ".join(paragraph.text for paragraph in part.rest)
+    text = re.sub(r"^[«“][ \u00a0\u202f]*", "", text)
+    text = _UNCHANGED_REST.sub("", text).rstrip()
+    if not text.endswith(("…", "...")):
+        raise NotUnderstood(
+            "Le nouveau début doit finir par « … » suivi des mots conservés.",
+            start=part.start,
+            end=part.end,
+        )
+    text = text.rstrip(".…").rstrip()
+    return Operation(
+        "rewrite_start", "rewrite_start", alineas, text=text, span=(part.start, part.end)
+    )
+
+
+def _address(text: str, previous: tuple[int, ...]) -> tuple[tuple[int, ...], int | None, str]:
+    """Read « la première phrase de l’alinéa 3 » as ((3,), 1, "alinea")."""
+    match = _ADDRESS.match(text.strip())
+    if match is None:
+        raise NotUnderstood(f"Adresse non reconnue : « {text} ».")
+    sentence = ordinal_value(match["sent"]) if match["sent"] else None
+    if match["title"]:
+        return (1,), sentence, "title"
+    if match["self"] or not match.group():
+        return (), sentence, "anywhere"
+    return _alineas_of(match, previous), sentence, "alinea"
+
+
+def _location(formula: str, previous: tuple[int, ...]) -> tuple[dict[str, object], str]:
+    """Split « à la fin de la première phrase de l’alinéa 3 , » off the start of a formula."""
+    match = _LOCATION.match(formula)
+    if match is None:
+        return {"scope": "anywhere"}, formula
+    edge = None
+    if match["edge"]:
+        edge = "start" if match["edge"] == "au début" else "end"
+    alineas, scope = _alineas_of(match, previous), "alinea"
+    if match["title"]:
+        alineas, scope = (1,), "title"
+    elif not alineas:
+        scope = "anywhere"
+    sentence = ordinal_value(match["sent"]) if match["sent"] else None
+    found = {"alineas": alineas, "scope": scope, "sentence": sentence, "edge": edge}
+    return found, formula[match.end() :]
+
+
+def _quote_fields(quotes: list[Quoted], kind: str) -> dict[str, object]:
+    """Map the quoted texts of a word formula onto words (the target) and text (the new one)."""
+    fields: dict[str, object] = {}
+    targets = kind in ("substitute_words", "insert_words", "delete_words")
+    if targets:
+        fields["words"] = quotes[0].text
+        fields["words_span"] = (quotes[0].start, quotes[0].end)
+    rest = quotes[1:] if targets else quotes
+    if rest:
+        fields["text"] = rest[0].text
+    return fields
+
+
+def _word_operation(part: _Part, previous: tuple[int, ...]) -> Operation:
+    """Build the operation of a formula written as one sentence with quoted words."""
+    formula, quotes = skeleton([part.head, *part.rest])
+    formula = _CONSEQUENCE.sub("", formula)
+    location, rest = _location(formula, previous)
+    for kind, pattern in _WORD_FORMULAS:
+        match = pattern.match(rest)
+        if match is None or match.group().count("¤") != len(quotes):
+            continue
+        fields: dict[str, object] = {**location, **_quote_fields(quotes, kind)}
+        fields["span"] = (part.start, part.end)
+        return _specialise(kind, match, fields, previous, location)
+    raise NotUnderstood("Formule non reconnue.", start=part.start, end=min(part.end, part.head.end))
+
+
+def _specialise(
+    kind: str,
+    match: re.Match[str],
+    fields: dict[str, object],
+    previous: tuple[int, ...],
+    location: dict[str, object],
+) -> Operation:
+    """Finish an operation from the pattern that matched: occurrence, relation, address."""
+    groups = match.groupdict()
+    if groups.get("occ"):
+        fields["occurrence"] = ordinal_value(groups["occ"])
+    if groups.get("rel"):
+        fields["relation"] = "after" if groups["rel"] == "après" else "before"
+    if groups.get("addr") is not None or kind in ("delete_sentence", "rewrite_sentence"):
+        alineas, sentence, scope = _address(groups.get("addr") or "", previous)
+        if location.get("alineas"):
+            alineas, scope = location["alineas"], location["scope"]  # type: ignore[assignment]
+        fields.update(alineas=alineas, scope=scope)
+        if sentence is not None:
+            fields["sentence"] = sentence
+    if groups.get("s"):
+        fields["sentence"] = ordinal_value(groups["s"])
+    if kind == "edge_words":
+        edge = fields.get("edge")
+        if edge is None:
+            raise NotUnderstood("« Insérer » sans dire où : après quels mots, au début, à la fin ?")
+        kind = "prepend_words" if edge == "start" else "append_words"
+        fields["edge"] = None
+    if kind in ("delete_alineas", "repeat"):
+        fields.update(alineas=_alineas_of(match, previous), scope="alinea")
+    if kind == "delete_article":
+        fields["scope"] = "article"
+    family = "insert_words" if kind == "prepend_words" else kind
+    return Operation(kind, family, **fields)  # type: ignore[arg-type]
+
+
+def _repeat(template: list[Operation], repeat: Operation) -> list[Operation]:
+    """Copy the previous part's word operations onto the alinéas « procéder à la même … »."""
+    words = [op for op in template if op.words is not None or op.kind == "append_words"]
+    if not words:
+        raise NotUnderstood("« Procéder à la même … » ne suit aucune modification de mots.")
+    return [
+        replace(
+            op,
+            alineas=(number,),
+            scope="alinea",
+            family="repeat",
+            part=repeat.part,
+            span=repeat.span,
+        )
+        for number in repeat.alineas
+        for op in words
+    ]
+
+
+def _check_whole_article(operations: list[Operation]) -> None:
+    """Refuse an article-level formula mixed with other parts: the result would be ambiguous."""
+    whole = [
+        op
+        for op in operations
+        if op.kind in ("delete_article", "rewrite_article", "restore_article")
+    ]
+    if whole and len(operations) > 1:
+        raise NotUnderstood(
+            "Une formule sur l’article entier ne peut pas être combinée avec d’autres parties.",
+            start=whole[0].span[0],
+            end=whole[0].span[1],
+        )
+
+
+@lru_cache(maxsize=4096)
+def _parse(dispositif: str) -> tuple[Operation, ...]:
+    """Parse a dispositif once; the tuple is shared by the callers that parse it again."""
+    paras = paragraphs(dispositif)
+    if not paras:
+        raise NotUnderstood("Le dispositif est vide.", code="empty")
+    operations: list[Operation] = []
+    previous: tuple[int, ...] = ()
+    for number, part in enumerate(_split_parts(paras), start=1):
+        if part.block:
+            found = [_block_operation(part, previous)]
+        else:
+            found = [_word_operation(part, previous)]
+        found = [replace(op, part=number) for op in found]
+        if found[0].kind == "repeat":
+            last_part = [op for op in operations if op.part == number - 1]
+            found = _repeat(last_part, found[0])
+        operations.extend(found)
+        previous = found[-1].alineas or previous
+    _check_whole_article(operations)
+    return tuple(operations)
+
+
+def parse_dispositif(dispositif: str) -> list[Operation]:
+    """Parse a dispositif into operations; raise NotUnderstood for anything outside the grammar."""
+    return list(_parse(dispositif))
+
+
+def formula_family(dispositif: str) -> str:
+    """Name the formula family of a dispositif (« multi_part » for « I. – … II. – … »)."""
+    try:
+        operations = _parse(dispositif)
+    except NotUnderstood:
+        return "not_understood"
+    if len({op.part for op in operations}) > 1:
+        return "multi_part"
+    return operations[0].family
