@@ -98,8 +98,9 @@ def _whole_article(state: ArticleState, op: Operation) -> None:
     """Delete, rewrite or restore the whole article."""
     originals = [slot.original for slot in state.slots]
     if op.kind == "restore_article" and not all(is_deletion_marker(t) for t in originals):
-        raise _error(op, "« Rétablir » vise un article supprimé ; celui-ci ne l’est pas.",
-                     "not_applicable")
+        raise _error(
+            op, "« Rétablir » vise un article supprimé ; celui-ci ne l’est pas.", "not_applicable"
+        )
     for slot in state.slots:
         state.remove(slot)
     state.replaced = [(text, state.author) for text in op.new_alineas]
@@ -127,8 +128,11 @@ def _replace(state: ArticleState, op: Operation) -> None:
     """Replace alinéas N to M by the new ones (they take the place of the first)."""
     slots = [state.live(number, op) for number in op.alineas]
     if op.family == "restore_alinea" and not is_deletion_marker(slots[0].original):
-        raise _error(op, f"« Rétablir » vise un alinéa supprimé ; l’alinéa {op.alineas[0]} "
-                     "ne l’est pas.", "not_applicable")
+        raise _error(
+            op,
+            f"« Rétablir » vise un alinéa supprimé ; l’alinéa {op.alineas[0]} ne l’est pas.",
+            "not_applicable",
+        )
     if op.family in ("rewrite_alinea", "rewrite_title") and len(op.new_alineas) == 1:
         state.set_text(slots[0], op.new_alineas[0])
         return
@@ -152,8 +156,9 @@ def _anywhere(state: ArticleState, op: Operation) -> list[int]:
     reason = "ne figurent dans aucun alinéa" if not holding else "figurent dans plusieurs alinéas"
     code = "words_not_found" if not holding else "words_ambiguous"
     start, end = op.words_span or op.span
-    raise NotUnderstood(f"Les mots « {op.words} » {reason} : précisez l’alinéa.",
-                        code=code, start=start, end=end)
+    raise NotUnderstood(
+        f"Les mots « {op.words} » {reason} : précisez l’alinéa.", code=code, start=start, end=end
+    )
 
 
 def _word_level(state: ArticleState, op: Operation) -> None:

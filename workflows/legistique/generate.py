@@ -1,10 +1,198 @@
-"""stub"""
+"""Edit the article → the dispositif: the shortest correct formulas, checked by the applier."""
+
+from __future__ import annotations
+
 from dataclasses import dataclass
-from workflows.legistique.errors import NoChange
+
+from workflows.legistique.align import Edit, align
+from workflows.legistique.apply import apply_dispositif
+from workflows.legistique.errors import NoChange, NotUnderstood
+from workflows.legistique.formulas import changed_share, word_formulas
+from workflows.legistique.french import NBSP, alinea_ref, alineas_noun, alineas_ref, quoted
+from workflows.legistique.grammar import formula_family
+from workflows.legistique.text import is_deletion_marker, normalise, tokens
+
+_ROMAN = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
+# Beyond this share of its words changed, an alinéa is rewritten rather than edited (§3.4.2).
+_REWRITE_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class Generated:
+    """A generated dispositif, the alinéa it is placed on (None: the whole article), its family."""
+
     dispositif: str
     alinea: int | None
     family: str
-def generate_dispositif(before, after):
-    raise NoChange()
+
+
+def _block(formula: str, alineas: tuple[str, ...] | list[str]) -> str:
+    """Write a formula followed by its quoted alinéas: « each opens, the last closes »."""
+    lines = [f"«{NBSP}{text}" for text in alineas]
+    lines[-1] += f"{NBSP}»"
+    return "\n".join([formula, *lines])
+
+
+def _subject(target: str) -> str:
+    """Name what is amended: « cet article », or « cet amendement » for a sub-amendment."""
+    return "cet amendement" if target == "amendment" else "cet article"
+
+
+def _insertion(edit: Edit, count: int, target: str) -> str:
+    """Write the insertion of new alinéas after alinéa N (or before the first, or at the end)."""
+    noun = alineas_noun(len(edit.new))
+    if edit.first == count:
+        return _block(f"Compléter {_subject(target)} par {noun}{NBSP}:", edit.new)
+    if edit.first == 0:
+        return _block(f"Avant {alinea_ref(1)}, insérer {noun}{NBSP}:", edit.new)
+    return _block(f"Après {alinea_ref(edit.first)}, insérer {noun}{NBSP}:", edit.new)
+
+
+def _replacement(edit: Edit, before: list[str]) -> str:
+    """Write « Rédiger ainsi l’alinéa N : » or « Substituer aux alinéas N à M … : »."""
+    numbers = list(range(edit.first, edit.last + 1))
+    if len(numbers) == 1 and len(edit.new) == 1:
+        return _rewrite(edit.first, edit.new[0], restore=is_deletion_marker(before[edit.first - 1]))
+    where = alineas_ref(numbers)
+    where = f"à {where}" if len(numbers) == 1 else f"aux {where.removeprefix('les ')}"
+    return _block(f"Substituer {where} {alineas_noun(len(edit.new))}{NBSP}:", edit.new)
+
+
+def _rewrite(number: int, text: str, *, restore: bool = False) -> str:
+    """Write « Rédiger ainsi l’alinéa N : « … » » (« Rétablir … » for a deleted one)."""
+    if restore:
+        return _block(f"Rétablir {alinea_ref(number)} dans la rédaction suivante{NBSP}:", [text])
+    return _block(f"Rédiger ainsi {alinea_ref(number)}{NBSP}:", [text])
+
+
+def _modification(edit: Edit, before: list[str], target: str) -> list[str]:
+    """Write the formulas editing one alinéa: word-level ones when they are right and shorter."""
+    old, new = before[edit.first - 1], edit.new[0]
+    rewrite = _rewrite(edit.first, new, restore=is_deletion_marker(old))
+    parts = word_formulas(edit.first, old, new)
+    # Several scattered changes over most of the words read better as a new wording (§3.4.2).
+    scattered = len(parts) > 1 and changed_share(tokens(old), tokens(new)) > _REWRITE_SHARE
+    if scattered or not parts or sum(map(len, parts)) >= len(rewrite):
+        return [rewrite]
+    return parts if _does(parts, before, edit) else [rewrite]
+
+
+def _does(parts: list[str], before: list[str], edit: Edit) -> bool:
+    """Tell whether formulas, applied to the article, edit the alinéa exactly as wanted."""
+    expected = [*before[: edit.first - 1], edit.new[0], *before[edit.first :]]
+    try:
+        return _same(apply_dispositif(_numbered(parts), before), expected)
+    except NotUnderstood:
+        return False
+
+
+def _same(left: list[str], right: list[str]) -> bool:
+    """Compare two articles after normalisation."""
+    return [normalise(t) for t in left] == [normalise(t) for t in right]
+
+
+def _numbered(parts: list[str]) -> str:
+    """Join parts as « I. – … II. – … » (one part stays unnumbered)."""
+    if len(parts) == 1:
+        return parts[0]
+    return "\n".join(f"{roman(i)}.{NBSP}–{NBSP}{part}" for i, part in enumerate(parts, start=1))
+
+
+def roman(number: int) -> str:
+    """Write a part number in Roman numerals: 4 → « IV »."""
+    digits = []
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        digits.append(letters * count)
+    return "".join(digits)
+
+
+def _formulas(edits: list[Edit], before: list[str], target: str) -> list[str]:
+    """Write one or more formulas per edit, in text order."""
+    parts: list[str] = []
+    for edit in edits:
+        if edit.kind == "delete":
+            parts.append(f"Supprimer {alineas_ref(list(range(edit.first, edit.last + 1)))}.")
+        elif edit.kind == "insert":
+            parts.append(_insertion(edit, len(before), target))
+        elif edit.kind == "replace":
+            parts.append(_replacement(edit, before))
+        else:
+            parts += _modification(edit, before, target)
+    return parts
+
+
+def _whole(before: list[str], after: list[str], target: str) -> str:
+    """Write the article-level formula: rewrite, or restore a deleted article."""
+    if before and all(is_deletion_marker(t) for t in before) or not before:
+        return _block(f"Rétablir {_subject(target)} dans la rédaction suivante{NBSP}:", after)
+    return _block(f"Rédiger ainsi {_subject(target)}{NBSP}:", after)
+
+
+def _position(edits: list[Edit]) -> int | None:
+    """Return the alinéa an amendment is placed on: the first it touches."""
+    first = edits[0]
+    return max(first.first, 1)
+
+
+def _survivors(edits: list[Edit], count: int) -> int:
+    """Count the alinéas kept, as they are or edited word by word."""
+    removed = sum(e.last - e.first + 1 for e in edits if e.kind in ("delete", "replace"))
+    return count - removed
+
+
+def _checked(dispositif: str, before: list[str], after: list[str]) -> bool:
+    """Tell whether a dispositif, applied to the article before, gives the article after."""
+    try:
+        return _same(apply_dispositif(dispositif, before), after)
+    except NotUnderstood:
+        return False
+
+
+def generate_dispositif(
+    before: list[str], after: list[str], *, target: str = "article"
+) -> Generated:
+    """Write the dispositif turning the alinéas before into the alinéas after, checked by applying it.
+
+    target is "article", or "amendment" for a sub-amendment (the alinéas are then the parent
+    amendment's dispositif paragraphs). Raises NoChange when nothing changed.
+    """
+    if _same(before, after):
+        raise NoChange("L’article modifié est identique à l’article.")
+    if not after:
+        if target == "amendment":
+            raise NotUnderstood("Un sous-amendement ne supprime pas l’amendement : votez contre.")
+        return _result("Supprimer cet article.", None)
+    whole = _whole(before, after, target)
+    edits = align(before, after)
+    if (
+        not before
+        or all(is_deletion_marker(t) for t in before)
+        or not _survivors(edits, len(before))
+    ):
+        return _result(whole, None)
+    dispositif = _numbered(_formulas(edits, before, target))
+    if len(dispositif) < len(whole) and _checked(dispositif, before, after):
+        return _result(dispositif, _position(edits))
+    if _checked(whole, before, after):
+        return _result(whole, None)
+    raise NotUnderstood("Cette modification ne s’écrit pas avec les formules connues.")
+
+
+def _result(dispositif: str, alinea: int | None) -> Generated:
+    """Package a generated dispositif with its position and family."""
+    return Generated(dispositif, alinea, formula_family(dispositif))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 
 NBSP = "\u00a0"
@@ -48,9 +50,9 @@ _INITIALS = re.compile(r"\b([A-Z])\. (?=[A-Z]\.)")
 
 # Words (letters and digits) and single other characters; whitespace is not a token.
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-_QUOTE_KEYS = frozenset('"')
+_LIGATURE = re.compile("[œŒæÆ…]")
 # A line of the consolidated text that only marks a deleted division: "12° (Supprimé)".
-_DELETION_MARKER = re.compile(r"^.{0,60}\((?:supprimé|supprimés|supprimée|supprimées)\)\W*$", re.I)
+_DELETION_MARKER = re.compile(r"^.{0,60}\((?:article )?supprimée?s?\b[^)]{0,60}\)\W*$", re.I)
 
 
 def view(text: str) -> str:
@@ -58,6 +60,7 @@ def view(text: str) -> str:
     return text.translate(_SAME_LENGTH)
 
 
+@lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
     """Normalise a text for matching and comparing: NBSP, U+2011, ’, quotes, dashes, spaces."""
     text = unicodedata.normalize("NFC", text)
@@ -125,24 +128,36 @@ def token_key(raw: str) -> str:
     return unicodedata.normalize("NFC", raw).translate(_SAME_LENGTH).translate(_LIGATURES)
 
 
-def tokens(text: str) -> list[Token]:
+@lru_cache(maxsize=16384)
+def tokens(text: str) -> tuple[Token, ...]:
     """Split a text into word and punctuation tokens (whitespace dropped) with their offsets."""
-    return [Token(token_key(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    if not unicodedata.is_normalized("NFC", text):
+        return tuple(Token(token_key(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text))
+    # The same-length translation keeps offsets: translate once, then only rare ligatures per token.
+    translated = text.translate(_SAME_LENGTH)
+    found = _TOKEN.finditer(translated)
+    if _LIGATURE.search(translated):
+        return tuple(Token(m.group().translate(_LIGATURES), m.start(), m.end()) for m in found)
+    return tuple(Token(m.group(), m.start(), m.end()) for m in found)
 
 
-def keys(text: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def keys(text: str) -> tuple[str, ...]:
     """Return the comparison keys of a text's tokens."""
-    return [token_key(m.group()) for m in _TOKEN.finditer(text)]
+    return tuple(token.key for token in tokens(text))
 
 
-def find_all(haystack: list[Token], needle: list[str]) -> list[tuple[int, int]]:
+def find_all(haystack: Sequence[Token], needle: Sequence[str]) -> list[tuple[int, int]]:
     """Return the (first, last + 1) token indices of every non-overlapping occurrence."""
     if not needle:
         return []
     found: list[tuple[int, int]] = []
-    size, index = len(needle), 0
-    while index <= len(haystack) - size:
-        if all(haystack[index + k].key == needle[k] for k in range(size)):
+    size, index, first = len(needle), 0, needle[0]
+    last = len(haystack) - size
+    while index <= last:
+        if haystack[index].key == first and all(
+            haystack[index + k].key == needle[k] for k in range(1, size)
+        ):
             found.append((index, index + size))
             index += size
         else:

@@ -114,8 +114,11 @@ def _append_sentence(text: str, op: Operation) -> str:
     cut = terminal_start(text)
     period = next((i for i in range(cut, len(text)) if text[i] in ".!?…"), None)
     if period is None:
-        raise _error(op, "L’alinéa ne finit pas par un point : une phrase ne peut le compléter.",
-                     "not_applicable")
+        raise _error(
+            op,
+            "L’alinéa ne finit pas par un point : une phrase ne peut le compléter.",
+            "not_applicable",
+        )
     return splice(text[: period + 1], op.text or "", text[period + 1 :])
 
 
@@ -145,8 +148,11 @@ def _rewrite_start(text: str, op: Operation) -> str:
         found = find_all(old, new_tokens[-size:])
         if len(found) == 1:
             return new_start + text[old[found[0][1] - 1].end :]
-    raise _error(op, "Les derniers mots du nouveau début ne se retrouvent pas une seule fois "
-                 "dans l’alinéa.", "words_not_found")
+    raise _error(
+        op,
+        "Les derniers mots du nouveau début ne se retrouvent pas une seule fois dans l’alinéa.",
+        "words_not_found",
+    )
 
 
 def _checked_deletion(text: str, start: int, end: int, op: Operation) -> str:
