@@ -30,7 +30,10 @@ from workflows.legistique.text import is_deletion_marker, keys
 
 ROOT = Path(__file__).resolve().parents[1]
 OPEN_DATA = ROOT.parent / "shared" / "domain" / "open-data"
-PAIRS = {"AN": OPEN_DATA / "lafabrique-pairs-an.jsonl", "Sénat": OPEN_DATA / "lafabrique-pairs-senat.jsonl"}
+PAIRS = {
+    "AN": OPEN_DATA / "lafabrique-pairs-an.jsonl",
+    "Sénat": OPEN_DATA / "lafabrique-pairs-senat.jsonl",
+}
 BTC1187 = OPEN_DATA / "an-opendata-BTC1187-liasse-index.jsonl"
 
 
@@ -146,7 +149,9 @@ def verdict(
         return "exact"
     if whole_article:
         # Nothing to misplace: the amendment's text is the article, retouched or not by the reading.
-        return "consistent" if _similarity(" ¶ ".join(new), " ¶ ".join(truth)) >= _ALIKE else "wrong"
+        return (
+            "consistent" if _similarity(" ¶ ".join(new), " ¶ ".join(truth)) >= _ALIKE else "wrong"
+        )
     texts = set(comparable(list(supplied)))
     for text, adopted in _pairs(new, truth):
         if not _alinea_adopted(text, adopted, old, texts):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -71,21 +72,21 @@ class Hunk:
     j2: int
 
 
-def hunks(old: list[Token], new: list[Token]) -> list[Hunk]:
-    """Diff two alinéas word by word; changes a few tokens apart are merged into one."""
+def hunks(old: Sequence[Token], new: Sequence[Token], gap: int = _MERGE_GAP) -> list[Hunk]:
+    """Diff two alinéas word by word; changes at most gap tokens apart are merged into one."""
     matcher = SequenceMatcher(None, [t.key for t in old], [t.key for t in new], autojunk=False)
     found: list[Hunk] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        if found and i1 - found[-1].i2 <= _MERGE_GAP:
+        if found and i1 - found[-1].i2 <= gap:
             found[-1] = Hunk(found[-1].i1, i2, found[-1].j1, j2)
         else:
             found.append(Hunk(i1, i2, j1, j2))
     return found
 
 
-def changed_share(old: list[Token], new: list[Token]) -> float:
+def changed_share(old: Sequence[Token], new: Sequence[Token]) -> float:
     """Return the share of words changed between two versions of an alinéa."""
     matcher = SequenceMatcher(None, [t.key for t in old], [t.key for t in new], autojunk=False)
     return 1 - matcher.ratio()
@@ -244,11 +245,11 @@ def _addition(alinea: _Alinea, hunk: Hunk, new_text: str) -> str:
     return _insertion(alinea, hunk.i1, new_text)
 
 
-def word_formulas(number: int, old: str, new: str) -> list[str]:
+def word_formulas(number: int, old: str, new: str, *, gap: int = _MERGE_GAP) -> list[str]:
     """Write one formula per word-level change turning alinéa N from old into new."""
     alinea, new_tokens = _Alinea(number, old), tokens(new)
     formulas = []
-    for hunk in hunks(alinea.tokens, new_tokens):
+    for hunk in hunks(alinea.tokens, new_tokens, gap):
         new_text = (
             new[new_tokens[hunk.j1].start : new_tokens[hunk.j2 - 1].end]
             if hunk.j2 > hunk.j1

@@ -79,16 +79,21 @@ def _rewrite(number: int, text: str, *, restore: bool = False) -> str:
     return _block(f"Rédiger ainsi {alinea_ref(number)}{NBSP}:", [text])
 
 
-def _modification(edit: Edit, before: list[str], target: str) -> list[str]:
-    """Write the formulas editing one alinéa: word-level ones when they are right and shorter."""
+def _word_parts(edit: Edit, before: list[str]) -> list[str] | None:
+    """Write an alinéa's edit word by word, when that is right and shorter than rewriting it."""
     old, new = before[edit.first - 1], edit.new[0]
-    rewrite = _rewrite(edit.first, new, restore=is_deletion_marker(old))
-    parts = word_formulas(edit.first, old, new)
+    rewrite = len(_rewrite(edit.first, new))
+    candidates = [word_formulas(edit.first, old, new)]
+    if len(candidates[0]) > 1:
+        # One substitution over the whole changed stretch may be shorter than several parts.
+        candidates.append(word_formulas(edit.first, old, new, gap=len(old)))
     # Several scattered changes over most of the words read better as a new wording (§3.4.2).
-    scattered = len(parts) > 1 and changed_share(tokens(old), tokens(new)) > _REWRITE_SHARE
-    if scattered or not parts or sum(map(len, parts)) >= len(rewrite):
-        return [rewrite]
-    return parts if _does(parts, before, edit) else [rewrite]
+    if len(candidates[0]) > 1 and changed_share(tokens(old), tokens(new)) > _REWRITE_SHARE:
+        candidates = candidates[1:]
+    for parts in sorted(candidates, key=lambda parts: sum(map(len, parts))):
+        if parts and sum(map(len, parts)) < rewrite and _does(parts, before, edit):
+            return parts
+    return None
 
 
 def _does(parts: list[str], before: list[str], edit: Edit) -> bool:
@@ -121,19 +126,81 @@ def roman(number: int) -> str:
     return "".join(digits)
 
 
-def _formulas(edits: list[Edit], before: list[str], target: str) -> list[str]:
-    """Write one or more formulas per edit, in text order."""
-    parts: list[str] = []
+def _interval(edit: Edit) -> tuple[int, int, tuple[str, ...]]:
+    """Return the old alinéas an alinéa-level edit replaces (start > end: none) and the new ones."""
+    if edit.kind == "insert":
+        return edit.first + 1, edit.first, edit.new
+    return edit.first, edit.last, edit.new
+
+
+def _merged(edits: list[Edit]) -> list[Edit]:
+    """Merge touching alinéa-level edits: a rewrite next to an insertion is one substitution."""
+    merged: list[Edit] = []
     for edit in edits:
-        if edit.kind == "delete":
-            parts.append(f"Supprimer {alineas_ref(list(range(edit.first, edit.last + 1)))}.")
-        elif edit.kind == "insert":
-            parts.append(_insertion(edit, len(before), target))
-        elif edit.kind == "replace":
-            parts.append(_replacement(edit, before))
+        start, end, new = _interval(edit)
+        if merged and merged[-1].kind != "modify" and edit.kind != "modify":
+            last_start, last_end, last_new = _interval(merged[-1])
+            if start == last_end + 1:
+                merged[-1] = _edit_for(last_start, max(end, last_end), last_new + new)
+                continue
+        merged.append(edit)
+    return merged
+
+
+def _edit_for(start: int, end: int, new: tuple[str, ...]) -> Edit:
+    """Build the edit replacing old alinéas start..end (none when start > end) by new ones."""
+    if start > end:
+        return Edit("insert", end, end, new)
+    if not new:
+        return Edit("delete", start, end)
+    return Edit("replace", start, end, new)
+
+
+def _plan(edits: list[Edit], before: list[str]) -> list[Edit | list[str]]:
+    """Decide each edit's formula kind: word-level formulas, or alinéa-level edits merged."""
+    planned: list[Edit | list[str]] = []
+    for edit in edits:
+        if edit.kind == "modify":
+            parts = _word_parts(edit, before)
+            planned.append(parts if parts else Edit("replace", edit.first, edit.last, edit.new))
         else:
-            parts += _modification(edit, before, target)
-    return parts
+            planned.append(edit)
+    return _merged_plan(planned)
+
+
+def _kept(plan: list[Edit | list[str]], count: int) -> int:
+    """Count the alinéas a plan keeps (as they are, or edited word by word)."""
+    removed = [i for i in plan if isinstance(i, Edit) and i.kind in ("delete", "replace")]
+    return count - sum(edit.last - edit.first + 1 for edit in removed)
+
+
+def _formulas(plan: list[Edit | list[str]], before: list[str], target: str) -> list[str]:
+    """Write the formulas of a plan, in text order."""
+    formulas: list[str] = []
+    for item in plan:
+        if isinstance(item, list):
+            formulas += item
+        elif item.kind == "delete":
+            formulas.append(f"Supprimer {alineas_ref(list(range(item.first, item.last + 1)))}.")
+        elif item.kind == "insert":
+            formulas.append(_insertion(item, len(before), target))
+        else:
+            formulas.append(_replacement(item, before))
+    return formulas
+
+
+def _merged_plan(planned: list[Edit | list[str]]) -> list[Edit | list[str]]:
+    """Merge the alinéa-level edits of a plan, keeping word-level formulas where they are."""
+    result: list[Edit | list[str]] = []
+    run: list[Edit] = []
+    for item in planned:
+        if isinstance(item, Edit):
+            run.append(item)
+            continue
+        result += _merged(run)
+        run = []
+        result.append(item)
+    return result + _merged(run)
 
 
 def _whole(before: list[str], after: list[str], target: str) -> str:
@@ -147,12 +214,6 @@ def _position(edits: list[Edit]) -> int | None:
     """Return the alinéa an amendment is placed on: the first it touches."""
     first = edits[0]
     return max(first.first, 1)
-
-
-def _survivors(edits: list[Edit], count: int) -> int:
-    """Count the alinéas kept, as they are or edited word by word."""
-    removed = sum(e.last - e.first + 1 for e in edits if e.kind in ("delete", "replace"))
-    return count - removed
 
 
 def _checked(dispositif: str, before: list[str], after: list[str]) -> bool:
@@ -178,14 +239,14 @@ def generate_dispositif(
             raise NotUnderstood("Un sous-amendement ne supprime pas l’amendement : votez contre.")
         return _result("Supprimer cet article.", None)
     whole = _whole(before, after, target)
-    edits = align(before, after)
-    if (
-        not before
-        or all(is_deletion_marker(t) for t in before)
-        or not _survivors(edits, len(before))
-    ):
+    if not before or all(is_deletion_marker(t) for t in before):
         return _result(whole, None)
-    dispositif = _numbered(_formulas(edits, before, target))
+    edits = align(before, after)
+    plan = _plan(edits, before)
+    if not _kept(plan, len(before)):
+        # Every alinéa rewritten or deleted: the article itself is rewritten.
+        return _result(whole, None)
+    dispositif = _numbered(_formulas(plan, before, target))
     if len(dispositif) < len(whole) and _checked(dispositif, before, after):
         return _result(dispositif, _position(edits))
     if _checked(whole, before, after):

@@ -467,3 +467,20 @@ def formula_family(dispositif: str) -> str:
     if len({op.part for op in operations}) > 1:
         return "multi_part"
     return operations[0].family
+
+
+def part_formulas(dispositif: str) -> list[tuple[str, int, int]]:
+    """Return each part's formula text (quoted words left out, lower case) with its span."""
+    paras = paragraphs(dispositif)
+    try:
+        parts = _split_parts(paras)
+    except NotUnderstood:
+        return [(canonical(p.text), p.start, p.end) for p in paras]
+    found = []
+    for part in parts:
+        try:
+            formula, _ = skeleton([part.head] if part.block else [part.head, *part.rest])
+        except NotUnderstood:
+            formula = canonical(part.head.text)
+        found.append((formula, part.start, part.end))
+    return found

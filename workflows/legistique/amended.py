@@ -1,0 +1,214 @@
+"""The amended text (« texte amendé »): an article with several amendments applied, changes marked."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from workflows.legistique.apply import ArticleState, Slot, apply_operation
+from workflows.legistique.errors import NotUnderstood
+from workflows.legistique.grammar import parse_dispositif
+from workflows.legistique.identity import Touch, _overlap, _touches
+from workflows.textdiff import word_diff
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of an amended alinéa: "equal", "insert" or "delete", and which amendment did it."""
+
+    kind: str
+    text: str
+    amendment: int | None = None
+
+
+@dataclass(frozen=True)
+class AmendedAlinea:
+    """One alinéa of the amended article.
+
+    status is "unchanged", "inserted", "deleted" or "modified"; text is what it reads after (the
+    old text for a deleted one); number is its number before (None for an inserted one).
+    """
+
+    status: str
+    text: str
+    number: int | None
+    amendments: tuple[int, ...]
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An amendment not applied because an earlier one already changed the same text."""
+
+    amendment: int
+    with_amendment: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class NotApplied:
+    """An amendment not applied because it is not understood or cannot be applied."""
+
+    amendment: int
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AmendedArticle:
+    """An article with amendments applied in order: its alinéas, conflicts and failures."""
+
+    alineas: tuple[AmendedAlinea, ...]
+    applied: tuple[int, ...]
+    conflicts: tuple[Conflict, ...]
+    not_understood: tuple[NotApplied, ...]
+
+    @property
+    def text(self) -> list[str]:
+        """Return the alinéas of the amended article."""
+        return [alinea.text for alinea in self.alineas if alinea.status != "deleted"]
+
+
+def _conflicting(mine: list[Touch], claimed: list[tuple[Touch, int]]) -> int | None:
+    """Return the earlier amendment that already changed what these touches change."""
+    for touch in mine:
+        for other, amendment in claimed:
+            both_insert = touch.kind == other.kind == "insertion"
+            if not both_insert and _overlap(touch, other):
+                return amendment
+    return None
+
+
+def _segments(original: str, history: list[tuple[object, str]]) -> tuple[Segment, ...]:
+    """Mark, character by character, which amendment inserted or deleted what in an alinéa."""
+    current, origin, owner = original, list(range(len(original))), [None] * len(original)
+    deleted_by: list[object] = [None] * len(original)
+    for author, new in history:
+        new_origin: list[int] = []
+        new_owner: list[object] = []
+        index = 0
+        for op, text in word_diff(current, new):
+            if op == "insert":
+                new_origin += [-1] * len(text)
+                new_owner += [author] * len(text)
+                continue
+            span = range(index, index + len(text))
+            if op == "equal":
+                new_origin += [origin[i] for i in span]
+                new_owner += [owner[i] for i in span]
+            else:
+                for i in span:
+                    if origin[i] >= 0:
+                        deleted_by[origin[i]] = author
+            index += len(text)
+        current, origin, owner = new, new_origin, new_owner
+    return _merge(_walk(original, current, origin, owner, deleted_by))
+
+
+def _walk(
+    original: str, final: str, origin: list[int], owner: list[object], deleted_by: list[object]
+) -> list[Segment]:
+    """Interleave the final characters with the deleted original ones, deletions first."""
+    following = [len(original)] * (len(final) + 1)
+    for index in range(len(final) - 1, -1, -1):
+        following[index] = origin[index] if origin[index] >= 0 else following[index + 1]
+    pieces: list[Segment] = []
+    cursor = 0
+    for index, char in enumerate(final):
+        # The original characters deleted before the next kept one come before any insertion.
+        while cursor < following[index]:
+            pieces.append(Segment("delete", original[cursor], deleted_by[cursor]))  # type: ignore[arg-type]
+            cursor += 1
+        if origin[index] < 0:
+            pieces.append(Segment("insert", char, owner[index]))  # type: ignore[arg-type]
+        else:
+            pieces.append(Segment("equal", char))
+            cursor = origin[index] + 1
+    pieces += [Segment("delete", original[i], deleted_by[i]) for i in range(cursor, len(original))]  # type: ignore[arg-type]
+    return pieces
+
+
+def _merge(pieces: list[Segment]) -> tuple[Segment, ...]:
+    """Merge neighbouring pieces of the same kind and amendment."""
+    merged: list[Segment] = []
+    for piece in pieces:
+        if merged and (merged[-1].kind, merged[-1].amendment) == (piece.kind, piece.amendment):
+            merged[-1] = Segment(piece.kind, merged[-1].text + piece.text, piece.amendment)
+        else:
+            merged.append(piece)
+    return tuple(merged)
+
+
+def _inserted(items: list[tuple[str, object]]) -> list[AmendedAlinea]:
+    """Describe alinéas inserted by amendments."""
+    return [
+        AmendedAlinea("inserted", text, None, (author,), (Segment("insert", text, author),))  # type: ignore[arg-type]
+        for text, author in items
+    ]
+
+
+def _deleted(slot: Slot, number: int) -> AmendedAlinea:
+    """Describe an alinéa deleted (or replaced) by an amendment."""
+    author = slot.removed_by
+    segment = Segment("delete", slot.original, author)  # type: ignore[arg-type]
+    return AmendedAlinea("deleted", slot.original, number, (author,), (segment,))  # type: ignore[arg-type]
+
+
+def _describe(slot: Slot, number: int) -> list[AmendedAlinea]:
+    """Describe what became of one alinéa of the article before."""
+    if slot.removed_by is not None:
+        return [_deleted(slot, number), *_inserted([(t, slot.removed_by) for t in slot.texts])]
+    if not slot.history:
+        return [
+            AmendedAlinea(
+                "unchanged", slot.original, number, (), (Segment("equal", slot.original),)
+            )
+        ]
+    authors = tuple(dict.fromkeys(author for author, _ in slot.history))
+    segments = _segments(slot.original, slot.history)
+    return [AmendedAlinea("modified", slot.texts[0], number, authors, segments)]  # type: ignore[arg-type]
+
+
+def _layout(state: ArticleState) -> tuple[AmendedAlinea, ...]:
+    """List the amended article's alinéas, deleted ones included, in text order."""
+    alineas: list[AmendedAlinea] = []
+    for number, slot in enumerate(state.slots, start=1):
+        alineas += _inserted(slot.before)
+        alineas += _describe(slot, number)
+        alineas += _inserted(slot.after)
+    if state.replaced is not None:
+        alineas += _inserted(state.replaced)
+    return tuple(alineas)
+
+
+def amend_article(alineas: list[str], amendments: list[tuple[int, str]]) -> AmendedArticle:
+    """Apply amendments (id, dispositif) in order; a later one on the same text is a conflict."""
+    state = ArticleState.of(alineas)
+    claimed: list[tuple[Touch, int]] = []
+    applied: list[int] = []
+    conflicts: list[Conflict] = []
+    failures: list[NotApplied] = []
+    for amendment, dispositif in amendments:
+        try:
+            operations = parse_dispositif(dispositif)
+        except NotUnderstood as failure:
+            failures.append(NotApplied(amendment, failure.code, failure.reason))
+            continue
+        touches = [touch for op in operations for touch in _touches(op, alineas)]
+        rival = _conflicting(touches, claimed)
+        if rival is not None:
+            reason = f"L’amendement n° {rival} modifie déjà le même texte."
+            conflicts.append(Conflict(amendment, rival, reason))
+            continue
+        trial = copy.deepcopy(state)
+        trial.author = amendment
+        try:
+            for op in operations:
+                apply_operation(trial, op)
+        except NotUnderstood as failure:
+            failures.append(NotApplied(amendment, failure.code, failure.reason))
+            continue
+        state = trial
+        claimed += [(touch, amendment) for touch in touches]
+        applied.append(amendment)
+    return AmendedArticle(_layout(state), tuple(applied), tuple(conflicts), tuple(failures))
