@@ -170,6 +170,18 @@ KNOWN_DIVERGENCES = {
         "partie I (« supprimer la référence : « I.- » » au début de l’alinéa 1) : le texte adopté "
         "garde « I. – », le II étant devenu « II. – (Supprimé) » au lieu de disparaître"
     ),
+    "13-plfss_2012__05_1erelecture_senat_hemicycle__3": (
+        "l’article après lecture est vide (supprimé plus tard dans la lecture) : l’alinéa ajouté "
+        "ne peut s’y retrouver"
+    ),
+    "14-biologie_medicale_reforme__02_1erelecture_senat_hemicycle__11": (
+        "la lecture a réécrit l’article autrement (« La section 1 … est complétée par un "
+        "article L. 6213-6-1 » au lieu de « Après l’article L. 6213-6 …, il est inséré … »)"
+    ),
+    "15-competences_collectivite_europeenne_alsace__01_1erelecture_senat_commission__2": (
+        "l’article après lecture est un autre texte (I. et II. sur le code du tourisme et le "
+        "CGCT) que la rédaction de l’amendement"
+    ),
 }
 
 

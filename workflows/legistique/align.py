@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from difflib import SequenceMatcher
 
 from workflows.legistique.text import keys, normalise
@@ -28,15 +30,29 @@ class Edit:
 
 
 def similarity(old: str, new: str) -> float:
-    """Return how alike two alinéas are, word for word (0 to 1)."""
-    matcher = SequenceMatcher(None, keys(old), keys(new), autojunk=False)
-    if matcher.real_quick_ratio() < SAME_ALINEA or matcher.quick_ratio() < SAME_ALINEA:
-        return 0.0
-    return matcher.ratio()
+    """Return how alike two alinéas are: the share of words they have in common (0 to 1).
+
+    Word order is ignored (difflib's quick ratio): pairing needs likeness, not the edit itself,
+    and the full ratio would cost too much on long articles rewritten at many places.
+    """
+    left, right = _bag(old), _bag(new)
+    size = left.total() + right.total()
+    return 2 * (left & right).total() / size if size else 1.0
+
+
+@lru_cache(maxsize=4096)
+def _bag(text: str) -> Counter[str]:
+    """Return the multiset of an alinéa's words."""
+    return Counter(keys(text))
 
 
 def _best_pairs(old: list[str], new: list[str]) -> list[tuple[int, int]]:
     """Pair alinéas of a changed stretch, in order, maximising their total likeness."""
+    if len(old) == len(new):
+        # Most stretches are alinéas edited in place: pair them one to one when all are alike.
+        diagonal = [(i, i) for i in range(len(old)) if similarity(old[i], new[i]) >= SAME_ALINEA]
+        if len(diagonal) == len(old):
+            return diagonal
     if len(old) * len(new) > _MAX_COMPARISONS:
         return []
     score = [[similarity(o, n) for n in new] for o in old]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 from workflows.legistique.apply import ArticleState, Slot, apply_operation
@@ -79,6 +78,33 @@ def _conflicting(mine: list[Touch], claimed: list[tuple[Touch, int]]) -> int | N
     return None
 
 
+# Beyond this many changed characters on both sides, a change is diffed word by word for display.
+_WORDWISE = 80
+
+
+def _changes(old: str, new: str) -> list[tuple[str, str]]:
+    """Diff two versions of an alinéa: the common start and end, and the changed middle."""
+    limit = min(len(old), len(new))
+    prefix = 0
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    # Cut at word boundaries, so a change reads as whole words.
+    while prefix and not old[prefix - 1].isspace() and old[prefix - 1].isalnum():
+        prefix -= 1
+    while suffix and old[len(old) - suffix].isalnum():
+        suffix -= 1
+    middle_old, middle_new = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
+    if len(middle_old) > _WORDWISE and len(middle_new) > _WORDWISE:
+        middle = word_diff(middle_old, middle_new)
+    else:
+        middle = [("delete", middle_old), ("insert", middle_new)]
+    ends = [("equal", old[:prefix]), *middle, ("equal", old[len(old) - suffix :])]
+    return [(op, text) for op, text in ends if text]
+
+
 def _segments(original: str, history: list[tuple[object, str]]) -> tuple[Segment, ...]:
     """Mark, character by character, which amendment inserted or deleted what in an alinéa."""
     current, origin, owner = original, list(range(len(original))), [None] * len(original)
@@ -87,7 +113,7 @@ def _segments(original: str, history: list[tuple[object, str]]) -> tuple[Segment
         new_origin: list[int] = []
         new_owner: list[object] = []
         index = 0
-        for op, text in word_diff(current, new):
+        for op, text in _changes(current, new):
             if op == "insert":
                 new_origin += [-1] * len(text)
                 new_owner += [author] * len(text)
@@ -200,7 +226,7 @@ def amend_article(alineas: list[str], amendments: list[tuple[int, str]]) -> Amen
             reason = f"L’amendement n° {rival} modifie déjà le même texte."
             conflicts.append(Conflict(amendment, rival, reason))
             continue
-        trial = copy.deepcopy(state)
+        trial = state.copy()
         trial.author = amendment
         try:
             for op in operations:

@@ -78,6 +78,22 @@ class ArticleState:
             raise _error(op, f"L’alinéa {number} est déjà supprimé ou remplacé.", "conflict")
         return slot
 
+    def copy(self) -> ArticleState:
+        """Return an independent copy, to try an amendment without spoiling the state."""
+        slots = [
+            Slot(
+                s.original,
+                list(s.texts),
+                list(s.before),
+                list(s.after),
+                list(s.history),
+                s.removed_by,
+            )
+            for s in self.slots
+        ]
+        replaced = list(self.replaced) if self.replaced is not None else None
+        return ArticleState(slots, replaced, self.author)
+
     def set_text(self, slot: Slot, text: str) -> None:
         """Change the text of an alinéa, remembering who did it."""
         slot.texts = [text]

@@ -156,13 +156,19 @@ def _edit_for(start: int, end: int, new: tuple[str, ...]) -> Edit:
     return Edit("replace", start, end, new)
 
 
-def _plan(edits: list[Edit], before: list[str]) -> list[Edit | list[str]]:
-    """Decide each edit's formula kind: word-level formulas, or alinéa-level edits merged."""
+def _plan(edits: list[Edit], before: list[str], budget: int) -> list[Edit | list[str]] | None:
+    """Decide each edit's formulas (word-level, or alinéa-level merged); None past the budget."""
     planned: list[Edit | list[str]] = []
+    spent = 0
     for edit in edits:
+        # A formula costs at least its new text: stop as soon as rewriting the article is shorter.
+        spent += sum(map(len, edit.new)) + len("Supprimer l’alinéa 1.")
+        if spent > budget:
+            return None
         if edit.kind == "modify":
             parts = _word_parts(edit, before)
             planned.append(parts if parts else Edit("replace", edit.first, edit.last, edit.new))
+            spent += sum(map(len, parts)) - len(edit.new[0]) if parts else 0
         else:
             planned.append(edit)
     return _merged_plan(planned)
@@ -242,8 +248,8 @@ def generate_dispositif(
     if not before or all(is_deletion_marker(t) for t in before):
         return _result(whole, None)
     edits = align(before, after)
-    plan = _plan(edits, before)
-    if not _kept(plan, len(before)):
+    plan = _plan(edits, before, len(whole))
+    if plan is None or not _kept(plan, len(before)):
         # Every alinéa rewritten or deleted: the article itself is rewritten.
         return _result(whole, None)
     dispositif = _numbered(_formulas(plan, before, target))

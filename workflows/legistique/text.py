@@ -6,9 +6,9 @@ import html
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 NBSP = "\u00a0"
 
@@ -114,8 +114,7 @@ def is_deletion_marker(alinea: str) -> bool:
     return bool(_DELETION_MARKER.match(alinea.strip()))
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A word or a punctuation sign of a text, with its comparison key and its offsets."""
 
     key: str
