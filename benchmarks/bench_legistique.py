@@ -8,6 +8,7 @@ amendments). Skips cleanly when ../shared is absent. Usage: python benchmarks/be
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import random
@@ -63,14 +64,23 @@ def applier_report(chamber: str) -> dict[str, int]:
         if scored.outcome in ("not_applied", "divergent", "wrong"):
             notes.append(f"  {pair.amendment} ({scored.family}) {scored.outcome}: {scored.reason}")
     columns = ["exact", "consistent", "divergent", "not_applied", "wrong", "unsupported"]
-    rows = [[family, sum(c.values()), *(c[k] for k in columns)] for family, c in sorted(outcomes.items())]
+    rows = [
+        [family, sum(c.values()), *(c[k] for k in columns)]
+        for family, c in sorted(outcomes.items())
+    ]
     total: Counter[str] = sum(outcomes.values(), Counter())
     rows.append(["TOTAL", sum(total.values()), *(total[k] for k in columns)])
-    _table(f"Applier, {chamber} pairs (apply(dispositif, avant) vs apres)", ["family", "pairs", *columns], rows)
+    _table(
+        f"Applier, {chamber} pairs (apply(dispositif, avant) vs apres)",
+        ["family", "pairs", *columns],
+        rows,
+    )
     supported = sum(total.values()) - total["unsupported"]
-    print(f"supported (parsed): {supported}; correct (exact + consistent): "
-          f"{_percent(total['exact'] + total['consistent'], supported)}; literal exact: "
-          f"{_percent(total['exact'], supported)}; wrong: {total['wrong']}")
+    print(
+        f"supported (parsed): {supported}; correct (exact + consistent): "
+        f"{_percent(total['exact'] + total['consistent'], supported)}; literal exact: "
+        f"{_percent(total['exact'], supported)}; wrong: {total['wrong']}"
+    )
     print("\n".join(notes))
     return dict(total)
 
@@ -94,11 +104,17 @@ def generator_report(chamber: str) -> None:
     total: Counter[str] = sum(per_family.values(), Counter())
     rows.append(["TOTAL", *(total[k] for k in keys_)])
     _table(f"Generator, {chamber} supported pairs", ["real family", *keys_], rows)
-    print(f"round trip apply(generate(avant, apres), avant) == apres: "
-          f"{_percent(total['round_trip'], total['pairs'])}")
-    print(f"same family, generated from (avant, apres): {_percent(total['family'], total['pairs'])}")
-    print(f"same family, generated from the amendment's own effect: "
-          f"{_percent(total['own_family'], total['own_pairs'])}")
+    print(
+        f"round trip apply(generate(avant, apres), avant) == apres: "
+        f"{_percent(total['round_trip'], total['pairs'])}"
+    )
+    print(
+        f"same family, generated from (avant, apres): {_percent(total['family'], total['pairs'])}"
+    )
+    print(
+        f"same family, generated from the amendment's own effect: "
+        f"{_percent(total['own_family'], total['own_pairs'])}"
+    )
 
 
 def linter_report() -> None:
@@ -152,10 +168,8 @@ def _timed(calls: list[Callable[[], object]], cold: bool) -> list[float]:
         if cold:
             _clear_caches()
         start = time.perf_counter()
-        try:
+        with contextlib.suppress(NotUnderstood):
             call()
-        except NotUnderstood:
-            pass
         times.append((time.perf_counter() - start) * 1000)
     return times
 
@@ -182,7 +196,11 @@ def timing_report(pairs: list[Pair]) -> None:
         label = "cold caches" if cold else "warm caches"
         rows.append(_summary(f"apply ({label})", _timed(applying, cold)))
         rows.append(_summary(f"generate ({label})", _timed(generating, cold)))
-    _table("Per amendment, ms (AN pairs the applier understands)", ["what", "n", "mean", "p95", "max"], rows)
+    _table(
+        "Per amendment, ms (AN pairs the applier understands)",
+        ["what", "n", "mean", "p95", "max"],
+        rows,
+    )
 
 
 def _edited(text: str, rng: random.Random) -> str:
@@ -191,10 +209,14 @@ def _edited(text: str, rng: random.Random) -> str:
     if not words:
         return text + " Phrase ajoutée."
     chosen = rng.choice(words)
-    return text[: chosen.start] + rng.choice(["nouveau", "différent", "modifié"]) + text[chosen.end :]
+    return (
+        text[: chosen.start] + rng.choice(["nouveau", "différent", "modifié"]) + text[chosen.end :]
+    )
 
 
-def _synthetic_text(pairs: list[Pair], rng: random.Random) -> list[tuple[list[str], list[tuple[int, str]]]]:
+def _synthetic_text(
+    pairs: list[Pair], rng: random.Random
+) -> list[tuple[list[str], list[tuple[int, str]]]]:
     """Build a 50-article text with 300 amendments (6 per article) from the real articles."""
     articles = [p.before for p in pairs if len(p.before) >= 2]
     text = []
@@ -228,8 +250,21 @@ def amended_text_report(pairs: list[Pair]) -> None:
         elapsed = (time.perf_counter() - start) * 1000
         applied = sum(len(r.applied) for r in results)
         conflicts = sum(len(r.conflicts) for r in results)
-        rows.append(["cold caches" if cold else "warm caches", 50, 300, applied, conflicts, f"{elapsed:.1f}"])
-    _table("Amended text (50 articles, 300 amendments)", ["run", "articles", "amendments", "applied", "conflicts", "total ms"], rows)
+        rows.append(
+            [
+                "cold caches" if cold else "warm caches",
+                50,
+                300,
+                applied,
+                conflicts,
+                f"{elapsed:.1f}",
+            ]
+        )
+    _table(
+        "Amended text (50 articles, 300 amendments)",
+        ["run", "articles", "amendments", "applied", "conflicts", "total ms"],
+        rows,
+    )
 
 
 def main() -> int:

@@ -1,4 +1,4 @@
-"""The real before/after pairs of La Fabrique de la Loi, and how the légistique core is scored on them.
+"""La Fabrique de la Loi's real before/after pairs, and how the légistique core is scored on them.
 
 Each pair is an article before, the one amendment adopted on it, and the article after the reading.
 The article after is the whole reading's text: other amendments adopted on the same article show

@@ -1,11 +1,11 @@
-"""Aligning an article with its edited version: which alinéas were deleted, inserted, replaced, edited."""
+"""Aligning an article with its edited version: alinéas deleted, inserted, replaced, edited."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from workflows.legistique.text import keys, normalise
 

@@ -1,4 +1,4 @@
-"""The amended text (« texte amendé »): an article with several amendments applied, changes marked."""
+"""The amended text (« texte amendé »): an article with amendments applied, changes marked."""
 
 from __future__ import annotations
 
@@ -105,13 +105,14 @@ def _changes(old: str, new: str) -> list[tuple[str, str]]:
     return [(op, text) for op, text in ends if text]
 
 
-def _segments(original: str, history: list[tuple[object, str]]) -> tuple[Segment, ...]:
+def _segments(original: str, history: list[tuple[int | None, str]]) -> tuple[Segment, ...]:
     """Mark, character by character, which amendment inserted or deleted what in an alinéa."""
-    current, origin, owner = original, list(range(len(original))), [None] * len(original)
-    deleted_by: list[object] = [None] * len(original)
+    current, origin = original, list(range(len(original)))
+    owner: list[int | None] = [None] * len(original)
+    deleted_by: list[int | None] = [None] * len(original)
     for author, new in history:
         new_origin: list[int] = []
-        new_owner: list[object] = []
+        new_owner: list[int | None] = []
         index = 0
         for op, text in _changes(current, new):
             if op == "insert":
@@ -132,7 +133,11 @@ def _segments(original: str, history: list[tuple[object, str]]) -> tuple[Segment
 
 
 def _walk(
-    original: str, final: str, origin: list[int], owner: list[object], deleted_by: list[object]
+    original: str,
+    final: str,
+    origin: list[int],
+    owner: list[int | None],
+    deleted_by: list[int | None],
 ) -> list[Segment]:
     """Interleave the final characters with the deleted original ones, deletions first."""
     following = [len(original)] * (len(final) + 1)
@@ -143,14 +148,14 @@ def _walk(
     for index, char in enumerate(final):
         # The original characters deleted before the next kept one come before any insertion.
         while cursor < following[index]:
-            pieces.append(Segment("delete", original[cursor], deleted_by[cursor]))  # type: ignore[arg-type]
+            pieces.append(Segment("delete", original[cursor], deleted_by[cursor]))
             cursor += 1
         if origin[index] < 0:
-            pieces.append(Segment("insert", char, owner[index]))  # type: ignore[arg-type]
+            pieces.append(Segment("insert", char, owner[index]))
         else:
             pieces.append(Segment("equal", char))
             cursor = origin[index] + 1
-    pieces += [Segment("delete", original[i], deleted_by[i]) for i in range(cursor, len(original))]  # type: ignore[arg-type]
+    pieces += [Segment("delete", original[i], deleted_by[i]) for i in range(cursor, len(original))]
     return pieces
 
 
@@ -165,34 +170,35 @@ def _merge(pieces: list[Segment]) -> tuple[Segment, ...]:
     return tuple(merged)
 
 
-def _inserted(items: list[tuple[str, object]]) -> list[AmendedAlinea]:
+def _ids(*authors: int | None) -> tuple[int, ...]:
+    """Return the amendment numbers among authors, without repeats (None: the text itself)."""
+    return tuple(dict.fromkeys(a for a in authors if a is not None))
+
+
+def _inserted(items: list[tuple[str, int | None]]) -> list[AmendedAlinea]:
     """Describe alinéas inserted by amendments."""
     return [
-        AmendedAlinea("inserted", text, None, (author,), (Segment("insert", text, author),))  # type: ignore[arg-type]
+        AmendedAlinea("inserted", text, None, _ids(author), (Segment("insert", text, author),))
         for text, author in items
     ]
 
 
 def _deleted(slot: Slot, number: int) -> AmendedAlinea:
     """Describe an alinéa deleted (or replaced) by an amendment."""
-    author = slot.removed_by
-    segment = Segment("delete", slot.original, author)  # type: ignore[arg-type]
-    return AmendedAlinea("deleted", slot.original, number, (author,), (segment,))  # type: ignore[arg-type]
+    segment = Segment("delete", slot.original, slot.removed_by)
+    return AmendedAlinea("deleted", slot.original, number, _ids(slot.removed_by), (segment,))
 
 
 def _describe(slot: Slot, number: int) -> list[AmendedAlinea]:
     """Describe what became of one alinéa of the article before."""
-    if slot.removed_by is not None:
+    if slot.removed:
         return [_deleted(slot, number), *_inserted([(t, slot.removed_by) for t in slot.texts])]
     if not slot.history:
-        return [
-            AmendedAlinea(
-                "unchanged", slot.original, number, (), (Segment("equal", slot.original),)
-            )
-        ]
-    authors = tuple(dict.fromkeys(author for author, _ in slot.history))
+        unchanged = (Segment("equal", slot.original),)
+        return [AmendedAlinea("unchanged", slot.original, number, (), unchanged)]
     segments = _segments(slot.original, slot.history)
-    return [AmendedAlinea("modified", slot.texts[0], number, authors, segments)]  # type: ignore[arg-type]
+    authors = _ids(*(author for author, _ in slot.history))
+    return [AmendedAlinea("modified", slot.texts[0], number, authors, segments)]
 
 
 def _layout(state: ArticleState) -> tuple[AmendedAlinea, ...]:

@@ -32,10 +32,11 @@ class Slot:
 
     original: str
     texts: list[str]
-    before: list[tuple[str, object]] = field(default_factory=list)
-    after: list[tuple[str, object]] = field(default_factory=list)
-    history: list[tuple[object, str]] = field(default_factory=list)
-    removed_by: object = None
+    before: list[tuple[str, int | None]] = field(default_factory=list)
+    after: list[tuple[str, int | None]] = field(default_factory=list)
+    history: list[tuple[int | None, str]] = field(default_factory=list)
+    removed_by: int | None = None
+    removed: bool = False
 
 
 @dataclass
@@ -43,8 +44,8 @@ class ArticleState:
     """An article being amended; « author » tells which amendment did what (None for one)."""
 
     slots: list[Slot]
-    replaced: list[tuple[str, object]] | None = None
-    author: object = None
+    replaced: list[tuple[str, int | None]] | None = None
+    author: int | None = None
 
     @classmethod
     def of(cls, alineas: list[str]) -> ArticleState:
@@ -102,7 +103,7 @@ class ArticleState:
     def remove(self, slot: Slot, replacement: tuple[str, ...] = ()) -> None:
         """Delete an alinéa, or replace it by new ones."""
         slot.texts = list(replacement)
-        slot.removed_by = self.author
+        slot.removed_by, slot.removed = self.author, True
 
 
 def _error(op: Operation, reason: str, code: str) -> NotUnderstood:

@@ -113,7 +113,7 @@ class _Alinea:
 
     def count(self, i1: int, i2: int, within: tuple[int, int] | None = None) -> int:
         """Count the occurrences of tokens [i1, i2) in the alinéa (or in one sentence)."""
-        scoped = self.tokens
+        scoped: Sequence[Token] = self.tokens
         if within:
             scoped = [t for t in scoped if t.start >= within[0] and t.end <= within[1]]
         return len(find_all(scoped, self.keys[i1:i2]))

@@ -1,4 +1,4 @@
-"""Gages against the dated gage library: the formula in force, repealed references, wording slips."""
+"""Gages checked against the dated gage library: formula in force, repealed references, slips."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from workflows.legistique.align import Edit, align
 from workflows.legistique.apply import apply_dispositif
 from workflows.legistique.errors import NoChange, NotUnderstood
 from workflows.legistique.formulas import changed_share, word_formulas
-from workflows.legistique.french import NBSP, alinea_ref, alineas_noun, alineas_ref, quoted
+from workflows.legistique.french import NBSP, alinea_ref, alineas_noun, alineas_ref
 from workflows.legistique.grammar import formula_family
 from workflows.legistique.text import is_deletion_marker, normalise, tokens
 
@@ -211,7 +211,7 @@ def _merged_plan(planned: list[Edit | list[str]]) -> list[Edit | list[str]]:
 
 def _whole(before: list[str], after: list[str], target: str) -> str:
     """Write the article-level formula: rewrite, or restore a deleted article."""
-    if before and all(is_deletion_marker(t) for t in before) or not before:
+    if (before and all(is_deletion_marker(t) for t in before)) or not before:
         return _block(f"Rétablir {_subject(target)} dans la rédaction suivante{NBSP}:", after)
     return _block(f"Rédiger ainsi {_subject(target)}{NBSP}:", after)
 
@@ -233,7 +233,7 @@ def _checked(dispositif: str, before: list[str], after: list[str]) -> bool:
 def generate_dispositif(
     before: list[str], after: list[str], *, target: str = "article"
 ) -> Generated:
-    """Write the dispositif turning the alinéas before into the alinéas after, checked by applying it.
+    """Write the dispositif turning the alinéas before into those after; check it by applying it.
 
     target is "article", or "amendment" for a sub-amendment (the alinéas are then the parent
     amendment's dispositif paragraphs). Raises NoChange when nothing changed.

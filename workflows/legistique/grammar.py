@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from workflows.legistique.errors import NotUnderstood
-from workflows.legistique.french import ORDINAL_PATTERN, count_value, ordinal_value
+from workflows.legistique.french import count_value, ordinal_value
 from workflows.legistique.parts import (
     Paragraph,
     Quoted,
@@ -17,6 +18,14 @@ from workflows.legistique.parts import (
     paragraphs,
     part_number,
     skeleton,
+)
+from workflows.legistique.patterns import (
+    ADDRESS,
+    BLOCKS,
+    CONSEQUENCE,
+    LOCATION,
+    WORD_FORMULAS,
+    alineas_of,
 )
 
 
@@ -42,121 +51,6 @@ class Operation:
 
 
 # ---------------------------------------------------------------------------------------------
-# Patterns, over the canonical form of a formula (lower case, « ¤ » for each quoted text).
-_ORD = ORDINAL_PATTERN
-_NUMBERS = r"\d+(?: (?:,|et|à) \d+)*"
-_COUNT = (
-    r"(?:l'alinéa suivant|un alinéa ainsi rédigé|les (?P<k>[\w-]+) alinéas suivants"
-    r"|(?P<k2>[\w-]+) alinéas ainsi rédigés|les alinéas suivants)"
-)
-_COLON = r" :(?: :)?$"
-_SELF = r"(?:cet article|cet amendement|l'article unique|l'article)"
-
-_ONE = r"l'alinéa (?P<n>\d+)"
-_SAME = r"le même alinéa(?: (?P<n2>\d+))?"
-_MANY = rf"les alinéas (?P<list>{_NUMBERS})"
-_SUITE = r"(?: dans la rédaction suivante| ainsi)?"
-
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    """Compile one formula pattern of the grammar."""
-    return re.compile(pattern)
-
-
-_BLOCKS: list[tuple[str, re.Pattern[str]]] = [
-    ("article", _compile(rf"^(?P<verb>rédiger ainsi|rétablir) {_SELF}{_SUITE}{_COLON}")),
-    ("append", _compile(rf"^compléter (?:cet article|cet amendement) par {_COUNT}{_COLON}")),
-    ("insert", _compile(rf"^(?P<rel>après|avant) {_ONE} , insérer {_COUNT}{_COLON}")),
-    ("insert_start", _compile(rf"^au début de {_SELF} , insérer {_COUNT}{_COLON}")),
-    (
-        "rewrite",
-        _compile(
-            rf"^(?:rédiger ainsi|rétablir(?: ainsi)?) (?:{_ONE}|{_SAME}|{_MANY}){_SUITE}{_COLON}"
-        ),
-    ),
-    (
-        "replace",
-        _compile(rf"^substituer (?:à {_ONE}|aux alinéas (?P<list>{_NUMBERS})) {_COUNT}{_COLON}"),
-    ),
-    ("title", _compile(rf"^rédiger ainsi le titre{_COLON}")),
-    ("start", _compile(rf"^rédiger ainsi le début (?:de {_ONE}|du {_SAME}){_COLON}")),
-    ("restore", _compile(rf"^rétablir (?:le |la |l')\S+ (?:de |à ){_ONE}{_SUITE}{_COLON}")),
-]
-
-_EDGE = r"(?P<edge>au début|à la fin|a la fin) (?:du |de |d')"
-_SENT = rf"la (?P<sent>{_ORD}) phrase(?: (?:de|du) )?"
-_ADDR = (
-    r"(?:l'alinéa (?P<n>\d+)|(?:le )?même alinéa(?: (?P<n2>\d+))?"
-    rf"|alinéas (?P<list>{_NUMBERS})|(?:le )?(?P<title>titre)|(?P<self>{_SELF}))"
-)
-_LOCATION = re.compile(rf"^(?:{_EDGE}|(?:à |a |au |aux ))(?:{_SENT})?(?:{_ADDR})? , ")
-_ADDRESS = re.compile(rf"^(?:la (?P<sent>{_ORD}) phrase(?: (?:de|du) )?)?(?:{_ADDR})?$")
-
-_NOUNS = (
-    r"mots et (?:le |les )?signes?|mots|mot|dates?|montants?|taux|années?|références?|nombres?"
-    r"|mentions?|lettres?|chiffres?|pourcentages?|sommes?|signes?|termes?|expressions?"
-)
-_TO = r"(?:au |aux |à la |à l'|a la |a l')"
-_THE = r"(?:le |la |les |l')"
-_OCC = rf"(?:la (?P<occ>{_ORD}) occurrence (?:du |de la |des |de l'|d'))"
-_END = r"(?: [.;])*$"
-_SENTENCES = r"(?:la phrase suivante|une phrase ainsi rédigée|les (?P<k>[\w-]+) phrases suivantes)"
-
-_X = rf"(?:{_NOUNS}) : ¤"
-_Y = rf"{_THE}(?:{_NOUNS}) : ¤{_END}"
-_PHRASE = rf"la (?P<s>{_ORD}) phrase(?: (?:de|du) (?P<addr>.+?))?"
-
-_WORD_FORMULAS: list[tuple[str, re.Pattern[str]]] = [
-    ("substitute_words", _compile(rf"^substituer (?:(?:à |a ){_OCC}|{_TO}){_X}(?: ,)? {_Y}")),
-    ("insert_words", _compile(rf"^(?P<rel>après|avant) (?:{_OCC}|{_THE}){_X}(?: ,)? insérer {_Y}")),
-    ("delete_words", _compile(rf"^supprimer (?:{_OCC}|{_THE}){_X}{_END}")),
-    ("edge_words", _compile(rf"^insérer {_Y}")),
-    ("append_words", _compile(rf"^compléter (?P<addr>.+?) par {_Y}")),
-    ("append_sentence", _compile(rf"^compléter (?P<addr>.+?) par {_SENTENCES} : ¤{_END}")),
-    (
-        "insert_sentence",
-        _compile(rf"^(?P<rel>après|avant) {_PHRASE} , insérer {_SENTENCES} : ¤{_END}"),
-    ),
-    ("delete_sentence", _compile(rf"^supprimer {_PHRASE}{_END}")),
-    ("rewrite_sentence", _compile(rf"^rédiger ainsi {_PHRASE} : ¤{_END}")),
-    ("delete_alineas", _compile(rf"^supprimer (?:{_ONE}|{_MANY}|{_SAME}){_END}")),
-    ("delete_article", _compile(rf"^supprimer (?:cet article|l'article unique){_END}")),
-    (
-        "repeat",
-        _compile(rf"^procéder à la même \w+ (?:à {_ONE}|aux alinéas (?P<list>{_NUMBERS})){_END}"),
-    ),
-]
-_CONSEQUENCE = re.compile(r"^en conséquence , ")
-
-
-def _numbers(listing: str) -> tuple[int, ...]:
-    """Read « 7 à 9 » as (7, 8, 9) and « 16 , 19 et 20 » as (16, 19, 20)."""
-    numbers = [int(n) for n in re.findall(r"\d+", listing)]
-    if " à " in listing and len(numbers) == 2:
-        low, high = numbers
-        if high < low:
-            raise NotUnderstood(f"La plage d’alinéas « {low} à {high} » est à l’envers.")
-        return tuple(range(low, high + 1))
-    return tuple(numbers)
-
-
-def _alineas_of(match: re.Match[str], previous: tuple[int, ...]) -> tuple[int, ...]:
-    """Return the alinéas a match names, « le même alinéa » meaning the previous part's."""
-    groups = match.groupdict()
-    if groups.get("n"):
-        return (int(groups["n"]),)
-    if groups.get("list"):
-        return _numbers(groups["list"])
-    if groups.get("n2"):
-        return (int(groups["n2"]),)
-    if "même alinéa" in match.group():
-        if not previous:
-            raise NotUnderstood("« Le même alinéa » ne renvoie à aucun alinéa précédent.")
-        return previous[-1:]
-    return ()
-
-
-# ---------------------------------------------------------------------------------------------
 # Parts: a formula paragraph and the paragraphs that belong to it.
 @dataclass
 class _Part:
@@ -173,8 +67,8 @@ def _block_head(head: Paragraph) -> tuple[str, re.Match[str], Paragraph | None] 
         end = colon + 1
         while end < len(head.text) and head.text[end] in " \u00a0\u202f:":
             end += 1
-        formula = _CONSEQUENCE.sub("", canonical(head.text[:end]))
-        for name, pattern in _BLOCKS:
+        formula = CONSEQUENCE.sub("", canonical(head.text[:end]))
+        for name, pattern in BLOCKS:
             match = pattern.match(formula)
             if match:
                 inline = head.tail(end) if end < len(head.text) else None
@@ -248,6 +142,8 @@ def _block_operation(part: _Part, previous: tuple[int, ...]) -> Operation:
     """Build the operation of a block formula (« Rédiger ainsi l’alinéa 3 : » + quoted block)."""
     assert part.block is not None
     name, match = part.block
+    if name == "start":
+        return _rewrite_start(part, alineas_of(match, previous))
     new = block_alineas(part.rest)
     if not new:
         raise NotUnderstood(
@@ -257,28 +153,39 @@ def _block_operation(part: _Part, previous: tuple[int, ...]) -> Operation:
             end=part.end,
         )
     size = _block_size(name, match)
-    mismatch = size is not None and len(new) != size
-    common = {"new_alineas": new, "span": (part.start, part.end), "count_mismatch": mismatch}
+    common: dict[str, Any] = {
+        "new_alineas": new,
+        "span": (part.start, part.end),
+        "count_mismatch": size is not None and len(new) != size,
+    }
+    kind, family, fields = _block_meaning(name, match, previous)
+    return Operation(kind, family, **fields, **common)
+
+
+def _block_meaning(
+    name: str, match: re.Match[str], previous: tuple[int, ...]
+) -> tuple[str, str, dict[str, Any]]:
+    """Return the kind, family and address of a block formula."""
     if name == "article":
-        restore = match["verb"] == "rétablir"
-        kind = "restore_article" if restore else "rewrite_article"
-        return Operation(kind, kind, scope="article", **common)  # type: ignore[arg-type]
+        kind = "restore_article" if match["verb"] == "rétablir" else "rewrite_article"
+        return kind, kind, {"scope": "article"}
     if name == "append":
-        return Operation("append_alineas", "append_alineas", scope="article", **common)  # type: ignore[arg-type]
+        return "append_alineas", "append_alineas", {"scope": "article"}
     if name in ("insert", "insert_start"):
-        relation = "before" if name == "insert_start" or match["rel"] == "avant" else "after"
+        before = name == "insert_start" or match["rel"] == "avant"
         number = 1 if name == "insert_start" else int(match["n"])
-        return Operation("insert_alineas", "insert_alineas", (number,), relation=relation, **common)  # type: ignore[arg-type]
+        fields = {"alineas": (number,), "relation": "before" if before else "after"}
+        return "insert_alineas", "insert_alineas", fields
     if name == "title":
-        return Operation("replace_alineas", "rewrite_title", (1,), scope="title", **common)  # type: ignore[arg-type]
-    if name == "start":
-        return _rewrite_start(part, _alineas_of(match, previous))
+        return "replace_alineas", "rewrite_title", {"alineas": (1,), "scope": "title"}
+    alineas = alineas_of(match, previous)
     if name == "restore" or match.group().startswith("rétablir"):
-        return Operation("replace_alineas", "restore_alinea", (int(match["n"]),), **common)  # type: ignore[arg-type]
-    alineas = _alineas_of(match, previous)
-    if name == "rewrite" and len(alineas) == 1:
-        return Operation("replace_alineas", "rewrite_alinea", alineas, **common)  # type: ignore[arg-type]
-    return Operation("replace_alineas", "replace_alineas", alineas, **common)  # type: ignore[arg-type]
+        family = "restore_alinea"
+    elif name == "rewrite" and len(alineas) == 1:
+        family = "rewrite_alinea"
+    else:
+        family = "replace_alineas"
+    return "replace_alineas", family, {"alineas": alineas}
 
 
 _UNCHANGED_REST = re.compile(r"\s*\(le reste sans changement\)\s*[»”]?\s*[.;]?\s*$", re.I)
@@ -303,7 +210,7 @@ def _rewrite_start(part: _Part, alineas: tuple[int, ...]) -> Operation:
 
 def _address(text: str, previous: tuple[int, ...]) -> tuple[tuple[int, ...], int | None, str]:
     """Read « la première phrase de l’alinéa 3 » as ((3,), 1, "alinea")."""
-    match = _ADDRESS.match(text.strip())
+    match = ADDRESS.match(text.strip())
     if match is None:
         raise NotUnderstood(f"Adresse non reconnue : « {text} ».")
     sentence = ordinal_value(match["sent"]) if match["sent"] else None
@@ -311,18 +218,18 @@ def _address(text: str, previous: tuple[int, ...]) -> tuple[tuple[int, ...], int
         return (1,), sentence, "title"
     if match["self"] or not match.group():
         return (), sentence, "anywhere"
-    return _alineas_of(match, previous), sentence, "alinea"
+    return alineas_of(match, previous), sentence, "alinea"
 
 
-def _location(formula: str, previous: tuple[int, ...]) -> tuple[dict[str, object], str]:
+def _location(formula: str, previous: tuple[int, ...]) -> tuple[dict[str, Any], str]:
     """Split « à la fin de la première phrase de l’alinéa 3 , » off the start of a formula."""
-    match = _LOCATION.match(formula)
+    match = LOCATION.match(formula)
     if match is None:
         return {"scope": "anywhere"}, formula
     edge = None
     if match["edge"]:
         edge = "start" if match["edge"] == "au début" else "end"
-    alineas, scope = _alineas_of(match, previous), "alinea"
+    alineas, scope = alineas_of(match, previous), "alinea"
     if match["title"]:
         alineas, scope = (1,), "title"
     elif not alineas:
@@ -332,9 +239,9 @@ def _location(formula: str, previous: tuple[int, ...]) -> tuple[dict[str, object
     return found, formula[match.end() :]
 
 
-def _quote_fields(quotes: list[Quoted], kind: str) -> dict[str, object]:
+def _quote_fields(quotes: list[Quoted], kind: str) -> dict[str, Any]:
     """Map the quoted texts of a word formula onto words (the target) and text (the new one)."""
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     targets = kind in ("substitute_words", "insert_words", "delete_words")
     if targets:
         fields["words"] = quotes[0].text
@@ -348,13 +255,13 @@ def _quote_fields(quotes: list[Quoted], kind: str) -> dict[str, object]:
 def _word_operation(part: _Part, previous: tuple[int, ...]) -> Operation:
     """Build the operation of a formula written as one sentence with quoted words."""
     formula, quotes = skeleton([part.head, *part.rest])
-    formula = _CONSEQUENCE.sub("", formula)
+    formula = CONSEQUENCE.sub("", formula)
     location, rest = _location(formula, previous)
-    for kind, pattern in _WORD_FORMULAS:
+    for kind, pattern in WORD_FORMULAS:
         match = pattern.match(rest)
         if match is None or match.group().count("¤") != len(quotes):
             continue
-        fields: dict[str, object] = {**location, **_quote_fields(quotes, kind)}
+        fields: dict[str, Any] = {**location, **_quote_fields(quotes, kind)}
         fields["span"] = (part.start, part.end)
         return _specialise(kind, match, fields, previous, location)
     raise NotUnderstood("Formule non reconnue.", start=part.start, end=min(part.end, part.head.end))
@@ -363,9 +270,9 @@ def _word_operation(part: _Part, previous: tuple[int, ...]) -> Operation:
 def _specialise(
     kind: str,
     match: re.Match[str],
-    fields: dict[str, object],
+    fields: dict[str, Any],
     previous: tuple[int, ...],
-    location: dict[str, object],
+    location: dict[str, Any],
 ) -> Operation:
     """Finish an operation from the pattern that matched: occurrence, relation, address."""
     groups = match.groupdict()
@@ -376,7 +283,7 @@ def _specialise(
     if groups.get("addr") is not None or kind in ("delete_sentence", "rewrite_sentence"):
         alineas, sentence, scope = _address(groups.get("addr") or "", previous)
         if location.get("alineas"):
-            alineas, scope = location["alineas"], location["scope"]  # type: ignore[assignment]
+            alineas, scope = location["alineas"], location["scope"]
         fields.update(alineas=alineas, scope=scope)
         if sentence is not None:
             fields["sentence"] = sentence
@@ -389,11 +296,11 @@ def _specialise(
         kind = "prepend_words" if edge == "start" else "append_words"
         fields["edge"] = None
     if kind in ("delete_alineas", "repeat"):
-        fields.update(alineas=_alineas_of(match, previous), scope="alinea")
+        fields.update(alineas=alineas_of(match, previous), scope="alinea")
     if kind == "delete_article":
         fields["scope"] = "article"
     family = "insert_words" if kind == "prepend_words" else kind
-    return Operation(kind, family, **fields)  # type: ignore[arg-type]
+    return Operation(kind, family, **fields)
 
 
 def _repeat(template: list[Operation], repeat: Operation) -> list[Operation]:

@@ -79,10 +79,10 @@ def _text_findings(
     found = []
     for op in operations:
         for number in op.alineas:
-            if op.family != "restore_alinea" and 0 < number <= len(alineas):
-                if is_deletion_marker(alineas[number - 1]):
-                    message = f"L’alinéa {number} est déjà supprimé."
-                    found.append(warning("alinea_deleted", message, *op.span))
+            deleted = 0 < number <= len(alineas) and is_deletion_marker(alineas[number - 1])
+            if deleted and op.family != "restore_alinea":
+                message = f"L’alinéa {number} est déjà supprimé."
+                found.append(warning("alinea_deleted", message, *op.span))
     try:
         apply_operations(operations, alineas)
     except NotUnderstood as failure:
@@ -134,7 +134,10 @@ def _additional_findings(dispositif: str) -> list[Finding]:
     except NotUnderstood:
         return found
     if any(op.scope != "anywhere" for op in operations):
-        message = "Cette formule modifie un article existant : l’amendement n’est pas un article additionnel."
+        message = (
+            "Cette formule modifie un article existant : l’amendement n’est pas un article "
+            "additionnel."
+        )
         found.append(error("position_mismatch", message, *operations[0].span))
     return found
 

@@ -276,9 +276,12 @@ def join(left: str, right: str) -> str:
     if not right_core:
         return left_core
     first, last = right_core[0], left_core[-1]
-    if first in _CLOSING or last in _GLUING or _closes(right_core):
-        separator = ""
-    elif _opens(left_core) and last != "«":
+    if (
+        first in _CLOSING
+        or last in _GLUING
+        or _closes(right_core)
+        or (_opens(left_core) and last != "«")
+    ):
         separator = ""
     elif first in _SPACED_CLOSING or last == "«":
         separator = right_space or left_space or NBSP

@@ -25,8 +25,8 @@ _NO_NBSP_BEFORE = _each(r"(?:(?<=[^\s\u00a0\u202f])|[ \t])[:;?!](?=\s|$|[«»])"
 _APOSTROPHE = _each(r"(?<=\w)'(?=\w)")
 _STRAIGHT_QUOTE = _each(r'"')
 _PART_NUMBER = re.compile(
-    r"(?m)^[IVXLC]+(?:[ \u00a0](?:bis|ter))?(?P<sep>[. \t\u00a0]*)(?P<dash>[-\u2010\u2011\u2013\u2014])"
-    r"(?P<after>[ \u00a0]?)"
+    r"(?m)^[IVXLC]+(?:[ \u00a0](?:bis|ter))?(?P<sep>[. \t\u00a0]*)"
+    r"(?P<dash>[-\u2010\u2011\u2013\u2014])(?P<after>[ \u00a0]?)"
 )
 _CAPITAL_A = _each(r"(?m)(?:^|\u2013[ \u00a0])A(?=[ \u00a0](?:l['’]|la\s|la\u00a0))")
 _AJOUTER = _each(r"\bajouter\b", re.I)

@@ -1,6 +1,8 @@
-"""Edits inside one alinéa: find the quoted words (once, or as qualified), replace, insert, delete."""
+"""Edits inside one alinéa: find the quoted words (once, or as qualified) and change them."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from workflows.legistique.errors import NotUnderstood
 from workflows.legistique.french import feminine_ordinal
@@ -39,7 +41,7 @@ def scope(text: str, op: Operation) -> tuple[int, int]:
     return spans[index]
 
 
-def _at_edge(found: tuple[int, int], scoped: list[Token], edge: str | None) -> bool:
+def _at_edge(found: tuple[int, int], scoped: Sequence[Token], edge: str | None) -> bool:
     """Tell whether an occurrence sits at the start or the end of its scope, as qualified."""
     first, last = found
     if edge == "start":
@@ -49,7 +51,7 @@ def _at_edge(found: tuple[int, int], scoped: list[Token], edge: str | None) -> b
     return True
 
 
-def _lowered(found: list[Token]) -> list[Token]:
+def _lowered(found: Sequence[Token]) -> list[Token]:
     """Return the tokens with lower-case keys."""
     return [Token(token.key.lower(), token.start, token.end) for token in found]
 
@@ -58,7 +60,7 @@ def occurrences(text: str, op: Operation, *, ignore_case: bool = False) -> list[
     """Return the character spans of the quoted words in the operation's scope (edge applied)."""
     low, high = scope(text, op)
     scoped = [token for token in tokens(text) if token.start >= low and token.end <= high]
-    needle = keys(op.words or "")
+    needle: Sequence[str] = keys(op.words or "")
     if not needle:
         raise _error(op, "Les mots cités sont vides.", "words_empty")
     if ignore_case:
