@@ -169,14 +169,26 @@ def is_word(key: str) -> bool:
     return key[:1].isalnum() or key[:1] == "_"
 
 
-_TERMINAL = re.compile(r"(?:[\s.;:!?,…]|[»\"”])*$")
+_TERMINAL_SIGNS = frozenset(" \t\u00a0\u202f.;:!?,…")
+_CLOSING_QUOTES = frozenset('»"”')
 
 
 def terminal_start(text: str, start: int = 0, end: int | None = None) -> int:
-    """Return where the closing punctuation of text[start:end] begins (".", " ;", ". »")."""
+    """Return where the closing punctuation of text[start:end] begins (".", " ;", ". »").
+
+    A closing guillemet counts only when it closes the alinéa's own opening one: the last
+    words of « les mots : « un an » ; » are « un an », inside the quotation.
+    """
     end = len(text) if end is None else end
-    match = _TERMINAL.search(text, start, end)
-    return match.start() if match else end
+    depths = _quote_depths(text)
+    index = end
+    while index > start:
+        char = text[index - 1]
+        closes_alinea = char in _CLOSING_QUOTES and (index < 2 or depths[index - 2] == 0)
+        if char not in _TERMINAL_SIGNS and not closes_alinea:
+            break
+        index -= 1
+    return index
 
 
 _LEADING = re.compile(r"[\s«\"“]*")
@@ -231,7 +243,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             continue
         spans.append((start, period + 1))
         start = leading_space_end(text, period + 1)
-    spans.append((start, len(text.rstrip())))
+    # The last sentence ends with its period, before the guillemet closing the alinéa.
+    end = terminal_start(text)
+    while end < len(text) and text[end] in ".!?…":
+        end += 1
+    spans.append((start, end))
     return [span for span in spans if span[1] > span[0]]
 
 
