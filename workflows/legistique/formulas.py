@@ -86,6 +86,36 @@ def hunks(old: Sequence[Token], new: Sequence[Token], gap: int = _MERGE_GAP) -> 
     return found
 
 
+_UNITS = (_DATE, _RATE, _AMOUNT, _REFERENCE)
+
+
+def _unit_reach(text: str, found: Sequence[Token], first: int, last: int) -> tuple[int, int]:
+    """Return how many tokens to add on each side so a change covers whole dates, references."""
+    if first >= last:
+        return 0, 0
+    start, end = found[first].start, found[last - 1].end
+    left = right = 0
+    for pattern in _UNITS:
+        for match in pattern.finditer(text):
+            if match.start() < end and start < match.end():
+                left = max(left, sum(1 for t in found[:first] if t.start >= match.start()))
+                right = max(right, sum(1 for t in found[last:] if t.end <= match.end()))
+    return left, right
+
+
+def _widened(hunk: Hunk, old: str, new: str) -> Hunk:
+    """Widen a change to whole dates, amounts and references (« à la date » names all of it)."""
+    old_tokens, new_tokens = tokens(old), tokens(new)
+    reaches = [
+        _unit_reach(old, old_tokens, hunk.i1, hunk.i2),
+        _unit_reach(new, new_tokens, hunk.j1, hunk.j2),
+    ]
+    # The tokens around a change are equal on both sides: widen both by the same amount.
+    left = min(max(r[0] for r in reaches), hunk.i1, hunk.j1)
+    right = min(max(r[1] for r in reaches), len(old_tokens) - hunk.i2, len(new_tokens) - hunk.j2)
+    return Hunk(hunk.i1 - left, hunk.i2 + right, hunk.j1 - left, hunk.j2 + right)
+
+
 def changed_share(old: Sequence[Token], new: Sequence[Token]) -> float:
     """Return the share of words changed between two versions of an alinéa."""
     matcher = SequenceMatcher(None, [t.key for t in old], [t.key for t in new], autojunk=False)
@@ -158,7 +188,7 @@ def _target(alinea: _Alinea, i1: int, i2: int) -> tuple[str, str]:
         span = alinea.sentences[sentence - 1]
         if alinea.count(i1, i2, span) == 1:
             return _phrase_location(alinea, sentence), ""
-    nth = feminine_ordinal(alinea.occurrence(i1, i2))
+    nth = feminine_ordinal(alinea.occurrence(i1, i2), alinea.count(i1, i2))
     return f"À {alinea_ref(alinea.number)}, ", f"la {nth} occurrence "
 
 
@@ -223,7 +253,8 @@ def _insertion(alinea: _Alinea, index: int, new_text: str) -> str:
             location = _phrase_location(alinea, sentence)
     if first is None:
         first = index - 1
-        occurrence = f"la {feminine_ordinal(alinea.occurrence(first, index))} occurrence "
+        nth = feminine_ordinal(alinea.occurrence(first, index), alinea.count(first, index))
+        occurrence = f"la {nth} occurrence "
     anchor = alinea.span(first, index)
     noun = noun_of(anchor)
     if occurrence:
@@ -249,7 +280,7 @@ def word_formulas(number: int, old: str, new: str, *, gap: int = _MERGE_GAP) -> 
     """Write one formula per word-level change turning alinéa N from old into new."""
     alinea, new_tokens = _Alinea(number, old), tokens(new)
     formulas = []
-    for hunk in hunks(alinea.tokens, new_tokens, gap):
+    for hunk in (_widened(h, old, new) for h in hunks(alinea.tokens, new_tokens, gap)):
         new_text = (
             new[new_tokens[hunk.j1].start : new_tokens[hunk.j2 - 1].end]
             if hunk.j2 > hunk.j1

@@ -29,6 +29,8 @@ _ROMAN = (
 )
 # Beyond this share of its words changed, an alinéa is rewritten rather than edited (§3.4.2).
 _REWRITE_SHARE = 0.5
+# What one more numbered part costs a reader, in characters: « II. – À l’alinéa 12, … ».
+PART_COST = 60
 
 
 @dataclass(frozen=True)
@@ -80,20 +82,27 @@ def _rewrite(number: int, text: str, *, restore: bool = False) -> str:
 
 
 def _word_parts(edit: Edit, before: list[str]) -> list[str] | None:
-    """Write an alinéa's edit word by word, when that is right and shorter than rewriting it."""
+    """Write an alinéa's edit word by word, unless most of its words change (§3.4.2)."""
     old, new = before[edit.first - 1], edit.new[0]
+    if changed_share(tokens(old), tokens(new)) > _REWRITE_SHARE:
+        return None
     rewrite = len(_rewrite(edit.first, new))
     candidates = [word_formulas(edit.first, old, new)]
     if len(candidates[0]) > 1:
         # One substitution over the whole changed stretch may be shorter than several parts.
         candidates.append(word_formulas(edit.first, old, new, gap=len(old)))
-    # Several scattered changes over most of the words read better as a new wording (§3.4.2).
-    if len(candidates[0]) > 1 and changed_share(tokens(old), tokens(new)) > _REWRITE_SHARE:
-        candidates = candidates[1:]
-    for parts in sorted(candidates, key=lambda parts: sum(map(len, parts))):
-        if parts and sum(map(len, parts)) < rewrite and _does(parts, before, edit):
+    for parts in sorted(candidates, key=cost):
+        # Many scattered parts longer than the new wording read worse than the new wording.
+        if len(parts) > 2 and sum(map(len, parts)) > rewrite:
+            continue
+        if parts and _does(parts, before, edit):
             return parts
     return None
+
+
+def cost(parts: list[str]) -> int:
+    """Return the reading cost of formulas: their length, plus a fixed cost per extra part."""
+    return sum(map(len, parts)) + PART_COST * (len(parts) - 1)
 
 
 def _does(parts: list[str], before: list[str], edit: Edit) -> bool:
@@ -159,18 +168,19 @@ def _edit_for(start: int, end: int, new: tuple[str, ...]) -> Edit:
 def _plan(edits: list[Edit], before: list[str], budget: int) -> list[Edit | list[str]] | None:
     """Decide each edit's formulas (word-level, or alinéa-level merged); None past the budget."""
     planned: list[Edit | list[str]] = []
-    spent = 0
+    spent = -PART_COST
     for edit in edits:
-        # A formula costs at least its new text: stop as soon as rewriting the article is shorter.
-        spent += sum(map(len, edit.new)) + len("Supprimer l’alinéa 1.")
-        if spent > budget:
-            return None
         if edit.kind == "modify":
             parts = _word_parts(edit, before)
             planned.append(parts if parts else Edit("replace", edit.first, edit.last, edit.new))
-            spent += sum(map(len, parts)) - len(edit.new[0]) if parts else 0
+            spent += cost(parts) if parts else len(edit.new[0])
         else:
             planned.append(edit)
+            spent += sum(map(len, edit.new))
+        # Stop as soon as rewriting the whole article is the shorter formula.
+        spent += PART_COST
+        if spent > budget:
+            return None
     return _merged_plan(planned)
 
 
@@ -252,8 +262,9 @@ def generate_dispositif(
     if plan is None or not _kept(plan, len(before)):
         # Every alinéa rewritten or deleted: the article itself is rewritten.
         return _result(whole, None)
-    dispositif = _numbered(_formulas(plan, before, target))
-    if len(dispositif) < len(whole) and _checked(dispositif, before, after):
+    formulas = _formulas(plan, before, target)
+    dispositif = _numbered(formulas)
+    if cost(formulas) < len(whole) and _checked(dispositif, before, after):
         return _result(dispositif, _position(edits))
     if _checked(whole, before, after):
         return _result(whole, None)

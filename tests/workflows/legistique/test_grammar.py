@@ -25,8 +25,14 @@ NBSP = "\u00a0"
         ("Compléter l’alinéa 10 par les mots :\n« après exécution du tiers ».", "append_words"),
         ("Compléter l’alinéa 6 par la phrase suivante :\n« Elle est motivée. »", "append_sentence"),
         ("Supprimer la dernière phrase de l’alinéa 2.", "delete_sentence"),
-        ("À l’alinéa 8, substituer au mot :\n« dont »\nles mots :\n« y compris ».", "substitute_words"),
-        ("À l’alinéa 2, après le mot :\n« pour »,\ninsérer les mots :\n« la Guyane, ».", "insert_words"),
+        (
+            "À l’alinéa 8, substituer au mot :\n« dont »\nles mots :\n« y compris ».",
+            "substitute_words",
+        ),
+        (
+            "À l’alinéa 2, après le mot :\n« pour »,\ninsérer les mots :\n« la Guyane, ».",
+            "insert_words",
+        ),
         ("À l’alinéa 3, supprimer les mots :\n« académique ou professionnelle ».", "delete_words"),
         ("À la fin du titre, substituer aux mots :\n« X »\nles mots :\n« Y ».", "substitute_words"),
         ("I. – Supprimer l’alinéa 4.\nII. – En conséquence, supprimer l’alinéa 6.", "multi_part"),
@@ -42,7 +48,12 @@ def test_word_substitution_reads_alinea_words_and_new_words():
         f"À l’alinéa{NBSP}8, substituer au mot{NBSP}:\n«{NBSP}dont{NBSP}»\nles mots{NBSP}:\n"
         f"«{NBSP}y compris{NBSP}»."
     )
-    assert (op.kind, op.alineas, op.words, op.text) == ("substitute_words", (8,), "dont", "y compris")
+    assert (op.kind, op.alineas, op.words, op.text) == (
+        "substitute_words",
+        (8,),
+        "dont",
+        "y compris",
+    )
 
 
 def test_quoted_words_carry_their_span_in_the_dispositif():
@@ -77,7 +88,10 @@ def test_counted_blocks_take_that_many_quoted_paragraphs():
         "Après l’alinéa 9, insérer les deux alinéas suivants :\n« – est ajouté un alinéa ainsi"
         " rédigé :\n« La juridiction ne peut prononcer cette peine. »"
     )
-    assert op.new_alineas == ("– est ajouté un alinéa ainsi rédigé :", "La juridiction ne peut prononcer cette peine.")
+    assert op.new_alineas == (
+        "– est ajouté un alinéa ainsi rédigé :",
+        "La juridiction ne peut prononcer cette peine.",
+    )
     assert not op.count_mismatch
 
 
@@ -85,7 +99,9 @@ def test_a_nested_quotation_keeps_its_own_guillemets():
     [op] = parse_dispositif(
         "Rédiger ainsi l’alinéa 3 :\n« a) Les mots : « un mois » sont remplacés par les mots : « trois mois » ; »"
     )
-    assert op.new_alineas == ("a) Les mots : « un mois » sont remplacés par les mots : « trois mois » ;",)
+    assert op.new_alineas == (
+        "a) Les mots : « un mois » sont remplacés par les mots : « trois mois » ;",
+    )
 
 
 def test_a_block_with_more_paragraphs_than_announced_is_flagged_not_cut():
@@ -134,7 +150,9 @@ def test_a_doubled_colon_is_a_slip_the_grammar_reads_through():
 
 
 def test_location_less_formulas_of_sub_amendments():
-    [op] = parse_dispositif("Substituer aux mots :\n« douze mois »\nles mots :\n« vingt-quatre mois ».")
+    [op] = parse_dispositif(
+        "Substituer aux mots :\n« douze mois »\nles mots :\n« vingt-quatre mois »."
+    )
     assert op.scope == "anywhere"
 
 
@@ -150,8 +168,12 @@ def test_rediger_ainsi_le_debut_needs_the_kept_words_after_an_ellipsis():
     "dispositif",
     [
         pytest.param("", id="empty"),
-        pytest.param("À l’alinéa 2, substituer aux mots :\n« six mois\nles mots : « un an ».", id="unclosed"),
-        pytest.param("Alinéa 9\n\nRemplacer le mot :\n\ndeuxième\n\npar le mot :\n\npremier", id="senat"),
+        pytest.param(
+            "À l’alinéa 2, substituer aux mots :\n« six mois\nles mots : « un an ».", id="unclosed"
+        ),
+        pytest.param(
+            "Alinéa 9\n\nRemplacer le mot :\n\ndeuxième\n\npar le mot :\n\npremier", id="senat"
+        ),
         pytest.param("Supprimer cet article.\nII. – Supprimer l’alinéa 2.", id="article_and_part"),
         pytest.param("Rédiger ainsi l’alinéa 3 :", id="content_missing"),
     ],

@@ -20,14 +20,22 @@ NBSP = "\u00a0"
 
 def test_every_non_empty_paragraph_is_an_alinea_quoted_ones_included():
     text = "Le code est ainsi modifié :\n\n« Art. L. 1. – Texte.\n\n   \n« Suite. »\n"
-    assert split_alineas(text) == ["Le code est ainsi modifié :", "« Art. L. 1. – Texte.", "« Suite. »"]
+    assert split_alineas(text) == [
+        "Le code est ainsi modifié :",
+        "« Art. L. 1. – Texte.",
+        "« Suite. »",
+    ]
 
 
 @pytest.mark.parametrize(
     ("typed", "published"),
     [
-        pytest.param(f"l’article L.{NBSP}131‑4‑4", "l'article L. 131-4-4", id="nbsp_nb_hyphen_apostrophe"),
-        pytest.param(f"les mots{NBSP}: «{NBSP}six{NBSP}»", 'les mots : "six"', id="guillemets_vs_straight"),
+        pytest.param(
+            f"l’article L.{NBSP}131‑4‑4", "l'article L. 131-4-4", id="nbsp_nb_hyphen_apostrophe"
+        ),
+        pytest.param(
+            f"les mots{NBSP}: «{NBSP}six{NBSP}»", 'les mots : "six"', id="guillemets_vs_straight"
+        ),
         pytest.param("I.\u00a0–\u00a0Le", "I. - Le", id="part_number_dash"),
         pytest.param("mise en œuvre", "mise en oeuvre", id="ligature"),
         pytest.param("L. O. 147", "L.O. 147", id="spaced_initials"),
@@ -79,12 +87,16 @@ def test_terminal_punctuation_includes_the_closing_quote_of_the_alinea_only():
 @pytest.mark.parametrize(
     ("left", "middle", "right", "joined"),
     [
-        pytest.param("l’objet", ", dans un délai,", " sont", "l’objet, dans un délai, sont", id="comma"),
+        pytest.param(
+            "l’objet", ", dans un délai,", " sont", "l’objet, dans un délai, sont", id="comma"
+        ),
         pytest.param("hors", "région d’", " Île", "hors région d’Île", id="elision"),
         pytest.param("le mot ", "", " peut", "le mot peut", id="deletion_single_space"),
         pytest.param("emploi ", "", ".", "emploi.", id="deletion_before_period"),
         pytest.param("", "", " Le texte", "Le texte", id="deletion_at_start"),
-        pytest.param('les mots : "', "y compris", ' la', 'les mots : "y compris la', id="open_quote"),
+        pytest.param(
+            'les mots : "', "y compris", " la", 'les mots : "y compris la', id="open_quote"
+        ),
         pytest.param(f"«{NBSP}", "2°", " L’article", f"«{NBSP}2° L’article", id="guillemet"),
     ],
 )
