@@ -107,7 +107,8 @@ def test_words_are_matched_whatever_the_typography():
 
 def test_insertion_after_words_with_french_spacing():
     new = changed(
-        "À l’alinéa 4, après le mot :\n« alinéa »,\ninsérer les mots :\n« , dans sa rédaction actuelle, »."
+        "À l’alinéa 4, après le mot :\n« alinéa »,\n"
+        "insérer les mots :\n« , dans sa rédaction actuelle, »."
     )
     assert new == {4: "b) Le second alinéa, dans sa rédaction actuelle, est supprimé ;"}
 
@@ -146,7 +147,8 @@ def test_sentence_operations():
     second = changed("Supprimer la seconde phrase de l’alinéa 6.")[6]
     assert second == "« Art. L. 131‑2‑1. – L’instruction est obligatoire dès trois ans. »"
     inserted = changed(
-        "Après la première phrase de l’alinéa 6, insérer la phrase suivante :\n« Elle est gratuite. »"
+        "Après la première phrase de l’alinéa 6, insérer la phrase suivante :\n"
+        "« Elle est gratuite. »"
     )[6]
     assert "dès trois ans. Elle est gratuite. Elle peut" in inserted
     rewritten = changed("Rédiger ainsi la seconde phrase de l’alinéa 6 :\n« Elle est publique. »")[
@@ -166,7 +168,8 @@ def test_a_sentence_qualifier_picks_the_sentence():
 
 def test_an_occurrence_qualifier_picks_the_occurrence():
     after = changed(
-        "À l’alinéa 3, substituer à la seconde occurrence des mots :\n« les mots »\nles mots :\n« le mot »."
+        "À l’alinéa 3, substituer à la seconde occurrence des mots :\n« les mots »\n"
+        "les mots :\n« le mot »."
     )
     assert after[3].endswith("sont remplacés par le mot : « trois ans » ;")
 
@@ -174,7 +177,8 @@ def test_an_occurrence_qualifier_picks_the_occurrence():
 def test_occurrences_count_a_capitalised_word_at_a_sentence_start():
     article = ["Les membres et les rapporteurs et les experts."]
     after = apply_dispositif(
-        "À l’alinéa 1, après la troisième occurrence du mot :\n« les »,\ninsérer le mot :\n« autres ».",
+        "À l’alinéa 1, après la troisième occurrence du mot :\n« les »,\n"
+        "insérer le mot :\n« autres ».",
         article,
     )
     assert after == ["Les membres et les rapporteurs et les autres experts."]
@@ -189,7 +193,8 @@ def test_a_la_fin_de_l_alinea_requires_the_words_at_the_end():
 
 def test_rediger_ainsi_le_debut_keeps_the_rest_of_the_alinea():
     text = changed(
-        "Rédiger ainsi le début de l’alinéa 5 :\n« 3° Avant l’article L. 131‑2, il est inséré … (le reste sans changement) »."
+        "Rédiger ainsi le début de l’alinéa 5 :\n"
+        "« 3° Avant l’article L. 131‑2, il est inséré … (le reste sans changement) »."
     )[5]
     assert text == "3° Avant l’article L. 131‑2, il est inséré un article L. 131‑2‑1 ainsi rédigé :"
 
@@ -206,7 +211,8 @@ def test_location_less_words_apply_where_they_are_found_once():
 
 def test_every_part_addresses_the_alineas_as_numbered_before():
     after = apply_dispositif(
-        "I. – Supprimer l’alinéa 3.\nII. – À l’alinéa 4, substituer au mot :\n« second »\nle mot :\n« dernier ».",
+        "I. – Supprimer l’alinéa 3.\n"
+        "II. – À l’alinéa 4, substituer au mot :\n« second »\nle mot :\n« dernier ».",
         ARTICLE,
     )
     assert after[2] == "b) Le dernier alinéa est supprimé ;"
@@ -267,7 +273,9 @@ def test_a_deletion_leaving_a_doubled_word_is_refused():
 def test_a_title_amendment_applies_to_the_title_alone():
     title = ["Proposition de loi visant à faire exécuter les peines d’emprisonnement ferme"]
     after = apply_dispositif(
-        "À la fin du titre, substituer aux mots :\n« faire exécuter les peines d’emprisonnement ferme »\nles mots :\n« réformer les peines ».",
+        "À la fin du titre, substituer aux mots :\n"
+        "« faire exécuter les peines d’emprisonnement ferme »\n"
+        "les mots :\n« réformer les peines ».",
         title,
     )
     assert after == ["Proposition de loi visant à réformer les peines"]
@@ -275,7 +283,8 @@ def test_a_title_amendment_applies_to_the_title_alone():
 
 def test_a_sub_amendment_applies_to_its_parent_s_paragraphs():
     parent = [
-        "Dans un délai de douze mois à compter de la promulgation de la présente loi, le Gouvernement remet au Parlement un rapport."
+        "Dans un délai de douze mois à compter de la promulgation de la présente loi, "
+        "le Gouvernement remet au Parlement un rapport."
     ]
     after = apply_dispositif(
         "Substituer aux mots :\n« douze mois »\nles mots :\n« vingt-quatre mois ».", parent

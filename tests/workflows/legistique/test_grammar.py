@@ -97,7 +97,8 @@ def test_counted_blocks_take_that_many_quoted_paragraphs():
 
 def test_a_nested_quotation_keeps_its_own_guillemets():
     [op] = parse_dispositif(
-        "Rédiger ainsi l’alinéa 3 :\n« a) Les mots : « un mois » sont remplacés par les mots : « trois mois » ; »"
+        "Rédiger ainsi l’alinéa 3 :\n"
+        "« a) Les mots : « un mois » sont remplacés par les mots : « trois mois » ; »"
     )
     assert op.new_alineas == (
         "a) Les mots : « un mois » sont remplacés par les mots : « trois mois » ;",
