@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from workflows.legistique.errors import NotUnderstood
 from workflows.legistique.grammar import Operation, parse_dispositif
@@ -82,13 +82,12 @@ class ArticleState:
     def copy(self) -> ArticleState:
         """Return an independent copy, to try an amendment without spoiling the state."""
         slots = [
-            Slot(
-                s.original,
-                list(s.texts),
-                list(s.before),
-                list(s.after),
-                list(s.history),
-                s.removed_by,
+            replace(
+                s,
+                texts=list(s.texts),
+                before=list(s.before),
+                after=list(s.after),
+                history=list(s.history),
             )
             for s in self.slots
         ]
