@@ -105,6 +105,13 @@ def test_a_nested_quotation_keeps_its_own_guillemets():
     )
 
 
+def test_an_unclosed_block_keeps_the_guillemet_closing_its_inner_quotation():
+    [op] = parse_dispositif(
+        "Rédiger ainsi l’alinéa 3 :\n« a) Le mot : « six » est remplacé par le mot : « sept » ;"
+    )
+    assert op.new_alineas == ("a) Le mot : « six » est remplacé par le mot : « sept » ;",)
+
+
 def test_a_block_with_more_paragraphs_than_announced_is_flagged_not_cut():
     [op] = parse_dispositif("Rédiger ainsi l’alinéa 6 :\n« 3° Premier :\n« Second. »")
     assert op.new_alineas == ("3° Premier :", "Second.")

@@ -19,6 +19,7 @@ def test_the_digest_ignores_case_spaces_quotes_accents_and_typography():
     )
     sloppy = 'A l\'alinea 2,  substituer aux mots : "six mois" les mots : "un an"'
     assert digest(typed) == digest(sloppy)
+    assert digest("SUPPRIMER L’ALINÉA 2.") == digest("Supprimer l’alinéa 2.")
     assert len(digest(typed)) == 64 and int(digest(typed), 16) >= 0
 
 

@@ -93,6 +93,7 @@ def test_terminal_punctuation_includes_the_closing_quote_of_the_alinea_only():
         pytest.param("hors", "région d’", " Île", "hors région d’Île", id="elision"),
         pytest.param("le mot ", "", " peut", "le mot peut", id="deletion_single_space"),
         pytest.param("emploi ", "", ".", "emploi.", id="deletion_before_period"),
+        pytest.param("le mot ", "", f"{NBSP};", f"le mot{NBSP};", id="deletion_before_semicolon"),
         pytest.param("", "", " Le texte", "Le texte", id="deletion_at_start"),
         pytest.param(
             'les mots : "', "y compris", " la", 'les mots : "y compris la', id="open_quote"
