@@ -100,7 +100,8 @@ _ALIKE = 0.85
 
 def _word_edits_present(source: str, edited: str, adopted: str) -> bool:
     """Tell whether every word-level change from source to edited is in the adopted alinéa."""
-    old, new, truth = _stream(source), _stream(edited), _stream(adopted)
+    # Case aside: the reading often capitalises a name (« la Commission nationale »).
+    old, new, truth = _stream(source.lower()), _stream(edited.lower()), _stream(adopted.lower())
     for tag, _i1, _i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
@@ -177,6 +178,21 @@ KNOWN_DIVERGENCES = {
     "14-biologie_medicale_reforme__02_1erelecture_senat_hemicycle__11": (
         "la lecture a réécrit l’article autrement (« La section 1 … est complétée par un "
         "article L. 6213-6-1 » au lieu de « Après l’article L. 6213-6 …, il est inséré … »)"
+    ),
+    "13-plfss_2012__05_1erelecture_senat_hemicycle__30_bis": (
+        "« Rédiger ainsi le début » appliqué, mais la lecture a réécrit ce début autrement "
+        "(« La sous-section 1 … est complétée par un article L. 133-8-3 ainsi rétabli »)"
+    ),
+    "13-reforme_retraites__05_1erelecture_senat_hemicycle__32_quinquies": (
+        "partie II appliquée à la lettre (« 1° à 2° ») ; le texte adopté a coordonné en "
+        "« 1° et 2° »"
+    ),
+    "14-transparence_vie_publique_pjl__07_1erelecture_senat_hemicycle__4": (
+        "l’article après lecture est un autre texte : la ligne du tableau modifiée n’y figure plus"
+    ),
+    "15-competences_collectivite_europeenne_alsace__01_1erelecture_senat_commission__11": (
+        "le dispositif porte des restes de conversion (« 1<sup>er</sup>_bis_ ») et la lecture a "
+        "réécrit la phrase (« de l’article 1er bis, du I de l’article 2 … »)"
     ),
     "15-competences_collectivite_europeenne_alsace__01_1erelecture_senat_commission__2": (
         "l’article après lecture est un autre texte (I. et II. sur le code du tourisme et le "

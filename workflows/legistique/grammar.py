@@ -9,6 +9,7 @@ from typing import Any
 
 from workflows.legistique.errors import NotUnderstood
 from workflows.legistique.french import count_value, ordinal_value
+from workflows.legistique.operation import Operation
 from workflows.legistique.parts import (
     Paragraph,
     Quoted,
@@ -27,27 +28,6 @@ from workflows.legistique.patterns import (
     WORD_FORMULAS,
     alineas_of,
 )
-
-
-@dataclass(frozen=True)
-class Operation:
-    """One operation of a dispositif; alinéa numbers are those of the text before any change."""
-
-    kind: str
-    family: str
-    alineas: tuple[int, ...] = ()
-    sentence: int | None = None
-    edge: str | None = None
-    relation: str | None = None
-    words: str | None = None
-    occurrence: int | None = None
-    text: str | None = None
-    new_alineas: tuple[str, ...] = ()
-    scope: str = "alinea"
-    part: int = 1
-    span: tuple[int, int] = (0, 0)
-    words_span: tuple[int, int] | None = None
-    count_mismatch: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,6 +323,21 @@ def _parse(dispositif: str) -> tuple[Operation, ...]:
     paras = paragraphs(dispositif)
     if not paras:
         raise NotUnderstood("Le dispositif est vide.", code="empty")
+    try:
+        return _parse_assembly(paras)
+    except NotUnderstood:
+        # Imported here: the Sénat's reader builds on this module's operations.
+        from workflows.legistique.senat import looks_senat, parse_senat
+
+        if not looks_senat(paras):
+            raise
+        operations = parse_senat(paras)
+    _check_whole_article(operations)
+    return tuple(operations)
+
+
+def _parse_assembly(paras: list[Paragraph]) -> tuple[Operation, ...]:
+    """Parse the paragraphs of a dispositif written with the Assembly's formulas."""
     operations: list[Operation] = []
     previous: tuple[int, ...] = ()
     for number, part in enumerate(_split_parts(paras), start=1):

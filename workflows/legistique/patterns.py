@@ -12,7 +12,7 @@ from workflows.legistique.errors import NotUnderstood
 from workflows.legistique.french import ORDINAL_PATTERN
 
 _ORD = ORDINAL_PATTERN
-_NUMBERS = r"\d+(?: (?:,|et|à) \d+)*"
+NUMBERS = r"\d+(?: (?:,|et|à) \d+)*"
 _COUNT = (
     r"(?:l'alinéa suivant|un alinéa ainsi rédigé|les (?P<k>[\w-]+) alinéas suivants"
     r"|(?P<k2>[\w-]+) alinéas ainsi rédigés|les alinéas suivants)"
@@ -22,7 +22,7 @@ _SELF = r"(?:cet article|cet amendement|l'article unique|l'article)"
 
 _ONE = r"l'alinéa (?P<n>\d+)"
 _SAME = r"le même alinéa(?: (?P<n2>\d+))?"
-_MANY = rf"les alinéas (?P<list>{_NUMBERS})"
+_MANY = rf"les alinéas (?P<list>{NUMBERS})"
 _SUITE = r"(?: dans la rédaction suivante| ainsi)?"
 
 
@@ -44,7 +44,7 @@ BLOCKS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "replace",
-        _compile(rf"^substituer (?:à {_ONE}|aux alinéas (?P<list>{_NUMBERS})) {_COUNT}{_COLON}"),
+        _compile(rf"^substituer (?:à {_ONE}|aux alinéas (?P<list>{NUMBERS})) {_COUNT}{_COLON}"),
     ),
     ("title", _compile(rf"^rédiger ainsi le titre{_COLON}")),
     ("start", _compile(rf"^rédiger ainsi le début (?:de {_ONE}|du {_SAME}){_COLON}")),
@@ -55,7 +55,7 @@ _EDGE = r"(?P<edge>au début|à la fin|a la fin) (?:du |de |d')"
 _SENT = rf"la (?P<sent>{_ORD}) phrase(?: (?:de|du) )?"
 _ADDR = (
     r"(?:l'alinéa (?P<n>\d+)|(?:le )?même alinéa(?: (?P<n2>\d+))?"
-    rf"|alinéas (?P<list>{_NUMBERS})|(?:le )?(?P<title>titre)|(?P<self>{_SELF}))"
+    rf"|alinéas (?P<list>{NUMBERS})|(?:le )?(?P<title>titre)|(?P<self>{_SELF}))"
 )
 LOCATION = re.compile(rf"^(?:{_EDGE}|(?:à |a |au |aux ))(?:{_SENT})?(?:{_ADDR})? , ")
 ADDRESS = re.compile(rf"^(?:la (?P<sent>{_ORD}) phrase(?: (?:de|du) )?)?(?:{_ADDR})?$")
@@ -91,13 +91,13 @@ WORD_FORMULAS: list[tuple[str, re.Pattern[str]]] = [
     ("delete_article", _compile(rf"^supprimer (?:cet article|l'article unique){_END}")),
     (
         "repeat",
-        _compile(rf"^procéder à la même \w+ (?:à {_ONE}|aux alinéas (?P<list>{_NUMBERS})){_END}"),
+        _compile(rf"^procéder à la même \w+ (?:à {_ONE}|aux alinéas (?P<list>{NUMBERS})){_END}"),
     ),
 ]
 CONSEQUENCE = re.compile(r"^en conséquence , ")
 
 
-def _numbers(listing: str) -> tuple[int, ...]:
+def numbers(listing: str) -> tuple[int, ...]:
     """Read « 7 à 9 » as (7, 8, 9) and « 16 , 19 et 20 » as (16, 19, 20)."""
     numbers = [int(n) for n in re.findall(r"\d+", listing)]
     if " à " in listing and len(numbers) == 2:
@@ -114,7 +114,7 @@ def alineas_of(match: re.Match[str], previous: tuple[int, ...]) -> tuple[int, ..
     if groups.get("n"):
         return (int(groups["n"]),)
     if groups.get("list"):
-        return _numbers(groups["list"])
+        return numbers(groups["list"])
     if groups.get("n2"):
         return (int(groups["n2"]),)
     if "même alinéa" in match.group():

@@ -157,6 +157,14 @@ def _rewrite_start(text: str, op: Operation) -> str:
     )
 
 
+def _same_case(found: str, op: Operation) -> str:
+    """Capitalise new words replacing capitalised ones (« la personne » starting a sentence)."""
+    new = op.text or ""
+    if found.isupper() and (op.words or "")[:1].islower() and new[:1].islower():
+        return new[:1].upper() + new[1:]
+    return new
+
+
 def _checked_deletion(text: str, start: int, end: int, op: Operation) -> str:
     """Delete words, refusing when the cut would put the same word twice in a row."""
     before, after = tokens(text[:start]), tokens(text[end:])
@@ -174,7 +182,7 @@ def edit_alinea(text: str, op: Operation, alinea: int | None = None) -> str:
     if op.kind in ("substitute_words", "delete_words", "insert_words"):
         start, end = locate(text, op, alinea)
         if op.kind == "substitute_words":
-            return splice(text[:start], op.text or "", text[end:])
+            return splice(text[:start], _same_case(text[start], op), text[end:])
         if op.kind == "delete_words":
             return _checked_deletion(text, start, end, op)
         cut = end if op.relation == "after" else start

@@ -184,6 +184,15 @@ def test_occurrences_count_a_capitalised_word_at_a_sentence_start():
     assert after == ["Les membres et les rapporteurs et les autres experts."]
 
 
+def test_words_replaced_at_a_sentence_start_keep_the_capital():
+    article = ["La personne condamnée est tenue au paiement."]
+    after = apply_dispositif(
+        "À l’alinéa 1, substituer aux mots :\n« la personne »\nles mots :\n« le donneur d’ordre ».",
+        article,
+    )
+    assert after == ["Le donneur d’ordre condamnée est tenue au paiement."]
+
+
 def test_a_la_fin_de_l_alinea_requires_the_words_at_the_end():
     assert changed(
         "À la fin de l’alinéa 4, substituer au mot :\n« supprimé »\nle mot :\n« abrogé »."

@@ -164,6 +164,42 @@ def test_location_less_formulas_of_sub_amendments():
     assert op.scope == "anywhere"
 
 
+@pytest.mark.parametrize(
+    ("dispositif", "kind", "fields"),
+    [
+        pytest.param(
+            "Alinéa 9\n\nRemplacer le mot :\n\ndeuxième\n\npar le mot :\n\npremier",
+            "substitute_words",
+            {"alineas": (9,), "words": "deuxième", "text": "premier"},
+            id="remplacer",
+        ),
+        pytest.param(
+            "Alinéa 2, dernière phrase\n\nSupprimer cette phrase.",
+            "delete_sentence",
+            {"alineas": (2,), "sentence": -1},
+            id="phrase",
+        ),
+        pytest.param(
+            "Après l’alinéa 4\n\nInsérer un alinéa ainsi rédigé :\n\n« Texte. »",
+            "insert_alineas",
+            {"alineas": (4,), "relation": "after", "new_alineas": ("Texte.",)},
+            id="inserer",
+        ),
+        pytest.param(
+            "Alinéa 2\n\nAprès les mots :\n\nétablissements publics\n\ninsérer les mots :\n\n"
+            "et des collectivités",
+            "insert_words",
+            {"words": "établissements publics", "text": "et des collectivités"},
+            id="apres_les_mots",
+        ),
+    ],
+)
+def test_the_senat_layout_is_read_into_the_same_operations(dispositif, kind, fields):
+    [op] = parse_dispositif(dispositif)
+    assert op.kind == kind
+    assert {name: getattr(op, name) for name in fields} == fields
+
+
 def test_rediger_ainsi_le_debut_needs_the_kept_words_after_an_ellipsis():
     [op] = parse_dispositif(
         "Rédiger ainsi le début de l’alinéa 8 :\n« II. – À compter de 2026, la référence … "
@@ -179,9 +215,8 @@ def test_rediger_ainsi_le_debut_needs_the_kept_words_after_an_ellipsis():
         pytest.param(
             "À l’alinéa 2, substituer aux mots :\n« six mois\nles mots : « un an ».", id="unclosed"
         ),
-        pytest.param(
-            "Alinéa 9\n\nRemplacer le mot :\n\ndeuxième\n\npar le mot :\n\npremier", id="senat"
-        ),
+        pytest.param("Alinéa 9\n\nRemplacer le mot :\n\ndeuxième", id="senat_cut_short"),
+        pytest.param("Supprimer le IV de cet article.", id="division"),
         pytest.param("Supprimer cet article.\nII. – Supprimer l’alinéa 2.", id="article_and_part"),
         pytest.param("Rédiger ainsi l’alinéa 3 :", id="content_missing"),
     ],
