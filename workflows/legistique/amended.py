@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from workflows.legistique.apply import ArticleState, Slot, apply_operation
 from workflows.legistique.errors import NotUnderstood
-from workflows.legistique.grammar import parse_dispositif
+from workflows.legistique.grammar import Operation, parse_dispositif
 from workflows.legistique.identity import Touch, _overlap, _touches
 from workflows.textdiff import word_diff
 
@@ -213,6 +213,15 @@ def _layout(state: ArticleState) -> tuple[AmendedAlinea, ...]:
     return tuple(alineas)
 
 
+def _try(state: ArticleState, amendment: int, operations: list[Operation]) -> ArticleState:
+    """Apply an amendment's operations to a copy of the state (left intact if one fails)."""
+    trial = state.copy()
+    trial.author = amendment
+    for op in operations:
+        apply_operation(trial, op)
+    return trial
+
+
 def amend_article(alineas: list[str], amendments: list[tuple[int, str]]) -> AmendedArticle:
     """Apply amendments (id, dispositif) in order; a later one on the same text is a conflict."""
     state = ArticleState.of(alineas)
@@ -223,24 +232,16 @@ def amend_article(alineas: list[str], amendments: list[tuple[int, str]]) -> Amen
     for amendment, dispositif in amendments:
         try:
             operations = parse_dispositif(dispositif)
+            touches = [touch for op in operations for touch in _touches(op, alineas)]
+            rival = _conflicting(touches, claimed)
+            if rival is not None:
+                reason = f"L’amendement n° {rival} modifie déjà le même texte."
+                conflicts.append(Conflict(amendment, rival, reason))
+                continue
+            state = _try(state, amendment, operations)
         except NotUnderstood as failure:
             failures.append(NotApplied(amendment, failure.code, failure.reason))
             continue
-        touches = [touch for op in operations for touch in _touches(op, alineas)]
-        rival = _conflicting(touches, claimed)
-        if rival is not None:
-            reason = f"L’amendement n° {rival} modifie déjà le même texte."
-            conflicts.append(Conflict(amendment, rival, reason))
-            continue
-        trial = state.copy()
-        trial.author = amendment
-        try:
-            for op in operations:
-                apply_operation(trial, op)
-        except NotUnderstood as failure:
-            failures.append(NotApplied(amendment, failure.code, failure.reason))
-            continue
-        state = trial
         claimed += [(touch, amendment) for touch in touches]
         applied.append(amendment)
     return AmendedArticle(_layout(state), tuple(applied), tuple(conflicts), tuple(failures))

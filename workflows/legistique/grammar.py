@@ -34,6 +34,8 @@ from workflows.legistique.patterns import (
 # Parts: a formula paragraph and the paragraphs that belong to it.
 @dataclass
 class _Part:
+    """A formula paragraph, the paragraphs that belong to it, and its block formula if any."""
+
     head: Paragraph
     rest: list[Paragraph]
     block: tuple[str, re.Match[str]] | None

@@ -48,50 +48,9 @@ def _findings(
 
 def check_typography(dispositif: str) -> list[Finding]:
     """Check guillemets, no-break spaces, apostrophes, part numbers and doubled colons."""
-    text = dispositif
-    found = _findings(
-        _GLUED_OPENING(text),
-        error,
-        "guillemet_spacing",
-        "Il manque l’espace insécable après « (« texte »).",
-    )
-    found += _findings(
-        _GLUED_CLOSING(text),
-        error,
-        "guillemet_spacing",
-        "Il manque l’espace insécable avant » (« texte »).",
-    )
-    found += _findings(_DOUBLED_COLON(text), error, "doubled_colon", "Deux-points en double.")
-    found += _findings(
-        _PLAIN_SPACE_GUILLEMET(text),
-        warning,
-        "guillemet_nbsp",
-        "L’espace à l’intérieur des guillemets doit être insécable.",
-    )
-    found += _findings(
-        _NO_NBSP_BEFORE(text),
-        warning,
-        "nbsp_punctuation",
-        "Une espace insécable précède « : », « ; », « ? » et « ! ».",
-    )
-    found += _findings(
-        _APOSTROPHE(text), warning, "apostrophe", "Apostrophe typographique attendue (’)."
-    )
-    found += _findings(
-        _STRAIGHT_QUOTE(text),
-        warning,
-        "straight_quotes",
-        'Guillemets français attendus (« … ») au lieu de "…".',
-    )
-    found += _findings(
-        _bad_part_numbers(text),
-        warning,
-        "part_number",
-        "Les parties se numérotent « I. – », « II. – » (point, tiret demi-cadratin).",
-    )
-    found += _findings(
-        _CAPITAL_A(text), warning, "capital_a", "« À » s’accentue aussi en majuscule."
-    )
+    found = []
+    for finder, make, code, message in _TYPOGRAPHY:
+        found += _findings(finder(dispositif), make, code, message)
     return found
 
 
@@ -101,6 +60,51 @@ def _bad_part_numbers(text: str) -> Iterator[re.Match[str]]:
         good = match["sep"] in (". ", ".\u00a0") and match["dash"] == "\u2013" and match["after"]
         if not good:
             yield match
+
+
+_TYPOGRAPHY: list[
+    tuple[Callable[[str], Iterator[re.Match[str]]], Callable[..., Finding], str, str]
+] = [
+    (
+        _GLUED_OPENING,
+        error,
+        "guillemet_spacing",
+        "Il manque l’espace insécable après « (« texte »).",
+    ),
+    (
+        _GLUED_CLOSING,
+        error,
+        "guillemet_spacing",
+        "Il manque l’espace insécable avant » (« texte »).",
+    ),
+    (_DOUBLED_COLON, error, "doubled_colon", "Deux-points en double."),
+    (
+        _PLAIN_SPACE_GUILLEMET,
+        warning,
+        "guillemet_nbsp",
+        "L’espace à l’intérieur des guillemets doit être insécable.",
+    ),
+    (
+        _NO_NBSP_BEFORE,
+        warning,
+        "nbsp_punctuation",
+        "Une espace insécable précède « : », « ; », « ? » et « ! ».",
+    ),
+    (_APOSTROPHE, warning, "apostrophe", "Apostrophe typographique attendue (’)."),
+    (
+        _STRAIGHT_QUOTE,
+        warning,
+        "straight_quotes",
+        'Guillemets français attendus (« … ») au lieu de "…".',
+    ),
+    (
+        _bad_part_numbers,
+        warning,
+        "part_number",
+        "Les parties se numérotent « I. – », « II. – » (point, tiret demi-cadratin).",
+    ),
+    (_CAPITAL_A, warning, "capital_a", "« À » s’accentue aussi en majuscule."),
+]
 
 
 def check_placeholders(dispositif: str) -> list[Finding]:
