@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from workflows.legistique.apply import ArticleState, Slot, apply_operation
 from workflows.legistique.errors import NotUnderstood
 from workflows.legistique.grammar import Operation, parse_dispositif
-from workflows.legistique.identity import Touch, _overlap, _touches
+from workflows.legistique.identity import Touch, operation_touches, overlaps
 from workflows.textdiff import word_diff
 
 
@@ -73,7 +73,7 @@ def _conflicting(mine: list[Touch], claimed: list[tuple[Touch, int]]) -> int | N
     for touch in mine:
         for other, amendment in claimed:
             both_insert = touch.kind == other.kind == "insertion"
-            if not both_insert and _overlap(touch, other):
+            if not both_insert and overlaps(touch, other):
                 return amendment
     return None
 
@@ -232,7 +232,7 @@ def amend_article(alineas: list[str], amendments: list[tuple[int, str]]) -> Amen
     for amendment, dispositif in amendments:
         try:
             operations = parse_dispositif(dispositif)
-            touches = [touch for op in operations for touch in _touches(op, alineas)]
+            touches = [touch for op in operations for touch in operation_touches(op, alineas)]
             rival = _conflicting(touches, claimed)
             if rival is not None:
                 reason = f"L’amendement n° {rival} modifie déjà le même texte."

@@ -235,6 +235,8 @@ def _anchor(alinea: _Alinea, index: int, within: tuple[int, int] | None) -> int 
             return None
         if not is_word(alinea.keys[first]) and first > 0:
             continue
+        # An anchor does not cut a reference or a date: « après la référence : « L. 914-3 » ».
+        first -= _unit_reach(alinea.text, alinea.tokens, first, index)[0]
         if alinea.count(first, index, within) == 1:
             return first
     return None

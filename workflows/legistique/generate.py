@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from workflows.legistique.align import Edit, align
@@ -196,13 +197,47 @@ def _formulas(plan: list[Edit | list[str]], before: list[str], target: str) -> l
     for item in plan:
         if isinstance(item, list):
             formulas += item
-        elif item.kind == "delete":
+            continue
+        if item.kind == "delete":
             formulas.append(f"Supprimer {alineas_ref(list(range(item.first, item.last + 1)))}.")
         elif item.kind == "insert":
             formulas.append(_insertion(item, len(before), target))
         else:
             formulas.append(_replacement(item, before))
-    return formulas
+    return _repeated(formulas)
+
+
+_ALINEA_OF_PART = re.compile(rf"^À l’alinéa{NBSP}(\d+), ")
+_REPEATABLE = {"substituer": "substitution", "supprimer": "suppression", "insérer": "insertion"}
+
+
+def _repeated(formulas: list[str]) -> list[str]:
+    """Write the same word edit on several alinéas once, then « procéder à la même … »."""
+    numbers: dict[str, list[int]] = {}
+    for formula in formulas:
+        match = _ALINEA_OF_PART.match(formula)
+        if match:
+            numbers.setdefault(formula[match.end() :], []).append(int(match[1]))
+    result: list[str] = []
+    for formula in formulas:
+        match = _ALINEA_OF_PART.match(formula)
+        seen = numbers.get(formula[match.end() :], []) if match else []
+        if len(seen) < 2 or not match:
+            result.append(formula)
+        elif int(match[1]) == seen[0]:
+            result += [formula, _same_edit(formula, seen[1:])]
+    return result
+
+
+def _same_edit(formula: str, numbers: list[int]) -> str:
+    """Write « En conséquence, procéder à la même substitution aux alinéas 16, 19 et 20. »."""
+    verb = next(v for v in _REPEATABLE if v in formula)
+    if len(numbers) == 1:
+        where = f"à {alinea_ref(numbers[0])}"
+    else:
+        listed = ", ".join(map(str, numbers[:-1])) + f" et {numbers[-1]}"
+        where = f"aux alinéas{NBSP}{listed}"
+    return f"En conséquence, procéder à la même {_REPEATABLE[verb]} {where}."
 
 
 def _merged_plan(planned: list[Edit | list[str]]) -> list[Edit | list[str]]:

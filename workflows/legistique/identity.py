@@ -63,8 +63,8 @@ def _word_touch(op: Operation, number: int, alineas: list[str]) -> Touch:
     return Touch("words", number, op.words, start, end)
 
 
-def _touches(op: Operation, alineas: list[str]) -> list[Touch]:
-    """Return what one operation touches."""
+def operation_touches(op: Operation, alineas: list[str]) -> list[Touch]:
+    """Return what one operation touches in the article before."""
     if op.kind in WHOLE_ARTICLE:
         return [Touch("article")]
     if op.kind == "append_alineas":
@@ -96,10 +96,10 @@ def touched_spans(dispositif: str, alineas: list[str]) -> list[Touch]:
         operations = parse_dispositif(dispositif)
     except NotUnderstood:
         return []
-    return [touch for op in operations for touch in _touches(op, alineas)]
+    return [touch for op in operations for touch in operation_touches(op, alineas)]
 
 
-def _overlap(left: Touch, right: Touch) -> bool:
+def overlaps(left: Touch, right: Touch) -> bool:
     """Tell whether two touches compete for the same text."""
     if "article" in (left.kind, right.kind):
         return True
@@ -114,4 +114,4 @@ def _overlap(left: Touch, right: Touch) -> bool:
 
 def are_competing(left: list[Touch], right: list[Touch]) -> bool:
     """Tell whether two amendments compete: they change the same alinéa or the same words."""
-    return any(_overlap(a, b) for a in left for b in right)
+    return any(overlaps(a, b) for a in left for b in right)

@@ -161,6 +161,25 @@ def test_a_repeated_anchor_word_grows_into_a_unique_anchor():
     assert "après les mots :\n« le juge »" in generated(after, before=before)
 
 
+def test_an_anchor_does_not_cut_a_reference():
+    before = ["Les conditions fixées à l’article L. 914‑3 peuvent ouvrir un établissement."]
+    after = [
+        "Les conditions fixées à l’article L. 914‑3 et au fichier peuvent ouvrir un établissement."
+    ]
+    assert "après la référence :\n« L. 914‑3 »" in generated(after, before=before)
+
+
+def test_the_same_edit_on_several_alineas_is_written_once_then_procéder_à_la_même():
+    tail = " à compter de la notification de la décision prise par l’autorité administrative."
+    before = [f"Le délai {verb}{tail}" for verb in ("court", "est suspendu", "expire", "cesse")]
+    after = [f"Le terme {verb}{tail}" for verb in ("court", "est suspendu", "expire", "cesse")]
+    after[1] = before[1]
+    assert generated(after, before=before) == (
+        "I. – À l’alinéa 1, substituer au mot :\n« délai »\nle mot :\n« terme ».\n"
+        "II. – En conséquence, procéder à la même substitution aux alinéas 3 et 4."
+    )
+
+
 def test_words_at_the_end_compléter_l_alinéa_par_les_mots():
     assert generated(edited(7, "b) Le dernier alinéa est supprimé à compter de 2026.")) == (
         "Compléter l’alinéa 7 par les mots :\n« à compter de 2026 »."
