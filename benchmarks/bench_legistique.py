@@ -33,6 +33,7 @@ from workflows.legistique import (  # noqa: E402
     NotUnderstood,
     amend_article,
     apply_dispositif,
+    digest,
     generate_dispositif,
     html_to_text,
     lint,
@@ -186,7 +187,7 @@ def _summary(name: str, times: list[float]) -> list[object]:
 
 
 def timing_report(pairs: list[Pair]) -> None:
-    """Time generation and application per amendment, cold and warm."""
+    """Time application, generation and linting per amendment, cold and warm."""
     applicable = []
     for pair in pairs:
         try:
@@ -195,15 +196,32 @@ def timing_report(pairs: list[Pair]) -> None:
             continue
     applying = [lambda p=p: apply_dispositif(p.dispositif, p.before) for p, _ in applicable]
     generating = [lambda p=p, e=e: generate_dispositif(p.before, e) for p, e in applicable]
+    linting = [lambda p=p: lint(p.dispositif, alineas=p.before) for p, _ in applicable]
     rows = []
     for cold in (True, False):
         label = "cold caches" if cold else "warm caches"
         rows.append(_summary(f"apply ({label})", _timed(applying, cold)))
         rows.append(_summary(f"generate ({label})", _timed(generating, cold)))
+        rows.append(_summary(f"lint, with the article ({label})", _timed(linting, cold)))
     _table(
         "Per amendment, ms (AN pairs the applier understands)",
         ["what", "n", "mean", "p95", "max"],
         rows,
+    )
+
+
+def digest_report(pairs: list[Pair]) -> None:
+    """Time the normalised digest over 20 000 dispositifs (identical-amendment detection)."""
+    dispositifs = [
+        f"{p.dispositif}\n(n° {i})" for i in range(20_000 // len(pairs) + 1) for p in pairs
+    ]
+    dispositifs = dispositifs[:20_000]
+    start = time.perf_counter()
+    for dispositif in dispositifs:
+        digest(dispositif)
+    elapsed = (time.perf_counter() - start) * 1000
+    print(
+        f"\ndigest of 20 000 dispositifs: {elapsed:.0f} ms ({1000 * elapsed / 20_000:.1f} µs each)"
     )
 
 
@@ -284,6 +302,7 @@ def main() -> int:
     linter_report()
     timing_report(pairs)
     amended_text_report(pairs)
+    digest_report(pairs)
     return 0
 
 
