@@ -202,7 +202,7 @@ KNOWN_DIVERGENCES = {
 
 
 @dataclass(frozen=True)
-class Applied:
+class ApplierScore:
     """The applier's outcome on one pair."""
 
     pair: Pair
@@ -211,26 +211,26 @@ class Applied:
     reason: str = ""
 
 
-def score_applier(pair: Pair) -> Applied:
+def score_applier(pair: Pair) -> ApplierScore:
     """Apply the real dispositif to the article before and score the result."""
     family = formula_family(pair.dispositif)
     if family == "not_understood":
-        return Applied(pair, family, "unsupported")
+        return ApplierScore(pair, family, "unsupported")
     try:
         result = apply_dispositif(pair.dispositif, pair.before)
     except NotUnderstood as error:
-        return Applied(pair, family, "not_applied", error.reason)
+        return ApplierScore(pair, family, "not_applied", error.reason)
     operations = parse_dispositif(pair.dispositif)
     supplied = tuple(text for op in operations for text in op.new_alineas)
     whole = all(op.scope == "article" and op.kind != "append_alineas" for op in operations)
     outcome = verdict(pair.before, result, pair.after, supplied, whole_article=whole)
     if outcome == "wrong" and pair.id in KNOWN_DIVERGENCES:
-        return Applied(pair, family, "divergent", KNOWN_DIVERGENCES[pair.id])
-    return Applied(pair, family, outcome)
+        return ApplierScore(pair, family, "divergent", KNOWN_DIVERGENCES[pair.id])
+    return ApplierScore(pair, family, outcome)
 
 
 @dataclass(frozen=True)
-class Generated_:
+class GeneratorScore:
     """The generator's outcome on one pair."""
 
     pair: Pair
@@ -250,7 +250,7 @@ def _generated_family(before: list[str], after: list[str]) -> tuple[str, bool]:
     return generated.family, comparable(result) == comparable(after)
 
 
-def score_generator(pair: Pair) -> Generated_:
+def score_generator(pair: Pair) -> GeneratorScore:
     """Generate from (before, after) and from the amendment's own effect; compare families."""
     real = formula_family(pair.dispositif)
     family, round_trip = _generated_family(pair.before, pair.after)
@@ -260,4 +260,4 @@ def score_generator(pair: Pair) -> Generated_:
         own = _generated_family(pair.before, effect)[0]
     except NotUnderstood:
         pass
-    return Generated_(pair, real, family, round_trip, own)
+    return GeneratorScore(pair, real, family, round_trip, own)

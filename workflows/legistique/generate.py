@@ -82,7 +82,7 @@ def _rewrite(number: int, text: str, *, restore: bool = False) -> str:
     return _block(f"Rédiger ainsi {alinea_ref(number)}{NBSP}:", [text])
 
 
-def _word_parts(edit: Edit, before: list[str]) -> list[str] | None:
+def _word_parts(edit: Edit, before: list[str], verify: bool) -> list[str] | None:
     """Write an alinéa's edit word by word, unless most of its words change (§3.4.2)."""
     old, new = before[edit.first - 1], edit.new[0]
     if changed_share(tokens(old), tokens(new)) > _REWRITE_SHARE:
@@ -96,7 +96,7 @@ def _word_parts(edit: Edit, before: list[str]) -> list[str] | None:
         # Many scattered parts longer than the new wording read worse than the new wording.
         if len(parts) > 2 and sum(map(len, parts)) > rewrite:
             continue
-        if parts and _does(parts, before, edit):
+        if parts and (not verify or _does(parts, before, edit)):
             return parts
     return None
 
@@ -166,13 +166,19 @@ def _edit_for(start: int, end: int, new: tuple[str, ...]) -> Edit:
     return Edit("replace", start, end, new)
 
 
-def _plan(edits: list[Edit], before: list[str], budget: int) -> list[Edit | list[str]] | None:
-    """Decide each edit's formulas (word-level, or alinéa-level merged); None past the budget."""
+def _plan(
+    edits: list[Edit], before: list[str], budget: int, *, verify: bool = False
+) -> list[Edit | list[str]] | None:
+    """Decide each edit's formulas (word-level, or alinéa-level merged); None past the budget.
+
+    With verify, each alinéa's word formulas are applied on their own first, and replaced by
+    a new wording of the alinéa when they do not give it.
+    """
     planned: list[Edit | list[str]] = []
     spent = -PART_COST
     for edit in edits:
         if edit.kind == "modify":
-            parts = _word_parts(edit, before)
+            parts = _word_parts(edit, before, verify)
             planned.append(parts if parts else Edit("replace", edit.first, edit.last, edit.new))
             spent += cost(parts) if parts else len(edit.new[0])
         else:
@@ -293,14 +299,18 @@ def generate_dispositif(
     if not before or all(is_deletion_marker(t) for t in before):
         return _result(whole, None)
     edits = align(before, after)
-    plan = _plan(edits, before, len(whole))
-    if plan is None or not _kept(plan, len(before)):
-        # Every alinéa rewritten or deleted: the article itself is rewritten.
-        return _result(whole, None)
-    formulas = _formulas(plan, before, target)
-    dispositif = _numbered(formulas)
-    if cost(formulas) < len(whole) and _checked(dispositif, before, after):
-        return _result(dispositif, _position(edits))
+    # Checked as a whole first (the usual case); edit by edit only when that check fails.
+    for verify in (False, True):
+        plan = _plan(edits, before, len(whole), verify=verify)
+        if plan is None or not _kept(plan, len(before)):
+            # Every alinéa rewritten or deleted: the article itself is rewritten.
+            break
+        formulas = _formulas(plan, before, target)
+        dispositif = _numbered(formulas)
+        if cost(formulas) >= len(whole):
+            break
+        if _checked(dispositif, before, after):
+            return _result(dispositif, _position(edits))
     if _checked(whole, before, after):
         return _result(whole, None)
     raise NotUnderstood("Cette modification ne s’écrit pas avec les formules connues.")
