@@ -15,7 +15,7 @@ from benchmarks.legistique_corpus import (
     score_applier,
     score_generator,
 )
-from workflows.legistique import html_to_text, lint
+from workflows.legistique import apply_dispositif, html_to_text, lint, split_alineas
 
 OPEN_DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "domain" / "open-data"
 pytestmark = pytest.mark.skipif(not OPEN_DATA.exists(), reason="../shared is absent")
@@ -87,3 +87,16 @@ def test_the_linter_finds_the_two_known_typos_of_btc1187_and_no_other_error():
     }
     assert len(records) == 65
     assert errors == {("72", "doubled_colon"), ("74", "guillemet_spacing")}
+
+
+def test_the_real_sub_amendments_apply_to_their_parent_s_paragraphs():
+    records = {r["uid"]: r for r in _btc1187()}
+    children = [r for r in records.values() if r["amendementParentRef"] in records]
+    assert {r["numeroLong"] for r in children} == {"74", "76"}
+    for child in children:
+        parent = split_alineas(html_to_text(records[child["amendementParentRef"]]["dispositif"]))
+        after = apply_dispositif(html_to_text(child["dispositif"]), parent)
+        assert after != parent
+    twelve = next(r for r in children if r["numeroLong"] == "74")
+    parent = split_alineas(html_to_text(records[twelve["amendementParentRef"]]["dispositif"]))
+    assert "vingt-quatre" in apply_dispositif(html_to_text(twelve["dispositif"]), parent)[0]
