@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
 from sqlalchemy.orm import configure_mappers
 
 from drafting import (
@@ -16,7 +15,7 @@ from drafting import (
 )
 from drafting.config import ROOT, check_production, load_config
 from drafting.extensions import csrf, db, login_manager, migrate
-from drafting.infra import http, i18n, rate_limits
+from drafting.infra import http, i18n, rate_limits, sqlite
 from drafting.infra.pool import ping_mode, ping_when_idle
 
 __all__ = ["ROOT", "create_app"]
@@ -49,7 +48,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     _configure_models()
     with app.app_context():
-        _tune_sqlite(db.engine)
+        sqlite.tune(db.engine)
         if ping == "idle":
             ping_when_idle(db.engine, float(app.config.get("LIASSE_DB_PING_IDLE_SECONDS", 10)))
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -61,20 +60,6 @@ def _init_extensions(app: Flask) -> None:
 def _configure_models() -> None:
     """Configure every mapper now, not in the first request each worker serves."""
     configure_mappers()
-
-
-def _tune_sqlite(engine: Any) -> None:
-    """The embedded SQLite serves several threads (requests, jobs, clock): write-ahead logging
-    lets readers go on while one writes, and a writer waits for the lock instead of failing."""
-    if engine.dialect.name != "sqlite":
-        return
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(connection: Any, _record: Any) -> None:
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
-        cursor.close()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -19,6 +19,7 @@ from flask import Flask
 
 from drafting.db import commit, rollback
 from drafting.extensions import db
+from drafting.infra import sqlite
 from drafting.services.deadlines.sweep import run_sweep
 
 log = logging.getLogger("liasse.clock")
@@ -28,7 +29,7 @@ _EXTENSION_KEY = "liasse_clock"
 
 def tick(app: Flask, now: datetime | None = None) -> Any:
     """Run one sweep in its own transaction and app context; return its report (None on error)."""
-    with app.app_context():
+    with app.app_context(), sqlite.immediate_transactions():
         try:
             report = run_sweep(now or datetime.now(UTC))
             commit()

@@ -16,6 +16,7 @@ from rq import get_current_job
 from drafting import create_app
 from drafting.db import commit, rollback
 from drafting.extensions import db
+from drafting.infra import sqlite
 from drafting.models import Job
 from drafting.services.documents import jobs as tracked_jobs
 
@@ -79,6 +80,11 @@ def preload() -> None:
 
 def run_tracked(job_id: str, work: Callable[[Job, datetime], None]) -> None:
     """Claim a Job row, do its work, commit; on error record it and re-raise so RQ retries."""
+    with sqlite.deferred_transactions():  # progress is written on other connections
+        _run_tracked(job_id, work)
+
+
+def _run_tracked(job_id: str, work: Callable[[Job, datetime], None]) -> None:
     now = datetime.now(UTC)
     if tracked_jobs.claim(job_id, now) is None:  # unknown or finished: re-running is harmless
         return

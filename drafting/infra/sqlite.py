@@ -1,0 +1,82 @@
+"""The embedded SQLite: write-ahead logging, a busy wait, and write transactions that take the
+write lock when they begin.
+
+SQLite lets one writer at a time. A transaction that reads first and writes later (a signature
+reads the journal head, then appends the next event) fails if another writer committed in
+between: it wrote from a stale read (`UNIQUE events.amendment_id, events.seq`), or SQLite refused
+the upgrade ("database is locked"). So a transaction that will write begins with `BEGIN
+IMMEDIATE`: it takes the write lock first and waits for it (busy_timeout), and concurrent writers
+queue instead of failing. That is every writing request (POST, PUT, PATCH, DELETE) and the
+writers that ask (`immediate_transactions`: the deadline clock). Reading requests and the rest
+keep the driver's default (a transaction begins at the first write) and never wait: with WAL,
+readers go on while one writes. So do background jobs, even inside a request
+(`deferred_transactions`): they write their progress on other connections while they work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY_TIMEOUT_MS = 15_000
+_DEFERRED: ContextVar[bool] = ContextVar("liasse_sqlite_deferred", default=False)
+_IMMEDIATE: ContextVar[bool] = ContextVar("liasse_sqlite_immediate", default=False)
+
+
+@contextmanager
+def deferred_transactions() -> Iterator[None]:
+    """Transactions begun inside are deferred (a job whose progress other connections write)."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+
+
+@contextmanager
+def immediate_transactions() -> Iterator[None]:
+    """Transactions begun inside take the write lock at once (a writer outside a request)."""
+    token = _IMMEDIATE.set(True)
+    try:
+        yield
+    finally:
+        _IMMEDIATE.reset(token)
+
+
+def begins_immediately() -> bool:
+    """Whether a transaction begun now takes the write lock at once: one of a writing request
+    (not a job running inside it), or one asked for."""
+    if _DEFERRED.get():
+        return False
+    if _IMMEDIATE.get():
+        return True
+    return has_request_context() and request.method not in SAFE_METHODS
+
+
+def tune(engine: Engine) -> None:
+    """WAL, a busy wait, and BEGIN IMMEDIATE for writing transactions (SQLite engines only)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        driver = connection.connection.dbapi_connection
+        if begins_immediately():
+            driver.isolation_level = None  # the driver's own BEGIN off: ours takes the lock
+            driver.execute("BEGIN IMMEDIATE")
+        else:
+            driver.isolation_level = ""  # the driver's default: BEGIN before the first write
