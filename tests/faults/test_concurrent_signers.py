@@ -1,5 +1,6 @@
 """Fault suite: 50 deputies co-sign one amendment at the same moment, through the API, on the
-embedded default (SQLite) as on PostgreSQL: exactly 50 signatures, no error, the journal verifies."""
+embedded default (SQLite) as on PostgreSQL: exactly 50 signatures, no error, the journal
+verifies."""
 
 from __future__ import annotations
 
