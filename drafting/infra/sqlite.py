@@ -28,6 +28,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 15_000
 _DEFERRED: ContextVar[bool] = ContextVar("liasse_sqlite_deferred", default=False)
 _IMMEDIATE: ContextVar[bool] = ContextVar("liasse_sqlite_immediate", default=False)
+_SNAPSHOT: ContextVar[bool] = ContextVar("liasse_sqlite_snapshot", default=False)
 
 
 @contextmanager
@@ -48,6 +49,17 @@ def immediate_transactions() -> Iterator[None]:
         yield
     finally:
         _IMMEDIATE.reset(token)
+
+
+@contextmanager
+def snapshot_transactions() -> Iterator[None]:
+    """Transactions begun inside read one snapshot of the whole database from their first read
+    on, without taking the write lock (a backup while others write)."""
+    token = _SNAPSHOT.set(True)
+    try:
+        yield
+    finally:
+        _SNAPSHOT.reset(token)
 
 
 def begins_immediately() -> bool:
@@ -75,7 +87,10 @@ def tune(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         driver = connection.connection.dbapi_connection
-        if begins_immediately():
+        if _SNAPSHOT.get():
+            driver.isolation_level = None  # an explicit BEGIN: reads share one snapshot
+            driver.execute("BEGIN")
+        elif begins_immediately():
             driver.isolation_level = None  # the driver's own BEGIN off: ours takes the lock
             driver.execute("BEGIN IMMEDIATE")
         else:

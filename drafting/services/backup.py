@@ -25,6 +25,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -46,10 +47,13 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from drafting.errors import Conflict, Invalid
 from drafting.extensions import db
+from drafting.infra import sqlite
 from drafting.models import StoredFile
 from drafting.services.documents import storage
 
@@ -113,18 +117,18 @@ def _encode(table: Table, row: dict[str, Any], cipher: Fernet) -> dict[str, Any]
     return out
 
 
-def _rows(table: Table) -> Iterator[dict[str, Any]]:
+def _rows(conn: Connection, table: Table) -> Iterator[dict[str, Any]]:
     query = select(table).order_by(*table.primary_key.columns)
-    result = db.session.execute(query.execution_options(yield_per=BATCH))
+    result = conn.execute(query.execution_options(yield_per=BATCH))
     for row in result.mappings():
         yield dict(row)
 
 
-def _dump_table(archive: zipfile.ZipFile, table: Table, cipher: Fernet) -> int:
+def _dump_table(conn: Connection, archive: zipfile.ZipFile, table: Table, cipher: Fernet) -> int:
     count = 0
     with archive.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as raw:
         out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-        for row in _rows(table):
+        for row in _rows(conn, table):
             out.write(json.dumps(_encode(table, row, cipher), ensure_ascii=False) + "\n")
             count += 1
         out.flush()
@@ -132,11 +136,11 @@ def _dump_table(archive: zipfile.ZipFile, table: Table, cipher: Fernet) -> int:
     return count
 
 
-def _dump_files(archive: zipfile.ZipFile) -> list[dict[str, Any]]:
+def _dump_files(conn: Connection, archive: zipfile.ZipFile) -> list[dict[str, Any]]:
     """Bytes of the files whose backend keeps them outside the database."""
     files = []
     query = select(StoredFile).where(StoredFile.backend != "database").order_by(StoredFile.id)
-    for row in db.session.scalars(query):
+    for row in Session(bind=conn).scalars(query):
         with (
             storage.storage_for(row).open(row) as source,
             archive.open(f"files/{row.id}", "w", force_zip64=True) as target,
@@ -147,11 +151,29 @@ def _dump_files(archive: zipfile.ZipFile) -> list[dict[str, Any]]:
     return files
 
 
+@contextmanager
+def _snapshot() -> Iterator[Connection]:
+    """One read-only transaction seeing the whole database at one moment, while others write:
+    REPEATABLE READ on PostgreSQL, one explicit read transaction on SQLite (WAL)."""
+    with sqlite.snapshot_transactions(), db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            yield conn
+
+
 def backup(path: str | Path, now: datetime) -> dict[str, int]:
-    """Write the whole database to a ZIP archive at `path`; returns the row counts."""
+    """Write the whole database, as of one moment, to a ZIP archive at `path`; returns the row
+    counts. Taken under write load it restores to a state that was real: every journal chain
+    and its head agree."""
     cipher = _cipher()
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        counts = {table.name: _dump_table(archive, table, cipher) for table in tables()}
+    with (
+        _snapshot() as conn,
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
+        counts = {table.name: _dump_table(conn, archive, table, cipher) for table in tables()}
         manifest = {
             "format": FORMAT,
             "version": VERSION,
@@ -161,7 +183,7 @@ def backup(path: str | Path, now: datetime) -> dict[str, int]:
             "counts": counts,
             "excluded": list(EXCLUDED),
             "secrets_check": cipher.encrypt(_CHECK).decode("ascii"),
-            "files": _dump_files(archive),
+            "files": _dump_files(conn, archive),
         }
         archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     return counts
