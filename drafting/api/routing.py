@@ -17,6 +17,7 @@ from drafting.api.schemas import Schema
 from drafting.db import commit
 from drafting.errors import BadRequest, DomainError, Invalid, NotFound, Unauthorized
 from drafting.infra.http import error_response
+from drafting.infra.request_info import MAX_ID
 from drafting.models import User
 from drafting.services.accounts import api_tokens
 
@@ -44,7 +45,7 @@ class Endpoint:
 
 
 REGISTRY: list[Endpoint] = []
-MAX_INT = 2**31 - 1  # ids and counters are 32-bit integers in PostgreSQL
+MAX_INT = MAX_ID  # ids and counters are 32-bit integers in PostgreSQL
 
 
 def now() -> datetime:
@@ -102,16 +103,26 @@ def _parse_body(model: type[BaseModel], optional: bool = False) -> BaseModel:
     raw = request.get_data(cache=True)
     if optional and not raw.strip():
         return model.model_validate({})  # the defaults: nothing to decode, clean or bound
-    try:
-        payload = json.loads(raw.decode("utf-8")) if raw else None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRequest(f"Corps JSON mal formé : {exc}", code="malformed_json") from exc
+    payload = _decoded(raw)
     if not isinstance(payload, dict):
         raise BadRequest("Le corps doit être un objet JSON.", code="malformed_json")
     try:
-        return _bounded(model.model_validate(_without_nul(payload)))
+        # Strict JSON types: `true` is no id, `0` no date, "1" no number.
+        parsed = model.model_validate_json(json.dumps(_without_nul(payload)), strict=True)
     except ValidationError as exc:
         raise Invalid("Champs invalides.", fields=validation_fields(exc)) from exc
+    return _bounded(parsed)
+
+
+def _decoded(raw: bytes) -> Any:
+    """The JSON body, or 400: malformed, not UTF-8, a number of thousands of digits, or nested
+    deeper than a parser should follow."""
+    try:
+        return json.loads(raw.decode("utf-8")) if raw else None
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, digit limit
+        raise BadRequest(f"Corps JSON mal formé : {exc}", code="malformed_json") from exc
+    except RecursionError as exc:
+        raise BadRequest("Corps JSON trop imbriqué.", code="malformed_json") from exc
 
 
 def _without_nul(value: Any) -> Any:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import logging
+from typing import Any
 
 from flask import (
     Flask,
@@ -17,12 +19,12 @@ from flask import (
 )
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from drafting.errors import BadRequest, DomainError, Invalid, NotFound, TooLarge, Unavailable
 from drafting.extensions import db
 from drafting.infra.proxies import TrustedProxies, parse_networks
-from drafting.infra.request_info import carries_form
+from drafting.infra.request_info import MAX_ID, carries_form
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,20 @@ def security_headers(response: Response) -> Response:
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+def bounded_chunked_body() -> None:
+    """A chunked body (no Content-Length) is read up to the size limit: beyond it, 413, as a
+    declared length would get, not a body silently cut short and then "malformed" (400)."""
+    if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+        return
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if not limit or not request.environ.get("wsgi.input_terminated"):
+        return
+    data = request.environ["wsgi.input"].read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge("Requête trop volumineuse.")
+    request.environ["wsgi.input"] = io.BytesIO(data)  # read once: the request parses it as usual
 
 
 def reject_nul_characters() -> None:
@@ -108,7 +124,10 @@ def handle_http_error(error: HTTPException) -> Response:
         mapped = BadRequest(error.description or "Requête invalide.", code=error.name.lower())
         mapped.status = status  # type: ignore[misc]
         mapped.code = error.name.lower().replace(" ", "_")  # type: ignore[misc]
-    return handle_domain_error(mapped)
+    response = handle_domain_error(mapped)
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response
 
 
 def handle_unexpected(error: Exception) -> Response:
@@ -173,12 +192,20 @@ def fresh_request_state() -> None:
         g.pop(key, None)
 
 
+def bounded_route_integers(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A route integer beyond what the database holds names nothing: 404, not an overflow."""
+    if values and any(isinstance(v, int) and v > MAX_ID for v in values.values()):
+        raise NotFound("Page ou ressource inconnue.")
+
+
 def init_app(app: Flask) -> None:
     """Wire the proxies, handlers and headers into the app."""
     networks = parse_networks(app.config.get("LIASSE_TRUSTED_PROXIES"))
     app.wsgi_app = TrustedProxies(app.wsgi_app, networks)  # type: ignore[method-assign]
     app.session_interface = CookieSessionInterface()
     app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_state)
+    app.before_request_funcs[None].insert(1, bounded_chunked_body)
+    app.url_value_preprocessor(bounded_route_integers)
     app.before_request(reject_nul_characters)
     app.after_request(security_headers)
     app.register_error_handler(DomainError, handle_domain_error)

@@ -26,3 +26,16 @@ def carries_form() -> bool:
     if not request.headers.get("Content-Type", "").lower().startswith(FORM_TYPES):
         return False
     return carries_body()
+
+
+MAX_ID = 2**31 - 1  # ids and counters are 32-bit integers in PostgreSQL
+
+
+def parse_id(value: str | None) -> int | None:
+    """An id given as text ("42"), or None: ASCII digits only ("²" and "٤٢" are not ids) and
+    within what the database holds (so a 20-digit number is "no such thing", not an overflow)."""
+    value = (value or "").strip()
+    if not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None

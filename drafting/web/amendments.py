@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from drafting.db import commit, rollback
 from drafting.errors import Conflict, Invalid
 from drafting.extensions import db
+from drafting.infra.request_info import parse_id
 from drafting.models import Role, User
 from drafting.permissions import can_edit_amendment
 from drafting.services import amendments as service
@@ -25,15 +26,10 @@ def _user() -> User:
     return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
-def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
-
-
 def _position_from_form() -> service.PositionInput:
     form = request.form
     return service.PositionInput(
-        form.get("kind", "article"), form.get("article", ""), _int(form.get("alinea"))
+        form.get("kind", "article"), form.get("article", ""), parse_id(form.get("alinea"))
     )
 
 
@@ -81,7 +77,7 @@ def create(text_id: int) -> ResponseReturnValue:
         _position_from_form(),
         request.form.get("dispositif", ""),
         request.form.get("expose", ""),
-        _int(request.form.get("author_id")),
+        parse_id(request.form.get("author_id")),
     )
     try:
         amendment = service.create_amendment(_user(), draft, now())
@@ -125,7 +121,7 @@ def edit(amendment_id: int) -> ResponseReturnValue:
         }
         return _editor(text_id, values | {"amendment_id": amendment_id})
     edit_data = service.Edit(
-        _int(request.form.get("version")) or 0,
+        parse_id(request.form.get("version")) or 0,
         request.form.get("dispositif", ""),
         request.form.get("expose", ""),
         _position_from_form(),

@@ -10,6 +10,7 @@ from flask import g, session
 from flask_login import current_user
 
 from drafting.extensions import db, login_manager
+from drafting.infra.request_info import parse_id
 from drafting.models import User, WebSession
 from drafting.services.accounts.sessions import live_session
 
@@ -23,7 +24,8 @@ def now() -> datetime:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    number = parse_id(user_id)
+    user = db.session.get(User, number) if number is not None else None
     if user is None or not user.active:
         return None
     record = live_session(session.get("sid"), user.id)

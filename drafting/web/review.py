@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from drafting.db import commit, rollback
 from drafting.errors import DomainError, NotFound
 from drafting.extensions import db
+from drafting.infra.request_info import parse_id
 from drafting.models import Amendment, Notification, User
 from drafting.services import notifications, texts
 from drafting.services.workflow import review, transitions
@@ -41,11 +42,6 @@ def _user() -> User:
     return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
-def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
-
-
 def _back(amendment_id: int) -> ResponseReturnValue:
     return redirect(url_for("amendments.show", amendment_id=amendment_id), code=303)
 
@@ -64,7 +60,7 @@ def _refused(error: DomainError, amendment_id: int) -> ResponseReturnValue:
 def queue() -> ResponseReturnValue:
     """The secretariat's review queue for its group, filtered by text, article and words."""
     filters = review.QueueFilter(
-        _int(request.args.get("text_id")),
+        parse_id(request.args.get("text_id")),
         (request.args.get("article") or "").strip()[:40] or None,
         (request.args.get("q") or "").strip()[:200] or None,
     )
@@ -78,7 +74,7 @@ def queue() -> ResponseReturnValue:
 @login_required
 def approve_selection() -> ResponseReturnValue:
     """Approve the selected amendments; show one result per amendment."""
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    ids = [i for v in request.form.getlist("ids") if (i := parse_id(v)) is not None]
     if not ids:
         flash(_("Sélectionnez au moins un amendement."))
         return redirect(url_for("review.queue"), code=303)
@@ -154,7 +150,7 @@ def mark_read(notification_id: int) -> ResponseReturnValue:
     """Mark one notification read, then go back to the inbox (or to its amendment)."""
     notifications.mark_read(_user(), notification_id, now())
     commit()
-    target = _int(request.form.get("amendment_id"))
+    target = parse_id(request.form.get("amendment_id"))
     if target is not None:
         return _back(target)
     return redirect(url_for("review.inbox"), code=303)

@@ -16,6 +16,7 @@ from drafting.db import commit, rollback
 from drafting.errors import DomainError, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.infra.rate_limits import SIGNATURE, WRITE_METHODS, limited
+from drafting.infra.request_info import parse_id
 from drafting.models import Amendment, Invitation, Role, Signature, User
 from drafting.permissions import actors_for, can_invite, can_void_signature
 from drafting.services import amendments
@@ -244,7 +245,7 @@ def invite(amendment_id: int) -> ResponseReturnValue:
         )
     if request.method == "GET":
         return _invite_page(amendment)
-    ids = [int(v) for v in request.form.getlist("deputy_ids") if v.isdigit()]
+    ids = [i for v in request.form.getlist("deputy_ids") if (i := parse_id(v)) is not None]
     try:
         found = invitations.invite(_user(), amendment_id, ids, now())
     except Invalid as exc:
@@ -307,7 +308,7 @@ def void(amendment_id: int, deputy_id: int) -> ResponseReturnValue:
 @login_required
 def choose_void(amendment_id: int) -> ResponseReturnValue:
     """The panel's "void a signature" picker leads to that signature's void form."""
-    deputy_id = request.args.get("deputy_id", "")
-    if not deputy_id.isdigit():
+    deputy_id = parse_id(request.args.get("deputy_id"))
+    if deputy_id is None:
         raise NotFound(_("Signature inconnue."))
-    return redirect(url_for("signing.void", amendment_id=amendment_id, deputy_id=int(deputy_id)))
+    return redirect(url_for("signing.void", amendment_id=amendment_id, deputy_id=deputy_id))

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import io
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -123,7 +124,15 @@ def _digest(code: str) -> str:
 
 
 def _normalise(code: str) -> str:
-    return "".join(c for c in code.lower() if c.isalnum())
+    """The code as typed, reduced to ASCII letters and digits: spaces and dashes go, and digits
+    typed in another script ("١٢٣٤٥٦", a phone's keyboard) are read as the digits they are."""
+    kept = []
+    for char in code.lower():
+        if char.isdecimal():
+            kept.append(str(unicodedata.decimal(char)))
+        elif char.isascii() and char.isalnum():
+            kept.append(char)
+    return "".join(kept)
 
 
 def _new_recovery_codes(user: User) -> list[str]:

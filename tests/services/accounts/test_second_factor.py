@@ -224,3 +224,19 @@ def test_the_operator_resets_a_factor_from_the_command_line(app, people):
     assert event.actor_id is None
     unknown = app.test_cli_runner().invoke(args=["users", "reset-2fa", "nobody@an.example"])
     assert unknown.exit_code != 0
+
+
+@pytest.mark.parametrize("script", ["٠١٢٣٤٥٦٧٨٩", "０１２３４５６７８９", "०१२३४५६७८९"])
+def test_a_code_typed_in_another_scripts_digits_is_read_as_those_digits(people, script):
+    regol = people["regol"]
+    secret, _ = enrol(regol)
+    later = NOW + 2 * STEP
+    code = code_at(secret, later).translate(str.maketrans("0123456789", script))
+    assert second_factor.verify(regol, code, later)
+
+
+@pytest.mark.parametrize("code", ["²²²²²²", "½½½½½½", "١٢٣", "x" * 5000, "\u202e123456"])
+def test_odd_codes_are_refused_not_crashed_on(people, code):
+    regol = people["regol"]
+    enrol(regol)
+    assert not second_factor.verify(regol, code, NOW + 2 * STEP)
