@@ -53,6 +53,8 @@ def load_config() -> dict[str, Any]:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "MAX_CONTENT_LENGTH": int(os.environ.get("LIASSE_MAX_REQUEST_BYTES", 2 * 1024 * 1024)),
         "LIASSE_TOKEN_TTL_HOURS": int(os.environ.get("LIASSE_TOKEN_TTL_HOURS", 12)),
+        "LIASSE_SESSION_IDLE_HOURS": float(os.environ.get("LIASSE_SESSION_IDLE_HOURS") or 12),
+        "LIASSE_SESSION_MAX_HOURS": float(os.environ.get("LIASSE_SESSION_MAX_HOURS") or 7 * 24),
         "LIASSE_TRUSTED_PROXIES": os.environ.get("LIASSE_TRUSTED_PROXIES", ""),
         "LIASSE_LOGIN_MAX_FAILURES": int(os.environ.get("LIASSE_LOGIN_MAX_FAILURES", 5)),
         "LIASSE_LOGIN_MAX_FAILURES_PER_ADDRESS": int(
@@ -64,6 +66,7 @@ def load_config() -> dict[str, Any]:
         "LIASSE_STORAGE_PATH": os.environ.get("LIASSE_STORAGE_PATH", str(data_dir / "files")),
         "LIASSE_EMBEDDED_CLOCK": _bool("LIASSE_EMBEDDED_CLOCK", False),
         "LIASSE_JOBS_THREAD_DELAY": float(os.environ.get("LIASSE_JOBS_THREAD_DELAY") or 0),
+        "LIASSE_EXPORT_CHUNK": int(os.environ.get("LIASSE_EXPORT_CHUNK") or 250),
         "LIASSE_VALIDATE_RESPONSES": _bool("LIASSE_VALIDATE_RESPONSES", False),
         "LIASSE_PASSWORD_HASH_COST": os.environ.get("LIASSE_PASSWORD_HASH_COST", "default"),
         "SMTP_URL": os.environ.get("SMTP_URL", "").strip() or None,

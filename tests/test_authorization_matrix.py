@@ -36,6 +36,8 @@ from drafting.services import amendments, backup, texts
 from drafting.services.accounts import api_tokens, registration, sessions
 from drafting.services.documents import storage
 from tests.conftest import NOW, PASSWORD, _empty_tables, make_user
+
+WALL = datetime.now(UTC)  # web sessions expire against the wall clock of the run
 from tests.security_helpers import quick_commits  # noqa: F401  (fixture)
 from workflows.deadlines import PARIS
 
@@ -428,7 +430,7 @@ def _side(users: dict[str, User], deputy: str, cosigner: str, staff: str, bill: 
     )
     db.session.add_all([job, note])
     _, token = api_tokens.issue_token(users[deputy], NOW + timedelta(days=3650), label="spare")
-    web = sessions.open_session(users[deputy], NOW, user_agent="spare", address="127.0.0.1")
+    web = sessions.open_session(users[deputy], WALL, user_agent="spare", address="127.0.0.1")
     db.session.flush()
     return {
         "amendment_id": amendment.id,
@@ -458,8 +460,8 @@ def build_world() -> World:
     far = NOW + timedelta(days=3650)  # tokens outlive the wall clock of the test run
     for role, name in PEOPLE.items():
         world.tokens[role], _ = api_tokens.issue_token(users[name], far)
-        world.sids[role] = sessions.open_session(
-            users[name], NOW, user_agent="matrix", address="127.0.0.1"
+        world.sids[role] = sessions.open_session(  # the wall clock: sessions expire
+            users[name], WALL, user_agent="matrix", address="127.0.0.1"
         ).key
     commit()
     return world

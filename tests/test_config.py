@@ -35,3 +35,10 @@ def test_production_sets_secure_cookies(monkeypatch):
     monkeypatch.setenv("LIASSE_ENV", "production")
     config = load_config()
     assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_HTTPONLY"]
+
+
+def test_the_export_chunk_size_is_read_from_the_environment(monkeypatch):
+    from drafting.config import load_config
+
+    monkeypatch.setenv("LIASSE_EXPORT_CHUNK", "40")
+    assert load_config()["LIASSE_EXPORT_CHUNK"] == 40

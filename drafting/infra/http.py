@@ -40,7 +40,8 @@ def _is_api() -> bool:
 
 
 def security_headers(response: Response) -> Response:
-    """CSP without inline scripts, no framing, no sniffing, strict referrer; HSTS behind TLS."""
+    """CSP without inline scripts, no framing, no sniffing, strict referrer; HSTS behind TLS;
+    nothing but static files kept in a cache."""
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -48,6 +49,9 @@ def security_headers(response: Response) -> Response:
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.endpoint != "static":
+        # Pages and API answers carry drafts, names and signatures: no copy in any cache.
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 

@@ -12,17 +12,31 @@ from drafting.errors import Invalid
 MAX_TEXT_CHARS = 100_000
 MAX_LINE_CHARS = 2_000
 
-# Bidirectional overrides can disguise text; they are removed with the C0/C1 controls.
-_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + "]")
+# Bidirectional overrides and marks, and zero-width characters, can disguise text (a signed text
+# that reads otherwise than it is): removed with the C0/C1 controls. The no-break spaces of French
+# typography (U+00A0, U+202F) are kept.
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + _ZERO_WIDTH + "]")
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 
 
 def clean_text(value: str, *, field: str, max_chars: int = MAX_TEXT_CHARS, multiline=True) -> str:
-    """NFC-normalise, unify line ends, drop control characters, trim; refuse over-long text."""
-    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    """NFC-normalise, unify line ends, drop control and invisible characters, trim; refuse
+    over-long text, and line breaks or control characters in a one-line field (a number, a name:
+    they end up in e-mail headers and file names)."""
+    value = unicodedata.normalize("NFC", value)
+    if not multiline and _LINE_BREAKING.search(value.replace("\t", " ")):
+        raise Invalid(
+            f"Le champ « {field} » tient sur une ligne : retours à la ligne et caractères de "
+            "contrôle interdits.",
+            code="control_characters",
+            fields={field: "retour à la ligne ou caractère de contrôle"},
+        )
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _CONTROL_RE.sub("", value)
     if not multiline:
         value = " ".join(value.split())

@@ -50,7 +50,9 @@ def _clean_articles(items: list[ArticleInput], fields: dict[str, str]) -> list[A
         fields["articles"] = f"{MAX_ARTICLES} articles au plus"
         return []
     for index, item in enumerate(items):
-        number = clean_text(item.number, field=f"articles.{index}.number", max_chars=40)
+        number = clean_text(
+            item.number, field=f"articles.{index}.number", max_chars=40, multiline=False
+        )
         if not number or number in seen:
             fields[f"articles.{index}.number"] = "numéro manquant ou en double"
             continue

@@ -28,7 +28,9 @@ def _load_user(user_id: str) -> User | None:
     user = db.session.get(User, number) if number is not None else None
     if user is None or not user.active:
         return None
-    record = live_session(session.get("sid"), user.id)
+    record = live_session(session.get("sid"), user.id, now())
+    if db.session.dirty:
+        db.session.commit()  # the session's last use, or its expiry: kept even by reading pages
     if record is None:
         return None
     g.web_session = record

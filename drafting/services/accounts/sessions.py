@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from drafting.extensions import db
@@ -26,13 +27,30 @@ def open_session(user: User, now: datetime, *, user_agent: str, address: str) ->
     return record
 
 
-def live_session(key: str | None, user_id: int) -> WebSession | None:
-    """The session with this key if it belongs to the user and is not revoked."""
+STAMP_EVERY = timedelta(minutes=5)
+
+
+def _expired(record: WebSession, now: datetime) -> bool:
+    """Idle for longer than LIASSE_SESSION_IDLE_HOURS, or older than LIASSE_SESSION_MAX_HOURS."""
+    idle = timedelta(hours=current_app.config["LIASSE_SESSION_IDLE_HOURS"])
+    lifetime = timedelta(hours=current_app.config["LIASSE_SESSION_MAX_HOURS"])
+    return now - record.last_seen_at > idle or now - record.created_at > lifetime
+
+
+def live_session(key: str | None, user_id: int, now: datetime) -> WebSession | None:
+    """The session with this key if it is the user's, not revoked and not expired (an expired
+    one is revoked on the spot). Its last use is stamped every few minutes (`stamped`: the
+    caller commits it, so that reading pages keep a session alive)."""
     if not key:
         return None
     record = db.session.scalar(select(WebSession).where(WebSession.key == key))
     if record is None or record.user_id != user_id or record.revoked_at is not None:
         return None
+    if _expired(record, now):
+        record.revoked_at = now
+        return None
+    if now - record.last_seen_at > STAMP_EVERY:
+        record.last_seen_at = now
     return record
 
 
