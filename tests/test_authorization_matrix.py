@@ -36,10 +36,10 @@ from drafting.services import amendments, backup, texts
 from drafting.services.accounts import api_tokens, registration, sessions
 from drafting.services.documents import storage
 from tests.conftest import NOW, PASSWORD, _empty_tables, make_user
-
-WALL = datetime.now(UTC)  # web sessions expire against the wall clock of the run
 from tests.security_helpers import quick_commits  # noqa: F401  (fixture)
 from workflows.deadlines import PARIS
+
+WALL = datetime.now(UTC)  # web sessions expire against the wall clock of the run
 
 ROLES = ("anon", "admin", "sec", "sec_other", "author", "deputy", "deputy_other", "assistant")
 PEOPLE = {
