@@ -99,7 +99,13 @@ def error_response(error: DomainError) -> Response:
 
 
 def _page(error: DomainError) -> Response:
-    response = make_response(render_template("error.html", error=error), error.status)
+    if error.status == 503:
+        # Shown because the database is out of reach: rendered without the context processors,
+        # which read the user and the badges from it.
+        page = current_app.jinja_env.get_template("unavailable.html").render(error=error)
+    else:
+        page = render_template("error.html", error=error)
+    response = make_response(page, error.status)
     if error.retry_after is not None:
         response.headers["Retry-After"] = str(error.retry_after)
     return response

@@ -18,7 +18,11 @@ from typing import Any
 
 from flask import Flask, current_app
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job as RQJob
+from rq.job import JobStatus
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -28,6 +32,9 @@ log = logging.getLogger(__name__)
 PENDING, COMMITTED = "liasse_pending_jobs", "liasse_committed_jobs"
 MARKS, DISPATCHING = "liasse_savepoint_marks", "liasse_dispatching"
 THREAD = "liasse_job_thread"
+PENDING_STATUSES = frozenset(
+    {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
+)
 _THREAD_LOCK = threading.Lock()
 
 
@@ -83,7 +90,7 @@ def dispatch_committed(session: Session) -> None:
         while session.info.get(COMMITTED):
             job = session.info[COMMITTED].pop(0)
             if current_app.config.get("REDIS_URL"):
-                _enqueue_rq(job)
+                _enqueue_or_leave(job)
             elif current_app.config.get("LIASSE_JOBS_IN_THREAD"):
                 run_in_thread(job)
             else:
@@ -136,6 +143,29 @@ def redis_connection() -> Redis:
 def rq_queue(name: str = "default") -> Queue:
     """The RQ queue jobs go to."""
     return Queue(name, connection=redis_connection())
+
+
+def _enqueue_or_leave(job: QueuedJob) -> None:
+    """Send `job` to RQ. Redis out of reach: the action that queued it has committed and stays
+    done; the job is left where its own row (or the notification's) says it is still to do, and
+    the clock's recovery queues it again once Redis is back."""
+    try:
+        _enqueue_rq(job)
+    except (RedisError, OSError):
+        log.warning("job queue unavailable: %s%r left for the recovery sweep", job.func, job.args)
+
+
+def is_pending(job_id: str) -> bool | None:
+    """Whether RQ holds this job, waiting or running (None: no Redis, or Redis out of reach)."""
+    if not current_app.config.get("REDIS_URL"):
+        return None
+    try:
+        found = RQJob.fetch(job_id, connection=redis_connection())
+        return found.get_status(refresh=False) in PENDING_STATUSES
+    except NoSuchJobError:
+        return False
+    except (RedisError, OSError):
+        return None
 
 
 def _enqueue_rq(job: QueuedJob) -> None:

@@ -20,7 +20,9 @@ from flask import Flask
 from drafting.db import commit, rollback
 from drafting.extensions import db
 from drafting.infra import sqlite
+from drafting.services import notifications
 from drafting.services.deadlines.sweep import run_sweep
+from drafting.services.documents import jobs
 
 log = logging.getLogger("liasse.clock")
 INTERVAL_SECONDS = 60.0
@@ -41,7 +43,26 @@ def tick(app: Flask, now: datetime | None = None) -> Any:
             db.session.remove()
     if report.closed or report.reminders:
         log.info("%s", report)
+    recover(app, now or datetime.now(UTC))
     return report
+
+
+def recover(app: Flask, now: datetime) -> list[str]:
+    """Queue again what was left behind: jobs orphaned by a killed worker or never queued while
+    Redis was down, and e-mails never sent. Its own transaction; an error is logged."""
+    with app.app_context(), sqlite.immediate_transactions():
+        try:
+            recovered = jobs.recover_stalled(now) + notifications.resend_unsent(now)
+            commit()
+        except Exception:
+            rollback()
+            log.exception("job recovery failed; the next tick will try again")
+            return []
+        finally:
+            db.session.remove()
+    if recovered:
+        log.warning("queued again after a worker or queue outage: %s", ", ".join(recovered))
+    return recovered
 
 
 def run_forever(

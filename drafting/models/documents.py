@@ -32,6 +32,9 @@ class Job(db.Model):  # type: ignore[name-defined,misc]
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last sign of life of the worker running it (start, each progress step): a started job
+    # silent for long was orphaned by a killed worker and is queued again (jobs.recover_stalled).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

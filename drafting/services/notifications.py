@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from drafting.extensions import db
 from drafting.infra.mail import send_mail
-from drafting.infra.queue import QueuedJob, enqueue_after_commit
+from drafting.infra.queue import QueuedJob, enqueue_after_commit, is_pending
 from drafting.models import Amendment, Notification, User
 
 log = logging.getLogger(__name__)
+EMAIL_JOB = "drafting.jobs.notifications.send_notification_email"
+RESEND_WITHIN = timedelta(days=1)  # older unsent e-mails are stale news: the inbox has them
 
 
 def notify(
@@ -47,11 +50,13 @@ def notify(
         created.append(note)
     db.session.flush()
     for note in created:
-        enqueue_after_commit(
-            db.session(),
-            QueuedJob("drafting.jobs.notifications.send_notification_email", (note.id,)),
-        )
+        _queue_email(note)
     return created
+
+
+def _queue_email(note: Notification) -> None:
+    job = QueuedJob(EMAIL_JOB, (note.id,), job_id=f"notification-{note.id}")
+    enqueue_after_commit(db.session(), job)
 
 
 def inbox(user: User, *, unread_only: bool = False, limit: int = 100) -> list[Notification]:
@@ -77,3 +82,20 @@ def email_notification(notification_id: int, now: datetime) -> None:
     user = db.session.get_one(User, note.user_id)
     send_mail(user.email, f"[Liasse] {note.message[:80]}", note.message)
     note.emailed_at = now
+
+
+def resend_unsent(now: datetime) -> list[str]:
+    """Queue again the e-mails of the last day never sent (the queue was down when they were
+    written); notifications the queue still holds are left alone."""
+    stale = now - timedelta(minutes=current_app.config["LIASSE_JOB_STALE_MINUTES"])
+    query = select(Notification).where(
+        Notification.emailed_at.is_(None),
+        Notification.created_at < stale,
+        Notification.created_at > now - RESEND_WITHIN,
+    )
+    queued = []
+    for note in db.session.scalars(query):
+        if is_pending(f"notification-{note.id}") is not True:
+            _queue_email(note)
+            queued.append(f"notification-{note.id}")
+    return queued

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
@@ -74,7 +75,11 @@ def _job_state(job: Job) -> dict[str, Any]:
 def show_job(job_id: str) -> ResponseReturnValue:
     """The job page: status, progress bar, and the download link once finished."""
     job = jobs.job_for(_user(), job_id)
-    return render_template("documents/job.html", job=job, state=_job_state(job))
+    recovered = job.params.get("recovered_at")
+    recovered_at = datetime.fromisoformat(recovered) if recovered else None
+    return render_template(
+        "documents/job.html", job=job, state=_job_state(job), recovered_at=recovered_at
+    )
 
 
 @bp.get("/taches/<job_id>.json")

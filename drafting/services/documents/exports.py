@@ -37,6 +37,7 @@ from drafting.models import (
     StoredFile,
     User,
 )
+from drafting.models.types import utcnow
 from drafting.permissions import can_export_liasse, visible_amendments_clause
 from drafting.rendering import liasse_parts
 from drafting.services import texts
@@ -170,7 +171,7 @@ def _create_chunks(export: Job, requester: User, now: datetime) -> list[Job]:
 
 def _enqueue_assembly(export: Job) -> None:
     enqueue_after_commit(
-        db.session(), QueuedJob("workflows.jobs.assemble_export", (export.id,), retries=2)
+        db.session(), QueuedJob("drafting.jobs.documents.assemble_export", (export.id,), retries=2)
     )
 
 
@@ -216,7 +217,10 @@ def record_progress(chunk: Job, done: int) -> None:
         conn.execute(
             update(Job)
             .where(Job.id == chunk.parent_id, Job.status != "finished")
-            .values(progress=case((Job.progress < value, value), else_=Job.progress))
+            .values(
+                progress=case((Job.progress < value, value), else_=Job.progress),
+                heartbeat_at=utcnow(),  # alive while its chunks are
+            )
         )
 
 

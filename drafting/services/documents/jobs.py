@@ -4,15 +4,17 @@ status, progress, file and error."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from flask import current_app
+from sqlalchemy import and_, func, or_, select, update
 
 from drafting.errors import Conflict, NotFound
 from drafting.extensions import db
-from drafting.infra.queue import QueuedJob, enqueue_after_commit
+from drafting.infra.queue import QueuedJob, enqueue_after_commit, is_pending
 from drafting.models import Job, StoredFile, User
+from drafting.models.types import utcnow
 from drafting.services.amendments import get_visible_amendment
 
 STATUSES = ("queued", "started", "finished", "failed")
@@ -35,9 +37,10 @@ def new_job(actor: User, kind: str, now: datetime, params: dict[str, Any], **lin
 
 
 def enqueue(job: Job) -> None:
-    """Send the job function of `job` to the queue once the transaction commits."""
+    """Send the job function of `job` to the queue once the transaction commits (under the
+    row's own id in RQ, so that recovery can ask RQ whether it still holds it)."""
     function = JOB_FUNCTIONS[job.kind]
-    enqueue_after_commit(db.session(), QueuedJob(function, (job.id,), retries=2))
+    enqueue_after_commit(db.session(), QueuedJob(function, (job.id,), job_id=job.id, retries=2))
 
 
 def job_for(user: User, job_id: str) -> Job:
@@ -87,7 +90,7 @@ def claim(job_id: str, now: datetime) -> Job | None:
     job = db.session.get(Job, job_id)
     if job is None or job.status == "finished":
         return None
-    job.status, job.error, job.started_at = "started", None, now
+    job.status, job.error, job.started_at, job.heartbeat_at = "started", None, now, now
     job.attempts = (job.attempts or 0) + 1
     return job
 
@@ -112,7 +115,7 @@ def set_progress(job_id: str, progress: int) -> None:
         conn.execute(
             update(Job)
             .where(Job.id == job_id, Job.status != "finished")
-            .values(progress=max(0, min(99, progress)))
+            .values(progress=max(0, min(99, progress)), heartbeat_at=utcnow())
         )
 
 
@@ -144,3 +147,27 @@ JOB_FUNCTIONS = {
     "export": "drafting.jobs.documents.export_liasse",
     "export_chunk": "drafting.jobs.documents.export_chunk",
 }
+
+
+def _stalled(now: datetime) -> list[Job]:
+    """Jobs a worker will not finish: started with no sign of life for LIASSE_JOB_STALE_MINUTES
+    (the worker was killed), or queued that long ago and not in the queue (Redis was down)."""
+    stale = now - timedelta(minutes=current_app.config["LIASSE_JOB_STALE_MINUTES"])
+    started = and_(Job.status == "started", func.coalesce(Job.heartbeat_at, Job.started_at) < stale)
+    queued = and_(Job.status == "queued", Job.created_at < stale)
+    candidates = db.session.scalars(
+        select(Job).where(or_(started, queued)).order_by(Job.created_at)
+    )
+    return [job for job in candidates if is_pending(job.id) is not True]
+
+
+def recover_stalled(now: datetime) -> list[str]:
+    """Queue again the jobs left behind (the clock calls this every minute); their finished
+    parts are kept. Returns their ids."""
+    recovered = []
+    for job in _stalled(now):
+        job.status, job.error = "queued", None
+        job.params = job.params | {"recovered_at": now.isoformat()}
+        enqueue(job)
+        recovered.append(job.id)
+    return recovered
