@@ -23,7 +23,8 @@ from drafting.infra import queue
 from drafting.jobs import clock as clock_job
 from drafting.jobs import runner
 from drafting.models import Event, User
-from drafting.services import backup, journal
+from drafting.services import audit as audit_service
+from drafting.services import backup
 from drafting.services import demo as demo_data
 from drafting.services.accounts import registration, second_factor
 from drafting.services.deadlines import sweep as sweep_service
@@ -217,13 +218,16 @@ def audit() -> None:
 
 @audit.command("verify")
 def audit_verify() -> None:
-    """Recompute every hash chain of the journal; exit 1 when a row was altered."""
-    breaches = journal.verify_all()
+    """Recompute every hash chain of the journal, check the signatures and the amendments'
+    contents against it; exit 1 when a row was altered."""
+    breaches, findings = audit_service.verify_everything()
     for b in breaches:
         chain = f"amendment {b.amendment_id}" if b.amendment_id else f"text {b.text_id}"
         click.echo(f"BREACH: event {b.event_id} ({chain}, seq {b.seq}): {b.reason}")
-    if breaches:
-        raise click.ClickException(f"{len(breaches)} breach(es) in the journal")
+    for finding in findings:
+        click.echo(f"BREACH: {finding.where}: {finding.reason}")
+    if breaches or findings:
+        raise click.ClickException(f"{len(breaches) + len(findings)} breach(es) in the journal")
     count = db.session.scalar(select(func.count(Event.id))) or 0
     click.echo(f"OK: {count} events verified")
 

@@ -74,3 +74,44 @@ def test_audit_verify_reports_the_removal_of_a_chains_last_event(app, people, bi
         f"(amendment {amendment_id}, seq {seq - 1}): the amendment's chain head "
         f"(seq {seq}) does not match its last event (seq {seq - 1})"
     ) in result.output
+
+
+def test_audit_verify_passes_signatures_and_contents_of_a_real_workflow(app, people, opened):
+    from drafting.services.cosigning import signatures
+
+    signatures.sign(people["lucas"], opened.id, NOW)
+    commit()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+
+
+def test_audit_verify_sees_a_signature_row_with_no_journal_event(app, people, opened):
+    db.session.execute(
+        text(
+            "INSERT INTO signatures (amendment_id, deputy_id, version, content_hash, "
+            "first_signed_at, signed_at) VALUES (:a, :d, :v, :h, :t, :t)"
+        ),
+        {
+            "a": opened.id,
+            "d": people["lucas"].id,
+            "v": opened.version,
+            "h": opened.content_hash,
+            "t": NOW,
+        },
+    )
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert "no journal event records this consent" in result.output
+
+
+def test_audit_verify_sees_a_filed_dispositif_changed_in_place(app, people, bill):
+    amendment_id = _amendment_with_history(people, bill)
+    db.session.execute(
+        text("UPDATE amendments SET state = 'filed', dispositif = 'Autre texte.' WHERE id = :id"),
+        {"id": amendment_id},
+    )
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"amendment {amendment_id} (filed, version 1): content changed" in result.output

@@ -28,3 +28,10 @@ def test_a_kind_is_its_stored_string_with_a_label():
     assert EventKind.named("no such thing") is None
     assert all(str(kind.label) for kind in EventKind)
     assert len({kind.value for kind in EventKind}) == len(EventKind)
+
+
+def test_the_demo_passes_the_whole_audit(app):
+    from drafting.services import audit
+
+    demo.load_demo(datetime(2023, 3, 20, 9, 0, tzinfo=UTC))
+    assert audit.verify_everything() == ([], [])
