@@ -195,6 +195,12 @@ def can_manage_texts(user: User) -> bool:
     return user.role in (Role.SECRETARIAT, Role.ADMIN)
 
 
+def can_set_filing_deadlines(user: User) -> bool:
+    """The text's filing deadline, its overrides and reopenings are the Assembly's decision,
+    shared by every group: entered once, by an admin."""
+    return user.role == Role.ADMIN
+
+
 def can_manage_group_deadlines(user: User, group_id: int) -> bool:
     """A group's secretariat sets that group's internal deadlines."""
     return user.role == Role.SECRETARIAT and user.group_id == group_id

@@ -275,11 +275,14 @@ TABLE: dict[str, E] = {
         "401 202 202 202 403 403 403 403", body={"format": "zip"}
     ),
     "PUT /api/v1/texts/<int:text_id>/filing-deadline": E(
-        "401 200 200 200 403 403 403 403",
+        "401 200 403 403 403 403 403 403",
         body={"filing_deadline": ISO[3], "reason": "Conférence des présidents"},
     ),
+    "DELETE /api/v1/texts/<int:text_id>/filing-deadline": E(
+        "401 200 403 403 403 403 403 403", body={"reason": "Décision annulée"}
+    ),
     "POST /api/v1/texts/<int:text_id>/reopenings": E(
-        "401 201 201 201 403 403 403 403",
+        "401 201 403 403 403 403 403 403",
         body={"article": "7", "until": ISO[9], "reason": "Amendement du Gouvernement"},
     ),
     "GET /api/v1/users": E("401 200 200 200 200 200 200 200"),
@@ -312,14 +315,17 @@ TABLE: dict[str, E] = {
     "POST /echeances/calendrier": E("302 302 302 302 302 302 302 302"),
     "GET /echeances/textes/<int:text_id>": E("302 200 200 200 403 403 403 403"),
     "POST /echeances/textes/<int:text_id>/delai": E(
-        "302 302 302 302 403 403 403 403",
+        "302 302 403 403 403 403 403 403",
         body={"filing_deadline": LOCAL[3], "reason": "Conférence des présidents"},
+    ),
+    "POST /echeances/textes/<int:text_id>/delai/regle": E(
+        "302 302 403 403 403 403 403 403", body={"reason": "Décision annulée"}
     ),
     "POST /echeances/textes/<int:text_id>/groupe": E(
         "302 404 302 302 403 403 403 403", body={"review_by": LOCAL[1], "cosign_by": LOCAL[2]}
     ),
     "POST /echeances/textes/<int:text_id>/reouvertures": E(
-        "302 302 302 302 403 403 403 403",
+        "302 302 403 403 403 403 403 403",
         body={"article": "7", "until": LOCAL[9], "reason": "Amendement du Gouvernement"},
     ),
     "GET /login": E("200 302 302 302 302 302 302 302"),

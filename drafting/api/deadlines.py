@@ -12,6 +12,7 @@ from drafting.api.schemas.deadlines import (
     GroupDeadlinesOut,
     ReopeningIn,
     ReopeningOut,
+    RuleRestoreIn,
 )
 from drafting.api.schemas.texts import TextOut
 from drafting.db import commit
@@ -36,7 +37,7 @@ def text_with_deadlines(text: LegislativeText, user: User) -> TextOut:
 @endpoint(
     "/texts/<int:text_id>/filing-deadline",
     "PUT",
-    summary="Record a decision moving the filing deadline (secretariat, admin)",
+    summary="Record a decision moving the filing deadline (admin)",
     body=FilingDeadlineIn,
     response=TextOut,
     errors=(403, 404, 422),
@@ -52,9 +53,25 @@ def set_filing_deadline(text_id: int, body: FilingDeadlineIn) -> TextOut:
 
 
 @endpoint(
+    "/texts/<int:text_id>/filing-deadline",
+    "DELETE",
+    summary="Back to the rule: the filing deadline the Règlement gives (admin)",
+    body=RuleRestoreIn,
+    response=TextOut,
+    errors=(403, 404, 422),
+    tags=TAGS,
+)
+def restore_filing_deadline(text_id: int, body: RuleRestoreIn) -> TextOut:
+    """DELETE /texts/{id}/filing-deadline."""
+    authority.restore_filing_deadline_rule(current_user(), text_id, body.reason, now())
+    commit()
+    return text_with_deadlines(texts.get_text(text_id), current_user())
+
+
+@endpoint(
     "/texts/<int:text_id>/reopenings",
     "POST",
-    summary="Reopen the filing deadline for deputies on one article (secretariat, admin)",
+    summary="Reopen the filing deadline for deputies on one article (admin)",
     body=ReopeningIn,
     response=ReopeningOut,
     status=201,

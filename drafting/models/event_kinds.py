@@ -111,6 +111,11 @@ class EventKind(StrEnum):
     FILING_DEADLINE_OVERRIDDEN = (
         "filing_deadline_overridden",
         lazy_gettext("a fixé le délai de dépôt"),
+        *("filing_deadline", "reason", "previous", "groups_after"),
+    )
+    FILING_DEADLINE_RESTORED = (
+        "filing_deadline_restored",
+        lazy_gettext("a rétabli le délai de dépôt réglementaire"),
         *("filing_deadline", "reason", "previous"),
     )
     FILING_REOPENED = (

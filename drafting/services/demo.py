@@ -184,8 +184,7 @@ def _advance(created: dict[str, Amendment], people: dict[str, User], now: dateti
             (regol, "submit", {}),
             (claire, "approve", {}),
             (regol, "close", {}),
-            (claire, "file", {"number": "27"}),
-            (claire, "record_outcome", {"outcome": "rejete"}),
+            (claire, "file", {"number": "27"}),  # no outcome: the sitting is still to come
         ],
     }
     for number, path in steps.items():

@@ -25,11 +25,11 @@ from drafting.db import commit, rollback
 from drafting.errors import DomainError, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import Amendment, LegislativeText, Role, User
-from drafting.permissions import can_manage_texts
+from drafting.permissions import can_manage_texts, can_set_filing_deadlines
 from drafting.rendering.ical import CalendarEvent, calendar
 from drafting.services import texts
 from drafting.services.accounts import credentials
-from drafting.services.deadlines import authority, binding
+from drafting.services.deadlines import authority, binding, queries
 from drafting.services.deadlines.queries import Deadline, board, home_group, user_deadlines
 from drafting.web.common import now
 from workflows.deadlines import PARIS, format_paris, paris_wall_time
@@ -226,6 +226,8 @@ def _manage_page(text_id: int, error: DomainError | None = None, status: int = 2
         paris_input=paris_input,
         form=request.form if error else {},
         rule_labels=RULE_LABELS,
+        can_set_filing=can_set_filing_deadlines(user),
+        decision=queries.filing_decisions([text.id]).get(text.id),
     ), status
 
 
@@ -277,6 +279,19 @@ def override(text_id: int) -> ResponseReturnValue:
             _user(), text_id, _required("filing_deadline"), request.form.get("reason"), now()
         ),
         _("Délai de dépôt modifié."),
+    )
+
+
+@bp.post("/echeances/textes/<int:text_id>/delai/regle")
+@login_required
+def restore_rule(text_id: int) -> ResponseReturnValue:
+    """« Revenir à la règle »: the filing deadline the Règlement gives."""
+    return _submit(
+        text_id,
+        lambda: authority.restore_filing_deadline_rule(
+            _user(), text_id, request.form.get("reason"), now()
+        ),
+        _("Délai de dépôt réglementaire rétabli."),
     )
 
 

@@ -98,7 +98,7 @@ def test_a_given_filing_deadline_is_an_override(api, people):
 
 
 def test_put_filing_deadline_records_an_override_shown_on_the_text(api, people, bill):
-    response = api(people["claire"]).put(
+    response = api(people["admin"]).put(
         f"/texts/{bill.id}/filing-deadline",
         {"filing_deadline": "2023-03-17T18:00:00+01:00", "reason": "Conférence des présidents"},
     )
@@ -115,9 +115,10 @@ def test_put_filing_deadline_records_an_override_shown_on_the_text(api, people, 
     ("who", "body", "status"),
     [
         pytest.param("regol", {"filing_deadline": FILING, "reason": "x"}, 403, id="deputy"),
-        pytest.param("claire", {"filing_deadline": FILING, "reason": " "}, 422, id="no_reason"),
+        pytest.param("claire", {"filing_deadline": FILING, "reason": "x"}, 403, id="secretariat"),
+        pytest.param("admin", {"filing_deadline": FILING, "reason": " "}, 422, id="no_reason"),
         pytest.param(
-            "claire",
+            "admin",
             {"filing_deadline": "2023-03-17T18:00:00", "reason": "x"},
             422,
             id="naive_datetime",
@@ -135,7 +136,7 @@ def test_post_reopening_is_201_and_listed_on_the_text(api, people, bill):
         "until": "2023-03-18T12:00:00+01:00",
         "reason": "Amendement n° 2 du Gouvernement",
     }
-    response = api(people["hugo"]).post(f"/texts/{bill.id}/reopenings", body)
+    response = api(people["admin"]).post(f"/texts/{bill.id}/reopenings", body)
     assert response.status_code == 201, response.get_json()
     assert response.get_json() == {**body, "until": "2023-03-18T11:00:00+00:00"}
     shown = api(people["peu"]).get(f"/texts/{bill.id}").get_json()
@@ -146,7 +147,8 @@ def test_post_reopening_is_201_and_listed_on_the_text(api, people, bill):
     ("who", "article", "status"),
     [
         pytest.param("regol", "7", 403, id="deputy"),
-        pytest.param("claire", "42", 422, id="unknown_article"),
+        pytest.param("hugo", "7", 403, id="secretariat"),
+        pytest.param("admin", "42", 422, id="unknown_article"),
     ],
 )
 def test_post_reopening_refusals(api, people, bill, who, article, status):
@@ -273,10 +275,36 @@ def test_filing_after_the_deadline_needs_a_reason_which_is_journalled(api, peopl
 def test_filing_on_a_reopened_article_needs_no_reason(api, people, bill):
     amendment_id = _amendment_in(api, people, bill, "ready")
     until = (datetime.now(UTC) + timedelta(days=1)).isoformat()
-    api(people["claire"]).post(
+    api(people["admin"]).post(
         f"/texts/{bill.id}/reopenings", {"article": "7", "until": until, "reason": "Gouvernement"}
     )
     filed = api(people["claire"]).post(
         f"/amendments/{amendment_id}/transitions", {"action": "file", "number": "27"}
     )
     assert filed.status_code == 200, filed.get_json()
+
+
+def test_a_filing_deadline_change_is_told_to_every_group_and_can_be_undone(api, people, bill):
+    from drafting.models import Notification
+
+    api(people["claire"]).put(f"/texts/{bill.id}/deadlines/ECOS", {"cosign_by": COSIGN_BY})
+    moved = api(people["admin"]).put(
+        f"/texts/{bill.id}/filing-deadline",
+        {"filing_deadline": "2023-03-14T17:00:00+01:00", "reason": "Conférence des présidents"},
+    )
+    assert moved.status_code == 200
+    notes = db.session.query(Notification).filter_by(kind="filing_deadline_changed").all()
+    told = {note.user_id for note in notes}
+    assert {people["claire"].id, people["hugo"].id} <= told  # every group, not only one
+    assert any("ECOS" in note.message for note in notes), "the late group deadline is flagged"
+    assert all("Admin" in note.message and "Conférence" in note.message for note in notes)
+    back = api(people["admin"]).delete(
+        f"/texts/{bill.id}/filing-deadline", json={"reason": "Décision annulée"}
+    )
+    assert back.status_code == 200, back.get_json()
+    assert back.get_json()["filing_deadline_rule"] == "art99"
+    assert back.get_json()["filing_deadline"] == FILING
+    refused = api(people["claire"]).delete(
+        f"/texts/{bill.id}/filing-deadline", json={"reason": "Non"}
+    )
+    assert refused.status_code == 403

@@ -24,7 +24,7 @@ COSIGN_BY = datetime(2023, 3, 15, 17, 0, tzinfo=UTC)
 def future_text(people, bill, hours: float) -> None:
     """Move the bill's filing deadline `hours` from the real now (pages read the real clock)."""
     when = datetime.now(UTC) + timedelta(hours=hours)
-    authority.set_filing_deadline_override(people["claire"], bill.id, when, "Décision", when)
+    authority.set_filing_deadline_override(people["admin"], bill.id, when, "Décision", when)
     commit()
 
 
@@ -110,7 +110,7 @@ def test_a_group_deadline_after_the_filing_deadline_is_422_with_the_input_kept(
 
 
 def test_the_override_and_reopening_forms_record_decisions(client, people, bill):
-    login(client, people["hugo"])
+    login(client, people["admin"])
     client.post(
         f"/echeances/textes/{bill.id}/delai",
         data={"filing_deadline": "2023-03-26T02:30", "reason": "Décision du président"},
@@ -128,7 +128,7 @@ def test_the_override_and_reopening_forms_record_decisions(client, people, bill)
 
 
 def test_a_missing_date_is_422_naming_the_field(client, people, bill):
-    login(client, people["claire"])
+    login(client, people["admin"])
     response = client.post(f"/echeances/textes/{bill.id}/delai", data={"reason": "x"})
     assert response.status_code == 422 and "obligatoire" in response.get_data(as_text=True)
 
@@ -148,7 +148,7 @@ def test_the_text_page_shows_the_deadlines_with_a_live_countdown(client, people,
 def test_the_amendment_include_shows_its_article_s_deadline(app, people, bill):
     amendment = make_amendment(people, bill, "open")
     authority.add_reopening(
-        people["claire"], bill.id, "7", datetime(2023, 3, 18, tzinfo=UTC), "Gouvernement", COSIGN_BY
+        people["admin"], bill.id, "7", datetime(2023, 3, 18, tzinfo=UTC), "Gouvernement", COSIGN_BY
     )
     commit()
     with app.test_request_context("/"):
@@ -227,3 +227,33 @@ def test_a_calendar_has_one_vevent_per_deadline_with_utc_times():
     body = calendar("Liasse", [CalendarEvent("a@x", start, "Délai")], start)
     assert "DTSTART:20230202T160000Z\r\n" in body and "DTSTAMP:20230202T160000Z\r\n" in body
     assert body.count("BEGIN:VEVENT") == body.count("END:VEVENT") == 1
+
+
+def test_a_secretariat_sees_who_decided_the_filing_deadline_but_no_form(client, people, bill):
+    when = datetime(2023, 3, 17, 16, 0, tzinfo=UTC)
+    authority.set_filing_deadline_override(people["admin"], bill.id, when, "Décision CdP", when)
+    commit()
+    login(client, people["claire"])
+    page = client.get(f"/echeances/textes/{bill.id}").get_data(as_text=True)
+    assert "Décision CdP" in page and "Admin Liasse" in page
+    assert f'action="/echeances/textes/{bill.id}/delai"' not in page
+    assert (
+        client.post(
+            f"/echeances/textes/{bill.id}/delai",
+            data={"filing_deadline": "2023-03-26T02:30", "reason": "x"},
+        ).status_code
+        == 403
+    )
+    board = client.get("/echeances").get_data(as_text=True)
+    assert "Décision CdP" in board
+
+
+def test_back_to_the_rule_restores_the_computed_deadline(client, people, bill):
+    computed = bill.filing_deadline
+    when = datetime(2023, 3, 17, 16, 0, tzinfo=UTC)
+    authority.set_filing_deadline_override(people["admin"], bill.id, when, "Décision", when)
+    commit()
+    login(client, people["admin"])
+    client.post(f"/echeances/textes/{bill.id}/delai/regle", data={"reason": "Annulée"})
+    db.session.expire_all()
+    assert (bill.filing_deadline, bill.filing_deadline_rule) == (computed, "art99")

@@ -18,6 +18,10 @@ class FilingDeadlineIn(Schema):
     reason: str = Field(max_length=REASON_CHARS, description="The decision moving the deadline.")
 
 
+class RuleRestoreIn(Schema):
+    reason: str = Field(max_length=REASON_CHARS, description="Why the rule applies again.")
+
+
 class ReopeningIn(Schema):
     article: str = Field(min_length=1, max_length=40)
     until: AwareDatetime

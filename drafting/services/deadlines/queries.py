@@ -12,6 +12,7 @@ from drafting.extensions import db
 from drafting.models import (
     Amendment,
     Article,
+    Event,
     Group,
     GroupDeadline,
     LegislativeText,
@@ -19,6 +20,7 @@ from drafting.models import (
     Role,
     User,
 )
+from drafting.models.event_kinds import EventKind
 
 # The order of kinds falling at the same instant: the group's own deadlines come first.
 KIND_ORDER = {"review": 0, "cosign": 1, "reopening": 2, "filing": 3}
@@ -138,6 +140,38 @@ def user_deadlines(user: User, *, since: datetime | None) -> list[Deadline]:
     return sorted(found, key=Deadline.sort_key)
 
 
+@dataclass(frozen=True)
+class Decision:
+    """The last change to a text's filing deadline: who, when and why."""
+
+    by: str
+    at: datetime
+    reason: str
+
+
+DECISIONS = (
+    EventKind.FILING_DEADLINE_OVERRIDDEN,
+    EventKind.FILING_DEADLINE_RESTORED,
+    EventKind.FILING_REOPENED,
+)
+
+
+def filing_decisions(text_ids: list[int] | None = None) -> dict[int, Decision]:
+    """{text_id: the last filing-deadline decision} (one query)."""
+    query = (
+        select(Event.text_id, Event.at, Event.data, User)
+        .join(User, User.id == Event.actor_id)
+        .where(Event.amendment_id.is_(None), Event.action.in_(DECISIONS))
+        .order_by(Event.text_id, Event.seq)
+    )
+    if text_ids is not None:
+        query = query.where(Event.text_id.in_(text_ids))
+    decisions = {}
+    for text_id, at, data, actor in db.session.execute(query):
+        decisions[text_id] = Decision(actor.display_name, at, str(data.get("reason", "")))
+    return decisions
+
+
 @dataclass
 class BoardRow:
     """One text on the secretariat's deadline board."""
@@ -146,6 +180,7 @@ class BoardRow:
     reopenings: list[tuple[str, datetime]] = field(default_factory=list)
     groups: list[tuple[str, GroupDeadline]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    decision: Decision | None = None
 
     @property
     def total(self) -> int:
@@ -178,6 +213,9 @@ def board(user: User, now: datetime) -> list[BoardRow]:
     for text_id, counts in _state_counts(groups).items():
         if text_id in rows:
             rows[text_id].counts = counts
+    for text_id, decision in filing_decisions().items():
+        if text_id in rows:
+            rows[text_id].decision = decision
     return sorted(rows.values(), key=lambda row: _board_order(row, now))
 
 

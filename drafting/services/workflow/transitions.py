@@ -19,6 +19,7 @@ from drafting.services import amendments, journal
 from drafting.services.content import clean_text
 from drafting.services.deadlines import binding
 from drafting.services.workflow import notices
+from workflows.deadlines import format_paris
 from workflows.review import (
     REQUIRED_FIELDS,
     Action,
@@ -170,13 +171,27 @@ def _assert_number_free(amendment: Amendment, number: str) -> None:
 
 
 def _check_deadlines(action: Action, amendment: Amendment, payload: Payload, now: datetime) -> None:
-    """Submitting is bound by the group's review_by, filing by the Assembly's deadline."""
+    """Submitting is bound by the group's review_by, filing by the Assembly's deadline, an
+    outcome by the examination having begun."""
     if action == Action.SUBMIT:
         binding.assert_can_submit(amendment, now)
     elif action == Action.FILE:
         assert payload.number is not None
         _assert_number_free(amendment, payload.number)
         binding.assert_can_file(amendment, now, payload.deadline_exception_reason)
+    elif action == Action.RECORD_OUTCOME:
+        _assert_examination_begun(amendment, now)
+
+
+def _assert_examination_begun(amendment: Amendment, now: datetime) -> None:
+    """No outcome before any sitting: the text's examination must have begun."""
+    starts = amendment.text.examination_starts_at
+    if starts is not None and now < starts:
+        raise Conflict(
+            "L'examen du texte n'a pas commencé (le "
+            f"{format_paris(starts)}) : aucun sort ne peut encore être enregistré.",
+            code="examination_not_begun",
+        )
 
 
 def _apply(

@@ -133,7 +133,10 @@ def test_reopen_record_outcome_and_abandon_notify_nobody(people, bill):
         make(people, bill),
     )
     transitions.transition(people["claire"], ready.id, "reopen", now=NOW)
-    transitions.transition(people["claire"], filed.id, "record_outcome", now=NOW, outcome="adopte")
+    sitting = NOW + timedelta(hours=7)  # the examination began at 15:00
+    transitions.transition(
+        people["claire"], filed.id, "record_outcome", now=sitting, outcome="adopte"
+    )
     transitions.transition(people["regol"], draft.id, "abandon", now=NOW)
     commit()
     assert inbox() == []

@@ -16,6 +16,7 @@ from drafting.services.workflow import transitions
 from tests.conftest import NOW
 
 LATER = NOW + timedelta(hours=1)
+SITTING = datetime(2023, 3, 20, 16, 0, tzinfo=UTC)  # the bill's examination began at 15:00
 # The bill is examined from Monday 20 March 2023: filing closes Thursday 16 March at 17:00.
 BEFORE_DEADLINE = datetime(2023, 3, 15, 10, 0, tzinfo=UTC)
 
@@ -232,10 +233,10 @@ def test_submitting_after_the_group_s_review_deadline_is_refused(people, bill):
 def test_record_outcome_keeps_filed_and_journals_the_previous_outcome(people, bill):
     amendment = draft(people, bill, state="filed", number="27")
     transitions.transition(
-        people["claire"], amendment.id, "record_outcome", now=LATER, outcome="rejete"
+        people["claire"], amendment.id, "record_outcome", now=SITTING, outcome="rejete"
     )
     transitions.transition(
-        people["claire"], amendment.id, "record_outcome", now=LATER, outcome="retire"
+        people["claire"], amendment.id, "record_outcome", now=SITTING, outcome="retire"
     )
     assert (amendment.state, amendment.outcome) == ("filed", "retire")
     second = events(amendment.id, "outcome_recorded")[1]
@@ -247,7 +248,7 @@ def test_record_outcome_requires_a_known_outcome(people, bill, outcome):
     amendment = draft(people, bill, state="filed", number="27")
     with pytest.raises(Invalid) as refused:
         transitions.transition(
-            people["claire"], amendment.id, "record_outcome", now=LATER, outcome=outcome
+            people["claire"], amendment.id, "record_outcome", now=SITTING, outcome=outcome
         )
     assert "outcome" in refused.value.fields
 
@@ -340,7 +341,8 @@ def test_the_whole_path_leaves_a_journal_that_verifies(people, bill):
         ("claire", "record_outcome", {"outcome": "rejete"}),
     ]
     for who, action, fields in steps:
-        transitions.transition(people[who], amendment.id, action, now=BEFORE_DEADLINE, **fields)
+        when = SITTING if action == "record_outcome" else BEFORE_DEADLINE
+        transitions.transition(people[who], amendment.id, action, now=when, **fields)
         commit()
     actions = [e.action for e in events(amendment.id)]
     assert actions == [
@@ -356,3 +358,13 @@ def test_the_whole_path_leaves_a_journal_that_verifies(people, bill):
         "outcome_recorded",
     ]
     assert journal.verify_all() == []
+
+
+def test_no_outcome_is_recorded_before_the_examination_began(people, bill):
+    amendment = draft(people, bill, state="filed", number="27")
+    with pytest.raises(Conflict) as refused:
+        transitions.transition(
+            people["claire"], amendment.id, "record_outcome", now=LATER, outcome="rejete"
+        )
+    assert refused.value.code == "examination_not_begun"
+    assert "lundi 20 mars 2023 à 16 h 00" in refused.value.message
