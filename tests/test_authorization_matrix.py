@@ -225,6 +225,14 @@ TABLE: dict[str, E] = {
         "401 403 404 403 404 404 200 404",
         body={"action": "submit"},
     ),
+    # Bulk routes answer 200/202 to anyone signed in; each amendment is checked as the single
+    # action would (tests/api/test_api_bulk.py compares the two for every role).
+    "POST /api/v1/bulk/exports": E(
+        "401 202 202 422 403 403 403 403", body={"ids": ["{amendment_id}"]}
+    ),
+    "POST /api/v1/bulk/transitions": E(
+        "401 200 200 200 200 200 200 200", body={"action": "submit", "ids": ["{amendment_id}"]}
+    ),
     "POST /api/v1/auth/logout-everywhere": E("401 204 204 204 204 204 204 204"),
     "POST /api/v1/auth/password": E(
         "401 204 204 204 204 204 204 204",
