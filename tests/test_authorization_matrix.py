@@ -350,6 +350,12 @@ TABLE: dict[str, E] = {
     ),
     "GET /textes/": E("302 200 200 200 200 200 200 200"),
     "GET /textes/<int:text_id>": E("302 200 200 200 200 200 200 200"),
+    "GET /textes/<int:text_id>/amendements": E("302 200 200 200 200 200 200 200"),
+    # Each amendment checked as the single action would (results page, one line each).
+    "POST /textes/<int:text_id>/amendements/actions": E(
+        "302 200 200 200 200 200 200 200",
+        body={"scope": "selected", "ids": "{amendment_id}", "action": "submit"},
+    ),
     "POST /textes/<int:text_id>/export": E(
         "302 302 302 302 403 403 403 403", body={"format": "zip"}
     ),

@@ -49,7 +49,8 @@ def bulk_transitions(body: BulkTransitionIn) -> BulkOut | tuple[JobEnvelope, int
         tuple(body.deputy_ids or ()),
         body.deadline_exception_reason,
     )
-    answer = bulk_jobs.perform(current_user(), action, chosen, now())
+    text_id = body.filter.text_id if body.filter is not None else None
+    answer = bulk_jobs.perform(current_user(), action, chosen, now(), text_id)
     commit()
     if answer.job is not None:
         return JobEnvelope(job=job_out(answer.job)), 202

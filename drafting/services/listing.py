@@ -267,3 +267,38 @@ def matching_ids(user: User, filters: ListFilter, limit: int | None = None) -> l
     if limit is not None:
         query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+def state_counts(user: User, filters: ListFilter) -> dict[str, int]:
+    """How many of the amendments the filter keeps (its state aside) are in each state."""
+    query = (
+        matching(user, replace(filters, state=None))
+        .with_only_columns(Amendment.state, func.count(Amendment.id))
+        .group_by(Amendment.state)
+    )
+    return {state: number for state, number in db.session.execute(query)}
+
+
+def authors_on(user: User, text_id: int) -> list[User]:
+    """The authors of the amendments of a text the user may see (the list's author filter)."""
+    authors = select(Amendment.author_id).where(
+        Amendment.text_id == text_id, visible_amendments_clause(user)
+    )
+    query = select(User).where(User.id.in_(authors)).order_by(User.last_name, User.name)
+    return list(db.session.scalars(query))
+
+
+def group_deputies(group_id: int | None) -> list[User]:
+    """The active deputies of a group (who may not have signed yet)."""
+    if group_id is None:
+        return []
+    query = select(User).where(
+        User.role == Role.DEPUTY, User.group_id == group_id, User.active.is_(True)
+    )
+    return list(db.session.scalars(query.order_by(User.last_name, User.name)))
+
+
+def deputies() -> list[User]:
+    """Every active deputy, by group then name (whom one may invite to co-sign)."""
+    query = select(User).where(User.role == Role.DEPUTY, User.active.is_(True))
+    return list(db.session.scalars(query.order_by(User.group_id, User.last_name, User.name)))

@@ -14,6 +14,7 @@ from drafting.db import commit
 from drafting.extensions import db
 from drafting.infra import downloads
 from drafting.models import Group, Job, User
+from drafting.services.bulk import jobs as bulk_jobs
 from drafting.services.documents import exports, jobs, official, storage
 from drafting.web.common import now
 from workflows.review import State
@@ -74,7 +75,8 @@ def _job_state(job: Job) -> dict[str, Any]:
 def show_job(job_id: str) -> ResponseReturnValue:
     """The job page: status, progress bar, and the download link once finished."""
     job = jobs.job_for(_user(), job_id)
-    return render_template("documents/job.html", job=job, state=_job_state(job))
+    report = bulk_jobs.stored_report(job) if job.kind == bulk_jobs.KIND else None
+    return render_template("documents/job.html", job=job, state=_job_state(job), report=report)
 
 
 @bp.get("/taches/<job_id>.json")

@@ -49,9 +49,15 @@ def report(items: list[Item]) -> dict[str, Any]:
     }
 
 
-def perform(actor: User, bulk: BulkAction, selection: Selection, now: datetime) -> Answer:
+def perform(
+    actor: User,
+    bulk: BulkAction,
+    selection: Selection,
+    now: datetime,
+    text_id: int | None = None,
+) -> Answer:
     """Check the request, then act at once on a small selection or queue a job for a large one
-    (more than `actions.INLINE_LIMIT` amendments)."""
+    (more than `actions.INLINE_LIMIT` amendments; `text_id`: the text it was chosen on)."""
     bulk = actions.check(bulk, selection)
     if len(selection) <= actions.INLINE_LIMIT:
         results = actions.run(actor, bulk, selection.ids, now)
@@ -61,7 +67,7 @@ def perform(actor: User, bulk: BulkAction, selection: Selection, now: datetime) 
         "ids": selection.ids,
         "requested": selection.requested,
     }
-    job = jobs.new_job(actor, KIND, now, params)
+    job = jobs.new_job(actor, KIND, now, params, text_id=text_id)
     jobs.enqueue(job)
     return Answer(job=job)
 
