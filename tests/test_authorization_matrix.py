@@ -103,6 +103,14 @@ TABLE: dict[str, E] = {
     #   anon admin sec sec_other author deputy deputy_other assistant
     "GET /": E("302 302 302 302 302 302 302 302"),
     "GET /a-signer": E("302 200 200 200 200 200 200 200"),
+    "GET /a-signer/consentement": E(
+        "302 303 303 303 303 303 303 303", query={"ids": "{amendment_id}"}, state="open"
+    ),
+    "POST /a-signer/signer": E(
+        "302 403 403 403 200 200 200 403",
+        body={"consent": "{amendment_id}:" + "0" * 64},
+        state="open",
+    ),
     "GET /amendements/<int:amendment_id>": E(
         "302 200 200 404 200 404 404 200", "302 200 404 200 404 404 200 404"
     ),
@@ -268,6 +276,12 @@ TABLE: dict[str, E] = {
     ),
     "GET /api/v1/notifications": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/notifications/<int:notification_id>/read": E("401 204 204 204 204 204 204 204"),
+    # Deputies get one outcome per amendment (each checked by the single signing path).
+    "POST /api/v1/signatures": E(
+        "401 403 403 403 200 200 200 403",
+        body={"items": [{"amendment_id": "{amendment_id}", "content_hash": "0" * 64}]},
+        state="open",
+    ),
     "GET /api/v1/signatures/pending": E("401 200 200 200 200 200 200 200"),
     "GET /api/v1/texts": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/texts": E("401 201 201 201 403 403 403 403", body=TEXT),

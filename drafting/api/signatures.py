@@ -12,13 +12,15 @@ from drafting.api.schemas.signatures import (
     SignatureList,
     SignatureOut,
     SignIn,
+    SignManyIn,
+    SignManyOut,
     VoidIn,
     WithdrawIn,
 )
 from drafting.db import commit
-from drafting.infra.rate_limits import SIGNATURE, WRITE_METHODS, limited
+from drafting.infra.rate_limits import BULK_SIGNATURE, SIGNATURE, WRITE_METHODS, limited
 from drafting.services import amendments
-from drafting.services.cosigning import invitations, pending, signatures
+from drafting.services.cosigning import bulk, invitations, pending, signatures
 
 TAGS = ("signatures",)
 
@@ -49,6 +51,27 @@ def sign_amendment(amendment_id: int, body: SignIn) -> tuple[SignatureOut, int]:
     payload = SignatureOut.of(signature, current=True)  # built before the commit expires it
     commit()
     return payload, 201 if created else 200
+
+
+@endpoint(
+    "/signatures",
+    "POST",
+    summary="Co-sign several amendments at once, each on the text shown (its content hash), "
+    "with one second-factor code: one outcome each",
+    body=SignManyIn,
+    response=SignManyOut,
+    errors=(403, 429),
+    tags=TAGS,
+)
+@limited(BULK_SIGNATURE, scope="signature-bulk", methods=WRITE_METHODS)
+def sign_many(body: SignManyIn) -> SignManyOut:
+    """POST /signatures {items: [{amendment_id, content_hash}], otp}."""
+    consents = [bulk.Consent(i.amendment_id, i.content_hash) for i in body.items]
+    outcomes = bulk.sign_many(
+        current_caller(), consents, now(), otp=body.otp, credential=current_credential()
+    )
+    commit()
+    return SignManyOut.of(outcomes)
 
 
 @endpoint(

@@ -302,3 +302,18 @@ def deputies() -> list[User]:
     """Every active deputy, by group then name (whom one may invite to co-sign)."""
     query = select(User).where(User.role == Role.DEPUTY, User.active.is_(True))
     return list(db.session.scalars(query.order_by(User.group_id, User.last_name, User.name)))
+
+
+def visible_by_id(user: User, amendment_ids: list[int]) -> dict[int, Amendment]:
+    """{id: amendment} of those the user may see, article and text loaded (a result page's
+    labels: an amendment refused as unknown stays unnamed)."""
+    found: dict[int, Amendment] = {}
+    ids = list(dict.fromkeys(amendment_ids))
+    for start in range(0, len(ids), 5_000):
+        query = (
+            select(Amendment)
+            .where(Amendment.id.in_(ids[start : start + 5_000]), visible_amendments_clause(user))
+            .options(joinedload(Amendment.article), joinedload(Amendment.text))
+        )
+        found.update({a.id: a for a in db.session.scalars(query).unique()})
+    return found

@@ -10,6 +10,7 @@ from drafting.api.schemas import Schema, Timestamp
 from drafting.api.schemas.amendments import AmendmentOut
 from drafting.api.schemas.people import UserOut
 from drafting.models import Invitation
+from drafting.services.cosigning.bulk import MAX_ITEMS, Outcome
 from drafting.services.cosigning.pending import Pending
 from drafting.services.cosigning.signatures import AnySignature
 
@@ -111,3 +112,55 @@ class PendingOut(Schema):
 
 class PendingList(Schema):
     items: list[PendingOut]
+
+
+class ConsentIn(Schema):
+    amendment_id: int
+    content_hash: str = Field(
+        min_length=64,
+        max_length=64,
+        pattern="^[0-9a-f]{64}$",
+        description="The hash of the text you were shown: refused (stale_version) if it changed.",
+    )
+
+
+class SignManyIn(Schema):
+    items: list[ConsentIn] = Field(min_length=1, max_length=MAX_ITEMS)
+    otp: str | None = Field(
+        default=None,
+        max_length=32,
+        description="One TOTP or recovery code for the whole batch, unless this token passed a "
+        "check in the last 10 minutes.",
+    )
+
+
+class SignError(Schema):
+    code: str
+    message: str
+
+
+class SignedOut(Schema):
+    amendment_id: int
+    status: Literal["signed", "refused"]
+    error: SignError | None
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> Self:
+        """One amendment's outcome: signed, or refused with the single signature's error."""
+        error = None
+        if not outcome.signed:
+            error = SignError(code=outcome.code or "", message=outcome.message or "")
+        return cls(amendment_id=outcome.amendment_id, status=outcome.status, error=error)  # type: ignore[arg-type]
+
+
+class SignManyOut(Schema):
+    items: list[SignedOut]
+    signed: int
+    refused: int
+
+    @classmethod
+    def of(cls, outcomes: list[Outcome]) -> Self:
+        """Each consent's outcome, in the request's order, and the counts."""
+        signed = sum(1 for o in outcomes if o.signed)
+        items = [SignedOut.of(o) for o in outcomes]
+        return cls(items=items, signed=signed, refused=len(outcomes) - signed)
