@@ -185,6 +185,19 @@ def can_view_reads(user: User, amendment: Amendment) -> bool:
     return bool(actors_for(user, amendment))
 
 
+def can_follow_signatures(user: User, amendment: Amendment) -> bool:
+    """Insiders (author, assistants, group secretariat, admin) see who has not signed and
+    remind them."""
+    return is_insider(user, amendment)
+
+
+def can_follow_group_signatures(user: User, group_id: int | None) -> bool:
+    """A group's secretariat (and admins) follow what each deputy of the group has to sign."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.SECRETARIAT and group_id is not None and user.group_id == group_id
+
+
 def can_reset_second_factor(user: User) -> bool:
     """Admins reset a deputy's lost second factor."""
     return user.role == Role.ADMIN

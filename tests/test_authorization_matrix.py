@@ -159,6 +159,11 @@ TABLE: dict[str, E] = {
     "GET /amendements/<int:amendment_id>/signatures/annuler": E(
         "302 302 302 302 302 302 302 302", query={"deputy_id": "{deputy_id}"}
     ),
+    # Who has not signed: insiders see it and remind (once a day each); the group's page is the
+    # secretariat's (an admin names the group).
+    "POST /amendements/<int:amendment_id>/relancer": E(
+        "302 303 303 404 303 303 404 303", "302 303 404 303 404 404 303 404", state="open"
+    ),
     "GET /amendements/<int:amendment_id>/signer": E(
         "302 200 200 404 200 200 404 200", "302 200 404 200 404 404 200 404", state="open"
     ),
@@ -206,6 +211,12 @@ TABLE: dict[str, E] = {
     ),
     "DELETE /api/v1/amendments/<int:amendment_id>/invitations/me": E(
         "401 403 403 403 404 404 404 403", state="open"
+    ),
+    "GET /api/v1/amendments/<int:amendment_id>/non-signatories": E(
+        "401 200 200 404 200 403 404 200", "401 200 404 200 404 404 200 404", state="open"
+    ),
+    "POST /api/v1/amendments/<int:amendment_id>/reminders": E(
+        "401 200 200 404 200 403 404 200", "401 200 404 200 404 404 200 404", state="open"
     ),
     "GET /api/v1/amendments/<int:amendment_id>/reads": E(
         "401 403 200 404 200 404 404 200", "401 403 404 200 404 404 200 404"
@@ -286,6 +297,8 @@ TABLE: dict[str, E] = {
     "GET /api/v1/texts": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/texts": E("401 201 201 201 403 403 403 403", body=TEXT),
     "GET /api/v1/texts/<int:text_id>": E("401 200 200 200 200 200 200 200"),
+    "POST /api/v1/texts/<int:text_id>/reminders": E("401 403 200 200 403 403 403 403"),
+    "GET /api/v1/texts/<int:text_id>/signing-backlog": E("401 403 200 200 403 403 403 403"),
     "PUT /api/v1/texts/<int:text_id>/deadlines/<group_code>": E(
         "401 403 200 403 403 403 403 403",
         "401 403 403 200 403 403 403 403",
@@ -370,6 +383,8 @@ TABLE: dict[str, E] = {
         "302 200 200 200 200 200 200 200",
         body={"scope": "selected", "ids": "{amendment_id}", "action": "submit"},
     ),
+    "GET /textes/<int:text_id>/signatures": E("302 403 200 200 403 403 403 403"),
+    "POST /textes/<int:text_id>/signatures/relancer": E("302 403 303 303 403 403 403 403"),
     "POST /textes/<int:text_id>/export": E(
         "302 302 302 302 403 403 403 403", body={"format": "zip"}
     ),

@@ -17,14 +17,22 @@ from drafting.db import commit, rollback
 from drafting.errors import DomainError, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.infra.rate_limits import BULK_SIGNATURE, SIGNATURE, WRITE_METHODS, limited
-from drafting.models import Amendment, Invitation, Role, Signature, User
-from drafting.permissions import actors_for, can_invite, can_void_signature
+from drafting.models import Amendment, Group, Invitation, LegislativeText, Role, Signature, User
+from drafting.permissions import (
+    actors_for,
+    can_follow_group_signatures,
+    can_follow_signatures,
+    can_invite,
+    can_void_signature,
+)
 from drafting.services import amendments, listing
 from drafting.services.cosigning import bulk as bulk_signing
 from drafting.services.cosigning import invitations, signatures
+from drafting.services.cosigning import missing as missing_signatures
 from drafting.services.cosigning import pending as pending_signatures
 from drafting.services.cosigning import stale as stale_signatures
 from drafting.web.common import current_credential, now
+from workflows.review import State
 
 bp = Blueprint("signing", __name__)
 
@@ -52,6 +60,7 @@ class Panel:
     can_invite: bool = False
     can_void: bool = False
     counts: dict[str, int] = field(default_factory=dict)
+    missing: list[User] | None = None  # who may sign and has not (insiders see it)
 
 
 def status_of(signature: Signature, amendment: Amendment) -> str:
@@ -82,7 +91,15 @@ def build_panel(user: User, amendment: Amendment) -> Panel:
         can_invite=can_invite(user, amendment),
         can_void=can_void_signature(user, amendment),
         counts=counts,
+        missing=_missing(user, amendment),
     )
+
+
+def _missing(user: User, amendment: Amendment) -> list[User] | None:
+    """Who has not signed the open amendment yet, for those who follow its signatures."""
+    if amendment.state != State.OPEN or not can_follow_signatures(user, amendment):
+        return None
+    return missing_signatures.non_signatories(amendment)
 
 
 @bp.app_template_global("signature_panel")
@@ -404,3 +421,61 @@ def choose_void(amendment_id: int) -> ResponseReturnValue:
     if not deputy_id.isdigit():
         raise NotFound(_("Signature inconnue."))
     return redirect(url_for("signing.void", amendment_id=amendment_id, deputy_id=int(deputy_id)))
+
+
+@bp.post("/amendements/<int:amendment_id>/relancer")
+@login_required
+def remind(amendment_id: int) -> ResponseReturnValue:
+    """Remind, in one action, everyone who may sign the amendment and has not."""
+    try:
+        reminded = missing_signatures.remind_amendment(_user(), amendment_id, now())
+    except DomainError as exc:
+        return _refused(exc, url_for("amendments.show", amendment_id=amendment_id))
+    commit()
+    if reminded:
+        flash(ngettext("%(num)d député relancé.", "%(num)d députés relancés.", len(reminded)))
+    else:
+        flash(_("Personne à relancer : chacun a déjà été relancé aujourd'hui."))
+    return _back(amendment_id)
+
+
+def _followed_group(user: User) -> Group | None:
+    """The group whose signatures the page follows: the secretariat's own; an admin's choice."""
+    code = (request.values.get("group") or "").strip().upper()[:32]
+    if user.role == Role.ADMIN and code:
+        return db.session.scalar(select(Group).where(Group.code == code))
+    return user.group
+
+
+@bp.get("/textes/<int:text_id>/signatures")
+@login_required
+def group_signatures(text_id: int) -> ResponseReturnValue:
+    """Per deputy of the group, what they still have to sign on the text, and reminders."""
+    user = _user()
+    group = _followed_group(user)
+    if group is None or not can_follow_group_signatures(user, group.id):
+        raise Forbidden(_("Seul le secrétariat du groupe suit les signatures de ses députés."))
+    backlog = missing_signatures.group_backlog(user, text_id, group.id)
+    text = db.session.get(LegislativeText, text_id)
+    return render_template("signing/group.html", text=text, group=group, backlog=backlog)
+
+
+@bp.post("/textes/<int:text_id>/signatures/relancer")
+@login_required
+def remind_group(text_id: int) -> ResponseReturnValue:
+    """Remind the ticked deputies (or every one with something to sign) in one action."""
+    user = _user()
+    group = _followed_group(user)
+    if group is None or not can_follow_group_signatures(user, group.id):
+        raise Forbidden(_("Seul le secrétariat du groupe suit les signatures de ses députés."))
+    chosen = None
+    if request.form.get("all") != "1":
+        chosen = [int(v) for v in request.form.getlist("deputy_ids") if v.isdigit() and len(v) < 10]
+    reminded = missing_signatures.remind_deputies(user, text_id, group.id, chosen, now())
+    commit()
+    if reminded:
+        flash(ngettext("%(num)d député relancé.", "%(num)d députés relancés.", len(reminded)))
+    else:
+        flash(_("Personne à relancer : chacun a déjà été relancé aujourd'hui."))
+    target = url_for("signing.group_signatures", text_id=text_id, group=request.values.get("group"))
+    return redirect(target, code=303)

@@ -147,3 +147,36 @@ def test_without_a_second_factor_set_up_nothing_is_signed(api, people, bill):
     response = api(people["lucas"]).post("/signatures", json={"items": _items(found)})
     assert response.status_code == 403
     assert "activez la double authentification" in response.get_json()["error"]["message"]
+
+
+def test_who_has_not_signed_and_reminders_through_the_api(api, people, bill):
+    amendment = open_amendment(people, bill)
+    staff = api(people["claire"])
+    names = [
+        u["name"]
+        for u in staff.get(f"/amendments/{amendment.id}/non-signatories").get_json()["items"]
+    ]
+    assert names == ["Julien Bayou", "Benjamin Lucas-Lundy"]
+    assert (
+        api(people["lucas"]).get(f"/amendments/{amendment.id}/non-signatories").status_code == 403
+    )
+    assert api(people["hugo"]).get(f"/amendments/{amendment.id}/non-signatories").status_code == 404
+    reminded = staff.post(f"/amendments/{amendment.id}/reminders").get_json()["reminded"]
+    assert len(reminded) == 2
+    assert staff.post(f"/amendments/{amendment.id}/reminders").get_json() == {"reminded": []}
+    backlog = staff.get(f"/texts/{bill.id}/signing-backlog").get_json()["items"]
+    assert {(b["deputy"]["name"], b["to_sign"]) for b in backlog} == {
+        ("Julien Bayou", 1),
+        ("Benjamin Lucas-Lundy", 1),
+        ("Sandra Regol", 0),
+    }
+    admin = api(people["admin"])
+    assert admin.get(f"/texts/{bill.id}/signing-backlog?group=GDR").get_json()["items"] == [
+        {"deputy": admin.get("/users?role=deputy&group=GDR").get_json()["items"][0], "to_sign": 0}
+    ]
+    assert admin.get(f"/texts/{bill.id}/signing-backlog?group=XXX").status_code == 422
+    assert api(people["lucas"]).get(f"/texts/{bill.id}/signing-backlog").status_code == 403
+    sent = staff.post(f"/texts/{bill.id}/reminders", json={"deputy_ids": [people["lucas"].id]})
+    assert [u["name"] for u in sent.get_json()["reminded"]] == ["Benjamin Lucas-Lundy"]
+    again = staff.post(f"/texts/{bill.id}/reminders", json={"deputy_ids": [people["lucas"].id]})
+    assert again.get_json() == {"reminded": []}  # once a day

@@ -141,3 +141,42 @@ def test_a_foreign_next_is_ignored(client, people):
     login(client, people["lucas"])
     page = _page(client, "/compte/securite/?next=https://evil.example/")
     assert "evil.example" not in page
+
+
+def test_insiders_see_who_has_not_signed_and_remind_them_in_one_action(client, people, bill):
+    amendment = open_amendment(people, bill)
+    login(client, people["claire"])
+    page = _page(client, f"/amendements/{amendment.id}")
+    assert "2 députés n'ont pas encore signé" in page
+    assert "Julien Bayou" in page and "Relancer les non-signataires" in page
+    done = client.post(f"/amendements/{amendment.id}/relancer", follow_redirects=True)
+    assert "2 députés relancés." in unescape(done.get_data(as_text=True))
+    again = client.post(f"/amendements/{amendment.id}/relancer", follow_redirects=True)
+    assert "déjà été relancé aujourd'hui" in unescape(again.get_data(as_text=True))
+
+
+def test_a_colleague_does_not_see_who_has_not_signed(client, people, bill):
+    amendment = open_amendment(people, bill)
+    login(client, people["lucas"])
+    assert "n'ont pas encore signé" not in _page(client, f"/amendements/{amendment.id}")
+    assert client.post(f"/amendements/{amendment.id}/relancer").status_code == 303
+    assert client.get(f"/textes/{bill.id}/signatures").status_code == 403
+
+
+def test_the_group_page_lists_each_deputy_backlog_and_reminds_them(client, people, bill):
+    for _ in range(2):
+        open_amendment(people, bill)
+    login(client, people["claire"])
+    board = _page(client, "/echeances")
+    assert f'href="/textes/{bill.id}/signatures"' in board
+    page = _page(client, f"/textes/{bill.id}/signatures")
+    assert "Qui n'a pas signé ? — groupe ECOS" in page
+    lucas = people["lucas"].id
+    link = f"/textes/{bill.id}/amendements?state=open&group=ECOS&not_signed_by={lucas}"
+    assert f'href="{link}"' in page and "2 amendements" in page
+    listed = _page(client, link)
+    assert "2 amendements" in listed
+    done = client.post(
+        f"/textes/{bill.id}/signatures/relancer", data={"all": "1"}, follow_redirects=True
+    )
+    assert "2 députés relancés." in unescape(done.get_data(as_text=True))

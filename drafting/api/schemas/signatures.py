@@ -11,6 +11,7 @@ from drafting.api.schemas.amendments import AmendmentOut
 from drafting.api.schemas.people import UserOut
 from drafting.models import Invitation
 from drafting.services.cosigning.bulk import MAX_ITEMS, Outcome
+from drafting.services.cosigning.missing import Backlog
 from drafting.services.cosigning.pending import Pending
 from drafting.services.cosigning.signatures import AnySignature
 
@@ -164,3 +165,40 @@ class SignManyOut(Schema):
         signed = sum(1 for o in outcomes if o.signed)
         items = [SignedOut.of(o) for o in outcomes]
         return cls(items=items, signed=signed, refused=len(outcomes) - signed)
+
+
+class DeputyList(Schema):
+    items: list[UserOut]
+
+
+class ReminderOut(Schema):
+    reminded: list[UserOut] = Field(
+        description="Those reminded now (a deputy is reminded at most once a day)."
+    )
+
+
+class BacklogOut(Schema):
+    deputy: UserOut
+    to_sign: int
+
+    @classmethod
+    def of(cls, backlog: Backlog) -> Self:
+        """A deputy and how many open amendments of the group they have not signed."""
+        return cls(deputy=UserOut.of(backlog.deputy), to_sign=backlog.to_sign)
+
+
+class BacklogList(Schema):
+    items: list[BacklogOut]
+
+
+class BacklogQuery(Schema):
+    group: str | None = Field(default=None, max_length=32, description="Admins: the group.")
+
+
+class GroupReminderIn(Schema):
+    group: str | None = Field(default=None, max_length=32, description="Admins: the group.")
+    deputy_ids: list[int] | None = Field(
+        default=None,
+        max_length=1_000,
+        description="Whom to remind (default: every deputy with something to sign).",
+    )
