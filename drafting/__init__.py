@@ -17,6 +17,7 @@ from drafting.config import ROOT, check_production, load_config
 from drafting.extensions import csrf, db, login_manager, migrate
 from drafting.infra import http, i18n, rate_limits, sqlite
 from drafting.infra.pool import ping_mode, ping_when_idle
+from drafting.models.search import include_name
 
 __all__ = ["ROOT", "create_app"]
 
@@ -51,7 +52,8 @@ def _init_extensions(app: Flask) -> None:
         sqlite.tune(db.engine)
         if ping == "idle":
             ping_when_idle(db.engine, float(app.config.get("LIASSE_DB_PING_IDLE_SECONDS", 10)))
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    # The search index (models/search.py) is the database's own: autogenerate leaves it alone.
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), include_name=include_name)
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
@@ -48,32 +48,32 @@ def can_view_amendment(
     return same_group or invited or signed
 
 
-def visible_amendments_clause(user: User) -> ColumnElement[bool]:
-    """SQL version of can_view_amendment, for lists."""
+def visible_amendments_clause(user: User, amendment: Any = Amendment) -> ColumnElement[bool]:
+    """SQL version of can_view_amendment, for lists (`amendment`: the entity or an alias of it)."""
     if user.role == Role.ADMIN:
         return true()
     clauses: list[ColumnElement[bool]] = [
-        Amendment.state == State.FILED.value,
-        Amendment.author_id == user.id,
+        amendment.state == State.FILED.value,
+        amendment.author_id == user.id,
     ]
     if user.role == Role.ASSISTANT and user.deputy_id:
-        clauses.append(Amendment.author_id == user.deputy_id)
+        clauses.append(amendment.author_id == user.deputy_id)
     if user.role == Role.SECRETARIAT and user.group_id:
-        clauses.append(Amendment.group_id == user.group_id)
+        clauses.append(amendment.group_id == user.group_id)
     shared = or_(
-        Amendment.group_id == user.group_id if user.group_id else false(),
+        amendment.group_id == user.group_id if user.group_id else false(),
         exists(
             select(Invitation.id).where(
-                Invitation.amendment_id == Amendment.id, Invitation.deputy_id == user.id
+                Invitation.amendment_id == amendment.id, Invitation.deputy_id == user.id
             )
         ),
         exists(
             select(Signature.id).where(
-                Signature.amendment_id == Amendment.id, Signature.deputy_id == user.id
+                Signature.amendment_id == amendment.id, Signature.deputy_id == user.id
             )
         ),
     )
-    clauses.append(and_(Amendment.state.in_(SHARED_STATES), shared))
+    clauses.append(and_(amendment.state.in_(SHARED_STATES), shared))
     return or_(*clauses)
 
 
@@ -183,6 +183,19 @@ def can_void_signature(user: User, amendment: Amendment) -> bool:
 def can_view_reads(user: User, amendment: Amendment) -> bool:
     """The author, the author's assistants and the group secretariat see who read a draft."""
     return bool(actors_for(user, amendment))
+
+
+def can_follow_signatures(user: User, amendment: Amendment) -> bool:
+    """Insiders (author, assistants, group secretariat, admin) see who has not signed and
+    remind them."""
+    return is_insider(user, amendment)
+
+
+def can_follow_group_signatures(user: User, group_id: int | None) -> bool:
+    """A group's secretariat (and admins) follow what each deputy of the group has to sign."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.SECRETARIAT and group_id is not None and user.group_id == group_id
 
 
 def can_reset_second_factor(user: User) -> bool:

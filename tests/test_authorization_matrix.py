@@ -105,6 +105,14 @@ TABLE: dict[str, E] = {
     #   anon admin sec sec_other author deputy deputy_other assistant
     "GET /": E("302 302 302 302 302 302 302 302"),
     "GET /a-signer": E("302 200 200 200 200 200 200 200"),
+    "GET /a-signer/consentement": E(
+        "302 303 303 303 303 303 303 303", query={"ids": "{amendment_id}"}, state="open"
+    ),
+    "POST /a-signer/signer": E(
+        "302 403 403 403 200 200 200 403",
+        body={"consent": "{amendment_id}:" + "0" * 64},
+        state="open",
+    ),
     "GET /amendements/<int:amendment_id>": E(
         "302 200 200 404 200 404 404 200", "302 200 404 200 404 404 200 404"
     ),
@@ -152,6 +160,11 @@ TABLE: dict[str, E] = {
     ),
     "GET /amendements/<int:amendment_id>/signatures/annuler": E(
         "302 302 302 302 302 302 302 302", query={"deputy_id": "{deputy_id}"}
+    ),
+    # Who has not signed: insiders see it and remind (once a day each); the group's page is the
+    # secretariat's (an admin names the group).
+    "POST /amendements/<int:amendment_id>/relancer": E(
+        "302 303 303 404 303 303 404 303", "302 303 404 303 404 404 303 404", state="open"
     ),
     "GET /amendements/<int:amendment_id>/signer": E(
         "302 200 200 404 200 200 404 200", "302 200 404 200 404 404 200 404", state="open"
@@ -201,6 +214,12 @@ TABLE: dict[str, E] = {
     "DELETE /api/v1/amendments/<int:amendment_id>/invitations/me": E(
         "401 403 403 403 404 404 404 403", state="open"
     ),
+    "GET /api/v1/amendments/<int:amendment_id>/non-signatories": E(
+        "401 200 200 404 200 403 404 200", "401 200 404 200 404 404 200 404", state="open"
+    ),
+    "POST /api/v1/amendments/<int:amendment_id>/reminders": E(
+        "401 200 200 404 200 403 404 200", "401 200 404 200 404 404 200 404", state="open"
+    ),
     "GET /api/v1/amendments/<int:amendment_id>/reads": E(
         "401 403 200 404 200 404 404 200", "401 403 404 200 404 404 200 404"
     ),
@@ -226,6 +245,14 @@ TABLE: dict[str, E] = {
         "401 403 403 404 200 404 404 200",
         "401 403 404 403 404 404 200 404",
         body={"action": "submit"},
+    ),
+    # Bulk routes answer 200/202 to anyone signed in; each amendment is checked as the single
+    # action would (tests/api/test_api_bulk.py compares the two for every role).
+    "POST /api/v1/bulk/exports": E(
+        "401 202 202 422 403 403 403 403", body={"ids": ["{amendment_id}"]}
+    ),
+    "POST /api/v1/bulk/transitions": E(
+        "401 200 200 200 200 200 200 200", body={"action": "submit", "ids": ["{amendment_id}"]}
     ),
     "POST /api/v1/auth/logout-everywhere": E("401 204 204 204 204 204 204 204"),
     "POST /api/v1/auth/password": E(
@@ -262,10 +289,18 @@ TABLE: dict[str, E] = {
     ),
     "GET /api/v1/notifications": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/notifications/<int:notification_id>/read": E("401 204 204 204 204 204 204 204"),
+    # Deputies get one outcome per amendment (each checked by the single signing path).
+    "POST /api/v1/signatures": E(
+        "401 403 403 403 200 200 200 403",
+        body={"items": [{"amendment_id": "{amendment_id}", "content_hash": "0" * 64}]},
+        state="open",
+    ),
     "GET /api/v1/signatures/pending": E("401 200 200 200 200 200 200 200"),
     "GET /api/v1/texts": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/texts": E("401 201 201 201 403 403 403 403", body=TEXT),
     "GET /api/v1/texts/<int:text_id>": E("401 200 200 200 200 200 200 200"),
+    "POST /api/v1/texts/<int:text_id>/reminders": E("401 403 200 200 403 403 403 403"),
+    "GET /api/v1/texts/<int:text_id>/signing-backlog": E("401 403 200 200 403 403 403 403"),
     "PUT /api/v1/texts/<int:text_id>/deadlines/<group_code>": E(
         "401 403 200 403 403 403 403 403",
         "401 403 403 200 403 403 403 403",
@@ -350,6 +385,14 @@ TABLE: dict[str, E] = {
     ),
     "GET /textes/": E("302 200 200 200 200 200 200 200"),
     "GET /textes/<int:text_id>": E("302 200 200 200 200 200 200 200"),
+    "GET /textes/<int:text_id>/amendements": E("302 200 200 200 200 200 200 200"),
+    # Each amendment checked as the single action would (results page, one line each).
+    "POST /textes/<int:text_id>/amendements/actions": E(
+        "302 200 200 200 200 200 200 200",
+        body={"scope": "selected", "ids": "{amendment_id}", "action": "submit"},
+    ),
+    "GET /textes/<int:text_id>/signatures": E("302 403 200 200 403 403 403 403"),
+    "POST /textes/<int:text_id>/signatures/relancer": E("302 403 303 303 403 403 403 403"),
     "POST /textes/<int:text_id>/export": E(
         "302 302 302 302 403 403 403 403", body={"format": "zip"}
     ),

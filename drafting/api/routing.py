@@ -42,6 +42,12 @@ class Endpoint:
     content_type: str = "application/json"
     body_optional: bool = False  # an empty body stands for {} (all the model's defaults)
     also_ok: tuple[int, ...] = ()  # other success statuses the view may return, same schema
+    # other success statuses with a schema of their own (a bulk action's 202 and its job)
+    alternatives: dict[int, type[BaseModel]] = field(default_factory=dict)
+
+    def response_for(self, status: int) -> type[BaseModel] | None:
+        """The schema of the body answered with `status`."""
+        return self.alternatives.get(status, self.response)
 
 
 REGISTRY: list[Endpoint] = []
@@ -179,8 +185,9 @@ def _respond(endpoint: Endpoint, result: Reply) -> Response:
         return Response(status=204)
     # Unset fields stay out: a key absent today (a job's `result` before it finished) stays absent.
     payload = result.model_dump(mode="json", exclude_unset=True)
-    if endpoint.response and current_app.config.get("LIASSE_VALIDATE_RESPONSES"):
-        _check_contract(endpoint.response, result, payload)
+    declared = endpoint.response_for(status)
+    if declared and current_app.config.get("LIASSE_VALIDATE_RESPONSES"):
+        _check_contract(declared, result, payload)
     response = jsonify(payload)
     response.status_code = status
     return response
@@ -208,6 +215,7 @@ def endpoint(
     content_type: str = "application/json",
     body_optional: bool = False,
     also_ok: tuple[int, ...] = (),
+    alternatives: dict[int, type[BaseModel]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register an API route with its schemas; the view gets `body=` and `query=` parsed."""
 
@@ -227,6 +235,7 @@ def endpoint(
             content_type,
             body_optional,
             also_ok,
+            dict(alternatives or {}),
         )
         REGISTRY.append(spec)
 

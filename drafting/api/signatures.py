@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 from drafting.api.routing import current_caller, current_credential, current_user, endpoint, now
+from drafting.api.schemas.people import UserOut
 from drafting.api.schemas.signatures import (
+    BacklogList,
+    BacklogOut,
+    BacklogQuery,
+    DeputyList,
+    GroupReminderIn,
     InvitationIn,
     InvitationList,
     InvitationOut,
     PendingList,
     PendingOut,
+    ReminderOut,
     SignatureList,
     SignatureOut,
     SignIn,
+    SignManyIn,
+    SignManyOut,
     VoidIn,
     WithdrawIn,
 )
 from drafting.db import commit
-from drafting.infra.rate_limits import SIGNATURE, WRITE_METHODS, limited
+from drafting.errors import Forbidden
+from drafting.infra.rate_limits import BULK_SIGNATURE, SIGNATURE, WRITE_METHODS, limited
+from drafting.permissions import can_follow_signatures
 from drafting.services import amendments
-from drafting.services.cosigning import invitations, pending, signatures
+from drafting.services.accounts import registration
+from drafting.services.cosigning import bulk, invitations, missing, pending, signatures
 
 TAGS = ("signatures",)
 
@@ -49,6 +61,27 @@ def sign_amendment(amendment_id: int, body: SignIn) -> tuple[SignatureOut, int]:
     payload = SignatureOut.of(signature, current=True)  # built before the commit expires it
     commit()
     return payload, 201 if created else 200
+
+
+@endpoint(
+    "/signatures",
+    "POST",
+    summary="Co-sign several amendments at once, each on the text shown (its content hash), "
+    "with one second-factor code: one outcome each",
+    body=SignManyIn,
+    response=SignManyOut,
+    errors=(403, 429),
+    tags=TAGS,
+)
+@limited(BULK_SIGNATURE, scope="signature-bulk", methods=WRITE_METHODS)
+def sign_many(body: SignManyIn) -> SignManyOut:
+    """POST /signatures {items: [{amendment_id, content_hash}], otp}."""
+    consents = [bulk.Consent(i.amendment_id, i.content_hash) for i in body.items]
+    outcomes = bulk.sign_many(
+        current_caller(), consents, now(), otp=body.otp, credential=current_credential()
+    )
+    commit()
+    return SignManyOut.of(outcomes)
 
 
 @endpoint(
@@ -160,3 +193,78 @@ def decline_invitation(amendment_id: int) -> tuple[None, int]:
 def pending_signatures_list() -> PendingList:
     """GET /signatures/pending."""
     return PendingList(items=[PendingOut.of(p) for p in pending.pending_for(current_user())])
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>/non-signatories",
+    summary="Who may co-sign and has not (the author's group, invited deputies): insiders",
+    response=DeputyList,
+    errors=(403, 404),
+    tags=TAGS,
+)
+def non_signatories(amendment_id: int) -> DeputyList:
+    """GET /amendments/{id}/non-signatories."""
+    amendment = amendments.get_visible_amendment(current_user(), amendment_id)
+    if not can_follow_signatures(current_user(), amendment):
+        raise Forbidden("Seuls l'auteur, ses collaborateurs et le secrétariat voient qui manque.")
+    return DeputyList(items=[UserOut.of(u) for u in missing.non_signatories(amendment)])
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>/reminders",
+    "POST",
+    summary="Remind everyone who has not signed (at most once a day each)",
+    response=ReminderOut,
+    errors=(403, 404, 409),
+    tags=TAGS,
+)
+def remind_non_signatories(amendment_id: int) -> ReminderOut:
+    """POST /amendments/{id}/reminders."""
+    reminded = missing.remind_amendment(current_user(), amendment_id, now())
+    commit()
+    return ReminderOut(reminded=[UserOut.of(u) for u in reminded])
+
+
+def _group_id(code: str | None) -> int | None:
+    """The group followed: the caller's own, or (admins) the one named."""
+    if code:
+        return registration.group_by_code(code).id
+    return current_user().group_id
+
+
+@endpoint(
+    "/texts/<int:text_id>/signing-backlog",
+    summary="Per deputy of the group, how many open amendments of the group they have not "
+    "signed on the text (group secretariat, admin)",
+    query=BacklogQuery,
+    response=BacklogList,
+    errors=(403, 404),
+    tags=TAGS,
+)
+def signing_backlog(text_id: int, query: BacklogQuery) -> BacklogList:
+    """GET /texts/{id}/signing-backlog?group=."""
+    group_id = _group_id(query.group if current_user().role == "admin" else None)
+    if group_id is None:
+        raise Forbidden("Seul le secrétariat du groupe suit les signatures de ses députés.")
+    backlog = missing.group_backlog(current_user(), text_id, group_id)
+    return BacklogList(items=[BacklogOut.of(b) for b in backlog])
+
+
+@endpoint(
+    "/texts/<int:text_id>/reminders",
+    "POST",
+    summary="Remind the group's deputies of what they still have to sign on the text",
+    body=GroupReminderIn,
+    body_optional=True,
+    response=ReminderOut,
+    errors=(403, 404),
+    tags=TAGS,
+)
+def remind_group(text_id: int, body: GroupReminderIn) -> ReminderOut:
+    """POST /texts/{id}/reminders {group?, deputy_ids?}."""
+    group_id = _group_id(body.group if current_user().role == "admin" else None)
+    if group_id is None:
+        raise Forbidden("Seul le secrétariat du groupe suit les signatures de ses députés.")
+    reminded = missing.remind_deputies(current_user(), text_id, group_id, body.deputy_ids, now())
+    commit()
+    return ReminderOut(reminded=[UserOut.of(u) for u in reminded])

@@ -6,8 +6,9 @@ reads the journal head, then appends the next event) fails if another writer com
 between: it wrote from a stale read (`UNIQUE events.amendment_id, events.seq`), or SQLite refused
 the upgrade ("database is locked"). So a transaction that will write begins with `BEGIN
 IMMEDIATE`: it takes the write lock first and waits for it (busy_timeout), and concurrent writers
-queue instead of failing. That is every writing request (POST, PUT, PATCH, DELETE) and the
-writers that ask (`immediate_transactions`: the deadline clock). Reading requests and the rest
+queue instead of failing. That is the unit of work (the ORM session) of every writing request
+(POST, PUT, PATCH, DELETE) and of the writers that ask (`immediate_transactions`: the deadline
+clock); side connections never take it. Reading requests and the rest
 keep the driver's default (a transaction begins at the first write) and never wait: with WAL,
 readers go on while one writes. So do background jobs, even inside a request
 (`deferred_transactions`): they write their progress on other connections while they work.
@@ -23,6 +24,7 @@ from typing import Any
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 15_000
@@ -90,8 +92,18 @@ def tune(engine: Engine) -> None:
         if _SNAPSHOT.get():
             driver.isolation_level = None  # an explicit BEGIN: reads share one snapshot
             driver.execute("BEGIN")
-        elif begins_immediately():
-            driver.isolation_level = None  # the driver's own BEGIN off: ours takes the lock
-            driver.execute("BEGIN IMMEDIATE")
         else:
             driver.isolation_level = ""  # the driver's default: BEGIN before the first write
+
+
+@event.listens_for(Session, "after_begin")
+def _take_the_write_lock(_session: Session, _transaction: Any, connection: Any) -> None:
+    """A unit of work that will write takes the write lock first (see the module). Only the
+    session's own connection: a side connection (a file's parts read while the request is
+    answered, a job's progress) stays deferred and never waits for the session's lock."""
+    if connection.dialect.name != "sqlite" or not begins_immediately():
+        return
+    driver = connection.connection.dbapi_connection
+    if not driver.in_transaction:
+        driver.isolation_level = None
+        driver.execute("BEGIN IMMEDIATE")

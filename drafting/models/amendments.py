@@ -33,6 +33,8 @@ class Amendment(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         Index("ix_amendments_text_article", "text_id", "article_id", "id"),
         Index("ix_amendments_text_state", "text_id", "state"),
+        Index("ix_amendments_text_order", "text_id", "order_key"),
+        Index("ix_amendments_text_identity", "text_id", "identity_digest"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +57,11 @@ class Amendment(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Derived from the position, dispositif and number on every write of them
+    # (drafting.services.ordering): the list sorts by the order-of-discussion key and finds
+    # identical amendments by the dispositif's identity digest, both in SQL.
+    order_key: Mapped[str | None] = mapped_column(String(200))
+    identity_digest: Mapped[str | None] = mapped_column(String(64))
     # Bumped by every UPDATE: SQLAlchemy adds "WHERE row_version = ?" so two concurrent
     # writers cannot both succeed (optimistic lock, on SQLite and PostgreSQL alike).
     row_version: Mapped[int] = mapped_column(Integer, default=1)

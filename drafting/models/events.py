@@ -61,6 +61,8 @@ class Notification(db.Model):  # type: ignore[name-defined,misc]
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id"))
     text_id: Mapped[int | None] = mapped_column(ForeignKey("texts.id"))
     message: Mapped[str] = mapped_column(Text)
+    # How many amendments the notice speaks of (a bulk action's grouped notice: more than one).
+    count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -79,6 +79,10 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     # The last accepted TOTP time-step: a code is never accepted twice (replay protection).
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # How notifications reach the user by e-mail: "each" event, a daily "digest", or "none".
+    email_notifications: Mapped[str] = mapped_column(
+        String(8), default="each", server_default="each"
+    )
 
     group: Mapped[Group | None] = relationship(lazy="joined")
     deputy: Mapped[User | None] = relationship(remote_side=[id])

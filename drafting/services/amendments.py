@@ -6,15 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
 
 from drafting.errors import Conflict, Forbidden, Invalid, NotFound
 from drafting.extensions import db
 from drafting.models import (
     Amendment,
     Article,
-    Group,
     Invitation,
     PositionKind,
     Revision,
@@ -28,15 +26,13 @@ from drafting.permissions import (
     can_draft_for,
     can_edit_amendment,
     can_view_amendment,
-    visible_amendments_clause,
 )
-from drafting.services import journal, texts
+from drafting.services import journal, ordering, texts
 from drafting.services.content import clean_text, content_hash
 from drafting.services.cosigning import stale
+from drafting.services.listing import ListFilter, list_amendments  # noqa: F401 (moved)
 from workflows.review import State
 from workflows.textdiff import word_diff
-
-MAX_PER_PAGE = 100
 
 
 @dataclass
@@ -186,6 +182,7 @@ def create_amendment(actor: User, draft: Draft, now: datetime) -> Amendment:
     _rehash(amendment)
     db.session.add(amendment)
     db.session.flush()
+    ordering.derive(amendment)
     _snapshot(amendment, actor, now)
     journal.record(
         EventKind.CREATED,
@@ -258,6 +255,7 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
     amendment.version += 1
     amendment.updated_at = now
     _rehash(amendment)
+    ordering.derive(amendment)
     _snapshot(amendment, actor, now).changes = text_changes(old, new)
     journal.record(
         EventKind.EDITED,
@@ -318,56 +316,6 @@ def visible_or_404(user: User, amendment: Amendment | None) -> Amendment:
     if not can_view_amendment(user, amendment, invited=invited, signed=signed):
         raise NotFound("Amendement inconnu.")
     return amendment
-
-
-@dataclass
-class ListFilter:
-    """Filters of the amendments list."""
-
-    text_id: int | None = None
-    state: str | None = None
-    group: str | None = None
-    article: str | None = None
-    author_id: int | None = None
-    page: int = 1
-    per_page: int = 50
-
-
-def _filtered(user: User, filters: ListFilter) -> Select[Amendment]:
-    query = select(Amendment).where(visible_amendments_clause(user))
-    if filters.text_id is not None:
-        query = query.where(Amendment.text_id == filters.text_id)
-    if filters.state:
-        query = query.where(Amendment.state == filters.state)
-    if filters.author_id is not None:
-        query = query.where(Amendment.author_id == filters.author_id)
-    if filters.group:
-        query = query.join(Group, Group.id == Amendment.group_id).where(
-            Group.code == filters.group.upper()
-        )
-    if filters.article:
-        query = query.join(Article, Article.id == Amendment.article_id).where(
-            Article.number == filters.article
-        )
-    return query
-
-
-def list_amendments(user: User, filters: ListFilter) -> tuple[list[Amendment], int]:
-    """One page of visible amendments and the total; two queries whatever the page size."""
-    query = _filtered(user, filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = (
-        query.options(
-            joinedload(Amendment.article),
-            joinedload(Amendment.author),
-            joinedload(Amendment.created_by),
-            joinedload(Amendment.group),
-        )
-        .order_by(Amendment.id)
-        .limit(filters.per_page)
-        .offset((filters.page - 1) * filters.per_page)
-    )
-    return list(db.session.scalars(page).unique()), total
 
 
 def position_json(amendment: Amendment) -> dict[str, object]:

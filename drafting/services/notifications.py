@@ -28,6 +28,7 @@ def notify(
     now: datetime,
     amendment: Amendment | None = None,
     text_id: int | None = None,
+    count: int = 1,
 ) -> list[Notification]:
     """Put `message` in each user's inbox once per `key`; e-mails go out after the commit."""
     created = []
@@ -42,6 +43,7 @@ def notify(
             key=key,
             kind=kind,
             message=message,
+            count=count,
             created_at=now,
             amendment_id=amendment.id if amendment else None,
             text_id=text_id if text_id is not None else (amendment.text_id if amendment else None),

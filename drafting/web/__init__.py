@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from drafting.web import amendments, auth, dashboard, filters, texts
+from drafting.web import amendments, auth, dashboard, filters, listing, texts
 from drafting.web import deadlines as deadline_pages
 from drafting.web import documents as document_pages
 from drafting.web import review as review_pages
@@ -18,6 +18,7 @@ def blueprints() -> list[Blueprint]:
         auth.bp,
         dashboard.bp,
         texts.bp,
+        listing.bp,
         amendments.bp,
         filters.bp,
         review_pages.bp,

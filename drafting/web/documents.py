@@ -15,6 +15,7 @@ from drafting.db import commit
 from drafting.extensions import db
 from drafting.infra import downloads
 from drafting.models import Group, Job, User
+from drafting.services.bulk import jobs as bulk_jobs
 from drafting.services.documents import exports, jobs, official, storage
 from drafting.web.common import now
 from workflows.review import State
@@ -77,8 +78,13 @@ def show_job(job_id: str) -> ResponseReturnValue:
     job = jobs.job_for(_user(), job_id)
     recovered = job.params.get("recovered_at")
     recovered_at = datetime.fromisoformat(recovered) if recovered else None
+    report = bulk_jobs.stored_report(job) if job.kind == bulk_jobs.KIND else None
     return render_template(
-        "documents/job.html", job=job, state=_job_state(job), recovered_at=recovered_at
+        "documents/job.html",
+        job=job,
+        state=_job_state(job),
+        recovered_at=recovered_at,
+        report=report,
     )
 
 

@@ -65,8 +65,9 @@ def queue() -> ResponseReturnValue:
         (request.args.get("q") or "").strip()[:200] or None,
     )
     items = review.review_queue(_user(), filters)
+    total = review.queue_size(_user(), filters)
     return render_template(
-        "review/queue.html", items=items, filters=filters, texts=texts.list_texts()
+        "review/queue.html", items=items, total=total, filters=filters, texts=texts.list_texts()
     )
 
 

@@ -28,11 +28,17 @@ def _safe_next(target: str | None) -> str:
     return local_path(target) or url_for("security.index")
 
 
+def _next() -> str | None:
+    """The page that sent the user here (to come back to once the factor is set up)."""
+    return local_path(request.values.get("next"))
+
+
 def _index(error: Any = None, status: int = 200) -> ResponseReturnValue:
     user = _user()
     return (
         render_template(
             "security/index.html",
+            next=_next(),
             enrolled=second_factor.is_enrolled(user),
             required=second_factor.is_required(user),
             codes_left=second_factor.remaining_recovery_codes(user),
@@ -121,8 +127,8 @@ def enrol() -> ResponseReturnValue:
         commit()
     enrolment = second_factor.pending_enrolment(user)
     if enrolment is None:
-        return redirect(url_for("security.index"))
-    return render_template("security/enrol.html", enrolment=enrolment)
+        return redirect(url_for("security.index", next=_next()))
+    return render_template("security/enrol.html", enrolment=enrolment, next=_next())
 
 
 @bp.post("/double-authentification/confirmer")
@@ -136,11 +142,12 @@ def confirm() -> ResponseReturnValue:
         rollback()
         enrolment = second_factor.pending_enrolment(user)
         if enrolment is None:
-            return redirect(url_for("security.index"))
-        return render_template("security/enrol.html", enrolment=enrolment, error=exc), 403
+            return redirect(url_for("security.index", next=_next()))
+        page = render_template("security/enrol.html", enrolment=enrolment, error=exc, next=_next())
+        return page, 403
     second_factor.mark_verified(current_credential(), now())
     commit()
-    return render_template("security/recovery_codes.html", codes=codes)
+    return render_template("security/recovery_codes.html", codes=codes, next=_next())
 
 
 @bp.post("/codes-de-secours")
@@ -185,9 +192,26 @@ def _security_helpers() -> dict[str, Any]:
             _user(), current_credential(), now()
         )
 
+    def signing_requirement() -> str | None:
+        """What a consent needs first: "enrol" (set the second factor up), "code" (type one),
+        or None (nothing more)."""
+        if not current_user.is_authenticated:
+            return None
+        user = _user()
+        if not second_factor.is_required(user):
+            return None
+        if not second_factor.is_enrolled(user):
+            return "enrol"
+        return "code" if second_factor.needs_code(user, current_credential(), now()) else None
+
     def amendment_reads(amendment: Amendment) -> list[ReadRecord] | None:
         if not current_user.is_authenticated or not can_view_reads(_user(), amendment):
             return None
         return confidentiality.reads(_user(), amendment)
 
-    return {"second_factor_needed": second_factor_needed, "amendment_reads": amendment_reads}
+    return {
+        "secret_groups": second_factor.secret_groups,
+        "second_factor_needed": second_factor_needed,
+        "signing_requirement": signing_requirement,
+        "amendment_reads": amendment_reads,
+    }

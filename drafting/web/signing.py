@@ -4,6 +4,7 @@ and the signature panel of the amendment page."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -15,15 +16,24 @@ from sqlalchemy import select
 from drafting.db import commit, rollback
 from drafting.errors import DomainError, Forbidden, Invalid, NotFound
 from drafting.extensions import db
-from drafting.infra.rate_limits import SIGNATURE, WRITE_METHODS, limited
+from drafting.infra.rate_limits import BULK_SIGNATURE, SIGNATURE, WRITE_METHODS, limited
 from drafting.infra.request_info import parse_id
-from drafting.models import Amendment, Invitation, Role, Signature, User
-from drafting.permissions import actors_for, can_invite, can_void_signature
-from drafting.services import amendments
+from drafting.models import Amendment, Group, Invitation, LegislativeText, Role, Signature, User
+from drafting.permissions import (
+    actors_for,
+    can_follow_group_signatures,
+    can_follow_signatures,
+    can_invite,
+    can_void_signature,
+)
+from drafting.services import amendments, listing
+from drafting.services.cosigning import bulk as bulk_signing
 from drafting.services.cosigning import invitations, signatures
+from drafting.services.cosigning import missing as missing_signatures
 from drafting.services.cosigning import pending as pending_signatures
 from drafting.services.cosigning import stale as stale_signatures
 from drafting.web.common import current_credential, now
+from workflows.review import State
 
 bp = Blueprint("signing", __name__)
 
@@ -51,6 +61,7 @@ class Panel:
     can_invite: bool = False
     can_void: bool = False
     counts: dict[str, int] = field(default_factory=dict)
+    missing: list[User] | None = None  # who may sign and has not (insiders see it)
 
 
 def status_of(signature: Signature, amendment: Amendment) -> str:
@@ -81,7 +92,15 @@ def build_panel(user: User, amendment: Amendment) -> Panel:
         can_invite=can_invite(user, amendment),
         can_void=can_void_signature(user, amendment),
         counts=counts,
+        missing=_missing(user, amendment),
     )
+
+
+def _missing(user: User, amendment: Amendment) -> list[User] | None:
+    """Who has not signed the open amendment yet, for those who follow its signatures."""
+    if amendment.state != State.OPEN or not can_follow_signatures(user, amendment):
+        return None
+    return missing_signatures.non_signatories(amendment)
 
 
 @bp.app_template_global("signature_panel")
@@ -115,12 +134,103 @@ def _refused(error: DomainError, target: str) -> ResponseReturnValue:
     return redirect(target, code=303)
 
 
+def _pending_filtered(values: Any) -> tuple[list[pending_signatures.Pending], dict[str, Any]]:
+    """The "À signer" list narrowed by text and reason (the page's filters)."""
+    items = pending_signatures.pending_for(_user())
+    text_id = values.get("text_id", "")
+    reason = values.get("reason", "")
+    if text_id.isdigit():
+        items = [i for i in items if i.amendment.text_id == int(text_id)]
+    if reason in REASONS:
+        items = [i for i in items if i.reason == reason]
+    chosen = {"text_id": int(text_id) if text_id.isdigit() else None, "reason": reason or None}
+    return items, chosen
+
+
 @bp.get("/a-signer")
 @login_required
 def pending() -> ResponseReturnValue:
-    """The deputy's "À signer" list (group amendments, invitations, signatures to re-confirm)."""
-    items = pending_signatures.pending_for(_user())
-    return render_template("signing/pending.html", items=items, reasons=REASONS)
+    """The deputy's "À signer" list (group amendments, invitations, signatures to re-confirm),
+    filtered by text and reason, each amendment ticked to co-sign several at once."""
+    everything = pending_signatures.pending_for(_user())
+    items, chosen = _pending_filtered(request.args)
+    texts = {i.amendment.text_id: i.amendment.text for i in everything}
+    return render_template(
+        "signing/pending.html",
+        items=items,
+        reasons=REASONS,
+        chosen=chosen,
+        texts=sorted(texts.values(), key=lambda t: t.id),
+        total=len(everything),
+    )
+
+
+def _consent_items(values: Any) -> list[pending_signatures.Pending]:
+    """What the consent screen lists: the ticked amendments (or all the filter keeps) that
+    still wait for the deputy's signature, in the list's order."""
+    items, _chosen = _pending_filtered(values)
+    if values.get("all") == "1":
+        return items
+    wanted = {int(v) for v in values.getlist("ids") if v.isdigit() and len(v) < 10}
+    return [i for i in items if i.amendment.id in wanted]
+
+
+def _consent_page(
+    items: list[pending_signatures.Pending], error: DomainError | None = None, status: int = 200
+) -> ResponseReturnValue:
+    page = render_template(
+        "signing/bulk_consent.html",
+        items=items,
+        reasons=REASONS,
+        error=error,
+        back=request.full_path if request.method == "GET" else url_for("signing.pending"),
+    )
+    return page, status
+
+
+@bp.get("/a-signer/consentement")
+@login_required
+def bulk_consent() -> ResponseReturnValue:
+    """One consent screen for several amendments: each with its number or position, its short
+    hash and its text a tap away; what the second factor needs, before « Je cosigne »."""
+    items = _consent_items(request.args)
+    if not items:
+        flash(_("Cochez au moins un amendement à cosigner."))
+        return redirect(url_for("signing.pending"), code=303)
+    return _consent_page(items)
+
+
+def _consents() -> list[bulk_signing.Consent]:
+    consents = []
+    for value in request.form.getlist("consent")[: bulk_signing.MAX_ITEMS + 1]:
+        amendment_id, _, content_hash = value.partition(":")
+        if amendment_id.isdigit() and len(amendment_id) < 10:
+            consents.append(bulk_signing.Consent(int(amendment_id), content_hash[:64]))
+    return consents
+
+
+@bp.post("/a-signer/signer")
+@limited(BULK_SIGNATURE, scope="signature-bulk", methods=WRITE_METHODS)
+@login_required
+def bulk_sign() -> ResponseReturnValue:
+    """Sign each amendment of the consent screen on the text it showed, with one code."""
+    consents = _consents()
+    try:
+        outcomes = bulk_signing.sign_many(
+            _user(),
+            consents,
+            now(),
+            otp=request.form.get("otp") or None,
+            credential=current_credential(),
+        )
+    except DomainError as exc:
+        rollback()
+        ids = {c.amendment_id for c in consents}
+        items = [i for i in pending_signatures.pending_for(_user()) if i.amendment.id in ids]
+        return _consent_page(items, exc, exc.status)
+    commit()
+    labels = listing.visible_by_id(_user(), [o.amendment_id for o in outcomes])
+    return render_template("signing/bulk_results.html", outcomes=outcomes, labels=labels)
 
 
 @bp.get("/amendements/<int:amendment_id>/signer")
@@ -312,3 +422,61 @@ def choose_void(amendment_id: int) -> ResponseReturnValue:
     if deputy_id is None:
         raise NotFound(_("Signature inconnue."))
     return redirect(url_for("signing.void", amendment_id=amendment_id, deputy_id=deputy_id))
+
+
+@bp.post("/amendements/<int:amendment_id>/relancer")
+@login_required
+def remind(amendment_id: int) -> ResponseReturnValue:
+    """Remind, in one action, everyone who may sign the amendment and has not."""
+    try:
+        reminded = missing_signatures.remind_amendment(_user(), amendment_id, now())
+    except DomainError as exc:
+        return _refused(exc, url_for("amendments.show", amendment_id=amendment_id))
+    commit()
+    if reminded:
+        flash(ngettext("%(num)d député relancé.", "%(num)d députés relancés.", len(reminded)))
+    else:
+        flash(_("Personne à relancer : chacun a déjà été relancé aujourd'hui."))
+    return _back(amendment_id)
+
+
+def _followed_group(user: User) -> Group | None:
+    """The group whose signatures the page follows: the secretariat's own; an admin's choice."""
+    code = (request.values.get("group") or "").strip().upper()[:32]
+    if user.role == Role.ADMIN and code:
+        return db.session.scalar(select(Group).where(Group.code == code))
+    return user.group
+
+
+@bp.get("/textes/<int:text_id>/signatures")
+@login_required
+def group_signatures(text_id: int) -> ResponseReturnValue:
+    """Per deputy of the group, what they still have to sign on the text, and reminders."""
+    user = _user()
+    group = _followed_group(user)
+    if group is None or not can_follow_group_signatures(user, group.id):
+        raise Forbidden(_("Seul le secrétariat du groupe suit les signatures de ses députés."))
+    backlog = missing_signatures.group_backlog(user, text_id, group.id)
+    text = db.session.get(LegislativeText, text_id)
+    return render_template("signing/group.html", text=text, group=group, backlog=backlog)
+
+
+@bp.post("/textes/<int:text_id>/signatures/relancer")
+@login_required
+def remind_group(text_id: int) -> ResponseReturnValue:
+    """Remind the ticked deputies (or every one with something to sign) in one action."""
+    user = _user()
+    group = _followed_group(user)
+    if group is None or not can_follow_group_signatures(user, group.id):
+        raise Forbidden(_("Seul le secrétariat du groupe suit les signatures de ses députés."))
+    chosen = None
+    if request.form.get("all") != "1":
+        chosen = [int(v) for v in request.form.getlist("deputy_ids") if v.isdigit() and len(v) < 10]
+    reminded = missing_signatures.remind_deputies(user, text_id, group.id, chosen, now())
+    commit()
+    if reminded:
+        flash(ngettext("%(num)d député relancé.", "%(num)d députés relancés.", len(reminded)))
+    else:
+        flash(_("Personne à relancer : chacun a déjà été relancé aujourd'hui."))
+    target = url_for("signing.group_signatures", text_id=text_id, group=request.values.get("group"))
+    return redirect(target, code=303)

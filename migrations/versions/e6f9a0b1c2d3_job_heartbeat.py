@@ -4,7 +4,7 @@ A job's last sign of life (its start, each progress step): a started job that st
 orphaned by a killed worker, and the clock queues it again.
 
 Revision ID: e6f9a0b1c2d3
-Revises: d5e8f1a2b3c4
+Revises: 19b2c4d6e8f0
 Create Date: 2026-12-06 19:00:00
 
 """
@@ -15,7 +15,7 @@ import drafting.models.types
 
 
 revision = 'e6f9a0b1c2d3'
-down_revision = 'd5e8f1a2b3c4'
+down_revision = '19b2c4d6e8f0'
 branch_labels = None
 depends_on = None
 

@@ -151,6 +151,8 @@ def test_after_five_failed_codes_a_signature_with_a_code_is_refused_and_one_with
         ("signing.sign", (limits.SIGNATURE, "signature")),
         ("signing.withdraw", (limits.SIGNATURE, "signature")),
         ("signing.void", (limits.SIGNATURE, "signature")),
+        ("api.sign_many", (limits.BULK_SIGNATURE, "signature-bulk")),
+        ("signing.bulk_sign", (limits.BULK_SIGNATURE, "signature-bulk")),
         ("auth.login", (limits.LOGIN, "login")),
         ("api.create_token", (limits.LOGIN, "login")),
     ],

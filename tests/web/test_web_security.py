@@ -140,7 +140,9 @@ def test_enrolment_through_the_pages_shows_the_key_then_the_recovery_codes(clien
     page = client.post("/compte/securite/double-authentification")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    secret = re.search(r'<code class="secret">([A-Z2-7]{32})</code>', html).group(1)
+    groups = re.findall(r'<span class="secret-group">([A-Z2-7]{4})</span>', html)
+    secret = "".join(groups)  # shown in groups of four, which wrap on a phone
+    assert len(groups) == 8 and f'data-secret="{secret}"' in html
     assert "<svg" in html and "otpauth://totp/" in html
     wrong = client.post("/compte/securite/double-authentification/confirmer", data={"otp": "1"})
     assert wrong.status_code == 403

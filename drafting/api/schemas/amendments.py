@@ -90,12 +90,39 @@ class AmendmentOut(Schema):
         )
 
 
-class AmendmentQuery(Schema):
+class AmendmentFilter(Schema):
+    """The list's filters, shared by `GET /amendments` and the bulk actions' `filter`."""
+
     text_id: int | None = None
-    state: str | None = Field(default=None, max_length=32)
+    state: str | None = Field(
+        default=None, max_length=120, description="One state, or several separated by commas."
+    )
     group: str | None = Field(default=None, max_length=32)
     article: str | None = Field(default=None, max_length=40)
     author_id: int | None = None
+    q: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Words searched in the dispositif and the exposé (all of them).",
+    )
+    order: Literal["discussion", "number", "article", "created"] | None = Field(
+        default=None, description="Default: by id. `discussion`: the order of discussion."
+    )
+    to_sign: Literal["me"] | None = Field(
+        default=None, description="`me`: what waits for my signature (the « À signer » list)."
+    )
+    not_signed_by: int | None = Field(
+        default=None, description="A deputy's id: amendments without their current signature."
+    )
+    identical: bool | None = Field(
+        default=None, description="With (true) or without (false) an identical amendment."
+    )
+    lint: Literal["errors", "clean"] | None = Field(
+        default=None, description="By the stored légistique check (422 while none is stored)."
+    )
+
+
+class AmendmentQuery(AmendmentFilter):
     page: int = Field(default=1, ge=1, le=1_000_000)
     per_page: int = Field(default=50, ge=1, le=100)
 

@@ -7,7 +7,9 @@ from typing import Literal, Self
 from pydantic import Field
 
 from drafting.api.schemas import Schema
+from drafting.api.schemas.bulk import BulkOut
 from drafting.models import Job
+from drafting.services.bulk import jobs as bulk_jobs
 from drafting.services.documents import jobs
 
 StateName = Literal["draft", "in_review", "open", "ready", "filed", "abandoned"]
@@ -35,7 +37,7 @@ class JobOut(Schema):
     id: str
     status: Literal["queued", "started", "finished", "failed"]
     progress: int = Field(ge=0, le=100)
-    result: JobResult | None = None  # absent until finished
+    result: JobResult | BulkOut | None = None  # absent until finished; a bulk job's report
     error: str | None = None  # absent unless failed
 
     @classmethod
@@ -43,7 +45,13 @@ class JobOut(Schema):
         """A job: status, progress, `result` once finished, `error` once failed (else absent)."""
         # `jobs.job_json` is the one place that decides which keys appear (the web page polls
         # the same state); validating it leaves the missing ones unset, hence absent.
-        return cls.model_validate(jobs.job_json(job, file_url))
+        data = jobs.job_json(job, file_url)
+        report = bulk_jobs.stored_report(job) if job.kind == bulk_jobs.KIND else None
+        if report is None:
+            return cls.model_validate(data)
+        return cls.model_validate(data | {"result": None}).model_copy(
+            update={"result": BulkOut.stored(report)}
+        )
 
 
 class JobEnvelope(Schema):

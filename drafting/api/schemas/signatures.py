@@ -10,6 +10,8 @@ from drafting.api.schemas import Schema, Timestamp
 from drafting.api.schemas.amendments import AmendmentOut
 from drafting.api.schemas.people import UserOut
 from drafting.models import Invitation
+from drafting.services.cosigning.bulk import MAX_ITEMS, Outcome
+from drafting.services.cosigning.missing import Backlog
 from drafting.services.cosigning.pending import Pending
 from drafting.services.cosigning.signatures import AnySignature
 
@@ -111,3 +113,92 @@ class PendingOut(Schema):
 
 class PendingList(Schema):
     items: list[PendingOut]
+
+
+class ConsentIn(Schema):
+    amendment_id: int
+    content_hash: str = Field(
+        min_length=64,
+        max_length=64,
+        pattern="^[0-9a-f]{64}$",
+        description="The hash of the text you were shown: refused (stale_version) if it changed.",
+    )
+
+
+class SignManyIn(Schema):
+    items: list[ConsentIn] = Field(min_length=1, max_length=MAX_ITEMS)
+    otp: str | None = Field(
+        default=None,
+        max_length=32,
+        description="One TOTP or recovery code for the whole batch, unless this token passed a "
+        "check in the last 10 minutes.",
+    )
+
+
+class SignError(Schema):
+    code: str
+    message: str
+
+
+class SignedOut(Schema):
+    amendment_id: int
+    status: Literal["signed", "refused"]
+    error: SignError | None
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> Self:
+        """One amendment's outcome: signed, or refused with the single signature's error."""
+        error = None
+        if not outcome.signed:
+            error = SignError(code=outcome.code or "", message=outcome.message or "")
+        return cls(amendment_id=outcome.amendment_id, status=outcome.status, error=error)  # type: ignore[arg-type]
+
+
+class SignManyOut(Schema):
+    items: list[SignedOut]
+    signed: int
+    refused: int
+
+    @classmethod
+    def of(cls, outcomes: list[Outcome]) -> Self:
+        """Each consent's outcome, in the request's order, and the counts."""
+        signed = sum(1 for o in outcomes if o.signed)
+        items = [SignedOut.of(o) for o in outcomes]
+        return cls(items=items, signed=signed, refused=len(outcomes) - signed)
+
+
+class DeputyList(Schema):
+    items: list[UserOut]
+
+
+class ReminderOut(Schema):
+    reminded: list[UserOut] = Field(
+        description="Those reminded now (a deputy is reminded at most once a day)."
+    )
+
+
+class BacklogOut(Schema):
+    deputy: UserOut
+    to_sign: int
+
+    @classmethod
+    def of(cls, backlog: Backlog) -> Self:
+        """A deputy and how many open amendments of the group they have not signed."""
+        return cls(deputy=UserOut.of(backlog.deputy), to_sign=backlog.to_sign)
+
+
+class BacklogList(Schema):
+    items: list[BacklogOut]
+
+
+class BacklogQuery(Schema):
+    group: str | None = Field(default=None, max_length=32, description="Admins: the group.")
+
+
+class GroupReminderIn(Schema):
+    group: str | None = Field(default=None, max_length=32, description="Admins: the group.")
+    deputy_ids: list[int] | None = Field(
+        default=None,
+        max_length=1_000,
+        description="Whom to remind (default: every deputy with something to sign).",
+    )

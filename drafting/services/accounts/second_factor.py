@@ -66,8 +66,17 @@ def _qr_svg(uri: str) -> str | None:
     except ImportError:  # pragma: no cover - segno is a declared dependency
         return None
     buffer = io.BytesIO()
-    segno.make(uri, error="m").save(buffer, kind="svg", scale=5, xmldecl=False, svgclass="qr")
-    return buffer.getvalue().decode("utf-8")
+    code = segno.make(uri, error="m")
+    code.save(buffer, kind="svg", scale=5, xmldecl=False, svgclass="qr")
+    width, height = code.symbol_size(scale=5)
+    # A viewBox lets the page shrink the drawing to a narrow phone (CSS max-width: 100%).
+    svg = buffer.getvalue().decode("utf-8")
+    return svg.replace("<svg ", f'<svg viewBox="0 0 {width} {height}" ', 1)
+
+
+def secret_groups(secret: str) -> list[str]:
+    """The secret in groups of four characters, as typed into an app (and wrapped on a phone)."""
+    return [secret[i : i + 4] for i in range(0, len(secret), 4)]
 
 
 def start_enrolment(

@@ -28,7 +28,7 @@ MAX_INVITEES = 1_000
 INVITABLE_STATES = (State.DRAFT, State.IN_REVIEW, State.OPEN)
 
 
-def _invitees(amendment: Amendment, deputy_ids: list[int]) -> list[User]:
+def _deputies(deputy_ids: list[int]) -> dict[int, User]:
     ids = list(dict.fromkeys(deputy_ids))
     if not ids or len(ids) > MAX_INVITEES:
         raise Invalid("Choisissez au moins un député.", fields={"deputy_ids": "1 à 1000 députés"})
@@ -39,6 +39,17 @@ def _invitees(amendment: Amendment, deputy_ids: list[int]) -> list[User]:
         raise Invalid(
             "Seuls des députés sont invités.", fields={"deputy_ids": f"pas député : {listed}"}
         )
+    return {i: found[i] for i in ids}
+
+
+def check_invitees(deputy_ids: list[int]) -> tuple[int, ...]:
+    """The distinct ids of active deputies to invite (422 naming those who are not)."""
+    return tuple(_deputies(deputy_ids))
+
+
+def _invitees(amendment: Amendment, deputy_ids: list[int]) -> list[User]:
+    found = _deputies(deputy_ids)
+    ids = list(found)
     if amendment.author_id in found:
         raise Invalid(
             "L'auteur est premier signataire de droit.",

@@ -70,6 +70,11 @@ def _pending_reasons(deputy: User) -> dict[int, str]:
     return {amendment_id: r for amendment_id, r in reasons.items() if r is not None}
 
 
+def pending_ids(deputy: User) -> list[int]:
+    """The ids of what waits for the deputy's signature (the list's `to_sign=me`)."""
+    return sorted(_pending_reasons(deputy))
+
+
 def pending_count(deputy: User) -> int:
     """How many amendments wait for the deputy's signature (for the navigation badge)."""
     return len(_pending_reasons(deputy))

@@ -83,6 +83,37 @@ def request_export(
     return job
 
 
+def request_selection_export(actor: User, amendment_ids: Sequence[int], now: datetime) -> Job:
+    """A partial liasse: the amendments of a selection the actor may see, all on one text."""
+    if not can_export_liasse(actor):
+        raise Forbidden("Seuls les secrétariats de groupe exportent la liasse.")
+    texts_of = _visible_texts(actor, amendment_ids)
+    if not texts_of:
+        raise Invalid("La sélection ne contient aucun amendement visible.", fields={"ids": "vide"})
+    if len(set(texts_of.values())) > 1:
+        raise Invalid(
+            "Une liasse porte sur un seul texte : filtrez la sélection par texte.",
+            fields={"ids": "plusieurs textes"},
+        )
+    text_id = next(iter(texts_of.values()))
+    params = {"format": "zip", "group": None, "states": None, "ids": sorted(texts_of)}
+    job = jobs.new_job(actor, "export", now, params, text_id=text_id)
+    jobs.enqueue(job)
+    return job
+
+
+def _visible_texts(actor: User, amendment_ids: Sequence[int]) -> dict[int, int]:
+    """{amendment id: text id} of the selected amendments the actor may see."""
+    found: dict[int, int] = {}
+    ids = list(dict.fromkeys(amendment_ids))
+    for start in range(0, len(ids), 5_000):
+        query = select(Amendment.id, Amendment.text_id).where(
+            Amendment.id.in_(ids[start : start + 5_000]), visible_amendments_clause(actor)
+        )
+        found.update({row.id: row.text_id for row in db.session.execute(query)})
+    return found
+
+
 def _number_key(number: str | None, amendment_id: int) -> tuple[Any, ...]:
     """Numbered first, in natural order ("CL2" < "CL10"), then unnumbered by id."""
     if not number:
@@ -128,6 +159,9 @@ def _export_query(job: Job, requester: User) -> Any:
 def ordered_ids(job: Job, requester: User) -> list[int]:
     """The ids of the exported amendments in the order of discussion."""
     rows = list(db.session.execute(_export_query(job, requester)))
+    if job.params.get("ids"):  # a partial liasse: the selection (kept here, not in an IN list)
+        wanted = set(job.params["ids"])
+        rows = [row for row in rows if row[0] in wanted]
     rows.sort(
         key=lambda r: discussion_key(r[1], r[2], r[3], r[4] or "", tiebreak=_number_key(r[5], r[0]))
     )

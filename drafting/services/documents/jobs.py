@@ -146,6 +146,7 @@ JOB_FUNCTIONS = {
     "document": "drafting.jobs.documents.render_document",
     "export": "drafting.jobs.documents.export_liasse",
     "export_chunk": "drafting.jobs.documents.export_chunk",
+    "bulk": "drafting.jobs.bulk.run_bulk",
 }
 
 

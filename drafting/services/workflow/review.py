@@ -6,20 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from drafting.errors import Conflict, DomainError, Forbidden
+from drafting.errors import Forbidden
 from drafting.extensions import db
 from drafting.models import Amendment, Article, Event, Person, Role, User
 from drafting.models.event_kinds import EventKind
 from drafting.permissions import is_insider
 from drafting.services import amendments, journal
-from drafting.services.workflow import transitions
+from drafting.services.bulk import actions, selection
 from workflows.review import Action, State
 
 MAX_QUEUE = 500
-MAX_BULK = 200
 INTERNAL_EVENTS = frozenset({EventKind.COMMENTED})
 
 
@@ -68,6 +67,12 @@ def review_queue(user: User, filters: QueueFilter) -> list[Amendment]:
     return list(db.session.scalars(query.order_by(Amendment.id).limit(MAX_QUEUE)).unique())
 
 
+def queue_size(user: User, filters: QueueFilter) -> int:
+    """How many amendments wait in the queue (the page shows the MAX_QUEUE oldest)."""
+    query = _queue_query(user, filters).with_only_columns(func.count(Amendment.id))
+    return db.session.scalar(query) or 0
+
+
 @dataclass(frozen=True)
 class BulkResult:
     """What happened to one amendment of a bulk approval."""
@@ -77,24 +82,20 @@ class BulkResult:
     message: str
 
 
-def _approve_one(actor: User, amendment_id: int, now: datetime) -> BulkResult:
-    try:
-        transitions.transition(actor, amendment_id, Action.APPROVE, now=now)
-    except Conflict as exc:
-        if exc.code == "stale_version":
-            raise  # the session must be rolled back: the whole batch is refused
-        return BulkResult(amendment_id, False, exc.message)
-    except DomainError as exc:  # refusals happen before any change: the batch goes on
-        return BulkResult(amendment_id, False, exc.message)
-    return BulkResult(amendment_id, True, "Approuvé : ouvert à la cosignature.")
+APPROVED = "Approuvé : ouvert à la cosignature."
 
 
 def approve_many(actor: User, amendment_ids: list[int], now: datetime) -> list[BulkResult]:
-    """Approve each amendment in turn; one result per amendment, refusals do not stop the rest."""
+    """Approve each amendment in turn (a bulk action: no cap, one result per amendment,
+    refusals do not stop the rest)."""
     if actor.role != Role.SECRETARIAT:
         raise Forbidden("L'approbation groupée est réservée au secrétariat.")
-    unique = list(dict.fromkeys(amendment_ids))[:MAX_BULK]
-    return [_approve_one(actor, amendment_id, now) for amendment_id in unique]
+    chosen = selection.of_ids(amendment_ids)
+    results = actions.run(actor, actions.BulkAction(Action.APPROVE.value), chosen.ids, now)
+    return [
+        BulkResult(i, results[i].done, APPROVED if results[i].done else results[i].message or "")
+        for i in chosen.ids
+    ]
 
 
 @dataclass(frozen=True)

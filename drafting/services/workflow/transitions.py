@@ -15,7 +15,7 @@ from drafting.extensions import db
 from drafting.models import Amendment, User
 from drafting.models.event_kinds import EventKind
 from drafting.permissions import actors_for, can_comment, can_mark_group_amendment
-from drafting.services import amendments, journal
+from drafting.services import amendments, journal, ordering
 from drafting.services.content import clean_text
 from drafting.services.deadlines import binding
 from drafting.services.workflow import notices
@@ -155,6 +155,11 @@ def _payload(action: Action, raw: Payload) -> Payload:
     return payload
 
 
+def check_payload(action: Action, raw: Payload) -> Payload:
+    """The fields of `action` cleaned as a transition cleans them; 422 naming a missing one."""
+    return _payload(action, raw)
+
+
 def _assert_number_free(amendment: Amendment, number: str) -> None:
     taken = db.session.scalar(
         select(Amendment.id).where(
@@ -201,6 +206,7 @@ def _apply(
     amendment.updated_at = now
     if action == Action.FILE:
         amendment.number, amendment.filed_at = payload.number, now
+        ordering.derive(amendment)  # numbered amendments are discussed in number order
     elif action == Action.RECORD_OUTCOME:
         amendment.outcome = payload.outcome
 

@@ -91,3 +91,11 @@ def test_outsiders_read_the_history_without_internal_comments(people, bill):
     assert [e.action for e in theirs] == ["created", "changes_requested", "submitted", "approved"]
     assert all("comment" not in e.data for e in theirs)
     assert mine[1].data["comment"] == "Interne au groupe."
+
+
+def test_bulk_approval_has_no_cap(people, bill):
+    """The former cap (200) approved 200 and reported « 200 approuvés sur 200 »."""
+    ids = [make(people, bill).id for _ in range(201)]
+    results = review.approve_many(people["claire"], ids, NOW)
+    commit()
+    assert len(results) == 201 and all(r.ok for r in results)

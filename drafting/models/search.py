@@ -1,0 +1,27 @@
+"""The full-text index of amendments: database objects that no model maps.
+
+SQLite (the embedded default) keeps an FTS5 table over the amendments' dispositif and exposé,
+kept in step by triggers; PostgreSQL a GIN index on their French `tsvector`. Both are created by
+migration `19a1f0e2d3c4` and written by the database itself on every insert, update and delete,
+whatever code path wrote the row. Schema comparisons (migrations/env.py, tests) skip them.
+"""
+
+from __future__ import annotations
+
+FTS_TABLE = "amendments_fts"  # SQLite: the FTS5 table (content='amendments', rowid = id)
+TSVECTOR_INDEX = "ix_amendments_search"  # PostgreSQL: GIN on to_tsvector('french', …)
+TEXT_SEARCH_CONFIG = "french"
+
+
+def is_search_object(name: str | None, type_: str, parent_names: object = None) -> bool:
+    """Whether `name` is one of the search index's own objects (FTS5 shadow tables included)."""
+    if not name:
+        return False
+    if type_ == "table":
+        return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+    return type_ == "index" and name == TSVECTOR_INDEX
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's `include_name` hook: compare everything but the search index's objects."""
+    return not is_search_object(name, type_, parent_names)
