@@ -248,6 +248,14 @@ TABLE: dict[str, E] = {
         "401 404 404 404 204 404 404 404", "401 404 404 404 404 404 204 404"
     ),
     "GET /api/v1/deadlines": E("401 200 200 200 200 200 200 200"),
+    "POST /api/v1/dispositifs": E(
+        "401 403 200 200 200 200 200 200",
+        body={"article_id": "{article_id}", "alineas": ["Premier alinéa modifié.", "Second."]},
+    ),
+    "POST /api/v1/dispositifs/apply": E(
+        "401 403 200 200 200 200 200 200",
+        body={"article_id": "{article_id}", "dispositif": "Supprimer l’alinéa 1."},
+    ),
     "GET /api/v1/groups": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/groups": E(
         "401 201 403 403 403 403 403 403", body={"code": "LIOT", "name": "Libertés, Indépendants"}
@@ -433,6 +441,7 @@ def _side(users: dict[str, User], deputy: str, cosigner: str, staff: str, bill: 
     return {
         "amendment_id": amendment.id,
         "text_id": bill.id,
+        "article_id": amendment.article_id,
         "job_id": job.id,
         "notification_id": note.id,
         "token_id": token.id,
