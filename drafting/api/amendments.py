@@ -14,6 +14,7 @@ from drafting.api.schemas.amendments import (
 from drafting.db import commit
 from drafting.services import amendments as service
 from drafting.services import confidentiality
+from drafting.services.legistique import checks
 
 
 def _position(position: PositionIn | None) -> service.PositionInput | None:
@@ -54,7 +55,7 @@ def get_amendment(amendment_id: int) -> AmendmentOut:
     amendment = service.get_visible_amendment(current_user(), amendment_id)
     if confidentiality.record_read(current_user(), amendment, now(), "api"):
         commit()
-    return AmendmentOut.of(amendment)
+    return AmendmentOut.of(amendment, lint=checks.current(amendment, now()))
 
 
 @endpoint(

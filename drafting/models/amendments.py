@@ -33,6 +33,7 @@ class Amendment(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         Index("ix_amendments_text_article", "text_id", "article_id", "id"),
         Index("ix_amendments_text_state", "text_id", "state"),
+        Index("ix_amendments_text_digest", "text_id", "digest"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +65,11 @@ class Amendment(db.Model):  # type: ignore[name-defined,misc]
     # on `events`. Not mapped: an ORM object would hold a stale copy and could write it back.
     journal_seq: Unmapped[int] = unmapped_column(Integer, server_default="0")
     journal_hash: Unmapped[str] = unmapped_column(String(64), server_default=JOURNAL_GENESIS)
+    # The légistique linter's findings at the last save, for lists (one amendment's response
+    # and page lint afresh), and the normalised digest of the dispositif that finds identical
+    # amendments (drafting.services.legistique).
+    lint: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    digest: Mapped[str | None] = mapped_column(String(64))
 
     __mapper_args__ = {"version_id_col": row_version}
 

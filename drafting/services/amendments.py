@@ -33,6 +33,7 @@ from drafting.permissions import (
 from drafting.services import journal, texts
 from drafting.services.content import clean_text, content_hash
 from drafting.services.cosigning import stale
+from drafting.services.legistique import checks
 from workflows.review import State
 from workflows.textdiff import word_diff
 
@@ -184,6 +185,7 @@ def create_amendment(actor: User, draft: Draft, now: datetime) -> Amendment:
         updated_at=now,
     )
     _rehash(amendment)
+    checks.refresh(amendment, now)
     db.session.add(amendment)
     db.session.flush()
     _snapshot(amendment, actor, now)
@@ -258,6 +260,7 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
     amendment.version += 1
     amendment.updated_at = now
     _rehash(amendment)
+    checks.refresh(amendment, now)
     _snapshot(amendment, actor, now).changes = text_changes(old, new)
     journal.record(
         EventKind.EDITED,

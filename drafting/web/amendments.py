@@ -16,6 +16,7 @@ from drafting.models import Role, User
 from drafting.permissions import can_edit_amendment
 from drafting.services import amendments as service
 from drafting.services import confidentiality, texts
+from drafting.services.legistique import checks
 from drafting.web.common import now
 
 bp = Blueprint("amendments", __name__, url_prefix="/amendements")
@@ -101,7 +102,10 @@ def show(amendment_id: int) -> ResponseReturnValue:
     if confidentiality.record_read(_user(), amendment, now(), "web"):
         commit()
     return render_template(
-        "amendments/show.html", amendment=amendment, revisions=service.revisions(amendment.id)
+        "amendments/show.html",
+        amendment=amendment,
+        revisions=service.revisions(amendment.id),
+        findings=checks.current(amendment, now()),
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import Field
 
 from drafting.api.schemas import Schema, Timestamp
 from drafting.api.schemas.people import UserOut
 from drafting.models import Amendment
+from drafting.services.legistique import checks
 
 MAX = 100_000
 
@@ -49,6 +50,14 @@ class AmendmentPatch(Schema):
     position: PositionIn | None = None
 
 
+class FindingOut(Schema):
+    severity: Literal["error", "warning"]
+    code: str
+    message: str
+    start: int | None = Field(description="Offset of the finding in the dispositif (None: all).")
+    end: int | None
+
+
 class AmendmentOut(Schema):
     id: int
     text_id: int
@@ -66,10 +75,16 @@ class AmendmentOut(Schema):
     presented_by_group: bool = False
     created_at: Timestamp
     updated_at: Timestamp
+    lint: list[FindingOut] = Field(
+        default_factory=list,
+        description="The légistique linter's findings (errors block submission); computed "
+        "afresh for one amendment, as of its last save in lists.",
+    )
 
     @classmethod
-    def of(cls, amendment: Amendment) -> Self:
-        """The amendment as the contract describes it."""
+    def of(cls, amendment: Amendment, *, lint: list[dict[str, Any]] | None = None) -> Self:
+        """The amendment as the contract describes it (`lint`: fresh findings, else stored)."""
+        findings = checks.stored(amendment) if lint is None else lint
         return cls(
             id=amendment.id,
             text_id=amendment.text_id,
@@ -87,6 +102,7 @@ class AmendmentOut(Schema):
             presented_by_group=amendment.presented_by_group,
             created_at=amendment.created_at,
             updated_at=amendment.updated_at,
+            lint=[FindingOut(**finding) for finding in findings],
         )
 
 
