@@ -19,7 +19,10 @@ from tests.conftest import NOW
 NBSP = "\u00a0"
 EXPOSE = "Les écologistes demandent la suppression de cet alinéa."
 # Alinéa 3 of article 7 in the test bill reads « Alinéa 3 de l'article 7. »
-GOOD = f"À l’alinéa{NBSP}3, substituer au mot{NBSP}:\n«{NBSP}article{NBSP}»\nle mot{NBSP}:\n«{NBSP}titre{NBSP}»."
+GOOD = (
+    f"À l’alinéa{NBSP}3, substituer au mot{NBSP}:\n«{NBSP}article{NBSP}»\n"
+    f"le mot{NBSP}:\n«{NBSP}titre{NBSP}»."
+)
 MISSING_WORDS = f"À l’alinéa{NBSP}3, supprimer le mot{NBSP}:\n«{NBSP}chapitre{NBSP}»."
 PLAIN_SPACES = "À l’alinéa 3, supprimer le mot :\n« article »."
 
