@@ -95,9 +95,7 @@ def test_an_approval_lets_warnings_pass_only_with_a_journalled_reason(people, bi
     assert refused.value.code == "lint_warnings"
     db.session.rollback()
     reason = "Espaces corrigées au dépôt par le service de la séance."
-    transitions.transition(
-        people["claire"], amendment.id, "approve", now=NOW, lint_reason=reason
-    )
+    transitions.transition(people["claire"], amendment.id, "approve", now=NOW, lint_reason=reason)
     commit()
     assert amendment.state == "open"
     actions = db.session.scalars(
