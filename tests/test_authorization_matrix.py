@@ -62,6 +62,7 @@ class E:
     body: dict[str, Any] | None = None
     query: dict[str, Any] | None = None
     state: str = "draft"
+    json: bool = False  # a page route that takes a JSON body (the editor's endpoints)
 
     def expected(self, side: str) -> list[int]:
         """The 8 statuses for one side, in ROLES order."""
@@ -164,6 +165,16 @@ TABLE: dict[str, E] = {
     ),
     "GET /amendements/nouveau/<int:text_id>": E("302 200 200 200 200 200 200 200"),
     "POST /amendements/nouveau/<int:text_id>": E("302 403 422 422 302 302 302 302", body=WEB_DRAFT),
+    "POST /amendements/legistique/dispositif": E(
+        "302 403 200 200 200 200 200 200",
+        body={"article_id": "{article_id}", "alineas": ["Premier alinéa modifié.", "Second."]},
+        json=True,
+    ),
+    "POST /amendements/legistique/verification": E(
+        "302 403 200 200 200 200 200 200",
+        body={"article_id": "{article_id}", "dispositif": "Supprimer l’alinéa 1."},
+        json=True,
+    ),
     "GET /api/v1/amendments": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/amendments": E("401 403 422 422 201 201 201 201", body=DRAFT),
     "GET /api/v1/amendments/<int:amendment_id>": E(
@@ -522,7 +533,14 @@ def _body(body: Any, objects: dict[str, Any]) -> Any:
 
 
 def _call(
-    app: Flask, world: World, role: str, method: str, path: str, body: Any, query: Any = None
+    app: Flask,
+    world: World,
+    role: str,
+    method: str,
+    path: str,
+    body: Any,
+    query: Any = None,
+    as_json: bool = False,
 ) -> int:
     g.__dict__.clear()  # test requests share the fixture's app context, hence `g`
     client: FlaskClient = app.test_client()
@@ -535,7 +553,7 @@ def _call(
             cookie.update(
                 sid=world.sids[role], _user_id=str(world.users[PEOPLE[role]].id), _fresh=True
             )
-    payload = {"json": body} if api else {"data": body or {}}
+    payload = {"json": body} if api or as_json else {"data": body or {}}
     if method in SAFE:
         payload = {}
     response = client.open(path, method=method, headers=headers, query_string=query, **payload)
@@ -570,7 +588,7 @@ def _observe(
             body = _body(case.body, world.objects[side])
             query = _body(case.query, world.objects[side])
             path = _path(rule, world.objects[side])
-            status = _call(app, world, role, method, path, body, query)
+            status = _call(app, world, role, method, path, body, query, case.json)
             observed[side].append(status)
             if method not in SAFE and status < 400:
                 restore(world, saved)

@@ -7,6 +7,7 @@ from flask import Blueprint
 from drafting.web import amendments, auth, dashboard, filters, texts
 from drafting.web import deadlines as deadline_pages
 from drafting.web import documents as document_pages
+from drafting.web import legistique as legistique_pages
 from drafting.web import review as review_pages
 from drafting.web import security as security_pages
 from drafting.web import signing as signing_pages
@@ -25,4 +26,5 @@ def blueprints() -> list[Blueprint]:
         security_pages.bp,
         deadline_pages.bp,
         signing_pages.bp,
+        legistique_pages.bp,
     ]

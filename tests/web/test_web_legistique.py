@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+import pytest
 
 from drafting.db import commit
 from drafting.services import amendments
@@ -49,3 +52,154 @@ def test_the_secretariat_gives_a_reason_to_approve_with_warnings(client, people,
     client.post(url, data={"action": "approve", "lint_reason": "Vu."})
     commit()
     assert amendments.get_visible_amendment(people["claire"], amendment.id).state == "open"
+
+
+def _article_id(bill: Any, number: str) -> int:
+    return next(a.id for a in bill.articles if a.number == number)
+
+
+def test_the_editor_writes_the_dispositif_of_the_edited_article(client, people, bill):
+    login(client, people["lea"])
+    alineas = [f"Alinéa {n} de l'article 7." for n in range(1, 26)]
+    alineas[4] = "Alinéa 5 de la loi."
+    response = client.post(
+        "/amendements/legistique/dispositif",
+        json={"article_id": _article_id(bill, "7"), "alineas": alineas},
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["position"] == {"kind": "article", "article": "7", "alinea": 5}
+    assert "substituer" in body["dispositif"]
+
+
+def test_the_editor_says_no_change_and_several_articles_as_json(client, people, bill):
+    login(client, people["regol"])
+    url = "/amendements/legistique/dispositif"
+    same = client.post(url, json={"article_id": _article_id(bill, "8"), "alineas": []})
+    assert same.status_code == 200  # every alinéa emptied: the article is deleted
+    unchanged = client.post(
+        url,
+        json={
+            "article_id": _article_id(bill, "8"),
+            "alineas": ["Premier alinéa.", "Second alinéa."],
+        },
+    )
+    assert unchanged.status_code == 422
+    assert unchanged.get_json()["error"]["code"] == "no_change"
+    two = client.post(
+        url, json={"article_id": _article_id(bill, "8"), "alineas": ["Art. 9", "Texte."]}
+    )
+    assert two.get_json()["error"]["code"] == "several_articles"
+
+
+def test_the_editor_checks_the_draft_live(client, people, bill):
+    login(client, people["regol"])
+    response = client.post(
+        "/amendements/legistique/verification",
+        json={
+            "article_id": _article_id(bill, "8"),
+            "dispositif": f"Supprimer l’alinéa{NBSP}1.",
+            "expose": "",
+            "kind": "article",
+            "alinea": 2,
+        },
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["alineas"] == ["Second alinéa."]
+    assert body["reason"] is None
+    assert {f["code"] for f in body["lint"]} == {"expose_empty", "position_mismatch"}
+
+
+def test_a_draft_the_applier_does_not_understand_says_why(client, people, bill):
+    login(client, people["regol"])
+    response = client.post(
+        "/amendements/legistique/verification",
+        json={"article_id": _article_id(bill, "8"), "dispositif": "Supprimer l’alinéa 7."},
+    )
+    body = response.get_json()
+    assert body["alineas"] is None
+    assert "n’existe pas" in body["reason"]
+    assert [f["code"] for f in body["lint"]] == ["alinea_missing"]
+
+
+def test_an_additional_article_is_checked_without_the_article_s_alineas(client, people, bill):
+    login(client, people["regol"])
+    response = client.post(
+        "/amendements/legistique/verification",
+        json={
+            "article_id": _article_id(bill, "8"),
+            "dispositif": f"Après l’article 8, insérer l’article suivant{NBSP}:\nTexte.",
+            "kind": "after_article",
+        },
+    )
+    body = response.get_json()
+    assert body["alineas"] is None and body["reason"] is None
+    assert "heading_in_dispositif" in {f["code"] for f in body["lint"]}
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "status", "code"),
+    [
+        ("/amendements/legistique/dispositif", None, 400, "malformed_json"),
+        ("/amendements/legistique/dispositif", {"alineas": []}, 422, "invalid"),
+        ("/amendements/legistique/dispositif", {"article_id": "1", "alineas": []}, 422, "invalid"),
+        ("/amendements/legistique/dispositif", {"article_id": 1, "alineas": [1]}, 422, "invalid"),
+        (
+            "/amendements/legistique/dispositif",
+            {"article_id": 2**40, "alineas": []},
+            422,
+            "invalid",
+        ),
+        (
+            "/amendements/legistique/dispositif",
+            {"article_id": 999, "alineas": []},
+            404,
+            "not_found",
+        ),
+        ("/amendements/legistique/verification", {"article_id": 1}, 422, "invalid"),
+        (
+            "/amendements/legistique/verification",
+            {"article_id": 1, "dispositif": "x", "kind": "nowhere"},
+            422,
+            "invalid",
+        ),
+        (
+            "/amendements/legistique/verification",
+            {"article_id": 1, "dispositif": "x", "alinea": True},
+            422,
+            "invalid",
+        ),
+        (
+            "/amendements/legistique/verification",
+            {"article_id": 1, "dispositif": "x", "parent_id": 999},
+            404,
+            "not_found",
+        ),
+    ],
+)
+def test_the_editor_endpoints_refuse_bad_input_clearly(
+    client, people, bill, url, body, status, code
+):
+    login(client, people["regol"])
+    if body is None:
+        response = client.post(url, data="{", content_type="application/json")
+    else:
+        response = client.post(url, json=body)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+
+
+def test_the_editor_page_carries_the_edit_mode_and_the_new_formulas(client, people, bill):
+    login(client, people["regol"])
+    page = client.get(f"/amendements/nouveau/{bill.id}?article=7").get_data(as_text=True)
+    assert "Modifier le texte de l'article" in page
+    assert 'data-formula="Rédiger ainsi l\'alinéa {n} :&#10;« {text} »"' in page
+    assert "Supprimer les alinéas {n} à {m}." in page
+    assert "Rétablir cet article dans la rédaction suivante" in page
+    assert "data-formula=\"Compléter l'alinéa {n} par les mots" in page
+    assert "après le mot :&#10;« … »,&#10;insérer les mots" in page
+    formulas = re.findall(r'data-formula="([^"]*)"', page)
+    assert not [f for f in formulas if "insérer l'article suivant" in f]
+    assert 'data-additional-article="after_article"' in page
+    assert "editor.js" in page and "<script>" not in page

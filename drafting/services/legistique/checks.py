@@ -44,16 +44,37 @@ def target_alineas(amendment: Amendment) -> list[str] | None:
     return [alinea.content for alinea in amendment.article.alineas]
 
 
+def lint_content(
+    dispositif: str,
+    expose: str | None,
+    alineas: list[str] | None,
+    position: tuple[str, int | None],
+    day: date,
+    *,
+    sub: bool = False,
+) -> list[Finding]:
+    """The linter on a content, as of `day`: `alineas` are what it amends, `position` its
+    (kind, alinéa); a sub-amendment is checked as a formula on its parent's paragraphs."""
+    kind, alinea = position
+    return lint(
+        dispositif,
+        alineas=alineas,
+        expose=expose,
+        position_alinea=None if sub else alinea,
+        position_kind="amendment" if sub else kind,
+        today=day,
+    )
+
+
 def lint_amendment(amendment: Amendment, day: date) -> list[Finding]:
     """Every finding of the linter on an amendment's dispositif and exposé, as of `day`."""
-    sub = amendment.parent_id is not None
-    return lint(
+    return lint_content(
         amendment.dispositif,
-        alineas=target_alineas(amendment),
-        expose=amendment.expose,
-        position_alinea=None if sub else amendment.alinea,
-        position_kind="amendment" if sub else amendment.position_kind,
-        today=day,
+        amendment.expose,
+        target_alineas(amendment),
+        (amendment.position_kind, amendment.alinea),
+        day,
+        sub=amendment.parent_id is not None,
     )
 
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from drafting.errors import Forbidden, Invalid, NotFound
 from drafting.extensions import db
-from drafting.models import Amendment, Article, User
+from drafting.models import Amendment, Article, PositionKind, User
 from drafting.permissions import can_draft_on_text
 from drafting.services.amendments import get_visible_amendment
 from drafting.services.content import clean_text
+from drafting.services.legistique import checks
 from workflows.legistique import (
     NoChange,
     NotUnderstood,
@@ -152,3 +155,50 @@ def apply_to_target(
         raise Invalid(
             f"Dispositif non compris : {failure.reason}", code="not_understood", fields=fields
         ) from None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A draft checked as the author types: the findings, and what the applier makes of it."""
+
+    findings: list[dict[str, Any]]
+    alineas: list[str] | None  # the article (or parent) after the dispositif, when understood
+    reason: str | None  # why the applier does not apply it (None when it does, or need not)
+
+
+@dataclass(frozen=True)
+class DraftInput:
+    """The editor's content being checked."""
+
+    article_id: int
+    dispositif: str
+    expose: str | None = None
+    kind: str = "article"
+    alinea: int | None = None
+    parent_id: int | None = None
+
+
+def check_draft(actor: User, draft: DraftInput, now: datetime) -> Checked:
+    """Lint a draft against what it amends, and apply it when it amends existing text."""
+    target = load_target(actor, draft.article_id, draft.parent_id)
+    if draft.kind not in {k.value for k in PositionKind}:
+        raise Invalid("Position invalide.", fields={"kind": "kind inconnu"})
+    text = clean_text(draft.dispositif, field="dispositif")
+    expose = None if draft.expose is None else clean_text(draft.expose, field="expose")
+    amends_text = target.parent is not None or draft.kind == PositionKind.ARTICLE
+    alineas = target.alineas if amends_text else None
+    findings = checks.lint_content(
+        text,
+        expose,
+        alineas,
+        (draft.kind, draft.alinea),
+        checks.paris_day(now),
+        sub=target.parent is not None,
+    )
+    applied, reason = None, None
+    if alineas is not None and text:
+        try:
+            applied = apply_dispositif(text, alineas)
+        except NotUnderstood as failure:
+            reason = failure.reason
+    return Checked(checks.as_json(findings), applied, reason)
