@@ -361,6 +361,7 @@ TABLE: dict[str, E] = {
     ),
     "GET /textes/": E("302 200 200 200 200 200 200 200"),
     "GET /textes/<int:text_id>": E("302 200 200 200 200 200 200 200"),
+    "GET /textes/<int:text_id>/texte-amende": E("302 200 200 200 200 200 200 200"),
     "POST /textes/<int:text_id>/export": E(
         "302 302 302 302 403 403 403 403", body={"format": "zip"}
     ),

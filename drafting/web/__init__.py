@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from drafting.web import amendments, auth, dashboard, filters, texts
+from drafting.web import amended_text, amendments, auth, dashboard, filters, texts
 from drafting.web import deadlines as deadline_pages
 from drafting.web import documents as document_pages
 from drafting.web import legistique as legistique_pages
@@ -27,4 +27,5 @@ def blueprints() -> list[Blueprint]:
         deadline_pages.bp,
         signing_pages.bp,
         legistique_pages.bp,
+        amended_text.bp,
     ]

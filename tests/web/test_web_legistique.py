@@ -203,3 +203,56 @@ def test_the_editor_page_carries_the_edit_mode_and_the_new_formulas(client, peop
     assert not [f for f in formulas if "insérer l'article suivant" in f]
     assert 'data-additional-article="after_article"' in page
     assert "editor.js" in page and "<script>" not in page
+
+
+def test_the_amended_text_page_marks_the_changes_and_the_conflicts(client, people, bill):
+    from tests.documents_helpers import make_amendment
+
+    first = make_amendment(
+        people["regol"], bill, dispositif=f"Supprimer l’alinéa{NBSP}2.", state="open"
+    )
+    second = make_amendment(
+        people["lucas"], bill, dispositif=f"Supprimer l’alinéa{NBSP}2.", state="open"
+    )
+    login(client, people["claire"])
+    page = client.get(f"/textes/{bill.id}/texte-amende").get_data(as_text=True)
+    assert "Texte amendé par les amendements en cours de votre groupe (2)" in page
+    deleted = f'<del>Alinéa 2 de l&#39;article 7.</del> <span class="by">[#{first.id}]</span>'
+    assert deleted in page
+    assert f"#{second.id} n&#39;est pas appliqué : #{first.id} modifie déjà le même texte." in page
+
+
+def test_the_amended_text_of_one_amendment_is_linked_from_its_page(client, people, bill):
+    from tests.documents_helpers import make_amendment
+
+    amendment = make_amendment(people["regol"], bill, dispositif=f"Supprimer l’alinéa{NBSP}2.")
+    login(client, people["regol"])
+    page = client.get(f"/amendements/{amendment.id}").get_data(as_text=True)
+    link = f"/textes/{bill.id}/texte-amende?ensemble=un&amp;amendement={amendment.id}&amp;article=7"
+    assert link in page
+    amended = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Texte amendé par l&#39;amendement #" in amended
+    assert amended.count("<h2>ARTICLE") == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("ensemble=tout", 422),
+        ("ensemble=un&amendement=abc", 422),
+        ("ensemble=un", 422),
+        ("ensemble=selection", 422),
+        ("ensemble=selection&ids=1&ids=x", 422),
+        ("ensemble=un&amendement=99999", 404),
+        ("article=99", 422),
+        ("ensemble=selection&" + "&".join(f"ids={n}" for n in range(1_001)), 422),
+    ],
+)
+def test_the_amended_text_page_refuses_bad_input(client, people, bill, query, status):
+    login(client, people["regol"])
+    assert client.get(f"/textes/{bill.id}/texte-amende?{query}").status_code == status
+
+
+def test_the_amended_text_of_an_unknown_text_is_404(client, people, bill):
+    login(client, people["regol"])
+    assert client.get("/textes/999/texte-amende").status_code == 404

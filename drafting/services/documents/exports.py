@@ -42,6 +42,7 @@ from drafting.rendering import liasse_parts
 from drafting.services import texts
 from drafting.services.documents import jobs, storage
 from drafting.services.documents.sheets import build_sheets
+from workflows.deadlines import PARIS
 from workflows.discussion_order import discussion_key
 from workflows.review import State
 
@@ -280,6 +281,8 @@ def assemble(export: Job, now: datetime) -> None:
             clock.lap("fetch")
             liasse_parts.stitch(paths, path, name.removesuffix(".zip") + ".pdf")
             clock.lap("stitch")
+        _add_amended_text(export, chunks, path, name)
+        clock.lap("amended_text")
         stored = storage.backend().put(
             f"exports/{export.id}/{name}", path, "application/zip", name, move=True
         )
@@ -288,6 +291,22 @@ def assemble(export: Job, now: datetime) -> None:
     _drop_parts(chunks, parts)
     clock.lap("cleanup")
     export.params = export.params | {"assembly_seconds": clock.laps}
+
+
+def _add_amended_text(export: Job, chunks: Sequence[Job], path: Path, name: str) -> None:
+    """The text with the liasse's amendments applied, as a PDF beside the sheets (issue 18)."""
+    from drafting.rendering.amended_text import add_to_zip
+    from drafting.services.legistique.amended_text import liasse_document
+
+    ids = [i for chunk in chunks for i in chunk.params["ids"]]
+    assert export.text_id is not None
+    requested = datetime.fromisoformat(export.params["requested_at"])
+    subtitle = f"Texte amendé par les {len(ids)} amendements de la liasse"
+    document = liasse_document(export.text_id, ids, subtitle, requested.astimezone(PARIS).date())
+    if document is not None:
+        add_to_zip(
+            path, name.replace("LIASSE_", "TEXTE_AMENDE_", 1).replace(".zip", ".pdf"), document
+        )
 
 
 class _Clock:
