@@ -33,7 +33,7 @@ from drafting.permissions import (
 from drafting.services import journal, texts
 from drafting.services.content import clean_text, content_hash
 from drafting.services.cosigning import stale
-from drafting.services.legistique import checks
+from drafting.services.legistique import checks, identity
 from workflows.review import State
 from workflows.textdiff import word_diff
 
@@ -74,8 +74,7 @@ def _resolve_position(text_id: int, position: PositionInput) -> Article:
     fields: dict[str, str] = {}
     if position.kind not in {k.value for k in PositionKind}:
         raise Invalid("Position invalide.", fields={"position.kind": "kind inconnu"})
-    text = texts.get_text(text_id)
-    article = texts.find_article(text, position.article)
+    article = texts.article_of(text_id, position.article)
     if article is None:
         raise Invalid("Article inconnu.", fields={"position.article": "article absent du texte"})
     if position.alinea is not None:
@@ -188,6 +187,7 @@ def create_amendment(actor: User, draft: Draft, now: datetime) -> Amendment:
     checks.refresh(amendment, now)
     db.session.add(amendment)
     db.session.flush()
+    identity.remember_touches(amendment)
     _snapshot(amendment, actor, now)
     journal.record(
         EventKind.CREATED,
@@ -261,6 +261,7 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
     amendment.updated_at = now
     _rehash(amendment)
     checks.refresh(amendment, now)
+    identity.remember_touches(amendment)
     _snapshot(amendment, actor, now).changes = text_changes(old, new)
     journal.record(
         EventKind.EDITED,

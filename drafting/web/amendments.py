@@ -16,7 +16,7 @@ from drafting.models import Role, User
 from drafting.permissions import can_edit_amendment
 from drafting.services import amendments as service
 from drafting.services import confidentiality, texts
-from drafting.services.legistique import checks
+from drafting.services.legistique import checks, identity
 from drafting.web.common import now
 
 bp = Blueprint("amendments", __name__, url_prefix="/amendements")
@@ -91,6 +91,7 @@ def create(text_id: int) -> ResponseReturnValue:
         return _editor(text_id, dict(request.form), exc, 422)
     commit()
     flash(_("Amendement enregistré (version 1)."))
+    _flash_identical(amendment)
     return redirect(url_for("amendments.show", amendment_id=amendment.id))
 
 
@@ -106,7 +107,16 @@ def show(amendment_id: int) -> ResponseReturnValue:
         amendment=amendment,
         revisions=service.revisions(amendment.id),
         findings=checks.current(amendment, now()),
+        concordance=identity.concordance(_user(), amendment),
     )
+
+
+def _flash_identical(amendment: Any) -> None:
+    """Say at once, on save, that an identical amendment exists (the page offers to co-sign)."""
+    for other in identity.identical(_user(), amendment)[:3]:
+        label = _("n° %(number)s", number=other.number) if other.number else f"#{other.id}"
+        group = _(" (groupe %(group)s)", group=other.group) if other.group else ""
+        flash(_("Identique à l'amendement %(label)s%(group)s.", label=label, group=group))
 
 
 @bp.route("/<int:amendment_id>/modifier", methods=["GET", "POST"])
@@ -135,11 +145,12 @@ def edit(amendment_id: int) -> ResponseReturnValue:
         _position_from_form(),
     )
     try:
-        service.update_amendment(_user(), amendment_id, edit_data, now())
+        saved = service.update_amendment(_user(), amendment_id, edit_data, now())
     except (Invalid, Conflict) as exc:
         rollback()
         values = dict(request.form) | {"amendment_id": amendment_id}
         return _editor(text_id, values, exc, exc.status)
     commit()
     flash(_("Nouvelle version enregistrée."))
+    _flash_identical(saved)
     return redirect(url_for("amendments.show", amendment_id=amendment_id))

@@ -7,13 +7,17 @@ secretariat lets them pass with a reason, which the journal keeps.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from drafting.errors import Conflict
 from drafting.extensions import db
-from drafting.models import Amendment
+from drafting.models import Amendment, Article
 from workflows.deadlines import PARIS
 from workflows.legistique import Finding, digest, lint, split_alineas
 from workflows.legistique.findings import ERROR, WARNING
@@ -99,6 +103,15 @@ def stored(amendment: Amendment) -> list[dict[str, Any]]:
     if amendment.lint is not None:
         return list(amendment.lint)
     return as_json(lint_amendment(amendment, paris_day(amendment.updated_at)))
+
+
+def prime(amendments: Sequence[Amendment]) -> None:
+    """Load in one query the alinéas needed to lint the listed amendments that keep no findings
+    (rows written by a bulk path), so that a list lints them without a query each."""
+    missing = {a.article_id for a in amendments if a.lint is None}
+    if missing:
+        query = select(Article).where(Article.id.in_(missing))
+        db.session.scalars(query.options(selectinload(Article.alineas))).all()
 
 
 def _refusal(findings: list[Finding], code: str, message: str) -> Conflict:
