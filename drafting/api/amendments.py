@@ -40,14 +40,16 @@ def _one(amendment: Amendment, lint: list[dict[str, Any]] | None = None) -> Amen
     body=AmendmentIn,
     response=AmendmentOut,
     status=201,
-    errors=(403, 404),
+    errors=(403, 404, 409),
     tags=("amendments",),
 )
 def create_amendment(body: AmendmentIn) -> AmendmentOut:
     """POST /amendments."""
     position = _position(body.position)
     assert position is not None
-    draft = service.Draft(body.text_id, position, body.dispositif, body.expose, body.author_id)
+    draft = service.Draft(
+        body.text_id, position, body.dispositif, body.expose, body.author_id, body.parent_id
+    )
     amendment = service.create_amendment(current_user(), draft, now())
     commit()
     return _one(amendment)

@@ -78,6 +78,7 @@ class Amendment(db.Model):  # type: ignore[name-defined,misc]
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     group: Mapped[Group | None] = relationship()
+    parent: Mapped[Amendment | None] = relationship(remote_side=[id])
 
     @property
     def is_sub_amendment(self) -> bool:

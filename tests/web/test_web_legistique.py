@@ -256,3 +256,137 @@ def test_the_amended_text_page_refuses_bad_input(client, people, bill, query, st
 def test_the_amended_text_of_an_unknown_text_is_404(client, people, bill):
     login(client, people["regol"])
     assert client.get("/textes/999/texte-amende").status_code == 404
+
+
+SUB_PARENT = (
+    f"Compléter cet article par l’alinéa suivant{NBSP}:\n"
+    f"«{NBSP}Le traitement est autorisé pour douze mois.{NBSP}»"
+)
+SUB_DISPOSITIF = (
+    f"À l’alinéa{NBSP}2, substituer aux mots{NBSP}:\n«{NBSP}douze mois{NBSP}»\n"
+    f"les mots{NBSP}:\n«{NBSP}six mois{NBSP}»."
+)
+
+
+def _filed_parent(people: dict[str, Any], bill: Any) -> Any:
+    from tests.documents_helpers import make_amendment
+
+    return make_amendment(
+        people["peu"], bill, article="8", dispositif=SUB_PARENT, state="filed", number="27"
+    )
+
+
+def test_a_deputy_sub_amends_a_filed_amendment_from_its_page(client, people, bill):
+    parent = _filed_parent(people, bill)
+    login(client, people["regol"])
+    page = client.get(f"/amendements/{parent.id}").get_data(as_text=True)
+    editor_url = f"/amendements/nouveau/{bill.id}?parent={parent.id}"
+    assert f'href="{editor_url}"' in page and "Sous-amender" in page
+    editor = client.get(editor_url).get_data(as_text=True)
+    assert "Nouveau sous-amendement" in editor
+    assert f'name="parent_id" value="{parent.id}"' in editor
+    assert "Le traitement est autorisé pour douze mois." in editor  # the parent's paragraphs
+    assert "Compléter cet amendement par les mots" in editor
+    saved = client.post(
+        editor_url,
+        data={
+            "parent_id": str(parent.id),
+            "kind": "article",
+            "article": "8",
+            "alinea": "2",
+            "dispositif": SUB_DISPOSITIF,
+            "expose": "Six mois suffisent.",
+        },
+        follow_redirects=True,
+    )
+    shown = saved.get_data(as_text=True)
+    assert "Sous-amendement #" in shown and "à l'amendement <a" in shown
+    assert "non soumis au délai de dépôt" in shown
+    listed = client.get(f"/amendements/{parent.id}").get_data(as_text=True)
+    assert "Sous-amendements" in listed
+
+
+def test_a_sub_amendment_out_of_the_parent_s_paragraphs_is_422_with_the_input_kept(
+    client, people, bill
+):
+    parent = _filed_parent(people, bill)
+    login(client, people["regol"])
+    response = client.post(
+        f"/amendements/nouveau/{bill.id}",
+        data={
+            "parent_id": str(parent.id),
+            "kind": "article",
+            "article": "8",
+            "alinea": "9",
+            "dispositif": SUB_DISPOSITIF,
+        },
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "paragraphe absent de l&#39;amendement (1 à 2)" in page
+    assert "Nouveau sous-amendement" in page
+
+
+@pytest.mark.parametrize(("parent", "status"), [("abc", 422), ("99999", 404), ("", 200)])
+def test_the_sub_amendment_editor_refuses_a_bad_parent(client, people, bill, parent, status):
+    login(client, people["regol"])
+    assert client.get(f"/amendements/nouveau/{bill.id}?parent={parent}").status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("regol", 302),
+        ("lucas", 302),
+        ("peu", 302),
+        ("lea", 302),
+        ("claire", 302),
+        ("hugo", 302),
+        ("admin", 403),
+    ],
+)
+def test_who_may_sub_amend_a_filed_amendment(client, people, bill, who, status):
+    parent = _filed_parent(people, bill)
+    login(client, people[who])
+    author = {"claire": people["regol"], "hugo": people["peu"]}.get(who)
+    data = {
+        "parent_id": str(parent.id),
+        "kind": "article",
+        "article": "8",
+        "dispositif": SUB_DISPOSITIF,
+        "expose": "E.",
+    }
+    if author is not None:
+        data["author_id"] = str(author.id)
+    response = client.post(f"/amendements/nouveau/{bill.id}", data=data)
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(("who", "status"), [("regol", 404), ("peu", 409)])
+def test_a_draft_cannot_be_sub_amended_nor_seen_by_another_group(client, people, bill, who, status):
+    from tests.documents_helpers import make_amendment
+
+    draft = make_amendment(people["peu"], bill, article="8", dispositif=SUB_PARENT)
+    login(client, people[who])
+    assert client.get(f"/amendements/nouveau/{bill.id}?parent={draft.id}").status_code == status
+
+
+def test_the_api_drafts_a_sub_amendment(api, people, bill):
+    parent = _filed_parent(people, bill)
+    client = api(people["lucas"])
+    body = {
+        "text_id": bill.id,
+        "position": {"kind": "article", "article": "8", "alinea": 2},
+        "dispositif": SUB_DISPOSITIF,
+        "expose": "Six mois.",
+        "parent_id": parent.id,
+    }
+    created = client.post("/amendments", body)
+    assert created.status_code == 201
+    assert created.get_json()["parent_id"] == parent.id
+    assert created.get_json()["lint"] == []
+    assert client.post("/amendments", body | {"parent_id": 99999}).status_code == 404
+    other_article = body | {"position": {"kind": "article", "article": "7"}}
+    refused = client.post("/amendments", other_article)
+    assert refused.status_code == 422
+    assert "position.article" in refused.get_json()["error"]["fields"]

@@ -42,6 +42,12 @@ class AmendmentIn(Schema):
     dispositif: str = Field(max_length=MAX)
     expose: str = Field(default="", max_length=MAX)
     author_id: int | None = None
+    parent_id: int | None = Field(
+        default=None,
+        description="A sub-amendment: the amendment it amends (open, closed or filed); "
+        "`position.article` is then that amendment's article and `position.alinea` one of its "
+        "dispositif's paragraphs.",
+    )
 
 
 class AmendmentPatch(Schema):

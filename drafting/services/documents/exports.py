@@ -43,7 +43,7 @@ from drafting.services import texts
 from drafting.services.documents import jobs, storage
 from drafting.services.documents.sheets import build_sheets
 from workflows.deadlines import PARIS
-from workflows.discussion_order import discussion_key
+from workflows.discussion_order import discussion_key, subs_after_parents
 from workflows.review import State
 
 BATCH = 200  # amendments loaded (with their signatures) per round of queries
@@ -112,6 +112,7 @@ def _export_query(job: Job, requester: User) -> Any:
             Amendment.alinea,
             func.substr(Amendment.dispositif, 1, 600),  # the formula is at the start
             Amendment.number,
+            Amendment.parent_id,
         )
         .join(Article, Article.id == Amendment.article_id)
         .where(Amendment.text_id == job.text_id, visible_amendments_clause(requester))
@@ -126,12 +127,13 @@ def _export_query(job: Job, requester: User) -> Any:
 
 
 def ordered_ids(job: Job, requester: User) -> list[int]:
-    """The ids of the exported amendments in the order of discussion."""
+    """The ids of the exported amendments in the order of discussion (each sub-amendment right
+    after its parent)."""
     rows = list(db.session.execute(_export_query(job, requester)))
     rows.sort(
         key=lambda r: discussion_key(r[1], r[2], r[3], r[4] or "", tiebreak=_number_key(r[5], r[0]))
     )
-    return [r[0] for r in rows]
+    return subs_after_parents([r[0] for r in rows], {r[0]: r[6] for r in rows})
 
 
 def _chunk_size() -> int:
