@@ -80,3 +80,17 @@ def test_a_formula_left_unfilled_is_an_error_and_the_additional_article_has_no_h
     expect(page.get_by_label("Emplacement")).to_have_value("after_article")
     expect(dispositif).to_have_value("")
     expect(page.get_by_text("la division « Après l'article …")).to_be_visible()
+
+
+def test_the_amended_text_shows_the_group_s_amendments_and_one_amendment(page: Any) -> None:
+    log_in(page, "secretariat")
+    page.goto("/textes")
+    page.get_by_role("link", name=TEXT_TITLE).first.click()
+    page.get_by_role("link", name="Texte amendé").click()
+    expect(page.get_by_role("heading", name="Texte amendé", level=1)).to_be_visible()
+    main = page.locator("main")
+    expect(main).to_contain_text("Texte amendé par les amendements en cours de votre groupe")
+    page.get_by_label("Un amendement (choisi ci-dessous)").check()
+    page.get_by_role("button", name="Afficher le texte amendé").click()
+    expect(main).to_contain_text("Texte amendé par l'amendement")
+    screenshot(page, "texte-amende")
