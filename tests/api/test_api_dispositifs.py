@@ -169,3 +169,23 @@ def test_malformed_json_is_400(api, people, bill):
 def test_admins_do_not_draft_and_get_403(api, people, bill):
     body = {"article_id": _article(bill, "8").id, "alineas": []}
     assert api(people["admin"]).post("/dispositifs", body).status_code == 403
+
+
+def test_a_dispositif_the_applier_would_read_otherwise_is_never_handed_out(api, people, bill):
+    """An unclosed guillemet in a restored article: « Rétablir cet article … » would not give
+    the typed text back (the closing guillemet would be read as the text's), so none is given."""
+    from drafting.services import texts
+
+    data = texts.TextInput(
+        "Proposition de loi",
+        "12",
+        "seance",
+        articles=[texts.ArticleInput("3", None, ["(Supprimé)"])],
+    )
+    article = texts.create_text(people["claire"], data, NOW).articles[0]
+    commit()
+    response = api(people["regol"]).post(
+        "/dispositifs", {"article_id": article.id, "alineas": ["Le mot « ouvert sans fin."]}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "not_understood"

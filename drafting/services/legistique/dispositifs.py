@@ -23,6 +23,7 @@ from workflows.legistique import (
     NotUnderstood,
     apply_dispositif,
     generate_dispositif,
+    normalise,
     split_alineas,
 )
 
@@ -110,6 +111,22 @@ def _one_article(target: Target, edited: list[str]) -> None:
             )
 
 
+UNCHECKED = (
+    "Liasse n'écrit pas cette modification sans ambiguïté (des guillemets non fermés ?) : "
+    "rédigez le dispositif avec les formules."
+)
+
+
+def _assert_applies(dispositif: str, before: list[str], after: list[str]) -> None:
+    """Never hand out a dispositif that the applier does not turn into the edited text."""
+    try:
+        applied = apply_dispositif(dispositif, before)
+    except NotUnderstood:
+        applied = None
+    if applied is None or [normalise(t) for t in applied] != [normalise(t) for t in after]:
+        raise Invalid(UNCHECKED, code="not_understood", fields={"alineas": UNCHECKED})
+
+
 def write_dispositif(
     actor: User, article_id: int, alineas: list[str], parent_id: int | None = None
 ) -> Written:
@@ -129,6 +146,7 @@ def write_dispositif(
         raise Invalid(
             failure.reason, code="not_understood", fields={"alineas": failure.reason}
         ) from None
+    _assert_applies(generated.dispositif, target.alineas, edited)
     return Written(
         generated.dispositif,
         target.position_kind,
