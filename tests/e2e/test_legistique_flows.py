@@ -94,3 +94,27 @@ def test_the_amended_text_shows_the_group_s_amendments_and_one_amendment(page: A
     page.get_by_role("button", name="Afficher le texte amendé").click()
     expect(main).to_contain_text("Texte amendé par l'amendement")
     screenshot(page, "texte-amende")
+
+
+def test_a_sub_amendment_is_written_by_editing_the_parent_s_paragraphs(page: Any) -> None:
+    log_in(page, "deputy2")
+    page.goto("/amendements/3")  # the demo's n° 322, open to co-signature
+    expect(page.locator("main")).to_contain_text("nécessaire et")
+    page.get_by_role("link", name="Sous-amender").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Nouveau sous-amendement")).to_be_visible()
+    page.get_by_role("button", name="Modifier le texte de l'amendement").click()
+    fourth = page.get_by_label("Alinéa 4", exact=True)
+    expect(fourth).to_have_value(f"«{NBSP}nécessaire et{NBSP}».")
+    fourth.fill(f"«{NBSP}nécessaire, adapté et{NBSP}».")
+    page.get_by_role("button", name="Écrire le dispositif").click()
+    dispositif = page.get_by_label("Dispositif")
+    expect(dispositif).to_have_value(re.compile(f"^À l’alinéa{NBSP}4, après le mot"))
+    page.get_by_label("Exposé sommaire").fill("Préciser le critère.")
+    expect(page.get_by_role("region", name="Vérifications en direct")).to_contain_text(
+        "Aucune remarque"
+    )
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.wait_for_url(re.compile(r"/amendements/\d+$"))
+    main = page.inner_text("main")
+    assert "Sous-amendement #" in main and "à l'amendement" in main
