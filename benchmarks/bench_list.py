@@ -13,6 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +26,7 @@ from drafting.models import Amendment, Revision
 from drafting.services import texts
 from drafting.services.accounts import api_tokens, registration
 from drafting.services.content import content_hash
+from workflows.legistique import digest, lint
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 ARTICLES = 40
@@ -92,6 +94,7 @@ def _seed(now: datetime) -> tuple[int, object]:
     )
     commit()
     rows = []
+    alineas = {a.id: [x.content for x in a.alineas] for a in bill.articles}
     for i in range(N):
         article = bill.articles[i % ARTICLES]
         author = deputies[i % len(deputies)]
@@ -117,6 +120,9 @@ def _seed(now: datetime) -> tuple[int, object]:
                 content_hash=content_hash(
                     bill.id, "article", article.number, 1 + i % 29, dispositif, expose
                 ),
+                # as a save writes them (issue 18): lists read the findings, never lint
+                lint=[asdict(f) for f in lint(dispositif, alineas=alineas[article.id])],
+                digest=digest(dispositif),
             )
         )
     for start in range(0, N, 2000):

@@ -18,17 +18,20 @@ class DomainError(Exception):
         code: str | None = None,
         fields: dict[str, str] | None = None,
         retry_after: int | None = None,
+        extra: dict[str, object] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.extra = extra or {}  # more of the error's body, e.g. the linter's "findings"
         self.retry_after = retry_after  # seconds, sent as Retry-After (429, 503)
         if code:
             self.code = code  # type: ignore[misc]
 
     def to_json(self) -> dict[str, object]:
         """The API error body: {"error": {code, message, fields}}."""
-        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+        body = {"code": self.code, "message": self.message, "fields": self.fields}
+        return {"error": body | self.extra}
 
 
 class BadRequest(DomainError):

@@ -90,6 +90,30 @@ def can_draft_for(user: User, author: User) -> bool:
     return False
 
 
+def can_draft_on_text(user: Person) -> bool:
+    """Who may draft on a text (texts belong to no group): a deputy, an assistant working for a
+    deputy, a group's secretariat; the same people the dispositif generator and applier serve."""
+    if user.role == Role.DEPUTY:
+        return True
+    if user.role == Role.ASSISTANT:
+        return user.deputy_id is not None
+    return user.role == Role.SECRETARIAT and user.group_id is not None
+
+
+SUB_AMENDABLE_STATES = (State.OPEN.value, State.READY.value, State.FILED.value)
+
+
+def can_sub_amend(user: Person, parent: Amendment) -> bool:
+    """Who may draft a sub-amendment on an amendment they see: anyone who may draft, once the
+    amendment is settled (open to co-signature, closed or filed); a sub-amendment is not
+    sub-amended itself."""
+    return (
+        can_draft_on_text(user)
+        and parent.parent_id is None
+        and parent.state in SUB_AMENDABLE_STATES
+    )
+
+
 def can_edit_amendment(user: User, amendment: Amendment) -> bool:
     """Content edits depend on the state and the actor (see workflows.review.EDITORS)."""
     return can_edit_content(State(amendment.state), actors_for(user, amendment))

@@ -64,6 +64,7 @@ class E:
     body: dict[str, Any] | None = None
     query: dict[str, Any] | None = None
     state: str = "draft"
+    json: bool = False  # a page route that takes a JSON body (the editor's endpoints)
 
     def expected(self, side: str) -> list[int]:
         """The 8 statuses for one side, in ROLES order."""
@@ -179,6 +180,16 @@ TABLE: dict[str, E] = {
     ),
     "GET /amendements/nouveau/<int:text_id>": E("302 200 200 200 200 200 200 200"),
     "POST /amendements/nouveau/<int:text_id>": E("302 403 422 422 302 302 302 302", body=WEB_DRAFT),
+    "POST /amendements/legistique/dispositif": E(
+        "302 403 200 200 200 200 200 200",
+        body={"article_id": "{article_id}", "alineas": ["Premier alinéa modifié.", "Second."]},
+        json=True,
+    ),
+    "POST /amendements/legistique/verification": E(
+        "302 403 200 200 200 200 200 200",
+        body={"article_id": "{article_id}", "dispositif": "Supprimer l’alinéa 1."},
+        json=True,
+    ),
     "GET /api/v1/amendments": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/amendments": E("401 403 422 422 201 201 201 201", body=DRAFT),
     "GET /api/v1/amendments/<int:amendment_id>": E(
@@ -277,6 +288,14 @@ TABLE: dict[str, E] = {
         "401 404 404 404 204 404 404 404", "401 404 404 404 404 404 204 404"
     ),
     "GET /api/v1/deadlines": E("401 200 200 200 200 200 200 200"),
+    "POST /api/v1/dispositifs": E(
+        "401 403 200 200 200 200 200 200",
+        body={"article_id": "{article_id}", "alineas": ["Premier alinéa modifié.", "Second."]},
+    ),
+    "POST /api/v1/dispositifs/apply": E(
+        "401 403 200 200 200 200 200 200",
+        body={"article_id": "{article_id}", "dispositif": "Supprimer l’alinéa 1."},
+    ),
     "GET /api/v1/groups": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/groups": E(
         "401 201 403 403 403 403 403 403", body={"code": "LIOT", "name": "Libertés, Indépendants"}
@@ -393,6 +412,7 @@ TABLE: dict[str, E] = {
     ),
     "GET /textes/<int:text_id>/signatures": E("302 403 200 200 403 403 403 403"),
     "POST /textes/<int:text_id>/signatures/relancer": E("302 403 303 303 403 403 403 403"),
+    "GET /textes/<int:text_id>/texte-amende": E("302 200 200 200 200 200 200 200"),
     "POST /textes/<int:text_id>/export": E(
         "302 302 302 302 403 403 403 403", body={"format": "zip"}
     ),
@@ -484,6 +504,7 @@ def _side(users: dict[str, User], deputy: str, cosigner: str, staff: str, bill: 
     return {
         "amendment_id": amendment.id,
         "text_id": bill.id,
+        "article_id": amendment.article_id,
         "job_id": job.id,
         "notification_id": note.id,
         "token_id": token.id,
@@ -564,7 +585,14 @@ def _body(body: Any, objects: dict[str, Any]) -> Any:
 
 
 def _call(
-    app: Flask, world: World, role: str, method: str, path: str, body: Any, query: Any = None
+    app: Flask,
+    world: World,
+    role: str,
+    method: str,
+    path: str,
+    body: Any,
+    query: Any = None,
+    as_json: bool = False,
 ) -> int:
     g.__dict__.clear()  # test requests share the fixture's app context, hence `g`
     client: FlaskClient = app.test_client()
@@ -577,7 +605,7 @@ def _call(
             cookie.update(
                 sid=world.sids[role], _user_id=str(world.users[PEOPLE[role]].id), _fresh=True
             )
-    payload = {"json": body} if api else {"data": body or {}}
+    payload = {"json": body} if api or as_json else {"data": body or {}}
     if method in SAFE:
         payload = {}
     response = client.open(path, method=method, headers=headers, query_string=query, **payload)
@@ -612,7 +640,7 @@ def _observe(
             body = _body(case.body, world.objects[side])
             query = _body(case.query, world.objects[side])
             path = _path(rule, world.objects[side])
-            status = _call(app, world, role, method, path, body, query)
+            status = _call(app, world, role, method, path, body, query, case.json)
             observed[side].append(status)
             if method not in SAFE and status < 400:
                 restore(world, saved)

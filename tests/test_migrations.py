@@ -71,3 +71,23 @@ def _bare_amendment(like: Amendment) -> int:
     return db.session.execute(
         insert(Amendment.__table__).values(row).returning(Amendment.__table__.c.id)
     ).scalar_one()
+
+
+def test_the_legistique_migration_lints_and_digests_existing_amendments(app, people, bill):
+    """Amendments saved before the linter get their findings and digest from the migration."""
+    from drafting.services import amendments as service
+    from tests.conftest import NOW
+
+    draft = service.Draft(
+        bill.id, service.PositionInput("article", "7", 3), "Supprimer l’alinéa 99.", ""
+    )
+    amendment = service.create_amendment(people["regol"], draft, NOW)
+    db.session.flush()
+    saved = (amendment.lint, amendment.digest)
+    table = Amendment.__table__
+    db.session.execute(update(table).values(lint=None, digest=None))
+    _migration("legistique").backfill(db.session.connection())
+    row = db.session.execute(select(table.c.lint, table.c.digest)).one()
+    assert (row.lint, row.digest) == saved
+    assert {f["code"] for f in row.lint} == {"alinea_missing", "expose_empty", "position_mismatch"}
+    db.session.rollback()

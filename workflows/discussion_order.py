@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # (article index, position rank, kind rank, alinéa number, rank around that alinéa, tiebreak)
 DiscussionKey = tuple[int, int, int, int, int, tuple[Any, ...]]
@@ -89,3 +92,44 @@ def discussion_key(
         return article_index, position_rank, 0, 0, 0, tuple(tiebreak)
     kind_rank, alinea_number, relation_rank = _on_article_ranks(alinea, dispositif)
     return article_index, position_rank, kind_rank, alinea_number, relation_rank, tuple(tiebreak)
+
+
+def number_tiebreak(number: str | None, sequence: int) -> tuple[Any, ...]:
+    """A tiebreak: numbered first in natural order ("CL2" < "CL10"), then the rest by sequence."""
+    if not number:
+        return (1, (), sequence)
+    parts = tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.findall(r"\d+|\D+", number.casefold())
+        if part.strip()
+    )
+    return (0, parts, sequence)
+
+
+def subs_after_parents(ordered: Sequence[T], parent_of: Mapping[T, T | None]) -> list[T]:
+    """Put each sub-amendment right after its parent (its parent's sub-amendments keeping their
+    order among themselves); a sub-amendment whose parent is not in the list keeps its place."""
+    present = set(ordered)
+    children: dict[T, list[T]] = {}
+    for item in ordered:
+        parent = parent_of.get(item)
+        if parent is not None and parent in present and parent != item:
+            children.setdefault(parent, []).append(item)
+    placed = {child for subs in children.values() for child in subs}
+    result: list[T] = []
+    seen: set[T] = set()
+
+    def emit(item: T) -> None:
+        if item in seen:
+            return
+        seen.add(item)
+        result.append(item)
+        for child in children.get(item, []):
+            emit(child)
+
+    for item in ordered:
+        if item not in placed:
+            emit(item)
+    for item in ordered:  # a circle of parents (never stored, but never lost either)
+        emit(item)
+    return result

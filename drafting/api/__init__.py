@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from drafting.api import amendments, auth, people, texts
 from drafting.api import bulk as bulk_api  # noqa: F401  (registers the routes)
 from drafting.api import deadlines as deadlines_api  # noqa: F401  (registers the routes)
+from drafting.api import dispositifs as dispositifs_api  # noqa: F401  (registers the routes)
 from drafting.api import documents as documents_api  # noqa: F401  (registers the routes)
 from drafting.api import security as security_api  # noqa: F401  (registers the routes)
 from drafting.api import signatures as signatures_api  # noqa: F401  (registers the routes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drafting.api.routing import current_user, endpoint, now
 from drafting.api.schemas.amendments import (
     AmendmentIn,
@@ -12,14 +14,23 @@ from drafting.api.schemas.amendments import (
     PositionIn,
 )
 from drafting.db import commit
+from drafting.models import Amendment
 from drafting.services import amendments as service
 from drafting.services import confidentiality
+from drafting.services.legistique import checks, identity
 
 
 def _position(position: PositionIn | None) -> service.PositionInput | None:
     if position is None:
         return None
     return service.PositionInput(position.kind, position.article, position.alinea)
+
+
+def _one(amendment: Amendment, lint: list[dict[str, Any]] | None = None) -> AmendmentOut:
+    """One amendment with what is identical to it and what competes with it."""
+    viewer = current_user()
+    found = identity.concordance(viewer, amendment)
+    return AmendmentOut.of(amendment, lint=lint, related=(found, viewer))
 
 
 @endpoint(
@@ -29,17 +40,19 @@ def _position(position: PositionIn | None) -> service.PositionInput | None:
     body=AmendmentIn,
     response=AmendmentOut,
     status=201,
-    errors=(403, 404),
+    errors=(403, 404, 409),
     tags=("amendments",),
 )
 def create_amendment(body: AmendmentIn) -> AmendmentOut:
     """POST /amendments."""
     position = _position(body.position)
     assert position is not None
-    draft = service.Draft(body.text_id, position, body.dispositif, body.expose, body.author_id)
+    draft = service.Draft(
+        body.text_id, position, body.dispositif, body.expose, body.author_id, body.parent_id
+    )
     amendment = service.create_amendment(current_user(), draft, now())
     commit()
-    return AmendmentOut.of(amendment)
+    return _one(amendment)
 
 
 @endpoint(
@@ -54,7 +67,7 @@ def get_amendment(amendment_id: int) -> AmendmentOut:
     amendment = service.get_visible_amendment(current_user(), amendment_id)
     if confidentiality.record_read(current_user(), amendment, now(), "api"):
         commit()
-    return AmendmentOut.of(amendment)
+    return _one(amendment, lint=checks.current(amendment, now()))
 
 
 @endpoint(
@@ -68,6 +81,7 @@ def list_amendments(query: AmendmentQuery) -> AmendmentPage:
     """GET /amendments?text_id=&state=&group=&article=&page=&per_page=."""
     filters = service.ListFilter(**query.model_dump())
     items, total = service.list_amendments(current_user(), filters)
+    checks.prime(items)
     page = [AmendmentOut.of(a) for a in items]
     return AmendmentPage(items=page, total=total, page=query.page, per_page=query.per_page)
 
@@ -86,4 +100,4 @@ def update_amendment(amendment_id: int, body: AmendmentPatch) -> AmendmentOut:
     edit = service.Edit(body.version, body.dispositif, body.expose, _position(body.position))
     amendment = service.update_amendment(current_user(), amendment_id, edit, now())
     commit()
-    return AmendmentOut.of(amendment)
+    return _one(amendment)

@@ -21,6 +21,11 @@ ERROR_SCHEMA = {
                 "code": {"type": "string"},
                 "message": {"type": "string"},
                 "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                "findings": {
+                    "type": "array",
+                    "description": "The linter's findings that refused the action (409).",
+                    "items": {"$ref": "#/components/schemas/FindingOut"},
+                },
             },
         }
     },

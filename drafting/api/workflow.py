@@ -43,6 +43,7 @@ def transition_amendment(amendment_id: int, body: TransitionIn) -> AmendmentOut:
         number=body.number,
         outcome=body.outcome,
         deadline_exception_reason=body.deadline_exception_reason,
+        lint_reason=body.lint_reason,
     )
     commit()
     return AmendmentOut.of(amendment)

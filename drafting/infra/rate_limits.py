@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 LOGIN = "10 per minute; 60 per hour"  # failed logins per address (accounts throttle per account)
 SIGNATURE = "60 per minute"  # per user: a deputy signs fast near a deadline, a script does not
 BULK_SIGNATURE = "10 per minute"  # per user: each request signs up to a thousand amendments
+LEGISTIQUE = "120 per minute"  # per user: the editor asks as the author types (debounced)
 OTP_FAILURES = "5 per 15 minutes"  # failed second-factor codes per user, across every endpoint
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 POST = frozenset({"POST"})

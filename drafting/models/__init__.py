@@ -5,6 +5,7 @@ from drafting.models.deadlines import GroupDeadline, Reopening, SentReminder
 from drafting.models.documents import Job, StoredFile, StoredFilePart
 from drafting.models.events import Event, Notification, ReadRecord
 from drafting.models.groups import Group
+from drafting.models.legistique import AmendmentTouch
 from drafting.models.signatures import Invitation, Signature
 from drafting.models.texts import Alinea, Article, LegislativeText, Stage
 from drafting.models.types import UTCDateTime, utcnow
@@ -23,6 +24,7 @@ __all__ = [
     "CIVILITIES",
     "Alinea",
     "Amendment",
+    "AmendmentTouch",
     "ApiToken",
     "Article",
     "Event",

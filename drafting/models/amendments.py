@@ -34,7 +34,7 @@ class Amendment(db.Model):  # type: ignore[name-defined,misc]
         Index("ix_amendments_text_article", "text_id", "article_id", "id"),
         Index("ix_amendments_text_state", "text_id", "state"),
         Index("ix_amendments_text_order", "text_id", "order_key"),
-        Index("ix_amendments_text_identity", "text_id", "identity_digest"),
+        Index("ix_amendments_text_digest", "text_id", "digest"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,10 +58,9 @@ class Amendment(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Derived from the position, dispositif and number on every write of them
-    # (drafting.services.ordering): the list sorts by the order-of-discussion key and finds
-    # identical amendments by the dispositif's identity digest, both in SQL.
+    # (drafting.services.ordering): the list sorts by the order-of-discussion key in SQL (and
+    # finds identical amendments by `digest`, below).
     order_key: Mapped[str | None] = mapped_column(String(200))
-    identity_digest: Mapped[str | None] = mapped_column(String(64))
     # Bumped by every UPDATE: SQLAlchemy adds "WHERE row_version = ?" so two concurrent
     # writers cannot both succeed (optimistic lock, on SQLite and PostgreSQL alike).
     row_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -71,6 +70,11 @@ class Amendment(db.Model):  # type: ignore[name-defined,misc]
     # on `events`. Not mapped: an ORM object would hold a stale copy and could write it back.
     journal_seq: Unmapped[int] = unmapped_column(Integer, server_default="0")
     journal_hash: Unmapped[str] = unmapped_column(String(64), server_default=JOURNAL_GENESIS)
+    # The légistique linter's findings at the last save, for lists (one amendment's response
+    # and page lint afresh), and the normalised digest of the dispositif that finds identical
+    # amendments (drafting.services.legistique).
+    lint: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    digest: Mapped[str | None] = mapped_column(String(64))
 
     __mapper_args__ = {"version_id_col": row_version}
 
@@ -79,6 +83,7 @@ class Amendment(db.Model):  # type: ignore[name-defined,misc]
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     group: Mapped[Group | None] = relationship()
+    parent: Mapped[Amendment | None] = relationship(remote_side=[id])
 
     @property
     def is_sub_amendment(self) -> bool:

@@ -74,6 +74,11 @@ class EventKind(StrEnum):
     )
     ABANDONED = "abandoned", lazy_gettext("a abandonné l'amendement"), "version", "comment", "by"
     COMMENTED = "commented", lazy_gettext("a commenté"), "text"
+    LINT_WARNINGS_PASSED = (
+        "lint_warnings_passed",
+        lazy_gettext("a laissé passer les avertissements de rédaction"),
+        *("version", "codes", "reason"),
+    )
     GROUP_AMENDMENT_CHANGED = (
         "group_amendment_changed",
         lazy_gettext("a modifié la mention « et les membres du groupe »"),

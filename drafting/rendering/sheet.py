@@ -63,6 +63,8 @@ class AmendmentSheet:
     version: int
     content_hash: str
     watermark: str | None = None  # e.g. "Exporté par Mme Claire Dupont le 29/11/2026"
+    # A sub-amendment: how its parent is named ("n° 27"; "#12 (non déposé)" before filing).
+    parent_label: str | None = None
 
 
 def printable(text: str) -> str:
@@ -150,7 +152,13 @@ def signatory_line(sheet: AmendmentSheet) -> str:
 
 
 def number_label(sheet: AmendmentSheet) -> str:
-    """ "AMENDEMENT N° 27" once filed, "AMENDEMENT — non déposé" before."""
+    """ "AMENDEMENT N° 27" once filed, "AMENDEMENT — non déposé" before; a sub-amendment is
+    "SOUS-AMENDEMENT N° 12 à l'amendement n° 27" (Règlement de l'Assemblée nationale, art. 98)."""
+    if sheet.parent_label is not None:
+        parent = f"à l'amendement {one_line(sheet.parent_label).replace(' ', NBSP, 1)}"
+        if not sheet.number:
+            return f"SOUS-AMENDEMENT — non déposé, {parent}"
+        return f"SOUS-AMENDEMENT N°{NBSP}{one_line(sheet.number)} {parent}"
     if not sheet.number:
         return "AMENDEMENT — non déposé"
     return f"AMENDEMENT N°{NBSP}{one_line(sheet.number)}"
@@ -200,8 +208,10 @@ def _slug(text: str) -> str:
 
 
 def download_name(sheet: AmendmentSheet, ext: str) -> str:
-    """An ASCII file name: AMDT_809_art7_n123.pdf, AMDT_809_apres_art10_projet_v3.docx."""
+    """An ASCII file name: AMDT_809_art7_n123.pdf, AMDT_809_apres_art10_projet_v3.docx
+    (SSAMDT_… for a sub-amendment)."""
     where = {"before_article": "avant_", "after_article": "apres_"}.get(sheet.position_kind, "")
     article = _slug(sheet.article_number).replace("_", "") or "x"
     state = f"n{_slug(sheet.number)}" if sheet.number else f"projet_v{sheet.version}"
-    return f"AMDT_{_slug(sheet.text_number) or 'x'}_{where}art{article}_{state}.{ext.lstrip('.')}"
+    kind = "SSAMDT" if sheet.parent_label is not None else "AMDT"
+    return f"{kind}_{_slug(sheet.text_number) or 'x'}_{where}art{article}_{state}.{ext.lstrip('.')}"

@@ -30,6 +30,7 @@ from drafting.permissions import (
 from drafting.services import journal, ordering, texts
 from drafting.services.content import clean_text, content_hash
 from drafting.services.cosigning import stale
+from drafting.services.legistique import checks, identity, sub_amendments
 from drafting.services.listing import ListFilter, list_amendments  # noqa: F401 (moved)
 from workflows.review import State
 from workflows.textdiff import word_diff
@@ -53,6 +54,7 @@ class Draft:
     dispositif: str
     expose: str = ""
     author_id: int | None = None
+    parent_id: int | None = None  # a sub-amendment: the amendment it amends
 
 
 @dataclass
@@ -65,14 +67,17 @@ class Edit:
     position: PositionInput | None = None
 
 
-def _resolve_position(text_id: int, position: PositionInput) -> Article:
+def _resolve_position(
+    text_id: int, position: PositionInput, parent: Amendment | None = None
+) -> Article:
     fields: dict[str, str] = {}
     if position.kind not in {k.value for k in PositionKind}:
         raise Invalid("Position invalide.", fields={"position.kind": "kind inconnu"})
-    text = texts.get_text(text_id)
-    article = texts.find_article(text, position.article)
+    article = texts.article_of(text_id, position.article)
     if article is None:
         raise Invalid("Article inconnu.", fields={"position.article": "article absent du texte"})
+    if parent is not None:
+        return sub_amendments.resolve_position(parent, position.alinea, article)
     if position.alinea is not None:
         if position.kind != PositionKind.ARTICLE:
             fields["position.alinea"] = "un alinéa ne vaut que pour un article existant"
@@ -162,12 +167,14 @@ def create_amendment(actor: User, draft: Draft, now: datetime) -> Amendment:
     author = _author_for(actor, draft.author_id)
     if not can_draft_for(actor, author):
         raise Forbidden("Vous ne pouvez pas rédiger au nom de ce député.")
-    article = _resolve_position(draft.text_id, draft.position)
+    parent = sub_amendments.parent_for(actor, draft.text_id, draft.parent_id)
+    article = _resolve_position(draft.text_id, draft.position, parent)
     dispositif, expose = _clean_content(draft.dispositif, draft.expose)
     amendment = Amendment(
         text_id=draft.text_id,
         article=article,
-        position_kind=draft.position.kind,
+        parent_id=parent.id if parent is not None else None,
+        position_kind=parent.position_kind if parent is not None else draft.position.kind,
         alinea=draft.position.alinea,
         dispositif=dispositif,
         expose=expose,
@@ -180,9 +187,11 @@ def create_amendment(actor: User, draft: Draft, now: datetime) -> Amendment:
         updated_at=now,
     )
     _rehash(amendment)
+    checks.refresh(amendment, now)
     db.session.add(amendment)
     db.session.flush()
     ordering.derive(amendment)
+    identity.remember_touches(amendment)
     _snapshot(amendment, actor, now)
     journal.record(
         EventKind.CREATED,
@@ -244,7 +253,9 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
     position = edit.position or PositionInput(
         amendment.position_kind, amendment.article.number, amendment.alinea
     )
-    article = _resolve_position(amendment.text_id, position)
+    article = _resolve_position(amendment.text_id, position, amendment.parent)
+    if amendment.parent is not None:
+        position.kind = amendment.parent.position_kind
     content = _clean_content(
         edit.dispositif if edit.dispositif is not None else amendment.dispositif,
         edit.expose if edit.expose is not None else amendment.expose,
@@ -256,6 +267,8 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
     amendment.updated_at = now
     _rehash(amendment)
     ordering.derive(amendment)
+    checks.refresh(amendment, now)
+    identity.remember_touches(amendment)
     _snapshot(amendment, actor, now).changes = text_changes(old, new)
     journal.record(
         EventKind.EDITED,

@@ -15,6 +15,7 @@ from drafting.services.accounts import registration
 from drafting.services.deadlines import authority
 from drafting.services.workflow import transitions
 from workflows.deadlines import PARIS
+from workflows.legistique import typography
 
 DEMO_PASSWORD = "Liasse-demo-2026"
 DATA = Path(__file__).parent / "demo_data" / "real-amendments.jsonl"
@@ -71,8 +72,17 @@ ARTICLE_7 = [
 ]
 
 
+# The alinéa that the demo's amendment n° 322 amends (its second sentence holds « est »).
+ALINEA_22 = (
+    "VI. – Le recours au traitement est autorisé par décret en Conseil d'État pris après avis "
+    "de la Commission nationale de l'informatique et des libertés. Son emploi est proportionné "
+    "à la finalité poursuivie."
+)
+
+
 def _article_7() -> list[str]:
     more = [f"(Alinéa {n} de l'article 7 dans le texte de la commission.)" for n in range(4, 26)]
+    more[22 - 4] = ALINEA_22
     return ARTICLE_7 + more
 
 
@@ -165,7 +175,7 @@ def _amendments(text_id: int, people: dict[str, User], now: datetime) -> int:
         draft = amendments.Draft(
             text_id,
             amendments.PositionInput("article", "7"),
-            row["dispositif"],
+            typography(row["dispositif"]),  # as the editor types it: « » and NBSP
             row["expose"] or "",
         )
         created[row.get("number") or str(count)] = amendments.create_amendment(author, draft, now)

@@ -161,7 +161,7 @@ def _identical(user: User, wanted: bool) -> ColumnElement[bool]:
             twin.text_id == Amendment.text_id,
             twin.article_id == Amendment.article_id,
             twin.position_kind == Amendment.position_kind,
-            twin.identity_digest == Amendment.identity_digest,
+            twin.digest == Amendment.digest,
             twin.id != Amendment.id,
             visible_amendments_clause(user, twin),
         )

@@ -3,9 +3,9 @@
 `order_key` places the amendment in the order of discussion of its text (the computed key of
 `workflows.order_of_call`: the article's place, before/on/after it, deletion and rewriting first,
 then the alinéas in order, numbered amendments in number order, a sub-amendment right after its
-parent); `identity_digest` is equal for dispositifs that differ only in case, spaces, quotes or
-accents (`workflows.legistique.identity.digest`). Both are written with the change that moves
-them (a draft, an edit, a filing), so that the list filters and pages in SQL.
+parent). It is written with the change that moves it (a draft, an edit, a filing), so that the
+list pages in SQL; `refresh` also writes the dispositif's digest (`amendments.digest`, see
+`services.legistique.checks`) of rows written without it.
 """
 
 from __future__ import annotations
@@ -70,10 +70,9 @@ def order_key(amendment: Amendment) -> str:
 
 
 def derive(amendment: Amendment) -> None:
-    """Set the amendment's order key and identity digest from what it now says (needs its id:
-    call after the first flush)."""
+    """Set the amendment's order key from what it now says (needs its id: call after the first
+    flush)."""
     amendment.order_key = order_key(amendment)
-    amendment.identity_digest = digest(amendment.dispositif)
 
 
 def _rows(text_id: int | None) -> Any:
@@ -125,7 +124,7 @@ def _write(values: Sequence[dict[str, Any]]) -> None:
     statement = (
         update(table)
         .where(table.c.id == bindparam("row_id"))
-        .values(order_key=bindparam("key"), identity_digest=bindparam("digest"))
+        .values(order_key=bindparam("key"), digest=bindparam("digest"))
     )
     connection = db.session.connection()
     for start in range(0, len(values), BATCH):

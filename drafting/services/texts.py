@@ -137,6 +137,15 @@ def list_texts() -> list[LegislativeText]:
     return list(db.session.scalars(query))
 
 
+def article_of(text_id: int, number: str) -> Article | None:
+    """The article of a text with this number (404 for an unknown text), its alinéas loaded on
+    first use: a save reads one article, not the whole text."""
+    get_text(text_id, with_articles=False)
+    wanted = number.strip().lower()
+    query = select(Article).where(Article.text_id == text_id)
+    return next((a for a in db.session.scalars(query) if a.number.lower() == wanted), None)
+
+
 def find_article(text: LegislativeText, number: str) -> Article | None:
     """The article of `text` with this number, if any."""
     wanted = number.strip().lower()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from drafting.web import amendments, auth, dashboard, filters, listing, texts
+from drafting.web import amended_text, amendments, auth, dashboard, filters, listing, texts
 from drafting.web import deadlines as deadline_pages
 from drafting.web import documents as document_pages
+from drafting.web import legistique as legistique_pages
 from drafting.web import review as review_pages
 from drafting.web import security as security_pages
 from drafting.web import signing as signing_pages
@@ -26,4 +27,6 @@ def blueprints() -> list[Blueprint]:
         security_pages.bp,
         deadline_pages.bp,
         signing_pages.bp,
+        legistique_pages.bp,
+        amended_text.bp,
     ]

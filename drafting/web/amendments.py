@@ -13,11 +13,13 @@ from drafting.db import commit, rollback
 from drafting.errors import Conflict, Invalid
 from drafting.extensions import db
 from drafting.infra.request_info import parse_id
-from drafting.models import Role, User
+from drafting.models import Amendment, Role, User
 from drafting.permissions import can_edit_amendment
 from drafting.services import amendments as service
 from drafting.services import confidentiality, texts
+from drafting.services.legistique import checks, identity, sub_amendments
 from drafting.web.common import now
+from workflows.legistique import split_alineas
 
 bp = Blueprint("amendments", __name__, url_prefix="/amendements")
 
@@ -45,7 +47,13 @@ def _authors(user: User) -> list[User]:
     )
 
 
-def _editor(text_id: int, values: dict[str, Any], error: Any = None, status: int = 200):
+def _editor(
+    text_id: int,
+    values: dict[str, Any],
+    error: Any = None,
+    status: int = 200,
+    parent: Amendment | None = None,
+):
     text = texts.get_text(text_id)
     return (
         render_template(
@@ -54,9 +62,21 @@ def _editor(text_id: int, values: dict[str, Any], error: Any = None, status: int
             values=values,
             error=error,
             authors=_authors(_user()),
+            parent=parent,
+            parent_paragraphs=split_alineas(parent.dispositif) if parent is not None else [],
         ),
         status,
     )
+
+
+def _parent(text_id: int, value: str | None) -> Amendment | None:
+    """The amendment a sub-amendment is drafted on (?parent= or the form's parent_id)."""
+    if value is None or not value.strip():
+        return None
+    parent_id = parse_id(value)
+    if parent_id is None:
+        raise Invalid("Amendement invalide.", fields={"parent_id": "identifiant entier attendu"})
+    return sub_amendments.parent_for(_user(), text_id, parent_id)
 
 
 @bp.route("/nouveau/<int:text_id>", methods=["GET", "POST"])
@@ -64,6 +84,7 @@ def _editor(text_id: int, values: dict[str, Any], error: Any = None, status: int
 def create(text_id: int) -> ResponseReturnValue:
     """Draft a new amendment on a text (article chosen by ?article=)."""
     if request.method == "GET":
+        parent = _parent(text_id, request.args.get("parent"))
         values = {
             "kind": request.args.get("kind", "article"),
             "article": request.args.get("article", ""),
@@ -71,21 +92,24 @@ def create(text_id: int) -> ResponseReturnValue:
             "dispositif": "",
             "expose": "",
         }
-        return _editor(text_id, values)
+        return _editor(text_id, values, parent=parent)
     draft = service.Draft(
         text_id,
         _position_from_form(),
         request.form.get("dispositif", ""),
         request.form.get("expose", ""),
         parse_id(request.form.get("author_id")),
+        parse_id(request.form.get("parent_id")),
     )
     try:
         amendment = service.create_amendment(_user(), draft, now())
     except Invalid as exc:
         rollback()
-        return _editor(text_id, dict(request.form), exc, 422)
+        parent = _parent(text_id, request.form.get("parent_id"))
+        return _editor(text_id, dict(request.form), exc, 422, parent)
     commit()
     flash(_("Amendement enregistré (version 1)."))
+    _flash_identical(amendment)
     return redirect(url_for("amendments.show", amendment_id=amendment.id))
 
 
@@ -97,8 +121,21 @@ def show(amendment_id: int) -> ResponseReturnValue:
     if confidentiality.record_read(_user(), amendment, now(), "web"):
         commit()
     return render_template(
-        "amendments/show.html", amendment=amendment, revisions=service.revisions(amendment.id)
+        "amendments/show.html",
+        amendment=amendment,
+        revisions=service.revisions(amendment.id),
+        findings=checks.current(amendment, now()),
+        concordance=identity.concordance(_user(), amendment),
+        sub_amendments=sub_amendments.sub_amendments_of(_user(), amendment),
     )
+
+
+def _flash_identical(amendment: Any) -> None:
+    """Say at once, on save, that an identical amendment exists (the page offers to co-sign)."""
+    for other in identity.identical(_user(), amendment)[:3]:
+        label = _("n° %(number)s", number=other.number) if other.number else f"#{other.id}"
+        group = _(" (groupe %(group)s)", group=other.group) if other.group else ""
+        flash(_("Identique à l'amendement %(label)s%(group)s.", label=label, group=group))
 
 
 @bp.route("/<int:amendment_id>/modifier", methods=["GET", "POST"])
@@ -119,7 +156,7 @@ def edit(amendment_id: int) -> ResponseReturnValue:
             "expose": amendment.expose,
             "version": amendment.version,
         }
-        return _editor(text_id, values | {"amendment_id": amendment_id})
+        return _editor(text_id, values | {"amendment_id": amendment_id}, parent=amendment.parent)
     edit_data = service.Edit(
         parse_id(request.form.get("version")) or 0,
         request.form.get("dispositif", ""),
@@ -127,11 +164,13 @@ def edit(amendment_id: int) -> ResponseReturnValue:
         _position_from_form(),
     )
     try:
-        service.update_amendment(_user(), amendment_id, edit_data, now())
+        saved = service.update_amendment(_user(), amendment_id, edit_data, now())
     except (Invalid, Conflict) as exc:
         rollback()
         values = dict(request.form) | {"amendment_id": amendment_id}
-        return _editor(text_id, values, exc, exc.status)
+        parent = service.get_visible_amendment(_user(), amendment_id).parent
+        return _editor(text_id, values, exc, exc.status, parent)
     commit()
     flash(_("Nouvelle version enregistrée."))
+    _flash_identical(saved)
     return redirect(url_for("amendments.show", amendment_id=amendment_id))

@@ -100,6 +100,7 @@ def transition(amendment_id: int) -> ResponseReturnValue:
             number=form.get("number") or None,
             outcome=form.get("outcome") or None,
             deadline_exception_reason=form.get("deadline_exception_reason") or None,
+            lint_reason=form.get("lint_reason") or None,
         )
     except DomainError as exc:
         return _refused(exc, amendment_id)

@@ -1,9 +1,9 @@
-"""amendment list: order key, identity digest, full-text search
+"""amendment list: order key, full-text search
 
-The list of a text's amendments pages in SQL in the order of discussion, finds identical
-amendments and searches their dispositif and exposé:
-- `order_key` and `identity_digest` on each amendment (derived by drafting.services.ordering,
-  computed here for existing rows), indexed with the text;
+The list of a text's amendments pages in SQL in the order of discussion and searches their
+dispositif and exposé (identical amendments are found by `amendments.digest`, 18a1c0de5e1f):
+- `order_key` on each amendment (derived by drafting.services.ordering, computed here for
+  existing rows), indexed with the text;
 - SQLite: an FTS5 table over dispositif and exposé (external content: the rows of
   `amendments`, rowid = id), written by triggers on insert, update of either field and delete;
 - PostgreSQL: a GIN index on the French `tsvector` of dispositif and exposé, which the list's
@@ -53,8 +53,7 @@ POSTGRESQL_DOWN = ("DROP INDEX IF EXISTS ix_amendments_search",)
 
 
 def _backfill():
-    """Order keys and digests of the amendments already there (pure functions of their rows)."""
-    from workflows.legistique.identity import digest
+    """Order keys of the amendments already there (pure functions of their rows)."""
     from workflows.order_of_call import CallItem, computed_keys
 
     bind = op.get_bind()
@@ -74,10 +73,8 @@ def _backfill():
     keys = {}
     for items in by_text.values():
         keys.update(computed_keys(items))
-    statement = sa.text("UPDATE amendments SET order_key = :key, identity_digest = :digest "
-                        "WHERE id = :row_id")
-    values = [{"row_id": r.id, "key": keys[str(r.id)], "digest": digest(r.dispositif)}
-              for r in rows]
+    statement = sa.text("UPDATE amendments SET order_key = :key WHERE id = :row_id")
+    values = [{"row_id": r.id, "key": keys[str(r.id)]} for r in rows]
     for start in range(0, len(values), 1000):
         bind.execute(statement, values[start:start + 1000])
 
@@ -85,12 +82,8 @@ def _backfill():
 def upgrade():
     with op.batch_alter_table('amendments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('order_key', sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column('identity_digest', sa.String(length=64), nullable=True))
         batch_op.create_index(
             'ix_amendments_text_order', ['text_id', 'order_key'], unique=False
-        )
-        batch_op.create_index(
-            'ix_amendments_text_identity', ['text_id', 'identity_digest'], unique=False
         )
     _backfill()
     dialect = op.get_bind().dialect.name
@@ -103,7 +96,5 @@ def downgrade():
     for statement in {"sqlite": SQLITE_DOWN, "postgresql": POSTGRESQL_DOWN}.get(dialect, ()):
         op.execute(statement)
     with op.batch_alter_table('amendments', schema=None) as batch_op:
-        batch_op.drop_index('ix_amendments_text_identity')
         batch_op.drop_index('ix_amendments_text_order')
-        batch_op.drop_column('identity_digest')
         batch_op.drop_column('order_key')

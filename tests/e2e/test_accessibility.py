@@ -54,7 +54,7 @@ def main_pages(page: Any) -> list[str]:
     page.goto("/tableau-de-bord")
     amendment = _first_href(page, r"/amendements/\d+")
     pages = ["/tableau-de-bord", "/textes", text, f"/amendements/nouveau/{text_id}", amendment]
-    pages += [amendment + "/modifier", amendment + "/inviter"]
+    pages += [amendment + "/modifier", amendment + "/inviter", text + "/texte-amende"]
     return pages + [p for p in OPTIONAL if page.request.get(p).status == 200]
 
 

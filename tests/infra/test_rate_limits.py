@@ -155,6 +155,8 @@ def test_after_five_failed_codes_a_signature_with_a_code_is_refused_and_one_with
         ("signing.bulk_sign", (limits.BULK_SIGNATURE, "signature-bulk")),
         ("auth.login", (limits.LOGIN, "login")),
         ("api.create_token", (limits.LOGIN, "login")),
+        ("api.write_dispositif", (limits.LEGISTIQUE, "legistique")),
+        ("api.apply_dispositif", (limits.LEGISTIQUE, "legistique")),
     ],
 )
 def test_signing_and_login_routes_declare_their_limit(limited, endpoint, limit):

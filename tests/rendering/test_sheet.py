@@ -286,3 +286,26 @@ def test_download_names_are_ascii_and_say_number_or_draft_version():
 
 def test_control_characters_are_removed_but_newlines_and_tabs_kept():
     assert printable("a\x00b\x1fc\x7f\r\nd\te\rf\ud800") == "abc\nd\te\nf"
+
+
+@pytest.mark.parametrize(
+    ("changes", "label"),
+    [
+        (
+            {"parent_label": "n° 27", "number": "154"},
+            f"SOUS-AMENDEMENT N°{NBSP}154 à l'amendement n°{NBSP}27",
+        ),
+        (
+            {"parent_label": "n° 27", "number": None, "state": "draft"},
+            f"SOUS-AMENDEMENT — non déposé, à l'amendement n°{NBSP}27",
+        ),
+        ({"parent_label": None}, f"AMENDEMENT N°{NBSP}585"),
+    ],
+)
+def test_a_sub_amendment_is_printed_as_such_with_its_parent(changes, label):
+    assert number_label(make_sheet(**changes)) == label
+
+
+def test_a_sub_amendment_s_files_are_named_ssamdt():
+    sheet = make_sheet(parent_label="n° 27", number="154")
+    assert download_name(sheet, "docx") == "SSAMDT_809_art7_n154.docx"

@@ -182,3 +182,25 @@ def test_insertion_before_an_alinea_comes_before_amendments_on_it() -> None:
     before_3 = discussion_key(0, "article", None, "Avant l'alinéa 3, insérer l'alinéa :", (9,))
     on_3 = discussion_key(0, "article", None, "Supprimer l'alinéa 3.", (1,))
     assert before_3 < on_3
+
+
+def test_each_sub_amendment_comes_right_after_its_parent_in_its_own_order():
+    from workflows.discussion_order import subs_after_parents
+
+    ordered = [1, 5, 2, 6, 3, 7, 8]
+    parents = {5: 3, 6: 1, 7: 3, 8: 9}  # 8's parent is not in the list: it keeps its place
+    assert subs_after_parents(ordered, parents) == [1, 6, 2, 3, 5, 7, 8]
+
+
+def test_a_circle_of_parents_loses_no_amendment():
+    from workflows.discussion_order import subs_after_parents
+
+    assert sorted(subs_after_parents([1, 2, 3], {1: 2, 2: 1})) == [1, 2, 3]
+
+
+def test_numbers_tie_in_natural_order_then_unnumbered_by_sequence():
+    from workflows.discussion_order import number_tiebreak
+
+    numbers = ["CL10", "CL2", None, "27", "3 rect."]
+    keys = [number_tiebreak(n, i) for i, n in enumerate(numbers)]
+    assert sorted(range(5), key=lambda i: keys[i]) == [4, 3, 1, 0, 2]

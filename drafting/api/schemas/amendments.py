@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import Field
 
 from drafting.api.schemas import Schema, Timestamp
 from drafting.api.schemas.people import UserOut
-from drafting.models import Amendment
+from drafting.models import Amendment, Person
+from drafting.permissions import can_sign
+from drafting.services.legistique import checks, identity
 
 MAX = 100_000
 
@@ -40,6 +42,12 @@ class AmendmentIn(Schema):
     dispositif: str = Field(max_length=MAX)
     expose: str = Field(default="", max_length=MAX)
     author_id: int | None = None
+    parent_id: int | None = Field(
+        default=None,
+        description="A sub-amendment: the amendment it amends (open, closed or filed); "
+        "`position.article` is then that amendment's article and `position.alinea` one of its "
+        "dispositif's paragraphs.",
+    )
 
 
 class AmendmentPatch(Schema):
@@ -47,6 +55,33 @@ class AmendmentPatch(Schema):
     dispositif: str | None = Field(default=None, max_length=MAX)
     expose: str | None = Field(default=None, max_length=MAX)
     position: PositionIn | None = None
+
+
+class FindingOut(Schema):
+    severity: Literal["error", "warning"]
+    code: str
+    message: str
+    start: int | None = Field(description="Offset of the finding in the dispositif (None: all).")
+    end: int | None
+
+
+class RelatedOut(Schema):
+    id: int
+    number: str | None
+    group: str | None
+    state: str
+    may_sign: bool = Field(description="Whether the caller may co-sign it now (instead).")
+
+    @classmethod
+    def of(cls, related: identity.Related, viewer: Person) -> Self:
+        """Another amendment named beside this one (identical or competing)."""
+        return cls(
+            id=related.id,
+            number=related.number,
+            group=related.group,
+            state=related.state,
+            may_sign=can_sign(viewer, related),
+        )
 
 
 class AmendmentOut(Schema):
@@ -66,10 +101,35 @@ class AmendmentOut(Schema):
     presented_by_group: bool = False
     created_at: Timestamp
     updated_at: Timestamp
+    lint: list[FindingOut] = Field(
+        default_factory=list,
+        description="The légistique linter's findings (errors block submission); computed "
+        "afresh for one amendment, as of its last save in lists.",
+    )
+    parent_id: int | None = Field(
+        default=None, description="The amendment this sub-amendment amends (None: none)."
+    )
+    identical: list[RelatedOut] | None = Field(
+        default=None,
+        description="One amendment only: the visible amendments with the same normalised "
+        "dispositif at the same position (« identique au n° X »), to co-sign instead.",
+    )
+    competing: list[RelatedOut] | None = Field(
+        default=None,
+        description="One amendment only: visible amendments changing the same alinéa or words.",
+    )
 
     @classmethod
-    def of(cls, amendment: Amendment) -> Self:
-        """The amendment as the contract describes it."""
+    def of(
+        cls,
+        amendment: Amendment,
+        *,
+        lint: list[dict[str, Any]] | None = None,
+        related: tuple[identity.Concordance, Person] | None = None,
+    ) -> Self:
+        """The amendment as the contract describes it (`lint`: fresh findings, else stored;
+        `related`: the identical and competing amendments as a viewer sees them)."""
+        findings = checks.stored(amendment) if lint is None else lint
         return cls(
             id=amendment.id,
             text_id=amendment.text_id,
@@ -87,7 +147,20 @@ class AmendmentOut(Schema):
             presented_by_group=amendment.presented_by_group,
             created_at=amendment.created_at,
             updated_at=amendment.updated_at,
+            lint=[FindingOut(**finding) for finding in findings],
+            parent_id=amendment.parent_id,
+            **cls._related(related),
         )
+
+    @staticmethod
+    def _related(related: tuple[identity.Concordance, Person] | None) -> dict[str, Any]:
+        if related is None:
+            return {}  # left out of the JSON (lists): unset fields are not written
+        found, viewer = related
+        return {
+            "identical": [RelatedOut.of(r, viewer) for r in found.identical],
+            "competing": [RelatedOut.of(r, viewer) for r in found.competing],
+        }
 
 
 class AmendmentFilter(Schema):

@@ -27,6 +27,11 @@ class TransitionIn(Schema):
         description="record_outcome: adopte, rejete, retire, tombe, non_soutenu, irrecevable.",
     )
     deadline_exception_reason: str | None = Field(default=None, max_length=2_000)
+    lint_reason: str | None = Field(
+        default=None,
+        max_length=2_000,
+        description="approve: why the linter's warnings may pass (secretariat; journalled).",
+    )
 
 
 class HistoryItem(Schema):

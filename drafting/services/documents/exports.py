@@ -43,7 +43,8 @@ from drafting.rendering import liasse_parts
 from drafting.services import texts
 from drafting.services.documents import jobs, storage
 from drafting.services.documents.sheets import build_sheets
-from workflows.discussion_order import discussion_key
+from workflows.deadlines import PARIS
+from workflows.discussion_order import discussion_key, subs_after_parents
 from workflows.review import State
 
 BATCH = 200  # amendments loaded (with their signatures) per round of queries
@@ -143,6 +144,7 @@ def _export_query(job: Job, requester: User) -> Any:
             Amendment.alinea,
             func.substr(Amendment.dispositif, 1, 600),  # the formula is at the start
             Amendment.number,
+            Amendment.parent_id,
         )
         .join(Article, Article.id == Amendment.article_id)
         .where(Amendment.text_id == job.text_id, visible_amendments_clause(requester))
@@ -157,7 +159,8 @@ def _export_query(job: Job, requester: User) -> Any:
 
 
 def ordered_ids(job: Job, requester: User) -> list[int]:
-    """The ids of the exported amendments in the order of discussion."""
+    """The ids of the exported amendments in the order of discussion (each sub-amendment right
+    after its parent)."""
     rows = list(db.session.execute(_export_query(job, requester)))
     if job.params.get("ids"):  # a partial liasse: the selection (kept here, not in an IN list)
         wanted = set(job.params["ids"])
@@ -165,7 +168,7 @@ def ordered_ids(job: Job, requester: User) -> list[int]:
     rows.sort(
         key=lambda r: discussion_key(r[1], r[2], r[3], r[4] or "", tiebreak=_number_key(r[5], r[0]))
     )
-    return [r[0] for r in rows]
+    return subs_after_parents([r[0] for r in rows], {r[0]: r[6] for r in rows})
 
 
 def _chunk_size() -> int:
@@ -318,6 +321,8 @@ def assemble(export: Job, now: datetime) -> None:
             clock.lap("fetch")
             liasse_parts.stitch(paths, path, name.removesuffix(".zip") + ".pdf")
             clock.lap("stitch")
+        _add_amended_text(export, chunks, path, name)
+        clock.lap("amended_text")
         stored = storage.backend().put(
             f"exports/{export.id}/{name}", path, "application/zip", name, move=True
         )
@@ -326,6 +331,22 @@ def assemble(export: Job, now: datetime) -> None:
     _drop_parts(chunks, parts)
     clock.lap("cleanup")
     export.params = export.params | {"assembly_seconds": clock.laps}
+
+
+def _add_amended_text(export: Job, chunks: Sequence[Job], path: Path, name: str) -> None:
+    """The text with the liasse's amendments applied, as a PDF beside the sheets (issue 18)."""
+    from drafting.rendering.amended_text import add_to_zip
+    from drafting.services.legistique.amended_text import liasse_document
+
+    ids = [i for chunk in chunks for i in chunk.params["ids"]]
+    assert export.text_id is not None
+    requested = datetime.fromisoformat(export.params["requested_at"])
+    subtitle = f"Texte amendé par les {len(ids)} amendements de la liasse"
+    document = liasse_document(export.text_id, ids, subtitle, requested.astimezone(PARIS).date())
+    if document is not None:
+        add_to_zip(
+            path, name.replace("LIASSE_", "TEXTE_AMENDE_", 1).replace(".zip", ".pdf"), document
+        )
 
 
 class _Clock:

@@ -96,7 +96,16 @@ def sheet_for(
         version=amendment.version,
         content_hash=amendment.content_hash,
         watermark=watermark_for(requester, now) if unfiled else None,
+        parent_label=_parent_label(amendment),
     )
+
+
+def _parent_label(amendment: Amendment) -> str | None:
+    """How a sub-amendment's sheet names its parent: "n° 27", or "#12 (non déposé)"."""
+    parent = amendment.parent
+    if parent is None:
+        return None
+    return f"n° {parent.number}" if parent.number else f"#{parent.id} (non déposé)"
 
 
 def build_sheet(amendment: Amendment, requester: User, now: datetime) -> AmendmentSheet:
@@ -115,6 +124,7 @@ def load_amendments(ids: Sequence[int], session: Session | None = None) -> list[
             joinedload(Amendment.article),
             joinedload(Amendment.author),
             joinedload(Amendment.group),
+            joinedload(Amendment.parent),
         )
     )
     by_id = {a.id: a for a in (session or db.session).scalars(query).unique()}

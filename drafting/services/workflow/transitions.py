@@ -18,8 +18,10 @@ from drafting.permissions import actors_for, can_comment, can_mark_group_amendme
 from drafting.services import amendments, journal, ordering
 from drafting.services.content import clean_text
 from drafting.services.deadlines import binding
+from drafting.services.legistique import checks
 from drafting.services.workflow import notices
 from workflows.deadlines import format_paris
+from workflows.legistique import Finding
 from workflows.review import (
     REQUIRED_FIELDS,
     Action,
@@ -80,6 +82,7 @@ class Payload:
     number: str | None = None
     outcome: str | None = None
     deadline_exception_reason: str | None = None
+    lint_reason: str | None = None
 
 
 def parse_action(value: str | Action) -> Action:
@@ -145,6 +148,7 @@ def _payload(action: Action, raw: Payload) -> Payload:
         deadline_exception_reason=_optional(
             raw.deadline_exception_reason, "deadline_exception_reason", MAX_REASON_CHARS
         ),
+        lint_reason=_optional(raw.lint_reason, "lint_reason", MAX_REASON_CHARS),
     )
     required = REQUIRED_FIELDS.get(action)
     if required and getattr(payload, required) is None:
@@ -197,6 +201,37 @@ def _assert_examination_begun(amendment: Amendment, now: datetime) -> None:
             f"{format_paris(starts)}) : aucun sort ne peut encore être enregistré.",
             code="examination_not_begun",
         )
+
+
+def _check_lint(
+    action: Action, amendment: Amendment, payload: Payload, now: datetime
+) -> list[Finding]:
+    """The linter's errors block submission and approval; an approval lets the warnings pass
+    (journalled, with the secretariat's reason if it gave one). Returns those warnings."""
+    if action == Action.SUBMIT:
+        checks.assert_no_errors(amendment, now)
+    elif action == Action.APPROVE:
+        return checks.warnings_to_pass(amendment, now)
+    return []
+
+
+def _journal_passed(
+    amendment: Amendment, warnings: list[Finding], reason: str | None, actor: User, now: datetime
+) -> None:
+    """Journal the warnings a secretariat let pass, with its reason (before the approval)."""
+    if not warnings:
+        return
+    journal.record(
+        EventKind.LINT_WARNINGS_PASSED,
+        now=now,
+        actor=actor,
+        amendment_id=amendment.id,
+        data={
+            "version": amendment.version,
+            "codes": sorted({w.code for w in warnings}),
+            "reason": reason,
+        },
+    )
 
 
 def _apply(
@@ -276,13 +311,18 @@ def transition(
     number: str | None = None,
     outcome: str | None = None,
     deadline_exception_reason: str | None = None,
+    lint_reason: str | None = None,
 ) -> Amendment:
-    """Take a workflow action: 404 invisible, 409 out of turn, 403 role, 422 missing field."""
+    """Take a workflow action: 404 invisible, 409 out of turn, 403 role, 422 missing field,
+    409 deadline, 409 linter."""
     act = parse_action(action)
     amendment = amendments.get_visible_amendment(actor, amendment_id, lock=True)
     target = _target(amendment, act, actors_for(actor, amendment))
-    payload = _payload(act, Payload(comment, number, outcome, deadline_exception_reason))
+    raw = Payload(comment, number, outcome, deadline_exception_reason, lint_reason)
+    payload = _payload(act, raw)
     _check_deadlines(act, amendment, payload, now)
+    passed = _check_lint(act, amendment, payload, now)
+    _journal_passed(amendment, passed, payload.lint_reason, actor, now)
     return _perform(act, amendment, target, payload, actor, now)
 
 

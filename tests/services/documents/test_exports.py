@@ -86,7 +86,7 @@ def test_the_liasse_follows_the_order_of_discussion_with_ranked_names(
     assert [n[:4] for n in ranked[::2]] == [f"{k:04d}" for k in range(1, 10)]
     assert {n.rsplit(".", 1)[1] for n in ranked} == {"docx", "pdf"}
     combined = [n for n in liasse.namelist() if n.endswith(".pdf") and n not in ranked]
-    assert combined == ["LIASSE_809.pdf"]
+    assert combined == ["LIASSE_809.pdf", "TEXTE_AMENDE_809.pdf"]
     data = liasse.read(combined[0])
     assert pdf_pages(data) >= 9
     assert in_order(pdf_text(data), *[f"Repère {k:02d}" for k in range(9)])
@@ -194,7 +194,7 @@ def test_the_chunked_liasse_is_the_one_write_liasse_writes(
         combined_name="LIASSE_809.pdf",
     )
     single = zipfile.ZipFile(reference)
-    assert chunked.namelist() == single.namelist()
+    assert chunked.namelist() == [*single.namelist(), "TEXTE_AMENDE_809.pdf"]
     for name in single.namelist():
         if name.endswith(".pdf"):  # cut out of the batch here, compiled one by one there
             assert pdf_text(chunked.read(name)) == pdf_text(single.read(name)), name
@@ -223,4 +223,18 @@ def test_without_sheet_starts_each_sheet_is_compiled_on_its_own(
 
     monkeypatch.setattr(typst_pages, "marked_template", lambda: None)
     liasse = _zip(_export(people["claire"], bill, run_jobs))
-    assert len([n for n in liasse.namelist() if n.endswith(".pdf")]) == len(mixed) + 1
+    assert len([n for n in liasse.namelist() if n.endswith(".pdf")]) == len(mixed) + 2
+
+
+def test_the_liasse_holds_the_text_amended_by_its_amendments(mixed, people, bill, run_jobs):
+    liasse = _zip(_export(people["claire"], bill, run_jobs))
+    text = pdf_text(liasse.read("TEXTE_AMENDE_809.pdf"))
+    assert "Texte amendé par les 9 amendements de la liasse" in text
+    assert in_order(text, "ARTICLE 1ER", "ARTICLE 7", "ARTICLE 8", "ARTICLE 10")
+    assert "ARTICLE ADDITIONNEL AVANT L'ARTICLE 7" in text
+    assert "n'est pas appliqué" in text  # several amendments compete for article 7
+
+
+def test_a_group_liasse_names_its_amended_text_after_the_group(mixed, people, bill, run_jobs):
+    liasse = _zip(_export(people["claire"], bill, run_jobs, group="ECOS", states=["filed"]))
+    assert "TEXTE_AMENDE_809_ECOS.pdf" in liasse.namelist()
