@@ -4,12 +4,21 @@ from drafting.models.amendments import Amendment, PositionKind, Revision
 from drafting.models.deadlines import GroupDeadline, Reopening, SentReminder
 from drafting.models.documents import Job, StoredFile, StoredFilePart
 from drafting.models.events import Event, Notification, ReadRecord
-from drafting.models.groups import Group
+from drafting.models.groups import Group, GroupMembership
+from drafting.models.published import PublishedAmendment
 from drafting.models.signatures import Invitation, Signature
-from drafting.models.texts import Alinea, Article, LegislativeText, Stage
+from drafting.models.texts import (
+    Alinea,
+    Article,
+    ArticleStatus,
+    LegislativeText,
+    Stage,
+    TextDivision,
+)
 from drafting.models.types import UTCDateTime, utcnow
 from drafting.models.users import (
     CIVILITIES,
+    AccountInvitation,
     ApiToken,
     LoginFailure,
     Person,
@@ -21,12 +30,15 @@ from drafting.models.users import (
 
 __all__ = [
     "CIVILITIES",
+    "AccountInvitation",
     "Alinea",
     "Amendment",
     "ApiToken",
     "Article",
+    "ArticleStatus",
     "Event",
     "Group",
+    "GroupMembership",
     "GroupDeadline",
     "Invitation",
     "Job",
@@ -35,6 +47,7 @@ __all__ = [
     "Notification",
     "Person",
     "PositionKind",
+    "PublishedAmendment",
     "ReadRecord",
     "RecoveryCode",
     "Reopening",
@@ -43,6 +56,7 @@ __all__ = [
     "SentReminder",
     "Signature",
     "Stage",
+    "TextDivision",
     "StoredFile",
     "StoredFilePart",
     "UTCDateTime",

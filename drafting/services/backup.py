@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from flask import current_app
 from sqlalchemy import (
     JSON,
     Column,
+    Date,
     DateTime,
     Integer,
     LargeBinary,
@@ -104,7 +105,7 @@ def _encode(table: Table, row: dict[str, Any], cipher: Fernet) -> dict[str, Any]
             out[column.name] = None
         elif column.name in hidden:
             out[column.name] = cipher.encrypt(str(value).encode("utf-8")).decode("ascii")
-        elif isinstance(_base_type(column), DateTime):
+        elif isinstance(_base_type(column), (DateTime, Date)):
             out[column.name] = value.isoformat()
         elif isinstance(_base_type(column), LargeBinary):
             out[column.name] = base64.b64encode(value).decode("ascii")
@@ -229,6 +230,8 @@ def _decode(table: Table, row: dict[str, Any], cipher: Fernet | None) -> dict[st
             out[column.name] = cipher.decrypt(value.encode()).decode() if cipher else None
         elif isinstance(_base_type(column), DateTime):
             out[column.name] = datetime.fromisoformat(value)
+        elif isinstance(_base_type(column), Date):
+            out[column.name] = date.fromisoformat(value)
         elif isinstance(_base_type(column), LargeBinary):
             out[column.name] = base64.b64decode(value)
         else:
