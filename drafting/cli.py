@@ -3,10 +3,12 @@ job entry points (drafting.jobs)."""
 
 from __future__ import annotations
 
+import io
 import signal
 import sys
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -26,8 +28,11 @@ from drafting.models import Event, User
 from drafting.services import backup, journal
 from drafting.services import demo as demo_data
 from drafting.services.accounts import registration, second_factor
+from drafting.services.assembly import remote, text_import
+from drafting.services.assembly.bill_html import KINDS as TEXT_FORMATS
 from drafting.services.deadlines import sweep as sweep_service
 from drafting.services.documents import jobs as document_jobs
+from workflows.deadlines import PARIS
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
@@ -149,6 +154,79 @@ def groups_create(code: str, name: str) -> None:
         _fail(exc)
     commit()
     click.echo(f"Groupe {group.code} créé (id {group.id}).")
+
+
+@main.group()
+def texts() -> None:
+    """Texts (bills) and their import from the Assembly's pages."""
+
+
+def _moment(value: str | None) -> datetime | None:
+    """An ISO 8601 date and time; Paris time when it carries no offset."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"date ISO 8601 attendue : {value}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=PARIS)
+
+
+def _read_text_source(source: str) -> tuple[bytes, str]:
+    """The bytes of a file, or of a URL on an allow-listed host, and a name for the journal."""
+    limit = text_import.MAX_TEXT_BYTES
+    if remote.is_url(source):
+        buffer = io.BytesIO()
+        remote.download(source, buffer)
+        return buffer.getvalue(), source
+    path = Path(source)
+    if not path.is_file():
+        raise click.ClickException(f"Fichier introuvable : {source}")
+    with path.open("rb") as handle:
+        return handle.read(limit + 1), path.name
+
+
+@texts.command("import")
+@click.argument("source")
+@click.option("--number", required=True, help="The text's number (« n° 809 »).")
+@click.option("--stage", required=True, type=click.Choice(["commission", "seance"]))
+@click.option("--examination-starts-at", "examination", default=None, help="ISO 8601.")
+@click.option("--title", default=None, help="The title (else the page's).")
+@click.option("--short-title", default=None, help="The short title printed on amendments.")
+@click.option("--committee-text", default=None, help="Séance: the committee text's number.")
+@click.option("--previous", "previous_id", type=int, default=None, help="Previous stage's id.")
+@click.option("--format", "kind", default="auto", type=click.Choice(TEXT_FORMATS))
+def texts_import(
+    source: str,
+    number: str,
+    stage: str,
+    examination: str | None,
+    title: str | None,
+    short_title: str | None,
+    committee_text: str | None,
+    previous_id: int | None,
+    kind: str,
+) -> None:
+    """Import a bill's text from a file or an allow-listed URL; prints the new text's id."""
+    fields = text_import.ImportFields(
+        number=number,
+        stage=stage,
+        examination_starts_at=_moment(examination),
+        title=title,
+        short_title=short_title,
+        committee_text_number=committee_text,
+        previous_text_id=previous_id,
+        format=kind,
+    )
+    try:
+        content, name = _read_text_source(source)
+        text = text_import.import_text(None, content, fields, datetime.now(UTC), source=name)
+    except DomainError as exc:
+        _fail(exc)
+    commit()
+    articles = len(text.articles)
+    click.echo(f"Texte n° {text.number} importé : {articles} articles.", err=True)
+    click.echo(str(text.id))
 
 
 @main.command("demo")

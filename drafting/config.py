@@ -72,6 +72,11 @@ def load_config() -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url(data_dir)),
         "LIASSE_DB_PRE_PING": ping_mode(os.environ.get("LIASSE_DB_PRE_PING")),
         "LIASSE_DB_PING_IDLE_SECONDS": float(os.environ.get("LIASSE_DB_PING_IDLE_SECONDS") or 10),
+        # Imports of the Assembly's data: hosts a URL may name, a fetch's timeout, and the size
+        # of an upload or a download (the bulk amendment dump is 310 MB).
+        "LIASSE_IMPORT_HOSTS": os.environ.get("LIASSE_IMPORT_HOSTS", ""),
+        "LIASSE_IMPORT_TIMEOUT": float(os.environ.get("LIASSE_IMPORT_TIMEOUT") or 30),
+        "LIASSE_IMPORT_MAX_BYTES": int(os.environ.get("LIASSE_IMPORT_MAX_BYTES") or 384 << 20),
     }
 
 

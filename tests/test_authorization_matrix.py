@@ -89,6 +89,8 @@ DRAFT = {
     "position": {"kind": "article", "article": "7"},
     "dispositif": "Supprimer cet article.",
 }
+IMPORT = {"number": "2", "stage": "seance", "title": "PPL", "plain": "Article 1er\nTexte."}
+WEB_IMPORT = {"number": "2", "stage": "seance", "title": "PPL", "content": "Article 1er\nTexte."}
 WEB_DRAFT = {"kind": "article", "article": "7", "dispositif": "Supprimer cet article."}
 USER = {
     "email": "nouveau@an.example",
@@ -264,6 +266,7 @@ TABLE: dict[str, E] = {
     "GET /api/v1/texts": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/texts": E("401 201 201 201 403 403 403 403", body=TEXT),
     "GET /api/v1/texts/<int:text_id>": E("401 200 200 200 200 200 200 200"),
+    "POST /api/v1/texts/import": E("401 201 201 201 403 403 403 403", body=IMPORT),
     "PUT /api/v1/texts/<int:text_id>/deadlines/<group_code>": E(
         "401 403 200 403 403 403 403 403",
         "401 403 403 200 403 403 403 403",
@@ -342,6 +345,8 @@ TABLE: dict[str, E] = {
     ),
     "GET /textes/": E("302 200 200 200 200 200 200 200"),
     "GET /textes/<int:text_id>": E("302 200 200 200 200 200 200 200"),
+    "GET /textes/importer": E("302 200 200 200 403 403 403 403"),
+    "POST /textes/importer": E("302 302 302 302 403 403 403 403", body=WEB_IMPORT),
     "POST /textes/<int:text_id>/export": E(
         "302 302 302 302 403 403 403 403", body={"format": "zip"}
     ),

@@ -12,7 +12,8 @@ from drafting.models import Job
 from drafting.services.documents import exports, jobs, official, storage
 
 
-def _job_out(job: Job) -> JobOut:
+def job_out(job: Job) -> JobOut:
+    """A job as the API shows it (its file's download URL once finished)."""
     return JobOut.of(job, url_for("api.download_job_file", job_id=job.id))
 
 
@@ -30,7 +31,7 @@ def request_document(amendment_id: int, body: DocumentIn) -> JobEnvelope:
     """POST /amendments/{id}/documents {format}: a job renders the document."""
     job = official.request_document(current_user(), amendment_id, body.format, now())
     commit()
-    return JobEnvelope(job=_job_out(job))
+    return JobEnvelope(job=job_out(job))
 
 
 @endpoint(
@@ -49,7 +50,7 @@ def request_export(text_id: int, body: ExportIn) -> JobEnvelope:
         current_user(), text_id, group=body.group, states=body.states, now=now()
     )
     commit()
-    return JobEnvelope(job=_job_out(job))
+    return JobEnvelope(job=job_out(job))
 
 
 @endpoint(
@@ -61,7 +62,7 @@ def request_export(text_id: int, body: ExportIn) -> JobEnvelope:
 )
 def get_job(job_id: str) -> JobOut:
     """GET /jobs/{id}: queued|started|finished|failed, progress, result or error."""
-    return _job_out(jobs.job_for(current_user(), job_id))
+    return job_out(jobs.job_for(current_user(), job_id))
 
 
 @endpoint(

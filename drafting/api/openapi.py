@@ -40,7 +40,7 @@ ERROR_TEXT = {
 def _models() -> list[type[BaseModel]]:
     seen: dict[str, type[BaseModel]] = {}
     for spec in REGISTRY:
-        for model in (spec.body, spec.response):
+        for model in (spec.body, spec.response, *(other for _, other in spec.others)):
             if model is not None:
                 seen[model.__name__] = model
     return list(seen.values())
@@ -82,6 +82,9 @@ def _responses(spec: Endpoint) -> dict[str, Any]:
         content = {"application/json": {"schema": _ref(spec.response)}} if spec.response else {}
         for status in (spec.status, *spec.also_ok):
             responses[str(status)] = {"description": "OK", "content": content}
+        for status, model in spec.others:
+            schema = {"application/json": {"schema": _ref(model)}}
+            responses[str(status)] = {"description": "Accepted", "content": schema}
     codes = set(spec.errors) | ({401} if spec.auth else set())
     codes |= {404} if "<" in spec.rule else set()  # an unknown id in the path
     codes |= {400, 413, 422} if spec.body is not None else set()
@@ -103,10 +106,14 @@ def _operation(spec: Endpoint) -> dict[str, Any]:
         "responses": _responses(spec),
     }
     if spec.body is not None:
-        operation["requestBody"] = {
-            "required": not spec.body_optional,
-            "content": {"application/json": {"schema": _ref(spec.body)}},
-        }
+        content: dict[str, Any] = {"application/json": {"schema": _ref(spec.body)}}
+        if spec.upload is not None:
+            upload = {
+                "type": "object",
+                "properties": {spec.upload: {"type": "string", "format": "binary"}},
+            }
+            content["multipart/form-data"] = {"schema": {"allOf": [_ref(spec.body), upload]}}
+        operation["requestBody"] = {"required": not spec.body_optional, "content": content}
     operation["security"] = [{"bearer": []}] if spec.auth else []
     return operation
 

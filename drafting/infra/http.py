@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import (
     Flask,
@@ -47,6 +48,31 @@ def security_headers(response: Response) -> Response:
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+LARGE_BODY = "body_limit_setting"
+
+
+def large_body(setting: str) -> Any:
+    """Declare that a view's request body may reach `config[setting]` bytes instead of
+    MAX_CONTENT_LENGTH (uploads of the Assembly's files). The limit is applied before anything
+    reads the body (the NUL check, CSRF): see `apply_body_limit`."""
+
+    def decorate(view: Any) -> Any:
+        setattr(view, LARGE_BODY, setting)
+        return view
+
+    return decorate
+
+
+def apply_body_limit() -> None:
+    """The body limit the matched view declared with `large_body` (first thing of a request)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    setting = getattr(view, LARGE_BODY, None)
+    if setting:
+        limit = int(current_app.config[setting])
+        request.max_content_length = limit
+        request.max_form_memory_size = limit  # text pasted in a form field
 
 
 def reject_nul_characters() -> None:
@@ -179,6 +205,7 @@ def init_app(app: Flask) -> None:
     app.wsgi_app = TrustedProxies(app.wsgi_app, networks)  # type: ignore[method-assign]
     app.session_interface = CookieSessionInterface()
     app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_state)
+    app.before_request_funcs[None].insert(1, apply_body_limit)
     app.before_request(reject_nul_characters)
     app.after_request(security_headers)
     app.register_error_handler(DomainError, handle_domain_error)

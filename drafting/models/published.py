@@ -10,6 +10,7 @@ user. See ARCHITECTURE.md, "External amendments".
 from __future__ import annotations
 
 from datetime import date, datetime
+
 from sqlalchemy import (
     JSON,
     Boolean,

@@ -189,4 +189,13 @@ class RecoveryCode(db.Model):  # type: ignore[name-defined,misc]
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-__all__ = ["CIVILITIES", "AccountInvitation", "ApiToken", "LoginFailure", "Person", "RecoveryCode", "Role", "User"]
+__all__ = [
+    "CIVILITIES",
+    "AccountInvitation",
+    "ApiToken",
+    "LoginFailure",
+    "Person",
+    "RecoveryCode",
+    "Role",
+    "User",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from drafting.web import amendments, auth, dashboard, filters, texts
+from drafting.web import assembly as assembly_pages
 from drafting.web import deadlines as deadline_pages
 from drafting.web import documents as document_pages
 from drafting.web import review as review_pages
@@ -25,4 +26,5 @@ def blueprints() -> list[Blueprint]:
         security_pages.bp,
         deadline_pages.bp,
         signing_pages.bp,
+        assembly_pages.bp,
     ]

@@ -7,6 +7,7 @@ from typing import Literal, Self
 from pydantic import Field
 
 from drafting.api.schemas import Schema
+from drafting.api.schemas.assembly import SyncSummaryOut, TextImportResult
 from drafting.models import Job
 from drafting.services.documents import jobs
 
@@ -35,7 +36,8 @@ class JobOut(Schema):
     id: str
     status: Literal["queued", "started", "finished", "failed"]
     progress: int = Field(ge=0, le=100)
-    result: JobResult | None = None  # absent until finished
+    # Absent until finished: the produced file, or an import's or a sync's summary.
+    result: JobResult | TextImportResult | SyncSummaryOut | None = None
     error: str | None = None  # absent unless failed
 
     @classmethod

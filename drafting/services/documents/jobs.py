@@ -74,6 +74,8 @@ def job_json(job: Job, file_url: str) -> dict[str, Any]:
             "size": stored.size,
             "sha256": stored.sha256,
         }
+    elif job.status == "finished" and isinstance((job.params or {}).get("result"), dict):
+        out["result"] = job.params["result"]  # an import's or a sync's summary
     if job.status == "failed":
         out["error"] = job.error or "Échec."
     return out
@@ -143,4 +145,5 @@ JOB_FUNCTIONS = {
     "document": "drafting.jobs.documents.render_document",
     "export": "drafting.jobs.documents.export_liasse",
     "export_chunk": "drafting.jobs.documents.export_chunk",
+    "text_import": "drafting.jobs.assembly.import_text",
 }

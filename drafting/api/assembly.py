@@ -1,0 +1,84 @@
+"""API of the Assembly's data: import a bill's text (upload, paste or URL)."""
+
+from __future__ import annotations
+
+from werkzeug.datastructures import FileStorage
+
+from drafting.api.deadlines import text_with_deadlines
+from drafting.api.documents import job_out
+from drafting.api.routing import current_user, endpoint, now
+from drafting.api.schemas.documents import JobEnvelope
+from drafting.api.schemas.texts import TextImportIn, TextOut
+from drafting.db import commit
+from drafting.errors import Invalid
+from drafting.services.assembly import text_import
+
+IMPORT_LIMIT = "LIASSE_IMPORT_MAX_BYTES"
+
+
+def _fields(body: TextImportIn) -> text_import.ImportFields:
+    return text_import.ImportFields(
+        number=body.number,
+        stage=body.stage,
+        examination_starts_at=body.examination_starts_at,
+        title=body.title,
+        short_title=body.short_title,
+        committee_text_number=body.committee_text_number,
+        previous_text_id=body.previous_text_id,
+        format=body.format,
+    )
+
+
+def _one_source(given: dict[str, object]) -> str:
+    """The name of the one source given; a 422 when none or several are."""
+    names = [name for name, value in given.items() if value not in (None, "")]
+    if len(names) != 1:
+        raise Invalid(
+            "Donnez une seule source : un fichier (file), du HTML (html), du texte (plain) "
+            "ou une adresse (url).",
+            code="one_source",
+            fields={"source": f"une seule source attendue, reçu : {', '.join(names) or 'aucune'}"},
+        )
+    return names[0]
+
+
+@endpoint(
+    "/texts/import",
+    "POST",
+    summary="Import a bill's text from the Assembly's or the Sénat's HTML, plain text or a URL "
+    "(secretariat, admin)",
+    body=TextImportIn,
+    response=TextOut,
+    status=201,
+    others=((202, JobEnvelope),),
+    upload="file",
+    body_limit=IMPORT_LIMIT,
+    errors=(403, 413, 422),
+    tags=("texts",),
+)
+def import_text(
+    body: TextImportIn, upload: FileStorage | None
+) -> TextOut | tuple[JobEnvelope, int]:
+    """POST /texts/import: 201 with the text; 202 with a job when the source is a URL."""
+    fields = _fields(body)
+    file = upload if upload is not None and upload.filename else None
+    source = _one_source({"file": file, "html": body.html, "plain": body.plain, "url": body.url})
+    if source == "url":
+        assert body.url is not None
+        job = text_import.request_url_import(current_user(), body.url, fields, now())
+        commit()
+        return JobEnvelope(job=job_out(job)), 202
+    if file is not None:
+        try:
+            content: bytes | str = file.stream.read(text_import.MAX_TEXT_BYTES + 1)
+        finally:
+            file.close()  # an upload spooled to a temporary file is closed once read
+        name = file.filename or "upload"
+    else:
+        content = body.html if source == "html" else body.plain  # type: ignore[assignment]
+        name = source
+        if source == "plain":
+            fields.format = "plain"
+    text = text_import.import_text(current_user(), content, fields, now(), source=name)
+    commit()
+    return text_with_deadlines(text, current_user())

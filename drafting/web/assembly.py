@@ -1,0 +1,119 @@
+"""The Assembly's data, for the secretariat: import a bill's text (upload, paste or URL)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.datastructures import FileStorage
+
+from drafting.db import commit, rollback
+from drafting.errors import DomainError, Forbidden, Invalid
+from drafting.infra.http import large_body
+from drafting.models import User
+from drafting.permissions import can_manage_texts
+from drafting.services import texts
+from drafting.services.assembly import text_import
+from drafting.services.assembly.bill_html import KINDS
+from drafting.web.common import now
+from drafting.web.deadlines import parse_paris
+
+bp = Blueprint("assembly", __name__)
+IMPORT_LIMIT = "LIASSE_IMPORT_MAX_BYTES"
+
+
+def _user() -> User:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def _secretariat_only(user: User) -> None:
+    if not can_manage_texts(user):
+        raise Forbidden(_("Seuls les secrétariats de groupe et les administrateurs importent."))
+
+
+def _import_page(error: DomainError | None = None, status: int = 200) -> Any:
+    return render_template(
+        "assembly/import_text.html",
+        error=error,
+        form=request.form if error else {},
+        formats=KINDS,
+        previous_texts=texts.list_texts(),
+    ), status
+
+
+@bp.get("/textes/importer")
+@login_required
+def import_form() -> ResponseReturnValue:
+    """The import page: a file, pasted text, or the page's address."""
+    _secretariat_only(_user())
+    return _import_page()
+
+
+def _fields() -> text_import.ImportFields:
+    form = request.form
+    previous = form.get("previous_text_id", "").strip()
+    return text_import.ImportFields(
+        number=form.get("number", "").strip(),
+        stage=form.get("stage", ""),
+        examination_starts_at=parse_paris("examination_starts_at"),
+        title=form.get("title", "").strip() or None,
+        short_title=form.get("short_title", "").strip() or None,
+        committee_text_number=form.get("committee_text_number", "").strip() or None,
+        previous_text_id=int(previous) if previous.isdigit() else None,
+        format=form.get("format", "auto"),
+    )
+
+
+def _source() -> tuple[str, FileStorage | str]:
+    """The one source given: the uploaded file, the pasted text or the URL."""
+    upload = request.files.get("file")
+    given = {
+        "file": upload if upload is not None and upload.filename else None,
+        "content": request.form.get("content", "").strip() or None,
+        "url": request.form.get("url", "").strip() or None,
+    }
+    present = {name: value for name, value in given.items() if value is not None}
+    if len(present) != 1:
+        raise Invalid(
+            _("Donnez une seule source : un fichier, un texte collé ou une adresse."),
+            fields={"source": _("une seule source")},
+        )
+    return next(iter(present.items()))
+
+
+@bp.post("/textes/importer")
+@login_required
+@large_body(IMPORT_LIMIT)
+def import_submit() -> ResponseReturnValue:
+    """Import now (file, paste) and show the text; or queue the fetch of a URL (job page)."""
+    user = _user()
+    _secretariat_only(user)
+    try:
+        fields = _fields()
+        kind, source = _source()
+        if kind == "url":
+            job = text_import.request_url_import(user, str(source), fields, now())
+            commit()
+            return redirect(url_for("documents.show_job", job_id=job.id))
+        content, name = _content(source)
+        text = text_import.import_text(user, content, fields, now(), source=name)
+    except DomainError as exc:
+        rollback()
+        if exc.status in (403, 404):
+            raise
+        return _import_page(exc, exc.status)
+    commit()
+    flash(_("Texte importé : %(count)s articles.", count=len(text.articles)))
+    return redirect(url_for("texts.show", text_id=text.id))
+
+
+def _content(source: FileStorage | str) -> tuple[bytes | str, str]:
+    if isinstance(source, str):
+        return source, "collé"
+    try:
+        return source.stream.read(text_import.MAX_TEXT_BYTES + 1), source.filename or "fichier"
+    finally:
+        source.close()

@@ -1,0 +1,65 @@
+"""The `liasse` commands of the Assembly's data: texts import, people import, amendments sync."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from drafting.extensions import db
+from drafting.models import LegislativeText
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "assembly"
+
+
+def test_texts_import_prints_the_new_texts_id(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=[
+            *("texts", "import", str(FIXTURES / "bill-an.html")),
+            *("--number", "1234", "--stage", "seance", "--committee-text", "1301"),
+            *("--examination-starts-at", "2026-03-02T15:00"),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    text = db.session.scalar(select(LegislativeText))
+    assert text is not None and result.stdout.strip() == str(text.id)
+    assert text.committee_text_number == "1301" and len(text.articles) == 4
+    assert text.examination_starts_at is not None and text.examination_starts_at.hour == 14
+
+
+def test_texts_import_of_a_page_that_is_not_a_bill_fails_and_writes_nothing(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=[
+            "texts",
+            "import",
+            str(FIXTURES / "not-a-bill.html"),
+            "--number",
+            "1",
+            "--stage",
+            "seance",
+        ]
+    )
+    assert result.exit_code != 0 and "Aucun article" in result.output
+    assert db.session.scalar(select(func.count(LegislativeText.id))) == 0
+
+
+def test_texts_import_refuses_a_host_outside_the_allow_list(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["texts", "import", "http://127.0.0.1:9/x.html", "--number", "1", "--stage", "seance"]
+    )
+    assert result.exit_code != 0 and "port particulier" in result.output
+    result = runner.invoke(
+        args=[
+            "texts",
+            "import",
+            "http://intranet.example/x.html",
+            "--number",
+            "1",
+            "--stage",
+            "seance",
+        ]
+    )
+    assert result.exit_code != 0 and "Hôte non autorisé" in result.output

@@ -1,0 +1,87 @@
+"""The secretariat's pages for the Assembly's data: importing a text (upload, paste, URL)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import func, select
+
+from drafting.extensions import db
+from drafting.models import Job, LegislativeText
+from drafting.services.assembly import remote
+from tests.conftest import login
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "assembly"
+FORM = {"number": "1234", "stage": "commission", "examination_starts_at": "2026-03-02T15:00"}
+
+
+def test_the_import_page_is_for_secretariats_and_admins(client, people):
+    login(client, people["regol"])
+    assert client.get("/textes/importer").status_code == 403
+    client.post("/logout")
+    login(client, people["claire"])
+    page = client.get("/textes/importer").get_data(as_text=True)
+    assert "Importer un texte" in page and 'enctype="multipart/form-data"' in page
+    assert "Importer un texte" in client.get("/textes/").get_data(as_text=True)
+
+
+def test_an_uploaded_page_becomes_a_text(client, people):
+    login(client, people["claire"])
+    data = {**FORM, "file": (io.BytesIO((FIXTURES / "bill-an.html").read_bytes()), "pl.html")}
+    response = client.post("/textes/importer", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Texte importé : 4 articles." in page
+    assert "Proposition de loi visant à protéger les haies" in page
+    text = db.session.scalar(select(LegislativeText))
+    assert text is not None and text.examination_starts_at is not None
+    assert text.examination_starts_at.hour == 14  # 15:00 in Paris, winter time
+
+
+def test_pasted_text_is_imported(client, people):
+    login(client, people["admin"])
+    plain = (FIXTURES / "bill-plain.txt").read_text(encoding="utf-8")
+    data = {**FORM, "content": plain, "title": "Proposition de loi sur les haies"}
+    assert client.post("/textes/importer", data=data).status_code == 302
+
+
+def test_a_page_that_is_not_a_bill_shows_the_form_again_with_why(client, people):
+    login(client, people["claire"])
+    html = (FIXTURES / "not-a-bill.html").read_text(encoding="utf-8")
+    response = client.post("/textes/importer", data={**FORM, "content": html})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Aucun article trouvé" in page and 'value="1234"' in page
+    assert db.session.scalar(select(func.count(LegislativeText.id))) == 0
+
+
+def test_two_sources_are_refused(client, people):
+    login(client, people["claire"])
+    data = {**FORM, "content": "Article 1er\nTexte.", "url": "https://www.senat.fr/leg/x.html"}
+    response = client.post("/textes/importer", data=data)
+    assert response.status_code == 422 and "une seule source" in response.get_data(as_text=True)
+
+
+def test_a_url_is_fetched_by_a_job_followed_on_its_page(client, people, monkeypatch, run_jobs):
+    def fake_fetch(url: str, policy: Any, out: BinaryIO) -> str:
+        out.write((FIXTURES / "bill-an.html").read_bytes())
+        return "pl.html"
+
+    monkeypatch.setattr(remote, "fetch", fake_fetch)
+    login(client, people["claire"])
+    url = "https://www.assemblee-nationale.fr/dyn/opendata/PIONANR5L17B1234.html"
+    response = client.post("/textes/importer", data={**FORM, "url": url})
+    assert response.status_code == 302 and "/taches/" in response.headers["Location"]
+    run_jobs()
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Import d'un texte" in page and "Voir le texte" in page, page
+    assert db.session.scalar(select(Job.status)) == "finished"
+
+
+def test_a_host_outside_the_allow_list_is_refused_on_the_page(client, people):
+    login(client, people["claire"])
+    response = client.post("/textes/importer", data={**FORM, "url": "http://10.0.0.1/admin"})
+    assert response.status_code == 422
+    assert "Hôte non autorisé" in response.get_data(as_text=True)
