@@ -6,7 +6,10 @@ from __future__ import annotations
 import io
 import signal
 import sys
+import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,12 +27,14 @@ from drafting.extensions import db
 from drafting.infra import queue
 from drafting.jobs import clock as clock_job
 from drafting.jobs import runner
-from drafting.models import Event, User
+from drafting.models import AccountInvitation, Event, User
 from drafting.services import backup, journal
 from drafting.services import demo as demo_data
-from drafting.services.accounts import registration, second_factor
-from drafting.services.assembly import remote, text_import
+from drafting.services.accounts import registration, second_factor, welcome
+from drafting.services.assembly import people_import, remote, text_import
 from drafting.services.assembly.bill_html import KINDS as TEXT_FORMATS
+from drafting.services.assembly.errors import SourceError
+from drafting.services.assembly.people import parse_people_source
 from drafting.services.deadlines import sweep as sweep_service
 from drafting.services.documents import jobs as document_jobs
 from workflows.deadlines import PARIS
@@ -227,6 +232,70 @@ def texts_import(
     articles = len(text.articles)
     click.echo(f"Texte n° {text.number} importé : {articles} articles.", err=True)
     click.echo(str(text.id))
+
+
+@main.group()
+def people() -> None:
+    """Deputies and groups from the Assembly's open data."""
+
+
+@contextmanager
+def _local_source(source: str) -> Iterator[Path]:
+    """A local path for SOURCE: itself, or a temporary copy of an allow-listed URL."""
+    if not remote.is_url(source):
+        yield Path(source)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "source"
+        with target.open("wb") as out:
+            remote.download(source, out)
+        yield target
+
+
+@people.command("import")
+@click.argument("source")
+def people_import_command(source: str) -> None:
+    """Import deputies and groups (AMO acteur/organe JSON: a file, the folder, its ZIP or an
+    allow-listed URL). No password is set: new accounts get a link to choose one."""
+    try:
+        with _local_source(source) as path:
+            parsed = parse_people_source(path)
+        summary = people_import.import_people(None, parsed, datetime.now(UTC), source=source)
+    except SourceError as exc:
+        raise click.ClickException(exc.message) from exc
+    except DomainError as exc:
+        _fail(exc)
+    commit()
+    for line in summary.lines():
+        click.echo(line)
+
+
+@groups.command("mention")
+@click.argument("code")
+@click.argument("mention", required=False, default=None)
+def groups_mention(code: str, mention: str | None) -> None:
+    """Set what the sheet prints after « et les membres du groupe » (none: the group's name)."""
+    try:
+        group = people_import.set_printed_mention(None, code, mention)
+    except DomainError as exc:
+        _fail(exc)
+    commit()
+    click.echo(f"Groupe {group.code} : « et les membres du groupe {group.mention} ».")
+
+
+@users.command("invite")
+@click.argument("email")
+def users_invite(email: str) -> None:
+    """Print a new link for the account to choose its password (an older link stops working)."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"Utilisateur inconnu : {email}")
+    invitation = AccountInvitation(user_id=user.id, created_at=datetime.now(UTC))
+    db.session.add(invitation)
+    db.session.flush()
+    link = welcome.issue_link(invitation, datetime.now(UTC))
+    commit()
+    click.echo(link)
 
 
 @main.command("demo")

@@ -68,6 +68,8 @@ def load_config() -> dict[str, Any]:
         "LIASSE_PASSWORD_HASH_COST": os.environ.get("LIASSE_PASSWORD_HASH_COST", "default"),
         "SMTP_URL": os.environ.get("SMTP_URL", "").strip() or None,
         "LIASSE_MAIL_FROM": os.environ.get("LIASSE_MAIL_FROM", "liasse@localhost"),
+        # The site's address as e-mailed links give it (a welcome link is sent by a job).
+        "LIASSE_PUBLIC_URL": os.environ.get("LIASSE_PUBLIC_URL", "http://127.0.0.1:5000"),
         "WTF_CSRF_TIME_LIMIT": None,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url(data_dir)),
         "LIASSE_DB_PRE_PING": ping_mode(os.environ.get("LIASSE_DB_PRE_PING")),

@@ -31,9 +31,9 @@ from sqlalchemy import select, update
 
 from drafting.db import commit
 from drafting.extensions import db
-from drafting.models import Amendment, Job, Notification, Signature, User
+from drafting.models import AccountInvitation, Amendment, Job, Notification, Signature, User
 from drafting.services import amendments, backup, texts
-from drafting.services.accounts import api_tokens, registration, sessions
+from drafting.services.accounts import api_tokens, registration, sessions, welcome
 from drafting.services.documents import storage
 from tests.conftest import NOW, PASSWORD, _empty_tables, make_user
 from tests.security_helpers import quick_commits  # noqa: F401  (fixture)
@@ -287,6 +287,11 @@ TABLE: dict[str, E] = {
     "POST /api/v1/users": E("401 201 403 403 403 403 403 403", body=USER),
     "DELETE /api/v1/users/<int:user_id>/second-factor": E("401 204 403 403 403 403 403 403"),
     "GET /calendrier/<token>.ics": E("200 200 200 200 200 200 200 200"),
+    "GET /compte/bienvenue/<welcome_token>": E("200 200 200 200 200 200 200 200"),
+    "POST /compte/bienvenue/<welcome_token>": E(
+        "302 302 302 302 302 302 302 302",
+        body={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD},
+    ),
     "GET /compte/securite/": E("302 200 200 200 200 200 200 200"),
     "POST /compte/securite/codes-de-secours": E(
         "302 403 403 403 403 403 403 403", body={"otp": "000000"}
@@ -433,6 +438,10 @@ def _side(users: dict[str, User], deputy: str, cosigner: str, staff: str, bill: 
     )
     db.session.add_all([job, note])
     _, token = api_tokens.issue_token(users[deputy], NOW + timedelta(days=3650), label="spare")
+    invitation = AccountInvitation(user_id=users[deputy].id, created_at=NOW)
+    db.session.add(invitation)
+    db.session.flush()
+    link = welcome.issue_link(invitation, datetime.now(UTC))
     web = sessions.open_session(users[deputy], NOW, user_agent="spare", address="127.0.0.1")
     db.session.flush()
     return {
@@ -447,6 +456,7 @@ def _side(users: dict[str, User], deputy: str, cosigner: str, staff: str, bill: 
         "invitee_id": users["roussel" if deputy == "regol" else "lucas"].id,
         "group_code": users[deputy].group_code,
         "token": users[deputy].calendar_token,
+        "welcome_token": link.rsplit("/", 1)[1],
     }
 
 

@@ -63,3 +63,36 @@ def test_texts_import_refuses_a_host_outside_the_allow_list(app):
         ]
     )
     assert result.exit_code != 0 and "Hôte non autorisé" in result.output
+
+
+def test_people_import_reads_the_datasets_folder_and_prints_a_summary(app, tmp_path: Path):
+    from tests.amo_records import acteur, files, mandate, organe
+
+    records = files(
+        organe("PO845419", "SOC", "SOC", "Socialistes et apparentés"),
+        acteur(
+            "PA720430",
+            "Mme",
+            "Christine",
+            "Pirès Beaune",
+            "cpb@an.example",
+            [mandate("PO845419", "2024-07-19")],
+        ),
+    )
+    for name, content in records:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(content)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["people", "import", str(tmp_path / "json")])
+    assert result.exit_code == 0, result.output
+    assert "Députés créés : 1" in result.output and "Groupes créés : 1" in result.output
+    result = runner.invoke(args=["groups", "mention", "SOC", "Socialistes"])
+    assert result.exit_code == 0 and "membres du groupe Socialistes" in result.output
+    result = runner.invoke(args=["users", "invite", "cpb@an.example"])
+    assert result.exit_code == 0 and "/compte/bienvenue/" in result.output
+
+
+def test_people_import_of_json_of_another_shape_fails_and_writes_nothing(app, tmp_path: Path):
+    (tmp_path / "x.json").write_text('{"amendement": {"uid": "X"}}', encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["people", "import", str(tmp_path / "x.json")])
+    assert result.exit_code != 0 and "acteur ou un organe" in result.output

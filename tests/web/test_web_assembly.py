@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
 
+from drafting.db import commit
 from drafting.extensions import db
-from drafting.models import Job, LegislativeText
+from drafting.models import AccountInvitation, Job, LegislativeText, User
+from drafting.services.accounts import passwords, welcome
 from drafting.services.assembly import remote
+from drafting.services.assembly.people import parse_people_files
+from drafting.services.assembly.people_import import import_people
+from tests.amo_records import acteur, files, mandate, organe
 from tests.conftest import login
+from tests.services.imports.test_people_import import LATER
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "assembly"
 FORM = {"number": "1234", "stage": "commission", "examination_starts_at": "2026-03-02T15:00"}
@@ -85,3 +92,36 @@ def test_a_host_outside_the_allow_list_is_refused_on_the_page(client, people):
     response = client.post("/textes/importer", data={**FORM, "url": "http://10.0.0.1/admin"})
     assert response.status_code == 422
     assert "Hôte non autorisé" in response.get_data(as_text=True)
+
+
+def test_an_imported_account_chooses_its_password_through_its_welcome_link(client, app):
+    records = files(
+        organe("PO845419", "SOC", "SOC", "Socialistes et apparentés"),
+        acteur(
+            "PA1",
+            "Mme",
+            "Christine",
+            "Pirès Beaune",
+            "cpb@an.example",
+            [mandate("PO845419", "2024-07-19")],
+        ),
+    )
+    import_people(None, parse_people_files(records), LATER, source="t")
+    commit()
+    invitation = db.session.scalar(select(AccountInvitation))
+    token = welcome.issue_link(invitation, datetime.now(UTC)).rsplit("/", 1)[1]
+    commit()
+    page = client.get(f"/compte/bienvenue/{token}").get_data(as_text=True)
+    assert "Mme\u00a0Christine Pirès Beaune" in page
+    mismatch = {"password": "Un-mot-de-passe-1", "confirmation": "autre"}
+    assert client.post(f"/compte/bienvenue/{token}", data=mismatch).status_code == 422
+    weak = {"password": "court", "confirmation": "court"}
+    assert client.post(f"/compte/bienvenue/{token}", data=weak).status_code == 422
+    good = {"password": "Un-mot-de-passe-1", "confirmation": "Un-mot-de-passe-1"}
+    response = client.post(f"/compte/bienvenue/{token}", data=good)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    user = db.session.scalar(select(User).where(User.assembly_id == "PA1"))
+    db.session.refresh(user)
+    assert passwords.verify_password(user, "Un-mot-de-passe-1")
+    assert client.get(f"/compte/bienvenue/{token}").status_code == 404  # used once
+    assert client.get("/compte/bienvenue/not-a-token").status_code == 404
