@@ -31,10 +31,12 @@ from drafting.models import AccountInvitation, Event, User
 from drafting.services import backup, journal
 from drafting.services import demo as demo_data
 from drafting.services.accounts import registration, second_factor, welcome
-from drafting.services.assembly import people_import, remote, text_import
+from drafting.services.assembly import people_import, remote, sync, text_import
+from drafting.services.assembly.amendments_opendata import SUFFIXES as AMENDMENT_FILES
 from drafting.services.assembly.bill_html import KINDS as TEXT_FORMATS
 from drafting.services.assembly.errors import SourceError
 from drafting.services.assembly.people import parse_people_source
+from drafting.services.assembly.sources import read_path
 from drafting.services.deadlines import sweep as sweep_service
 from drafting.services.documents import jobs as document_jobs
 from workflows.deadlines import PARIS
@@ -261,6 +263,31 @@ def people_import_command(source: str) -> None:
         with _local_source(source) as path:
             parsed = parse_people_source(path)
         summary = people_import.import_people(None, parsed, datetime.now(UTC), source=source)
+    except SourceError as exc:
+        raise click.ClickException(exc.message) from exc
+    except DomainError as exc:
+        _fail(exc)
+    commit()
+    for line in summary.lines():
+        click.echo(line)
+
+
+@main.group("amendments")
+def amendments_group() -> None:
+    """Amendments and their sync with the Assembly."""
+
+
+@amendments_group.command("sync")
+@click.argument("text_id", type=int)
+@click.argument("source")
+def amendments_sync(text_id: int, source: str) -> None:
+    """Sync a text's amendments from the Assembly (open-data JSON, liasse or Eliasse XML: a
+    file, a folder, a ZIP or an allow-listed URL); prints matched, updated, external added,
+    unmatched."""
+    try:
+        with _local_source(source) as path:
+            items = read_path(path, suffixes=AMENDMENT_FILES)
+            summary = sync.sync_text(None, text_id, items, datetime.now(UTC), source=source)
     except SourceError as exc:
         raise click.ClickException(exc.message) from exc
     except DomainError as exc:

@@ -18,6 +18,7 @@ for every route, as ready-made lines to CHECK (never paste without reading them)
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from drafting.services import amendments, backup, texts
 from drafting.services.accounts import api_tokens, registration, sessions, welcome
 from drafting.services.documents import storage
 from tests.conftest import NOW, PASSWORD, _empty_tables, make_user
+from tests.opendata_records import amendment
 from tests.security_helpers import quick_commits  # noqa: F401  (fixture)
 from workflows.deadlines import PARIS
 
@@ -91,6 +93,9 @@ DRAFT = {
 }
 IMPORT = {"number": "2", "stage": "seance", "title": "PPL", "plain": "Article 1er\nTexte."}
 WEB_IMPORT = {"number": "2", "stage": "seance", "title": "PPL", "content": "Article 1er\nTexte."}
+SYNC_RECORD = amendment(20, author="PA1", group="PO1", text_uid="PIONANR5L17BTC0809")
+# A form field naming no object: its braces escaped from the placeholders' str.format.
+WEB_SYNC = {"content": json.dumps(SYNC_RECORD).replace("{", "{{").replace("}", "}}")}
 WEB_DRAFT = {"kind": "article", "article": "7", "dispositif": "Supprimer cet article."}
 USER = {
     "email": "nouveau@an.example",
@@ -267,6 +272,9 @@ TABLE: dict[str, E] = {
     "POST /api/v1/texts": E("401 201 201 201 403 403 403 403", body=TEXT),
     "GET /api/v1/texts/<int:text_id>": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/texts/import": E("401 201 201 201 403 403 403 403", body=IMPORT),
+    "POST /api/v1/texts/<int:text_id>/sync": E(
+        "401 202 202 202 403 403 403 403", body={"json": [SYNC_RECORD]}
+    ),
     "PUT /api/v1/texts/<int:text_id>/deadlines/<group_code>": E(
         "401 403 200 403 403 403 403 403",
         "401 403 403 200 403 403 403 403",
@@ -351,6 +359,8 @@ TABLE: dict[str, E] = {
     "GET /textes/": E("302 200 200 200 200 200 200 200"),
     "GET /textes/<int:text_id>": E("302 200 200 200 200 200 200 200"),
     "GET /textes/importer": E("302 200 200 200 403 403 403 403"),
+    "GET /textes/<int:text_id>/synchroniser": E("302 200 200 200 403 403 403 403"),
+    "POST /textes/<int:text_id>/synchroniser": E("302 302 302 302 403 403 403 403", body=WEB_SYNC),
     "POST /textes/importer": E("302 302 302 302 403 403 403 403", body=WEB_IMPORT),
     "POST /textes/<int:text_id>/export": E(
         "302 302 302 302 403 403 403 403", body={"format": "zip"}

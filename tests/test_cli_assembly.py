@@ -96,3 +96,35 @@ def test_people_import_of_json_of_another_shape_fails_and_writes_nothing(app, tm
     (tmp_path / "x.json").write_text('{"amendement": {"uid": "X"}}', encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["people", "import", str(tmp_path / "x.json")])
     assert result.exit_code != 0 and "acteur ou un organe" in result.output
+
+
+def test_amendments_sync_reads_a_zip_and_prints_the_summary(app, tmp_path: Path):
+    import zipfile
+
+    from drafting.services.accounts import registration
+    from drafting.services.texts import ArticleInput, TextInput, create_text
+    from tests.conftest import NOW
+    from tests.opendata_records import amendment
+    from tests.opendata_records import files as opendata_files
+
+    registration.create_group("GDR", "GDR")
+    text = create_text(
+        None,
+        TextInput("PPL", "1234", "seance", articles=[ArticleInput("1er", None, ["A."])]),
+        NOW,
+    )
+    db.session.commit()
+    archive = tmp_path / "Amendements.json.zip"
+    with zipfile.ZipFile(archive, "w") as dump:
+        for name, content in opendata_files(amendment(20, author="PA1", group="PO1", tri="bm")):
+            dump.writestr(name, content)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["amendments", "sync", str(text.id), str(archive)])
+    assert result.exit_code == 0, result.output
+    assert "Amendements extérieurs ajoutés : 1" in result.output
+    again = runner.invoke(args=["amendments", "sync", str(text.id), str(archive)])
+    assert "ajoutés : 0, mis à jour : 0 ; inchangés : 1" in again.output
+    truncated = tmp_path / "cut.zip"
+    truncated.write_bytes(archive.read_bytes()[:100])
+    result = runner.invoke(args=["amendments", "sync", str(text.id), str(truncated)])
+    assert result.exit_code != 0 and "ZIP" in result.output

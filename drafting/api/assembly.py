@@ -1,17 +1,23 @@
-"""API of the Assembly's data: import a bill's text (upload, paste or URL)."""
+"""API of the Assembly's data: import a bill's text, sync a text's amendments (upload, paste
+or URL)."""
 
 from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
 
 from werkzeug.datastructures import FileStorage
 
 from drafting.api.deadlines import text_with_deadlines
 from drafting.api.documents import job_out
 from drafting.api.routing import current_user, endpoint, now
+from drafting.api.schemas.assembly import SyncIn
 from drafting.api.schemas.documents import JobEnvelope
 from drafting.api.schemas.texts import TextImportIn, TextOut
 from drafting.db import commit
 from drafting.errors import Invalid
-from drafting.services.assembly import text_import
+from drafting.services.assembly import sync_job, text_import
 
 IMPORT_LIMIT = "LIASSE_IMPORT_MAX_BYTES"
 
@@ -34,8 +40,8 @@ def _one_source(given: dict[str, object]) -> str:
     names = [name for name, value in given.items() if value not in (None, "")]
     if len(names) != 1:
         raise Invalid(
-            "Donnez une seule source : un fichier (file), du HTML (html), du texte (plain) "
-            "ou une adresse (url).",
+            "Donnez une seule source : un fichier (file), une adresse (url) ou un contenu collé "
+            f"({', '.join(n for n in given if n not in ('file', 'url'))}).",
             code="one_source",
             fields={"source": f"une seule source attendue, reçu : {', '.join(names) or 'aucune'}"},
         )
@@ -82,3 +88,46 @@ def import_text(
     text = text_import.import_text(current_user(), content, fields, now(), source=name)
     commit()
     return text_with_deadlines(text, current_user())
+
+
+def _pasted(body: SyncIn) -> tuple[bytes, str]:
+    if body.xml:
+        return body.xml.encode("utf-8"), "colle.xml"
+    return json.dumps(body.json_, ensure_ascii=False).encode("utf-8"), "colle.json"
+
+
+@endpoint(
+    "/texts/<int:text_id>/sync",
+    "POST",
+    summary="Sync a text's amendments from the Assembly's open data, liasse or Eliasse XML "
+    "(secretariat, admin): a job whose result is the summary",
+    body=SyncIn,
+    response=JobEnvelope,
+    status=202,
+    upload="file",
+    body_limit=IMPORT_LIMIT,
+    errors=(403, 404, 413, 422),
+    tags=("texts",),
+)
+def sync_amendments(text_id: int, body: SyncIn, upload: FileStorage | None) -> JobEnvelope:
+    """POST /texts/{id}/sync: 202 with the job (GET /jobs/{id} follows it)."""
+    file = upload if upload is not None and upload.filename else None
+    given = {"file": file, "url": body.url, "json": body.json_, "xml": body.xml}
+    source = _one_source(given)
+    if source == "url":
+        assert body.url is not None
+        job = sync_job.request_sync(current_user(), text_id, now(), url=body.url)
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            name = (file.filename or "source") if file is not None else _pasted(body)[1]
+            path = Path(folder) / "source"
+            if file is not None:
+                try:
+                    file.save(path)
+                finally:
+                    file.close()
+            else:
+                path.write_bytes(_pasted(body)[0])
+            job = sync_job.request_sync(current_user(), text_id, now(), upload=path, filename=name)
+    commit()
+    return JobEnvelope(job=job_out(job))

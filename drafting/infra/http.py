@@ -84,10 +84,11 @@ def reject_nul_characters() -> None:
     pairs = list(request.args.items(multi=True)) if request.query_string else []
     if carries_form():
         pairs += list(request.form.items(multi=True))
+    # A multipart part may come without a name (None): it names no field, but is checked too.
     fields = {
-        key.replace("\x00", ""): "caractère NUL interdit"
+        (key or "").replace("\x00", ""): "caractère NUL interdit"
         for key, value in pairs
-        if "\x00" in key + value
+        if "\x00" in (key or "") + (value or "")
     }
     if fields:
         raise Invalid("Caractère NUL interdit dans la requête.", fields=fields)

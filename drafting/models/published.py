@@ -50,6 +50,9 @@ class PublishedAmendment(db.Model):  # type: ignore[name-defined,misc]
     rectification: Mapped[int] = mapped_column(Integer, default=0)
     order_key: Mapped[str | None] = mapped_column(String(120))  # the order of call
     assembly_order: Mapped[bool] = mapped_column(Boolean, default=False)  # triAmendement given
+    # Where the rules alone place it (workflows.order_of_call.computed_keys): ours not yet
+    # published are slotted between the Assembly's keys by comparing theirs with these.
+    rule_key: Mapped[str | None] = mapped_column(String(120))
     # Where: the division (article, title…), the article, before/on/after it, the alinéa.
     division_type: Mapped[str] = mapped_column(String(16), default="article")
     article_number: Mapped[str | None] = mapped_column(String(40))

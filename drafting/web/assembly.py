@@ -1,7 +1,10 @@
-"""The Assembly's data, for the secretariat: import a bill's text (upload, paste or URL)."""
+"""The Assembly's data, for the secretariat: import a bill's text, sync a text's amendments
+(upload, paste or URL)."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -16,7 +19,7 @@ from drafting.infra.http import large_body
 from drafting.models import User
 from drafting.permissions import can_manage_texts
 from drafting.services import texts
-from drafting.services.assembly import text_import
+from drafting.services.assembly import sync_job, text_import
 from drafting.services.assembly.bill_html import KINDS
 from drafting.web.common import now
 from drafting.web.deadlines import parse_paris
@@ -117,3 +120,59 @@ def _content(source: FileStorage | str) -> tuple[bytes | str, str]:
         return source.stream.read(text_import.MAX_TEXT_BYTES + 1), source.filename or "fichier"
     finally:
         source.close()
+
+
+def _sync_page(text_id: int, error: DomainError | None = None, status: int = 200) -> Any:
+    user = _user()
+    _secretariat_only(user)
+    return render_template(
+        "assembly/sync.html",
+        text=texts.get_text(text_id, with_articles=False),
+        error=error,
+        form=request.form if error else {},
+        recent=sync_job.recent_syncs(user, text_id),
+    ), status
+
+
+@bp.get("/textes/<int:text_id>/synchroniser")
+@login_required
+def sync_form(text_id: int) -> ResponseReturnValue:
+    """The sync page: a file or ZIP, pasted JSON or XML, or an address; the last syncs."""
+    return _sync_page(text_id)
+
+
+@bp.post("/textes/<int:text_id>/synchroniser")
+@login_required
+@large_body(IMPORT_LIMIT)
+def sync_submit(text_id: int) -> ResponseReturnValue:
+    """Queue the sync; follow it on the job page."""
+    user = _user()
+    _secretariat_only(user)
+    try:
+        kind, source = _source()
+        if kind == "url":
+            job = sync_job.request_sync(user, text_id, now(), url=str(source))
+        else:
+            job = _sync_upload(user, text_id, source)
+    except DomainError as exc:
+        rollback()
+        if exc.status in (403, 404):
+            raise
+        return _sync_page(text_id, exc, exc.status)
+    commit()
+    return redirect(url_for("documents.show_job", job_id=job.id))
+
+
+def _sync_upload(user: User, text_id: int, source: FileStorage | str) -> Any:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "source"
+        if isinstance(source, str):
+            path.write_text(source, encoding="utf-8")
+            name = "colle.xml" if source.lstrip().startswith("<") else "colle.json"
+        else:
+            try:
+                source.save(path)
+            finally:
+                source.close()
+            name = source.filename or "source"
+        return sync_job.request_sync(user, text_id, now(), upload=path, filename=name)

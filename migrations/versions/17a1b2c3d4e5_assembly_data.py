@@ -73,6 +73,7 @@ def upgrade():
     sa.Column('rectification', sa.Integer(), nullable=False),
     sa.Column('order_key', sa.String(length=120), nullable=True),
     sa.Column('assembly_order', sa.Boolean(), nullable=False),
+    sa.Column('rule_key', sa.String(length=120), nullable=True),
     sa.Column('division_type', sa.String(length=16), nullable=False),
     sa.Column('article_number', sa.String(length=40), nullable=True),
     sa.Column('position_kind', sa.String(length=16), nullable=False),

@@ -4,6 +4,8 @@ and its refusals: each bad input a 4xx saying what was wrong, nothing half-impor
 from __future__ import annotations
 
 import io
+import json
+import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -13,8 +15,10 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from drafting.extensions import db
-from drafting.models import LegislativeText
+from drafting.models import Job, LegislativeText, PublishedAmendment, StoredFile
 from drafting.services.assembly import remote
+from tests.opendata_records import ECOS, GDR, PEU, REGOL, amendment, hedges_text
+from tests.opendata_records import files as opendata_files
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "assembly"
 FIELDS = {
@@ -159,3 +163,153 @@ def test_an_upload_above_the_general_request_limit_is_accepted_on_the_import_rou
         "/texts/import", data=body, content_type=f"multipart/form-data; boundary={boundary}"
     )
     assert response.status_code == 201, response.json
+
+
+# ----- POST /texts/{id}/sync -----
+
+SOURCE = [
+    amendment(10, author=REGOL, group=ECOS, dispositif="Supprimer cet article.", tri="bm"),
+    amendment(20, author=PEU, group=GDR, article="2", tri="dp"),
+]
+
+
+@pytest.fixture
+def hedges(people) -> Any:
+    return hedges_text(people)
+
+
+def _zip(items: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in items:
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _published() -> int:
+    return db.session.scalar(select(func.count(PublishedAmendment.id))) or 0
+
+
+def test_an_uploaded_zip_is_synced_by_a_job_whose_result_is_the_summary(
+    api, people, hedges, run_jobs
+):
+    client = api(people["claire"])
+    data = {"file": (io.BytesIO(_zip(opendata_files(*SOURCE))), "Amendements.json.zip")}
+    response = client.post(
+        f"/texts/{hedges.id}/sync", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 202, response.json
+    run_jobs()
+    job = client.get(f"/jobs/{response.json['job']['id']}").json
+    assert job["status"] == "finished", job
+    result = job["result"]
+    assert (result["read"], result["external_added"], result["matched"]) == (2, 2, 0)
+    assert result["unmatched"][0]["number"] == "10" and result["unmatched"][0]["side"] == "assembly"
+    assert db.session.scalar(select(func.count(StoredFile.id))) == 0  # the upload is dropped
+
+
+def test_pasted_json_is_synced(api, people, hedges, run_jobs):
+    client = api(people["admin"])
+    body = {"json": [SOURCE[1]]}
+    response = client.post(f"/texts/{hedges.id}/sync", body)
+    assert response.status_code == 202, response.json
+    run_jobs()
+    assert client.get(f"/jobs/{response.json['job']['id']}").json["result"]["external_added"] == 1
+
+
+def test_a_url_is_synced_from_an_allow_listed_host(api, people, hedges, monkeypatch, run_jobs):
+    def fake_fetch(url: str, policy: Any, out: BinaryIO) -> str:
+        out.write(_zip(opendata_files(*SOURCE)))
+        return "Amendements.json.zip"
+
+    monkeypatch.setattr(remote, "fetch", fake_fetch)
+    client = api(people["claire"])
+    url = "https://data.assemblee-nationale.fr/static/openData/repository/17/loi/amendements_div_legis/Amendements.json.zip"
+    response = client.post(f"/texts/{hedges.id}/sync", {"url": url})
+    assert response.status_code == 202
+    run_jobs()
+    assert client.get(f"/jobs/{response.json['job']['id']}").json["result"]["read"] == 2
+
+
+@pytest.mark.parametrize(
+    ("payload", "why"),
+    [
+        ({"json": {"acteur": {"uid": "PA1"}}}, "amendement de l'open data"),
+        ({"xml": "<html><body>Pas un amendement</body></html>"}, ""),
+        ({"url": "http://192.168.0.1/dump.zip"}, "Hôte non autorisé"),
+        ({}, "une seule source"),
+    ],
+)
+def test_bad_sync_sources_are_422_before_any_job(api, people, hedges, payload, why):
+    response = api(people["claire"]).post(f"/texts/{hedges.id}/sync", payload)
+    assert response.status_code == 422, response.json
+    assert why in json.dumps(response.json, ensure_ascii=False)
+    assert db.session.scalar(select(func.count(Job.id))) == 0 and _published() == 0
+
+
+def test_a_truncated_zip_is_a_422_before_any_job(api, people, hedges):
+    whole = _zip(opendata_files(*SOURCE))
+    data = {"file": (io.BytesIO(whole[: len(whole) // 2]), "Amendements.json.zip")}
+    response = api(people["claire"]).post(
+        f"/texts/{hedges.id}/sync", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422
+    assert "ZIP" in response.json["error"]["message"]
+    assert db.session.scalar(select(func.count(Job.id))) == 0
+
+
+def test_deputies_may_not_sync_and_an_unknown_text_is_404(api, people, hedges):
+    assert (
+        api(people["regol"]).post(f"/texts/{hedges.id}/sync", {"json": [SOURCE[1]]}).status_code
+        == 403
+    )
+    assert api(people["claire"]).post("/texts/999/sync", {"json": [SOURCE[1]]}).status_code == 404
+
+
+# ----- GET /amendments?text_id=: ours, then the external ones in the order of call -----
+
+
+def test_external_amendments_are_listed_after_ours_with_their_order_key(api, people, hedges):
+    from drafting.services.assembly.sync import sync_text
+    from tests.opendata_records import LATER, LUCAS
+
+    draft = (
+        api(people["regol"])
+        .post(
+            "/amendments",
+            {
+                "text_id": hedges.id,
+                "position": {"kind": "article", "article": "2"},
+                "dispositif": "Supprimer cet article.",
+            },
+        )
+        .json
+    )
+    source = [
+        *SOURCE,
+        amendment(30, author=LUCAS, group=ECOS, article="3", tri="fm"),
+        amendment(5, author=PEU, group=GDR, article="1er", tri="bb"),
+    ]
+    sync_text(people["claire"], hedges.id, opendata_files(*source), LATER, source="t")
+    db.session.commit()
+    client = api(people["peu"])  # another group: externals are visible to all
+    listed = client.get(f"/amendments?text_id={hedges.id}").json
+    assert listed["total"] == 4  # Peu cannot see Regol's draft; the 4 external amendments
+    assert [(i["external"], i["number"]) for i in listed["items"]] == [
+        (True, "5"),
+        (True, "10"),
+        (True, "20"),
+        (True, "30"),
+    ]
+    assert [i["order_key"] for i in listed["items"]] == ["bb", "bm", "dp", "fm"]
+    assert listed["items"][1]["author"]["assembly_id"] == REGOL
+    mine = api(people["regol"]).get(f"/amendments?text_id={hedges.id}").json
+    assert mine["total"] == 5 and mine["items"][0]["id"] == draft["id"]
+    assert mine["items"][0]["external"] is False
+    # a draft on article 2 is called between the Assembly's article 1er and article 2 blocks
+    assert "bm" < mine["items"][0]["order_key"] < "fm"
+    only = client.get(f"/amendments?text_id={hedges.id}&state=external&per_page=2&page=2").json
+    assert only["total"] == 4 and [i["number"] for i in only["items"]] == ["20", "30"]
+    assert client.get(f"/amendments?text_id={hedges.id}&group=GDR").json["total"] == 2
+    assert client.get(f"/amendments?text_id={hedges.id}&article=3").json["total"] == 1
+    assert client.get("/amendments").json["total"] == 0  # externals only in a list of one text

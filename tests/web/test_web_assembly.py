@@ -125,3 +125,41 @@ def test_an_imported_account_chooses_its_password_through_its_welcome_link(clien
     assert passwords.verify_password(user, "Un-mot-de-passe-1")
     assert client.get(f"/compte/bienvenue/{token}").status_code == 404  # used once
     assert client.get("/compte/bienvenue/not-a-token").status_code == 404
+
+
+def test_the_sync_page_queues_a_job_whose_page_shows_the_summary(client, people, run_jobs):
+    from tests.opendata_records import amendment, hedges_text
+    from tests.opendata_records import files as opendata_files
+
+    text = hedges_text(people)
+    login(client, people["claire"])
+    page = client.get(f"/textes/{text.id}/synchroniser").get_data(as_text=True)
+    assert "Synchroniser avec l'Assemblée" in page
+    assert "Synchroniser avec l'Assemblée" in client.get(f"/textes/{text.id}").get_data(
+        as_text=True
+    )
+    _, content = opendata_files(amendment(20, author="PA610000", group="PO845514", tri="bm"))[0]
+    data = {"file": (io.BytesIO(content), "20.json")}
+    response = client.post(
+        f"/textes/{text.id}/synchroniser", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302 and "/taches/" in response.headers["Location"]
+    run_jobs()
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Synchronisation avec l'Assemblée" in page and "Extérieurs ajoutés" in page, page
+    recent = client.get(f"/textes/{text.id}/synchroniser").get_data(as_text=True)
+    assert "Dernières synchronisations" in recent
+
+
+def test_the_sync_page_refuses_json_of_another_shape_at_once(client, people):
+    from tests.opendata_records import hedges_text
+
+    text = hedges_text(people)
+    login(client, people["claire"])
+    response = client.post(f"/textes/{text.id}/synchroniser", data={"content": '{"a": 1}'})
+    assert response.status_code == 422
+    assert "open data" in response.get_data(as_text=True)
+    login_other = people["regol"]
+    client.post("/logout")
+    login(client, login_other)
+    assert client.get(f"/textes/{text.id}/synchroniser").status_code == 403

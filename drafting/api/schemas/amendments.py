@@ -7,6 +7,7 @@ from typing import Literal, Self
 from pydantic import Field
 
 from drafting.api.schemas import Schema, Timestamp
+from drafting.api.schemas.assembly import ExternalAmendmentOut
 from drafting.api.schemas.people import UserOut
 from drafting.models import Amendment
 
@@ -66,6 +67,9 @@ class AmendmentOut(Schema):
     presented_by_group: bool = False
     created_at: Timestamp
     updated_at: Timestamp
+    # In lists of one text (issue 17): never external, and its place in the order of call.
+    external: Literal[False] = False
+    order_key: str | None = None
 
     @classmethod
     def of(cls, amendment: Amendment) -> Self:
@@ -101,7 +105,8 @@ class AmendmentQuery(Schema):
 
 
 class AmendmentPage(Schema):
-    items: list[AmendmentOut]
+    # Ours, then (a list of one text) its external amendments in the order of call.
+    items: list[AmendmentOut | ExternalAmendmentOut]
     total: int
     page: int
     per_page: int

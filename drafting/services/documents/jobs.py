@@ -146,4 +146,5 @@ JOB_FUNCTIONS = {
     "export": "drafting.jobs.documents.export_liasse",
     "export_chunk": "drafting.jobs.documents.export_chunk",
     "text_import": "drafting.jobs.assembly.import_text",
+    "sync": "drafting.jobs.assembly.sync_amendments",
 }
