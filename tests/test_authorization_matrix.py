@@ -143,6 +143,9 @@ TABLE: dict[str, E] = {
         "302 403 404 302 404 404 302 404",
         body={**WEB_DRAFT, "version": "1"},
     ),
+    "POST /amendements/<int:amendment_id>/redeposer": E(
+        "302 403 409 403 409 403 403 409", "302 403 403 409 403 403 409 403", state="filed"
+    ),
     "POST /amendements/<int:amendment_id>/signature/retirer": E(
         "302 303 303 303 404 303 404 303", "302 303 303 303 404 404 404 303", state="open"
     ),
@@ -191,6 +194,12 @@ TABLE: dict[str, E] = {
         "401 403 200 404 403 404 404 403",
         "401 403 404 200 404 404 403 404",
         body={"presented_by_group": True},
+    ),
+    "GET /api/v1/amendments/<int:amendment_id>/akn": E(
+        "401 200 200 404 200 404 404 200", "401 200 404 200 404 404 200 404"
+    ),
+    "POST /api/v1/amendments/<int:amendment_id>/refile": E(
+        "401 403 409 403 409 403 403 409", "401 403 403 409 403 403 409 403", state="filed"
     ),
     "GET /api/v1/amendments/<int:amendment_id>/history": E(
         "401 200 200 404 200 404 404 200", "401 200 404 200 404 404 200 404"
@@ -271,6 +280,7 @@ TABLE: dict[str, E] = {
     "GET /api/v1/texts": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/texts": E("401 201 201 201 403 403 403 403", body=TEXT),
     "GET /api/v1/texts/<int:text_id>": E("401 200 200 200 200 200 200 200"),
+    "GET /api/v1/texts/<int:text_id>/akn": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/texts/import": E("401 201 201 201 403 403 403 403", body=IMPORT),
     "POST /api/v1/texts/<int:text_id>/sync": E(
         "401 202 202 202 403 403 403 403", body={"json": [SYNC_RECORD]}

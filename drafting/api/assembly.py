@@ -1,5 +1,5 @@
 """API of the Assembly's data: import a bill's text, sync a text's amendments (upload, paste
-or URL)."""
+or URL), amendments out as Akoma Ntoso."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from flask import Response
 from werkzeug.datastructures import FileStorage
 
 from drafting.api.deadlines import text_with_deadlines
@@ -14,10 +15,13 @@ from drafting.api.documents import job_out
 from drafting.api.routing import current_user, endpoint, now
 from drafting.api.schemas.assembly import SyncIn
 from drafting.api.schemas.documents import JobEnvelope
+from drafting.api.schemas.stages import RefileIn, RefileOut
 from drafting.api.schemas.texts import TextImportIn, TextOut
 from drafting.db import commit
 from drafting.errors import Invalid
-from drafting.services.assembly import sync_job, text_import
+from drafting.rendering.akn import MEDIA_TYPE as AKN_MEDIA_TYPE
+from drafting.services import amendments, confidentiality
+from drafting.services.assembly import exchange, stages, sync_job, text_import
 
 IMPORT_LIMIT = "LIASSE_IMPORT_MAX_BYTES"
 
@@ -131,3 +135,56 @@ def sync_amendments(text_id: int, body: SyncIn, upload: FileStorage | None) -> J
             job = sync_job.request_sync(current_user(), text_id, now(), upload=path, filename=name)
     commit()
     return JobEnvelope(job=job_out(job))
+
+
+def _akn(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype=AKN_MEDIA_TYPE)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>/akn",
+    summary="One amendment as an Akoma Ntoso 3.0 document",
+    errors=(404,),
+    tags=("amendments",),
+    content_type=AKN_MEDIA_TYPE,
+)
+def amendment_akn(amendment_id: int) -> Response:
+    """GET /amendments/{id}/akn (application/akn+xml); a read of an unfiled one is recorded."""
+    amendment = amendments.get_visible_amendment(current_user(), amendment_id)
+    if confidentiality.record_read(current_user(), amendment, now(), "api"):
+        commit()
+    return _akn(*exchange.amendment_document(current_user(), amendment_id, now()))
+
+
+@endpoint(
+    "/texts/<int:text_id>/akn",
+    summary="A text's amendments (those you may see, and the external ones) as one Akoma Ntoso "
+    "3.0 document, in the order of call",
+    errors=(404,),
+    tags=("texts",),
+    content_type=AKN_MEDIA_TYPE,
+)
+def text_akn(text_id: int) -> Response:
+    """GET /texts/{id}/akn (application/akn+xml)."""
+    return _akn(*exchange.text_document(current_user(), text_id, now()))
+
+
+@endpoint(
+    "/amendments/<int:amendment_id>/refile",
+    "POST",
+    summary="Re-file in séance an amendment that fell in commission (a new draft on the séance "
+    "text; its co-signatories invited again)",
+    body=RefileIn,
+    body_optional=True,
+    response=RefileOut,
+    status=201,
+    errors=(403, 404, 409),
+    tags=("amendments",),
+)
+def refile_amendment(amendment_id: int, body: RefileIn) -> RefileOut:
+    """POST /amendments/{id}/refile {text_id?}."""
+    refiled = stages.refile_in_seance(current_user(), amendment_id, now(), text_id=body.text_id)
+    commit()
+    return RefileOut.of(refiled)

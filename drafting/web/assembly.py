@@ -19,7 +19,7 @@ from drafting.infra.http import large_body
 from drafting.models import User
 from drafting.permissions import can_manage_texts
 from drafting.services import texts
-from drafting.services.assembly import sync_job, text_import
+from drafting.services.assembly import stages, sync_job, text_import
 from drafting.services.assembly.bill_html import KINDS
 from drafting.web.common import now
 from drafting.web.deadlines import parse_paris
@@ -176,3 +176,24 @@ def _sync_upload(user: User, text_id: int, source: FileStorage | str) -> Any:
                 source.close()
             name = source.filename or "source"
         return sync_job.request_sync(user, text_id, now(), upload=path, filename=name)
+
+
+@bp.app_context_processor
+def _stage_globals() -> dict[str, Any]:
+    """The amendment page's "re-file in séance" button asks where it would go."""
+    return {"refile_target": stages.refile_target}
+
+
+@bp.post("/amendements/<int:amendment_id>/redeposer")
+@login_required
+def refile(amendment_id: int) -> ResponseReturnValue:
+    """Re-file in séance an amendment that fell in commission: the new draft opens."""
+    refiled = stages.refile_in_seance(_user(), amendment_id, now())
+    commit()
+    message = _("Amendement redéposé sur le texte de la séance : un nouveau brouillon.")
+    if refiled.article_moved:
+        message += " " + _("L'article a changé de numéro : vérifiez la position.")
+    if refiled.invited:
+        message += " " + _("Les cosignataires sont invités de nouveau.")
+    flash(message)
+    return redirect(url_for("amendments.show", amendment_id=refiled.amendment.id))

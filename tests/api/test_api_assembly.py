@@ -313,3 +313,86 @@ def test_external_amendments_are_listed_after_ours_with_their_order_key(api, peo
     assert client.get(f"/amendments?text_id={hedges.id}&group=GDR").json["total"] == 2
     assert client.get(f"/amendments?text_id={hedges.id}&article=3").json["total"] == 1
     assert client.get("/amendments").json["total"] == 0  # externals only in a list of one text
+
+
+# ----- Akoma Ntoso -----
+
+AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+
+
+def test_an_amendment_and_a_texts_amendments_as_akoma_ntoso(api, people, hedges):
+    from lxml import etree
+
+    from drafting.services.assembly.sync import sync_text
+    from tests.opendata_records import LATER
+
+    client = api(people["regol"])
+    created = client.post(
+        "/amendments",
+        {
+            "text_id": hedges.id,
+            "position": {"kind": "article", "article": "2"},
+            "dispositif": "Supprimer cet article.",
+        },
+    ).json
+    one = client.get(f"/amendments/{created['id']}/akn")
+    assert one.status_code == 200 and one.mimetype == "application/akn+xml"
+    assert etree.fromstring(one.data).xpath("count(//a:amendment)", namespaces={"a": AKN}) == 1
+    assert api(people["peu"]).get(f"/amendments/{created['id']}/akn").status_code == 404
+    sync_text(people["claire"], hedges.id, opendata_files(*SOURCE), LATER, source="t")
+    db.session.commit()
+    whole = client.get(f"/texts/{hedges.id}/akn")
+    assert whole.status_code == 200 and whole.mimetype == "application/akn+xml"
+    tree = etree.fromstring(whole.data)
+    assert tree.xpath("count(//a:amendment)", namespaces={"a": AKN}) == 3  # the draft + 2
+    other = etree.fromstring(api(people["peu"]).get(f"/texts/{hedges.id}/akn").data)
+    assert other.xpath("count(//a:amendment)", namespaces={"a": AKN}) == 2  # not her draft
+    assert client.get("/texts/999/akn").status_code == 404
+
+
+def test_the_akoma_ntoso_of_a_text_validates_against_the_oasis_schema(api, people, hedges):
+    from lxml import etree
+
+    from drafting.services.assembly.sync import sync_text
+    from tests.opendata_records import LATER
+
+    xsd = (
+        Path(__file__).resolve().parents[2].parent
+        / "shared/domain/open-data/akn30-xsd/akomantoso30.xsd"
+    )
+    if not xsd.is_file():
+        pytest.skip("OASIS schema absent")
+    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    sync_text(people["claire"], hedges.id, opendata_files(*SOURCE), LATER, source="t")
+    db.session.commit()
+    document = etree.fromstring(api(people["claire"]).get(f"/texts/{hedges.id}/akn").data)
+    assert schema.validate(document), [str(e) for e in schema.error_log][:5]
+
+
+def test_a_fallen_commission_amendment_is_refiled_in_seance_through_the_api(api, people):
+    from drafting.services import texts as text_service
+    from tests.conftest import NOW
+    from tests.services.imports.test_stages import ARTICLES, _fallen
+
+    commission = text_service.create_text(
+        people["claire"], text_service.TextInput("PJL", "809", "commission", articles=ARTICLES), NOW
+    )
+    seance = text_service.create_text(
+        people["claire"],
+        text_service.TextInput(
+            "PJL", "809", "seance", articles=ARTICLES, previous_id=commission.id
+        ),
+        NOW,
+    )
+    db.session.commit()
+    fallen = _fallen(people, commission, "7", 3)
+    response = api(people["regol"]).post(f"/amendments/{fallen.id}/refile")
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert body["amendment"]["text_id"] == seance.id and body["amendment"]["state"] == "draft"
+    assert body["invited"] == [people["lucas"].id] and body["article_moved"] is False
+    assert (
+        api(people["regol"]).post(f"/amendments/{body['amendment']['id']}/refile").status_code
+        == 409
+    )
+    assert api(people["hugo"]).post(f"/amendments/{fallen.id}/refile").status_code == 403

@@ -163,3 +163,31 @@ def test_the_sync_page_refuses_json_of_another_shape_at_once(client, people):
     client.post("/logout")
     login(client, login_other)
     assert client.get(f"/textes/{text.id}/synchroniser").status_code == 403
+
+
+def test_the_amendment_page_offers_to_refile_a_fallen_one_in_seance(client, people):
+    from drafting.services import texts as text_service
+    from tests.conftest import NOW
+    from tests.services.imports.test_stages import ARTICLES, _fallen
+
+    commission = text_service.create_text(
+        people["claire"], text_service.TextInput("PJL", "809", "commission", articles=ARTICLES), NOW
+    )
+    fallen = _fallen(people, commission, "7", 2)
+    login(client, people["regol"])
+    assert "Redéposer en séance" not in client.get(f"/amendements/{fallen.id}").get_data(
+        as_text=True
+    )
+    text_service.create_text(
+        people["claire"],
+        text_service.TextInput(
+            "PJL", "809", "seance", articles=ARTICLES, previous_id=commission.id
+        ),
+        NOW,
+    )
+    commit()
+    assert "Redéposer en séance" in client.get(f"/amendements/{fallen.id}").get_data(as_text=True)
+    response = client.post(f"/amendements/{fallen.id}/redeposer")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Amendement redéposé sur le texte de la séance" in page

@@ -40,9 +40,9 @@ from drafting.models import (
 from drafting.permissions import can_export_liasse, visible_amendments_clause
 from drafting.rendering import liasse_parts
 from drafting.services import texts
+from drafting.services.assembly import liasse_export
 from drafting.services.documents import jobs, storage
 from drafting.services.documents.sheets import build_sheets
-from workflows.discussion_order import discussion_key
 from workflows.review import State
 
 BATCH = 200  # amendments loaded (with their signatures) per round of queries
@@ -124,13 +124,12 @@ def _export_query(job: Job, requester: User) -> Any:
     return query
 
 
-def ordered_ids(job: Job, requester: User) -> list[int]:
-    """The ids of the exported amendments in the order of discussion."""
-    rows = list(db.session.execute(_export_query(job, requester)))
-    rows.sort(
-        key=lambda r: discussion_key(r[1], r[2], r[3], r[4] or "", tiebreak=_number_key(r[5], r[0]))
-    )
-    return [r[0] for r in rows]
+def ordered_ids(job: Job, requester: User) -> list[int | str]:
+    """The exported amendments in the order of call: ours by id and, in a liasse of every group,
+    the text's external amendments as "p<id>" (services/assembly/liasse_export.py)."""
+    assert job.text_id is not None
+    ids = [row[0] for row in db.session.execute(_export_query(job, requester))]
+    return liasse_export.ordered_tokens(job.text_id, ids, job.params)
 
 
 def _chunk_size() -> int:
@@ -187,7 +186,7 @@ def plan_export(export: Job, now: datetime) -> None:
         _enqueue_assembly(export)
 
 
-def _batches(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+def _batches(ids: Sequence[int | str]) -> Iterator[Sequence[int | str]]:
     for start in range(0, len(ids), BATCH):
         yield ids[start : start + BATCH]
 
@@ -198,7 +197,12 @@ def _sheets(chunk: Job, requester: User) -> Iterator[Any]:
     requested_at = datetime.fromisoformat(chunk.params["requested_at"])
     for batch in _batches(ids):
         with Session(db.engine) as batch_session:  # dropped after each batch: flat memory
-            sheets = build_sheets(batch, requester, requested_at, batch_session)
+            ours, external = liasse_export.split(batch)
+            sheets = liasse_export.merge(
+                batch,
+                build_sheets(ours, requester, requested_at, batch_session),
+                liasse_export.external_sheets(external, batch_session),
+            )
         yield from sheets
         done += len(batch)
         record_progress(chunk, done)
@@ -278,7 +282,10 @@ def assemble(export: Job, now: datetime) -> None:
     with scratch_file(".zip") as path:
         with _local_parts(parts) as paths:
             clock.lap("fetch")
-            liasse_parts.stitch(paths, path, name.removesuffix(".zip") + ".pdf")
+            assert export.text_id is not None
+            tokens = [token for chunk in chunks for token in chunk.params["ids"]]
+            documents = liasse_export.documents(export.text_id, tokens, now)
+            liasse_parts.stitch(paths, path, name.removesuffix(".zip") + ".pdf", documents)
             clock.lap("stitch")
         stored = storage.backend().put(
             f"exports/{export.id}/{name}", path, "application/zip", name, move=True
