@@ -19,7 +19,7 @@ from drafting.infra.http import large_body
 from drafting.models import User
 from drafting.permissions import can_manage_texts
 from drafting.services import texts
-from drafting.services.assembly import stages, sync_job, text_import
+from drafting.services.assembly import listing, stages, sync_job, text_import
 from drafting.services.assembly.bill_html import KINDS
 from drafting.web.common import now
 from drafting.web.deadlines import parse_paris
@@ -181,7 +181,7 @@ def _sync_upload(user: User, text_id: int, source: FileStorage | str) -> Any:
 @bp.app_context_processor
 def _stage_globals() -> dict[str, Any]:
     """The amendment page's "re-file in séance" button asks where it would go."""
-    return {"refile_target": stages.refile_target}
+    return {"refile_target": stages.refile_target, "external_of_text": listing.external_of_text}
 
 
 @bp.post("/amendements/<int:amendment_id>/redeposer")

@@ -191,3 +191,21 @@ def test_the_amendment_page_offers_to_refile_a_fallen_one_in_seance(client, peop
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Amendement redéposé sur le texte de la séance" in page
+
+
+def test_the_text_page_shows_the_other_groups_amendments_in_the_order_of_call(client, people):
+    from drafting.services.assembly.sync import sync_text
+    from tests.opendata_records import LATER, amendment, hedges_text
+    from tests.opendata_records import files as opendata_files
+
+    text = hedges_text(people)
+    records = [
+        amendment(20, author="PA610000", group="PO845514", article="2", tri="dp", sort="Adopté"),
+        amendment(5, author="PA610000", group="PO845514", tri="bb"),
+    ]
+    sync_text(people["claire"], text.id, opendata_files(*records), LATER, source="t")
+    commit()
+    login(client, people["lucas"])
+    page = client.get(f"/textes/{text.id}").get_data(as_text=True)
+    assert "Amendements des autres groupes, dans l'ordre d'appel (2)" in page
+    assert page.index(">5<") < page.index(">20<") and "Adopté" in page

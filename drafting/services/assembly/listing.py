@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from drafting.extensions import db
@@ -82,3 +82,13 @@ def _externals(text_id: int, filters: ListFilter) -> Select[tuple[PublishedAmend
     if filters.author_id is not None:
         query = query.where(PublishedAmendment.author_id == filters.author_id)
     return query
+
+
+def external_of_text(text_id: int, limit: int = 200) -> tuple[list[PublishedAmendment], int]:
+    """The first external amendments of a text in the order of call, and how many there are."""
+    query = _externals(text_id, ListFilter(text_id=text_id))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = query.options(joinedload(PublishedAmendment.group)).order_by(
+        PublishedAmendment.order_key, PublishedAmendment.id
+    )
+    return list(db.session.scalars(page.limit(limit))), total
