@@ -57,9 +57,10 @@ class PeopleSummary:
 
 
 def import_people(
-    actor: User | None, people: ParsedPeople, now: datetime, *, source: str
+    actor: User | None, people: ParsedPeople, now: datetime, *, source: str, invite: bool = True
 ) -> PeopleSummary:
-    """Create or update the groups and deputies read from the Assembly (admins; None: console)."""
+    """Create or update the groups and deputies read from the Assembly (admins; None: console).
+    `invite` False sends no welcome link (the demo sets its accounts' password itself)."""
     if actor is not None and not is_admin(actor):
         raise Forbidden("Seuls les administrateurs importent les députés et les groupes.")
     summary = PeopleSummary()
@@ -68,7 +69,7 @@ def import_people(
     non_attached = {g.assembly_id for g in people.groups if g.non_attached}
     _check_current_groups(people.deputies, groups, non_attached, today)
     for deputy in people.deputies:
-        _import_deputy(deputy, groups, non_attached, today, now, summary)
+        _import_deputy(deputy, groups, non_attached, today, now, summary, invite)
     db.session.flush()
     journal.record(
         EventKind.PEOPLE_IMPORTED,
@@ -152,11 +153,12 @@ def _import_deputy(
     today: date,
     now: datetime,
     summary: PeopleSummary,
+    invite: bool,
 ) -> None:
     user = _find_account(parsed)
     group = _current_group(parsed, groups, today)
     if user is None:
-        user = _create_account(parsed, group, now, summary)
+        user = _create_account(parsed, group, now, summary, invite)
     else:
         _update_account(user, parsed, group, summary)
     _replace_memberships(user, parsed.memberships, groups, non_attached)
@@ -187,7 +189,7 @@ def _full_name(parsed: ParsedDeputy) -> str:
 
 
 def _create_account(
-    parsed: ParsedDeputy, group: Group | None, now: datetime, summary: PeopleSummary
+    parsed: ParsedDeputy, group: Group | None, now: datetime, summary: PeopleSummary, invite: bool
 ) -> User:
     email = (parsed.email or f"{parsed.assembly_id.lower()}@{NO_MAIL_DOMAIN}").strip().lower()
     user = User(
@@ -207,10 +209,10 @@ def _create_account(
     db.session.add(user)
     db.session.flush()
     summary.deputies_created += 1
-    if parsed.email:
+    if parsed.email and invite:
         welcome.invite(user, now)
         summary.invitations += 1
-    else:
+    elif not parsed.email:
         summary.without_email.append(f"{parsed.assembly_id} : {user.civility} {user.name}")
     return user
 
