@@ -37,6 +37,7 @@ from drafting.services import amendments, backup, texts
 from drafting.services.accounts import api_tokens, registration, sessions, welcome
 from drafting.services.documents import storage
 from tests.conftest import NOW, PASSWORD, _empty_tables, make_user
+from tests.amo_records import organe
 from tests.opendata_records import amendment
 from tests.security_helpers import quick_commits  # noqa: F401  (fixture)
 from workflows.deadlines import PARIS
@@ -96,6 +97,7 @@ WEB_IMPORT = {"number": "2", "stage": "seance", "title": "PPL", "content": "Arti
 SYNC_RECORD = amendment(20, author="PA1", group="PO1", text_uid="PIONANR5L17BTC0809")
 # A form field naming no object: its braces escaped from the placeholders' str.format.
 WEB_SYNC = {"content": json.dumps(SYNC_RECORD).replace("{", "{{").replace("}", "}}")}
+PEOPLE_IMPORT = {"records": [organe("PO845419", "SOC", "SOC", "Socialistes et apparentés")]}
 WEB_DRAFT = {"kind": "article", "article": "7", "dispositif": "Supprimer cet article."}
 USER = {
     "email": "nouveau@an.example",
@@ -276,6 +278,7 @@ TABLE: dict[str, E] = {
     ),
     "GET /api/v1/notifications": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/notifications/<int:notification_id>/read": E("401 204 204 204 204 204 204 204"),
+    "POST /api/v1/people/import": E("401 200 403 403 403 403 403 403", body=PEOPLE_IMPORT),
     "GET /api/v1/signatures/pending": E("401 200 200 200 200 200 200 200"),
     "GET /api/v1/texts": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/texts": E("401 201 201 201 403 403 403 403", body=TEXT),

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 from drafting.api.deadlines import text_with_deadlines
 from drafting.api.documents import job_out
 from drafting.api.routing import current_user, endpoint, now
-from drafting.api.schemas.assembly import SyncIn
+from drafting.api.schemas.assembly import PeopleImportIn, PeopleImportOut, SyncIn
 from drafting.api.schemas.documents import JobEnvelope
 from drafting.api.schemas.stages import RefileIn, RefileOut
 from drafting.api.schemas.texts import TextImportIn, TextOut
@@ -21,7 +21,8 @@ from drafting.db import commit
 from drafting.errors import Invalid
 from drafting.rendering.akn import MEDIA_TYPE as AKN_MEDIA_TYPE
 from drafting.services import amendments, confidentiality
-from drafting.services.assembly import exchange, stages, sync_job, text_import
+from drafting.services.assembly import exchange, people_import, stages, sync_job, text_import
+from drafting.services.assembly.sources import read_bytes
 
 IMPORT_LIMIT = "LIASSE_IMPORT_MAX_BYTES"
 
@@ -188,3 +189,35 @@ def refile_amendment(amendment_id: int, body: RefileIn) -> RefileOut:
     refiled = stages.refile_in_seance(current_user(), amendment_id, now(), text_id=body.text_id)
     commit()
     return RefileOut.of(refiled)
+
+
+@endpoint(
+    "/people/import",
+    "POST",
+    summary="Import deputies and groups from the Assembly's AMO open data (admin): accounts get a "
+    "link to choose their password",
+    body=PeopleImportIn,
+    body_optional=True,
+    response=PeopleImportOut,
+    upload="file",
+    body_limit=IMPORT_LIMIT,
+    errors=(403, 409, 413, 422),
+    tags=("people",),
+)
+def import_people(body: PeopleImportIn, upload: FileStorage | None) -> PeopleImportOut:
+    """POST /people/import: multipart `file` (JSON or ZIP), or JSON `{"records": [...]}`."""
+    people_import.check_actor(current_user())
+    file = upload if upload is not None and upload.filename else None
+    source = _one_source({"file": file, "records": body.records})
+    if file is not None:
+        try:
+            content = file.stream.read()
+        finally:
+            file.close()
+        items = read_bytes(file.filename or "source.json", content, suffixes=(".json",))
+    else:
+        records = body.records or []
+        items = iter([(f"record-{n}.json", json.dumps(r).encode()) for n, r in enumerate(records)])
+    summary = people_import.import_files(current_user(), items, now(), source=source)
+    commit()
+    return PeopleImportOut(**summary.__dict__)

@@ -396,3 +396,71 @@ def test_a_fallen_commission_amendment_is_refiled_in_seance_through_the_api(api,
         == 409
     )
     assert api(people["hugo"]).post(f"/amendments/{fallen.id}/refile").status_code == 403
+
+
+# ----- POST /people/import -----
+
+
+def _amo() -> list[dict[str, Any]]:
+    from tests.amo_records import acteur, mandate, organe
+
+    return [
+        organe("PO845419", "SOC", "SOC", "Socialistes et apparentés"),
+        acteur(
+            "PA720430",
+            "Mme",
+            "Christine",
+            "Pirès Beaune",
+            "cpb@an.example",
+            [mandate("PO845419", "2024-07-19")],
+        ),
+    ]
+
+
+def test_admins_import_people_from_records_or_a_zip(api, people):
+    from drafting.models import User
+
+    client = api(people["admin"])
+    response = client.post("/people/import", {"records": _amo()})
+    assert response.status_code == 200, response.json
+    assert (response.json["deputies_created"], response.json["groups_created"]) == (1, 1)
+    zipped = _zip(
+        [(f"json/{k}/{n}.json", json.dumps(r).encode()) for n, r in enumerate(_amo()) for k in r]
+    )
+    data = {"file": (io.BytesIO(zipped), "AMO10.zip")}
+    again = client.post("/people/import", data=data, content_type="multipart/form-data")
+    assert again.status_code == 200 and again.json["deputies_unchanged"] == 1
+    user = db.session.scalar(select(User).where(User.assembly_id == "PA720430"))
+    assert user is not None and user.last_name == "Pirès Beaune"
+
+
+@pytest.mark.parametrize(
+    ("records", "why"),
+    [
+        ([{"amendement": {"uid": "X"}}], "acteur ou un organe"),  # JSON of another shape
+        ([{"acteur": {"uid": None, "etatCivil": {}}}], "sans identifiant"),  # no deputy id
+        ([_amo()[1]], "Groupe politique inconnu"),  # its group neither read nor known
+    ],
+)
+def test_bad_people_sources_are_422_and_import_nothing(api, people, records, why):
+    from drafting.models import User
+
+    before = db.session.scalar(select(func.count(User.id)))
+    response = api(people["admin"]).post("/people/import", {"records": records})
+    assert response.status_code == 422, response.json
+    assert why in response.json["error"]["message"]
+    assert db.session.scalar(select(func.count(User.id))) == before
+
+
+def test_a_truncated_people_zip_is_a_422(api, people):
+    zipped = _zip([("json/organe/PO1.json", json.dumps(_amo()[0]).encode())])
+    data = {"file": (io.BytesIO(zipped[: len(zipped) // 2]), "AMO10.zip")}
+    response = api(people["admin"]).post(
+        "/people/import", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422 and "ZIP" in response.json["error"]["message"]
+
+
+def test_only_admins_import_people(api, people):
+    for name in ("claire", "regol"):
+        assert api(people[name]).post("/people/import", {"records": _amo()}).status_code == 403

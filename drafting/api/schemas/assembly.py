@@ -140,3 +140,22 @@ class ExternalAmendmentOut(Schema):
             filed_on=row.filed_on,
             decided_at=row.decided_at,
         )
+
+
+class PeopleImportIn(Schema):
+    """AMO records pasted as JSON (`{"acteur": …}` and `{"organe": …}` objects), or an
+    uploaded `file` (one JSON file, or the dataset's ZIP)."""
+
+    records: list[dict[str, Any]] | None = Field(default=None, max_length=5_000)
+
+
+class PeopleImportOut(Schema):
+    """What a people import did."""
+
+    deputies_created: int
+    deputies_updated: int
+    deputies_unchanged: int
+    groups_created: int
+    groups_updated: int
+    invitations: int
+    without_email: list[str]

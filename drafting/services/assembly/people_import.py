@@ -24,7 +24,14 @@ from drafting.models.event_kinds import EventKind
 from drafting.permissions import is_admin
 from drafting.services import journal
 from drafting.services.accounts import passwords, welcome
-from drafting.services.assembly.people import Membership, ParsedDeputy, ParsedGroup, ParsedPeople
+from drafting.services.assembly.errors import SourceError
+from drafting.services.assembly.people import (
+    Membership,
+    ParsedDeputy,
+    ParsedGroup,
+    ParsedPeople,
+    parse_people_files,
+)
 from workflows.deadlines import PARIS
 
 NO_MAIL_DOMAIN = "deputes.invalid"  # accounts of deputies the open data gives no address for
@@ -56,13 +63,32 @@ class PeopleSummary:
         return lines
 
 
+def check_actor(actor: User | None) -> None:
+    """Admins import people (None: the operator at the console)."""
+    if actor is not None and not is_admin(actor):
+        raise Forbidden("Seuls les administrateurs importent les députés et les groupes.")
+
+
+def import_files(
+    actor: User | None, items: Iterable[tuple[str, bytes]], now: datetime, *, source: str
+) -> PeopleSummary:
+    """Read AMO files (a SourceError becomes a 422 naming the file) and import them."""
+    check_actor(actor)
+    try:
+        parsed = parse_people_files(items)
+    except SourceError as exc:
+        raise Invalid(
+            exc.message, code="unreadable_source", fields={"source": exc.message}
+        ) from exc
+    return import_people(actor, parsed, now, source=source)
+
+
 def import_people(
     actor: User | None, people: ParsedPeople, now: datetime, *, source: str, invite: bool = True
 ) -> PeopleSummary:
     """Create or update the groups and deputies read from the Assembly (admins; None: console).
     `invite` False sends no welcome link (the demo sets its accounts' password itself)."""
-    if actor is not None and not is_admin(actor):
-        raise Forbidden("Seuls les administrateurs importent les députés et les groupes.")
+    check_actor(actor)
     summary = PeopleSummary()
     today = now.astimezone(PARIS).date()
     groups = _import_groups(people.groups, summary)
