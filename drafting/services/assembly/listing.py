@@ -49,10 +49,14 @@ def list_page(user: User, filters: ListFilter) -> Page:
         ours, own_total = amendments.list_amendments(user, filters)
     if filters.text_id is None:
         return Page(ours, [], own_total)
-    published = order.overview(filters.text_id)
-    keys = order.keys_for(ours, published) if ours else {}
     listed = filters.state in (None, "", EXTERNAL)
-    ext_total = sum(1 for row in published if listed and _admitted(row, filters))
+    keys: dict[int, str] = {}
+    if ours:  # their keys need the published ones' keys: one read gives the count too
+        published = order.overview(filters.text_id)
+        keys = order.keys_for(ours, published)
+        ext_total = sum(1 for row in published if listed and _admitted(row, filters))
+    else:
+        ext_total = _count(_externals(filters.text_id, filters)) if listed else 0
     offset = (filters.page - 1) * filters.per_page
     room = filters.per_page - len(ours)
     external: list[PublishedAmendment] = []
@@ -66,6 +70,10 @@ def list_page(user: User, filters: ListFilter) -> Page:
         )
         external = list(db.session.scalars(page))
     return Page(ours, external, own_total + ext_total, keys)
+
+
+def _count(query: Select[tuple[PublishedAmendment]]) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def _externals(text_id: int, filters: ListFilter) -> Select[tuple[PublishedAmendment]]:
@@ -87,7 +95,7 @@ def _externals(text_id: int, filters: ListFilter) -> Select[tuple[PublishedAmend
 def external_of_text(text_id: int, limit: int = 200) -> tuple[list[PublishedAmendment], int]:
     """The first external amendments of a text in the order of call, and how many there are."""
     query = _externals(text_id, ListFilter(text_id=text_id))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = _count(query)
     page = query.options(joinedload(PublishedAmendment.group)).order_by(
         PublishedAmendment.order_key, PublishedAmendment.id
     )
