@@ -3,10 +3,15 @@ job entry points (drafting.jobs)."""
 
 from __future__ import annotations
 
+import io
 import signal
 import sys
+import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -22,13 +27,20 @@ from drafting.extensions import db
 from drafting.infra import queue
 from drafting.jobs import clock as clock_job
 from drafting.jobs import runner
-from drafting.models import Event, User
+from drafting.models import AccountInvitation, Event, User
 from drafting.services import audit as audit_service
 from drafting.services import backup
 from drafting.services import demo as demo_data
-from drafting.services.accounts import registration, second_factor
+from drafting.services.accounts import registration, second_factor, welcome
+from drafting.services.assembly import people_import, remote, sync, text_import
+from drafting.services.assembly.amendments_opendata import SUFFIXES as AMENDMENT_FILES
+from drafting.services.assembly.bill_html import KINDS as TEXT_FORMATS
+from drafting.services.assembly.errors import SourceError
+from drafting.services.assembly.people import parse_people_source
+from drafting.services.assembly.sources import read_path
 from drafting.services.deadlines import sweep as sweep_service
 from drafting.services.documents import jobs as document_jobs
+from workflows.deadlines import PARIS
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False)
@@ -150,6 +162,168 @@ def groups_create(code: str, name: str) -> None:
         _fail(exc)
     commit()
     click.echo(f"Groupe {group.code} créé (id {group.id}).")
+
+
+@main.group()
+def texts() -> None:
+    """Texts (bills) and their import from the Assembly's pages."""
+
+
+def _moment(value: str | None) -> datetime | None:
+    """An ISO 8601 date and time; Paris time when it carries no offset."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"date ISO 8601 attendue : {value}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=PARIS)
+
+
+def _read_text_source(source: str) -> tuple[bytes, str]:
+    """The bytes of a file, or of a URL on an allow-listed host, and a name for the journal."""
+    limit = text_import.MAX_TEXT_BYTES
+    if remote.is_url(source):
+        buffer = io.BytesIO()
+        remote.download(source, buffer)
+        return buffer.getvalue(), source
+    path = Path(source)
+    if not path.is_file():
+        raise click.ClickException(f"Fichier introuvable : {source}")
+    with path.open("rb") as handle:
+        return handle.read(limit + 1), path.name
+
+
+@texts.command("import")
+@click.argument("source")
+@click.option("--number", required=True, help="The text's number (« n° 809 »).")
+@click.option("--stage", required=True, type=click.Choice(["commission", "seance"]))
+@click.option("--examination-starts-at", "examination", default=None, help="ISO 8601.")
+@click.option("--title", default=None, help="The title (else the page's).")
+@click.option("--short-title", default=None, help="The short title printed on amendments.")
+@click.option("--committee-text", default=None, help="Séance: the committee text's number.")
+@click.option("--previous", "previous_id", type=int, default=None, help="Previous stage's id.")
+@click.option("--format", "kind", default="auto", type=click.Choice(TEXT_FORMATS))
+def texts_import(
+    source: str,
+    number: str,
+    stage: str,
+    examination: str | None,
+    title: str | None,
+    short_title: str | None,
+    committee_text: str | None,
+    previous_id: int | None,
+    kind: str,
+) -> None:
+    """Import a bill's text from a file or an allow-listed URL; prints the new text's id."""
+    fields = text_import.ImportFields(
+        number=number,
+        stage=stage,
+        examination_starts_at=_moment(examination),
+        title=title,
+        short_title=short_title,
+        committee_text_number=committee_text,
+        previous_text_id=previous_id,
+        format=kind,
+    )
+    try:
+        content, name = _read_text_source(source)
+        text = text_import.import_text(None, content, fields, datetime.now(UTC), source=name)
+    except DomainError as exc:
+        _fail(exc)
+    commit()
+    articles = len(text.articles)
+    click.echo(f"Texte n° {text.number} importé : {articles} articles.", err=True)
+    click.echo(str(text.id))
+
+
+@main.group()
+def people() -> None:
+    """Deputies and groups from the Assembly's open data."""
+
+
+@contextmanager
+def _local_source(source: str) -> Iterator[Path]:
+    """A local path for SOURCE: itself, or a temporary copy of an allow-listed URL."""
+    if not remote.is_url(source):
+        yield Path(source)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "source"
+        with target.open("wb") as out:
+            remote.download(source, out)
+        yield target
+
+
+@people.command("import")
+@click.argument("source")
+def people_import_command(source: str) -> None:
+    """Import deputies and groups (AMO acteur/organe JSON: a file, the folder, its ZIP or an
+    allow-listed URL). No password is set: new accounts get a link to choose one."""
+    try:
+        with _local_source(source) as path:
+            parsed = parse_people_source(path)
+        summary = people_import.import_people(None, parsed, datetime.now(UTC), source=source)
+    except SourceError as exc:
+        raise click.ClickException(exc.message) from exc
+    except DomainError as exc:
+        _fail(exc)
+    commit()
+    for line in summary.lines():
+        click.echo(line)
+
+
+@main.group("amendments")
+def amendments_group() -> None:
+    """Amendments and their sync with the Assembly."""
+
+
+@amendments_group.command("sync")
+@click.argument("text_id", type=int)
+@click.argument("source")
+def amendments_sync(text_id: int, source: str) -> None:
+    """Sync a text's amendments from the Assembly (open-data JSON, liasse or Eliasse XML: a
+    file, a folder, a ZIP or an allow-listed URL); prints matched, updated, external added,
+    unmatched."""
+    try:
+        with _local_source(source) as path:
+            items = read_path(path, suffixes=AMENDMENT_FILES)
+            summary = sync.sync_text(None, text_id, items, datetime.now(UTC), source=source)
+    except SourceError as exc:
+        raise click.ClickException(exc.message) from exc
+    except DomainError as exc:
+        _fail(exc)
+    commit()
+    for line in summary.lines():
+        click.echo(line)
+
+
+@groups.command("mention")
+@click.argument("code")
+@click.argument("mention", required=False, default=None)
+def groups_mention(code: str, mention: str | None) -> None:
+    """Set what the sheet prints after « et les membres du groupe » (none: the group's name)."""
+    try:
+        group = people_import.set_printed_mention(None, code, mention)
+    except DomainError as exc:
+        _fail(exc)
+    commit()
+    click.echo(f"Groupe {group.code} : « et les membres du groupe {group.mention} ».")
+
+
+@users.command("invite")
+@click.argument("email")
+def users_invite(email: str) -> None:
+    """Print a new link for the account to choose its password (an older link stops working)."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"Utilisateur inconnu : {email}")
+    invitation = AccountInvitation(user_id=user.id, created_at=datetime.now(UTC))
+    db.session.add(invitation)
+    db.session.flush()
+    link = welcome.issue_link(invitation, datetime.now(UTC))
+    commit()
+    click.echo(link)
 
 
 @main.command("demo")

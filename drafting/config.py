@@ -72,10 +72,17 @@ def load_config() -> dict[str, Any]:
         "LIASSE_PASSWORD_HASH_COST": os.environ.get("LIASSE_PASSWORD_HASH_COST", "default"),
         "SMTP_URL": os.environ.get("SMTP_URL", "").strip() or None,
         "LIASSE_MAIL_FROM": os.environ.get("LIASSE_MAIL_FROM", "liasse@localhost"),
+        # The site's address as e-mailed links give it (a welcome link is sent by a job).
+        "LIASSE_PUBLIC_URL": os.environ.get("LIASSE_PUBLIC_URL", "http://127.0.0.1:5000"),
         "WTF_CSRF_TIME_LIMIT": None,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url(data_dir)),
         "LIASSE_DB_PRE_PING": ping_mode(os.environ.get("LIASSE_DB_PRE_PING")),
         "LIASSE_DB_PING_IDLE_SECONDS": float(os.environ.get("LIASSE_DB_PING_IDLE_SECONDS") or 10),
+        # Imports of the Assembly's data: hosts a URL may name, a fetch's timeout, and the size
+        # of an upload or a download (the bulk amendment dump is 310 MB).
+        "LIASSE_IMPORT_HOSTS": os.environ.get("LIASSE_IMPORT_HOSTS", ""),
+        "LIASSE_IMPORT_TIMEOUT": float(os.environ.get("LIASSE_IMPORT_TIMEOUT") or 30),
+        "LIASSE_IMPORT_MAX_BYTES": int(os.environ.get("LIASSE_IMPORT_MAX_BYTES") or 384 << 20),
     }
 
 

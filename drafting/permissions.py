@@ -227,6 +227,18 @@ def can_reset_second_factor(user: User) -> bool:
     return user.role == Role.ADMIN
 
 
+def can_refile(user: User, amendment: Amendment) -> bool:
+    """Who may re-file in séance an amendment that fell in commission (filed, not adopted): those
+    who may draft for its author (the séance text must exist too: the service checks it)."""
+    fell = (
+        amendment.text.stage == "commission"
+        and amendment.state == State.FILED
+        and amendment.outcome is not None
+        and amendment.outcome != "adopte"
+    )
+    return fell and can_draft_for(user, amendment.author)
+
+
 def can_manage_texts(user: User) -> bool:
     """Secretariats and admins load texts."""
     return user.role in (Role.SECRETARIAT, Role.ADMIN)

@@ -18,6 +18,7 @@ for every route, as ready-made lines to CHECK (never paste without reading them)
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -31,11 +32,13 @@ from sqlalchemy import select, update
 
 from drafting.db import commit
 from drafting.extensions import db
-from drafting.models import Amendment, Job, Notification, Signature, User
+from drafting.models import AccountInvitation, Amendment, Job, Notification, Signature, User
 from drafting.services import amendments, backup, texts
-from drafting.services.accounts import api_tokens, registration, sessions
+from drafting.services.accounts import api_tokens, registration, sessions, welcome
 from drafting.services.documents import storage
+from tests.amo_records import organe
 from tests.conftest import NOW, PASSWORD, _empty_tables, make_user
+from tests.opendata_records import amendment
 from tests.security_helpers import quick_commits  # noqa: F401  (fixture)
 from workflows.deadlines import PARIS
 
@@ -92,6 +95,12 @@ DRAFT = {
     "position": {"kind": "article", "article": "7"},
     "dispositif": "Supprimer cet article.",
 }
+IMPORT = {"number": "2", "stage": "seance", "title": "PPL", "plain": "Article 1er\nTexte."}
+WEB_IMPORT = {"number": "2", "stage": "seance", "title": "PPL", "content": "Article 1er\nTexte."}
+SYNC_RECORD = amendment(20, author="PA1", group="PO1", text_uid="PIONANR5L17BTC0809")
+# A form field naming no object: its braces escaped from the placeholders' str.format.
+WEB_SYNC = {"content": json.dumps(SYNC_RECORD).replace("{", "{{").replace("}", "}}")}
+PEOPLE_IMPORT = {"records": [organe("PO845419", "SOC", "SOC", "Socialistes et apparentés")]}
 WEB_DRAFT = {"kind": "article", "article": "7", "dispositif": "Supprimer cet article."}
 USER = {
     "email": "nouveau@an.example",
@@ -146,6 +155,9 @@ TABLE: dict[str, E] = {
         "302 403 302 404 302 404 404 302",
         "302 403 404 302 404 404 302 404",
         body={**WEB_DRAFT, "version": "1"},
+    ),
+    "POST /amendements/<int:amendment_id>/redeposer": E(
+        "302 403 409 403 409 403 403 409", "302 403 403 409 403 403 409 403", state="filed"
     ),
     "POST /amendements/<int:amendment_id>/signature/retirer": E(
         "302 303 303 303 404 303 404 303", "302 303 303 303 404 404 404 303", state="open"
@@ -210,6 +222,12 @@ TABLE: dict[str, E] = {
         "401 403 200 404 403 404 404 403",
         "401 403 404 200 404 404 403 404",
         body={"presented_by_group": True},
+    ),
+    "GET /api/v1/amendments/<int:amendment_id>/akn": E(
+        "401 200 200 404 200 404 404 200", "401 200 404 200 404 404 200 404"
+    ),
+    "POST /api/v1/amendments/<int:amendment_id>/refile": E(
+        "401 403 409 403 409 403 403 409", "401 403 403 409 403 403 409 403", state="filed"
     ),
     "GET /api/v1/amendments/<int:amendment_id>/history": E(
         "401 200 200 404 200 404 404 200", "401 200 404 200 404 404 200 404"
@@ -314,12 +332,18 @@ TABLE: dict[str, E] = {
         body={"items": [{"amendment_id": "{amendment_id}", "content_hash": "0" * 64}]},
         state="open",
     ),
+    "POST /api/v1/people/import": E("401 200 403 403 403 403 403 403", body=PEOPLE_IMPORT),
     "GET /api/v1/signatures/pending": E("401 200 200 200 200 200 200 200"),
     "GET /api/v1/texts": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/texts": E("401 201 201 201 403 403 403 403", body=TEXT),
     "GET /api/v1/texts/<int:text_id>": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/texts/<int:text_id>/reminders": E("401 403 200 200 403 403 403 403"),
     "GET /api/v1/texts/<int:text_id>/signing-backlog": E("401 403 200 200 403 403 403 403"),
+    "GET /api/v1/texts/<int:text_id>/akn": E("401 200 200 200 200 200 200 200"),
+    "POST /api/v1/texts/import": E("401 201 201 201 403 403 403 403", body=IMPORT),
+    "POST /api/v1/texts/<int:text_id>/sync": E(
+        "401 202 202 202 403 403 403 403", body={"json": [SYNC_RECORD]}
+    ),
     "PUT /api/v1/texts/<int:text_id>/deadlines/<group_code>": E(
         "401 403 200 403 403 403 403 403",
         "401 403 403 200 403 403 403 403",
@@ -343,6 +367,11 @@ TABLE: dict[str, E] = {
     "POST /api/v1/users": E("401 201 403 403 403 403 403 403", body=USER),
     "DELETE /api/v1/users/<int:user_id>/second-factor": E("401 204 403 403 403 403 403 403"),
     "GET /calendrier/<token>.ics": E("200 200 200 200 200 200 200 200"),
+    "GET /compte/bienvenue/<welcome_token>": E("200 200 200 200 200 200 200 200"),
+    "POST /compte/bienvenue/<welcome_token>": E(
+        "302 302 302 302 302 302 302 302",
+        body={"password": NEW_PASSWORD, "confirmation": NEW_PASSWORD},
+    ),
     "GET /compte/securite/": E("302 200 200 200 200 200 200 200"),
     "POST /compte/securite/codes-de-secours": E(
         "302 403 403 403 403 403 403 403", body={"otp": "000000"}
@@ -413,6 +442,10 @@ TABLE: dict[str, E] = {
     "GET /textes/<int:text_id>/signatures": E("302 403 200 200 403 403 403 403"),
     "POST /textes/<int:text_id>/signatures/relancer": E("302 403 303 303 403 403 403 403"),
     "GET /textes/<int:text_id>/texte-amende": E("302 200 200 200 200 200 200 200"),
+    "GET /textes/importer": E("302 200 200 200 403 403 403 403"),
+    "GET /textes/<int:text_id>/synchroniser": E("302 200 200 200 403 403 403 403"),
+    "POST /textes/<int:text_id>/synchroniser": E("302 302 302 302 403 403 403 403", body=WEB_SYNC),
+    "POST /textes/importer": E("302 302 302 302 403 403 403 403", body=WEB_IMPORT),
     "POST /textes/<int:text_id>/export": E(
         "302 302 302 302 403 403 403 403", body={"format": "zip"}
     ),
@@ -499,6 +532,10 @@ def _side(users: dict[str, User], deputy: str, cosigner: str, staff: str, bill: 
     )
     db.session.add_all([job, note])
     _, token = api_tokens.issue_token(users[deputy], NOW + timedelta(days=3650), label="spare")
+    invitation = AccountInvitation(user_id=users[deputy].id, created_at=NOW)
+    db.session.add(invitation)
+    db.session.flush()
+    link = welcome.issue_link(invitation, datetime.now(UTC))
     web = sessions.open_session(users[deputy], WALL, user_agent="spare", address="127.0.0.1")
     db.session.flush()
     return {
@@ -514,6 +551,7 @@ def _side(users: dict[str, User], deputy: str, cosigner: str, staff: str, bill: 
         "invitee_id": users["roussel" if deputy == "regol" else "lucas"].id,
         "group_code": users[deputy].group_code,
         "token": users[deputy].calendar_token,
+        "welcome_token": link.rsplit("/", 1)[1],
     }
 
 

@@ -8,6 +8,7 @@ from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from drafting.api import amendments, auth, people, texts
+from drafting.api import assembly as assembly_api  # noqa: F401  (registers the routes)
 from drafting.api import bulk as bulk_api  # noqa: F401  (registers the routes)
 from drafting.api import deadlines as deadlines_api  # noqa: F401  (registers the routes)
 from drafting.api import dispositifs as dispositifs_api  # noqa: F401  (registers the routes)

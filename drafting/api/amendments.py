@@ -13,10 +13,12 @@ from drafting.api.schemas.amendments import (
     AmendmentQuery,
     PositionIn,
 )
+from drafting.api.schemas.assembly import ExternalAmendmentOut
 from drafting.db import commit
 from drafting.models import Amendment
 from drafting.services import amendments as service
 from drafting.services import confidentiality
+from drafting.services.assembly import listing
 from drafting.services.legistique import checks, identity
 
 
@@ -78,12 +80,19 @@ def get_amendment(amendment_id: int) -> AmendmentOut:
     tags=("amendments",),
 )
 def list_amendments(query: AmendmentQuery) -> AmendmentPage:
-    """GET /amendments?text_id=&state=&group=&article=&page=&per_page=."""
+    """GET /amendments?text_id=&state=&group=&article=&page=&per_page= (with text_id, the
+    text's external amendments follow ours; state=external lists only them)."""
     filters = service.ListFilter(**query.model_dump())
-    items, total = service.list_amendments(current_user(), filters)
-    checks.prime(items)
-    page = [AmendmentOut.of(a) for a in items]
-    return AmendmentPage(items=page, total=total, page=query.page, per_page=query.per_page)
+    found = listing.list_page(current_user(), filters)
+    checks.prime(found.ours)
+    page: list[AmendmentOut | ExternalAmendmentOut] = [
+        AmendmentOut.of(a).model_copy(
+            update={"external": False, "order_key": found.order_keys.get(a.id)}
+        )
+        for a in found.ours
+    ]
+    page += [ExternalAmendmentOut.of(row) for row in found.external]
+    return AmendmentPage(items=page, total=found.total, page=query.page, per_page=query.per_page)
 
 
 @endpoint(

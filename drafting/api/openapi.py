@@ -102,6 +102,25 @@ def _responses(spec: Endpoint) -> dict[str, Any]:
     return responses
 
 
+_SCALARS = {"string", "integer", "number", "boolean"}
+
+
+def _is_scalar(prop: dict[str, Any]) -> bool:
+    options = prop.get("anyOf", [prop])
+    return all(o.get("type") in _SCALARS | {"null"} for o in options) and any(
+        o.get("type") in _SCALARS for o in options
+    )
+
+
+def _form_schema(body: type[BaseModel], upload: str) -> dict[str, Any]:
+    """A multipart body: the model's scalar fields as form fields, and the file."""
+    schema = body.model_json_schema(by_alias=True)
+    props = {k: v for k, v in schema.get("properties", {}).items() if _is_scalar(v)}
+    required = [k for k in schema.get("required", []) if k in props]
+    props[upload] = {"type": "string", "format": "binary"}
+    return {"type": "object", "properties": props, "required": required}
+
+
 def _operation(spec: Endpoint) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": spec.name,
@@ -111,10 +130,10 @@ def _operation(spec: Endpoint) -> dict[str, Any]:
         "responses": _responses(spec),
     }
     if spec.body is not None:
-        operation["requestBody"] = {
-            "required": not spec.body_optional,
-            "content": {"application/json": {"schema": _ref(spec.body)}},
-        }
+        content: dict[str, Any] = {"application/json": {"schema": _ref(spec.body)}}
+        if spec.upload is not None:
+            content["multipart/form-data"] = {"schema": _form_schema(spec.body, spec.upload)}
+        operation["requestBody"] = {"required": not spec.body_optional, "content": content}
     operation["security"] = [{"bearer": []}] if spec.auth else []
     return operation
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from drafting.api.schemas import Schema
 from drafting.db import commit
 from drafting.errors import BadRequest, DomainError, Invalid, NotFound, Unauthorized
-from drafting.infra.http import error_response
+from drafting.infra.http import error_response, large_body
 from drafting.infra.request_info import MAX_ID
 from drafting.models import User
 from drafting.services.accounts import api_tokens
@@ -48,6 +48,10 @@ class Endpoint:
     def response_for(self, status: int) -> type[BaseModel] | None:
         """The schema of the body answered with `status`."""
         return self.alternatives.get(status, self.response)
+
+    # The name of a file field: the body may also come as multipart/form-data (the model's
+    # fields as form fields, plus that file), passed to the view as `upload`.
+    upload: str | None = None
 
 
 REGISTRY: list[Endpoint] = []
@@ -140,6 +144,19 @@ def _without_nul(value: Any) -> Any:
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
+def _parse_form(model: type[BaseModel]) -> BaseModel:
+    """A multipart body: its form fields (blank ones left out) validated as the JSON body."""
+    values = {key: value for key, value in request.form.items() if value.strip()}
+    try:
+        return _bounded(model.model_validate(_without_nul(values)))
+    except ValidationError as exc:
+        raise Invalid("Champs invalides.", fields=validation_fields(exc)) from exc
+
+
+def _is_multipart() -> bool:
+    return request.mimetype == "multipart/form-data"
+
+
 def _parse_query(model: type[BaseModel]) -> BaseModel:
     values: dict[str, Any] = {}
     for key in request.args:
@@ -216,8 +233,12 @@ def endpoint(
     body_optional: bool = False,
     also_ok: tuple[int, ...] = (),
     alternatives: dict[int, type[BaseModel]] | None = None,
+    upload: str | None = None,
+    body_limit: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register an API route with its schemas; the view gets `body=` and `query=` parsed."""
+    """Register an API route with its schemas; the view gets `body=` and `query=` parsed (and
+    `upload=`, the file or None, when `upload` names a file field). `body_limit` names the
+    setting of a larger body size (uploads)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         spec = Endpoint(
@@ -236,6 +257,7 @@ def endpoint(
             body_optional,
             also_ok,
             dict(alternatives or {}),
+            upload,
         )
         REGISTRY.append(spec)
 
@@ -245,12 +267,19 @@ def endpoint(
                 raise NotFound("Ressource inconnue.")  # no id is that large
             if spec.auth:
                 _authenticate()
-            if spec.body is not None:
+            if spec.upload is not None:
+                multipart = _is_multipart()
+                kwargs["upload"] = request.files.get(spec.upload) if multipart else None
+                if spec.body is not None and multipart:
+                    kwargs["body"] = _parse_form(spec.body)
+            if spec.body is not None and "body" not in kwargs:
                 kwargs["body"] = _parse_body(spec.body, spec.body_optional)
             if spec.query is not None:
                 kwargs["query"] = _parse_query(spec.query)
             return _respond(spec, view(**kwargs))
 
+        if body_limit is not None:
+            large_body(body_limit)(wrapper)
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])
         return wrapper
 

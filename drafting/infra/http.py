@@ -55,12 +55,37 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+LARGE_BODY = "body_limit_setting"
+
+
+def large_body(setting: str) -> Any:
+    """Declare that a view's request body may reach `config[setting]` bytes instead of
+    MAX_CONTENT_LENGTH (uploads of the Assembly's files). The limit is applied before anything
+    reads the body (the NUL check, CSRF): see `apply_body_limit`."""
+
+    def decorate(view: Any) -> Any:
+        setattr(view, LARGE_BODY, setting)
+        return view
+
+    return decorate
+
+
+def apply_body_limit() -> None:
+    """The body limit the matched view declared with `large_body` (first thing of a request)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    setting = getattr(view, LARGE_BODY, None)
+    if setting:
+        limit = int(current_app.config[setting])
+        request.max_content_length = limit
+        request.max_form_memory_size = limit  # text pasted in a form field
+
+
 def bounded_chunked_body() -> None:
     """A chunked body (no Content-Length) is read up to the size limit: beyond it, 413, as a
     declared length would get, not a body silently cut short and then "malformed" (400)."""
     if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
         return
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    limit = request.max_content_length  # the view may declare a larger one (`large_body`)
     if not limit or not request.environ.get("wsgi.input_terminated"):
         return
     data = request.environ["wsgi.input"].read(limit + 1)
@@ -78,10 +103,11 @@ def reject_nul_characters() -> None:
     pairs = list(request.args.items(multi=True)) if request.query_string else []
     if carries_form():
         pairs += list(request.form.items(multi=True))
+    # A multipart part may come without a name (None): it names no field, but is checked too.
     fields = {
-        key.replace("\x00", ""): "caractère NUL interdit"
+        (key or "").replace("\x00", ""): "caractère NUL interdit"
         for key, value in pairs
-        if "\x00" in key + value
+        if "\x00" in (key or "") + (value or "")
     }
     if fields:
         raise Invalid("Caractère NUL interdit dans la requête.", fields=fields)
@@ -214,7 +240,8 @@ def init_app(app: Flask) -> None:
     app.wsgi_app = TrustedProxies(app.wsgi_app, networks)  # type: ignore[method-assign]
     app.session_interface = CookieSessionInterface()
     app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_state)
-    app.before_request_funcs[None].insert(1, bounded_chunked_body)
+    app.before_request_funcs[None].insert(1, apply_body_limit)
+    app.before_request_funcs[None].insert(2, bounded_chunked_body)
     app.url_value_preprocessor(bounded_route_integers)
     app.before_request(reject_nul_characters)
     app.after_request(security_headers)

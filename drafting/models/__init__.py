@@ -4,13 +4,22 @@ from drafting.models.amendments import Amendment, PositionKind, Revision
 from drafting.models.deadlines import GroupDeadline, Reopening, SentReminder
 from drafting.models.documents import Job, StoredFile, StoredFilePart
 from drafting.models.events import Event, Notification, ReadRecord
-from drafting.models.groups import Group
+from drafting.models.groups import Group, GroupMembership
 from drafting.models.legistique import AmendmentTouch
+from drafting.models.published import PublishedAmendment
 from drafting.models.signatures import Invitation, Signature
-from drafting.models.texts import Alinea, Article, LegislativeText, Stage
+from drafting.models.texts import (
+    Alinea,
+    Article,
+    ArticleStatus,
+    LegislativeText,
+    Stage,
+    TextDivision,
+)
 from drafting.models.types import UTCDateTime, utcnow
 from drafting.models.users import (
     CIVILITIES,
+    AccountInvitation,
     ApiToken,
     LoginFailure,
     Person,
@@ -22,14 +31,17 @@ from drafting.models.users import (
 
 __all__ = [
     "CIVILITIES",
+    "AccountInvitation",
     "Alinea",
     "Amendment",
     "AmendmentTouch",
     "ApiToken",
     "Article",
+    "ArticleStatus",
     "Event",
     "Group",
     "GroupDeadline",
+    "GroupMembership",
     "Invitation",
     "Job",
     "LegislativeText",
@@ -37,6 +49,7 @@ __all__ = [
     "Notification",
     "Person",
     "PositionKind",
+    "PublishedAmendment",
     "ReadRecord",
     "RecoveryCode",
     "Reopening",
@@ -47,6 +60,7 @@ __all__ = [
     "Stage",
     "StoredFile",
     "StoredFilePart",
+    "TextDivision",
     "UTCDateTime",
     "User",
     "WebSession",

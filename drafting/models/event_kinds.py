@@ -133,6 +133,32 @@ class EventKind(StrEnum):
         lazy_gettext("a fixé les échéances du groupe"),
         *("group", "review_by", "cosign_by", "previous"),
     )
+    # The Assembly's data (imports, syncs, successive stages)
+    TEXT_IMPORTED = (
+        "text_imported",
+        lazy_gettext("a importé le texte"),
+        *("number", "stage", "source", "format", "articles", "alineas", "previous_text_id"),
+    )
+    TEXT_SYNCED = (
+        "text_synced",
+        lazy_gettext("a synchronisé les amendements avec l'Assemblée"),
+        *("source", "matched", "updated", "external_added", "external_updated", "unmatched"),
+    )
+    ASSEMBLY_SYNCED = (
+        "assembly_synced",
+        lazy_gettext("a reporté les données de l'Assemblée"),
+        *("uid", "changes"),
+    )
+    REFILED = (
+        "refiled",
+        lazy_gettext("a redéposé en séance un amendement tombé en commission"),
+        *("from_amendment_id", "from_text_id", "from_number", "article_moved"),
+    )
+    PEOPLE_IMPORTED = (
+        "people_imported",
+        lazy_gettext("a importé les députés et les groupes"),
+        *("source", "deputies_created", "deputies_updated", "groups_created", "groups_updated"),
+    )
     # Accounts
     SECOND_FACTOR_ENABLED = (
         "second_factor_enabled",

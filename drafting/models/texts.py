@@ -1,4 +1,4 @@
-"""Texts (bills at one stage), their ordered articles and alinéas."""
+"""Texts (bills at one stage), their divisions, ordered articles and alinéas."""
 
 from __future__ import annotations
 
@@ -35,10 +35,53 @@ class LegislativeText(db.Model):  # type: ignore[name-defined,misc]
     filing_deadline_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The official short title the Assembly prints on amendments ("JEUX OLYMPIQUES ET
+    # PARALYMPIQUES DE 2024"), and, for a séance text, the number of the committee's text its
+    # amendments amend (n° 939 for the Olympics bill n° 809).
+    short_title: Mapped[str | None] = mapped_column(String(300))
+    committee_text_number: Mapped[str | None] = mapped_column(String(40))
+    # The same bill at its previous stage (the commission text of a séance text).
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("texts.id"))
 
     articles: Mapped[list[Article]] = relationship(
         back_populates="text", order_by="Article.position", cascade="all, delete-orphan"
     )
+    divisions: Mapped[list[TextDivision]] = relationship(
+        back_populates="text", order_by="TextDivision.position", cascade="all, delete-orphan"
+    )
+    previous: Mapped[LegislativeText | None] = relationship(remote_side=[id])
+
+    @property
+    def amended_number(self) -> str:
+        """The number printed on the text's amendments: the committee's text for a séance
+        text when known, else the text's own."""
+        return self.committee_text_number or self.number
+
+
+class ArticleStatus(StrEnum):
+    """What the text says of an article besides its alinéas."""
+
+    SUPPRIME = "supprime"  # (Supprimé)
+    NON_MODIFIE = "non_modifie"  # (Non modifié)
+    NOUVEAU = "nouveau"  # (nouveau)
+
+
+class TextDivision(db.Model):  # type: ignore[name-defined,misc]
+    """A titre, chapitre or section of a text, placed before the article it opens."""
+
+    __tablename__ = "text_divisions"
+    __table_args__ = (UniqueConstraint("text_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text_id: Mapped[int] = mapped_column(ForeignKey("texts.id"))
+    position: Mapped[int] = mapped_column(Integer)  # order among the text's divisions, from 1
+    kind: Mapped[str] = mapped_column(String(16))  # partie | livre | titre | chapitre | section…
+    label: Mapped[str] = mapped_column(String(200))  # "TITRE Ier", "Chapitre II"
+    heading: Mapped[str | None] = mapped_column(Text)
+    # The position of the first article after it (one past the last article when none follows).
+    article_position: Mapped[int] = mapped_column(Integer)
+
+    text: Mapped[LegislativeText] = relationship(back_populates="divisions")
 
 
 class Article(db.Model):  # type: ignore[name-defined,misc]
@@ -52,6 +95,8 @@ class Article(db.Model):  # type: ignore[name-defined,misc]
     position: Mapped[int] = mapped_column(Integer)
     number: Mapped[str] = mapped_column(String(40))
     heading: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(16))  # ArticleStatus value, or None
+    anchor: Mapped[str | None] = mapped_column(String(120))  # the Assembly's "D_Article_1er"
 
     text: Mapped[LegislativeText] = relationship(back_populates="articles")
     alineas: Mapped[list[Alinea]] = relationship(

@@ -83,6 +83,8 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     email_notifications: Mapped[str] = mapped_column(
         String(8), default="each", server_default="each"
     )
+    # The Assembly's actor id ("PA841701"), set by the people import.
+    assembly_id: Mapped[str | None] = mapped_column(String(16), unique=True)
 
     group: Mapped[Group | None] = relationship(lazy="joined")
     deputy: Mapped[User | None] = relationship(remote_side=[id])
@@ -116,6 +118,23 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     def display_name(self) -> str:
         """Civility and full name, with a no-break space ("Mme Sandra Regol")."""
         return f"{self.civility}\u00a0{self.name}"
+
+
+class AccountInvitation(db.Model):  # type: ignore[name-defined,misc]
+    """An invitation to choose one's password (accounts created by an import have none). The
+    link's token is made when the e-mail is sent; only its SHA-256 is kept, used once."""
+
+    __tablename__ = "account_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
 
 
 class ApiToken(db.Model):  # type: ignore[name-defined,misc]
@@ -174,4 +193,13 @@ class RecoveryCode(db.Model):  # type: ignore[name-defined,misc]
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-__all__ = ["CIVILITIES", "ApiToken", "LoginFailure", "Person", "RecoveryCode", "Role", "User"]
+__all__ = [
+    "CIVILITIES",
+    "AccountInvitation",
+    "ApiToken",
+    "LoginFailure",
+    "Person",
+    "RecoveryCode",
+    "Role",
+    "User",
+]

@@ -37,13 +37,34 @@ from drafting.rendering.sheet import (
     AmendmentSheet,
     download_name,
     one_line,
+    outcome_label,
     position_parts,
     signatory_line,
 )
 
 COMBINED_NAME = "liasse.pdf"
 INDEX_NAME = "index.csv"
-INDEX_HEADER = ("rang", "numéro", "position", "auteurs", "cosignataires", "état", "empreinte")
+INDEX_HEADER = (
+    "rang",
+    "numéro",
+    "position",
+    "auteurs",
+    "cosignataires",
+    "état",
+    "libellé de l'état",
+    "sort",
+    "libellé du sort",
+    "empreinte",
+)
+# The French labels printed beside the codes (the codes stay, for spreadsheets and scripts).
+STATE_LABELS = {
+    "draft": "brouillon",
+    "in_review": "en relecture",
+    "open": "ouvert à la cosignature",
+    "ready": "clos, prêt au dépôt",
+    "filed": "déposé",
+    "abandoned": "abandonné",
+}
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # every entry: the same liasse gives the same bytes
 _SPOOL = 1 << 20
 
@@ -65,6 +86,9 @@ def index_row(sheet: AmendmentSheet, rank: int) -> list[str]:
         signatory_line(sheet),
         str(len(sheet.cosignatories)),
         sheet.state,
+        STATE_LABELS.get(sheet.state, sheet.state),
+        sheet.outcome or "",
+        outcome_label(sheet.outcome),
         one_line(sheet.content_hash),
     ]
 

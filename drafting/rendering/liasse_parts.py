@@ -171,8 +171,14 @@ def merge_pdfs(paths: Sequence[Path], target: Path) -> None:
         merged.save(target, deterministic_id=True)
 
 
-def stitch(parts: Sequence[Path], out: Path, combined_name: str) -> None:
-    """The final liasse: every part's entries in order, index.csv, the combined PDF."""
+def stitch(
+    parts: Sequence[Path],
+    out: Path,
+    combined_name: str,
+    extra: Sequence[tuple[str, bytes]] = (),
+) -> None:
+    """The final liasse: every part's entries in order, index.csv, the combined PDF, then the
+    `extra` documents (the Akoma Ntoso and liasse XML of the same amendments)."""
     with (
         zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as liasse,
         tempfile.SpooledTemporaryFile(1 << 20) as index,
@@ -193,3 +199,7 @@ def stitch(parts: Sequence[Path], out: Path, combined_name: str) -> None:
             merge_pdfs(pdfs, combined)
             with open(combined, "rb") as source:
                 _copy_into(liasse, _stored(combined_name), source)
+        for name, data in extra:
+            info = zipfile.ZipInfo(name, FIXED_DATE)
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            liasse.writestr(info, data)

@@ -26,6 +26,7 @@ OUTCOMES = {
     "irrecevable": "Irrecevable",
 }
 _WHERE = {"before_article": "AVANT", "after_article": "APRÈS"}
+TITLE = "titre"  # the article number of an amendment to the text's title
 # XML 1.0 forbids C0 controls (but tab and newline), lone surrogates and U+FFFE/U+FFFF; C1
 # controls and DEL print nothing useful either. Removed from every printed string.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -65,6 +66,10 @@ class AmendmentSheet:
     watermark: str | None = None  # e.g. "Exporté par Mme Claire Dupont le 29/11/2026"
     # A sub-amendment: how its parent is named ("n° 27"; "#12 (non déposé)" before filing).
     parent_label: str | None = None
+    # The title line as the Assembly prints it (issue 17): the text's official short title, and
+    # the number its amendments carry (the committee's text for a séance text: n° 939, not 809).
+    short_title: str | None = None  # "JEUX OLYMPIQUES ET PARALYMPIQUES DE 2024"
+    amended_number: str | None = None  # "939"
 
 
 def printable(text: str) -> str:
@@ -92,11 +97,17 @@ def _article_upper(article: str) -> str:
     return one_line(article).upper()
 
 
+def on_title(sheet: AmendmentSheet) -> bool:
+    """An amendment to the text's title (published by the Assembly: "TITRE")."""
+    return sheet.article_number.strip().casefold() == TITLE
+
+
 def position_parts(sheet: AmendmentSheet) -> tuple[str, str]:
     """The top line's two halves: the position ("APRÈS ART. 10") and "N° 85" (or "")."""
     where = _WHERE.get(sheet.position_kind)
     tag = f"ART. {_article_upper(sheet.article_number)}"
     tag = f"{where} {tag}" if where else tag
+    tag = "TITRE" if on_title(sheet) else tag
     number = f"N°{NBSP}{one_line(sheet.number)}" if sheet.number else ""
     return tag, number
 
@@ -114,6 +125,8 @@ def _article_heading(article: str) -> str:
 
 def division_heading(sheet: AmendmentSheet) -> list[str]:
     """The division heading lines: ["ARTICLE 7"] or the two lines of an additional article."""
+    if on_title(sheet):
+        return ["TITRE"]
     article = _article_heading(sheet.article_number)
     where = _WHERE.get(sheet.position_kind)
     if where is None:
@@ -179,8 +192,13 @@ def box_text(sheet: AmendmentSheet) -> str:
 
 
 def text_heading(sheet: AmendmentSheet) -> str:
-    """The amended text's title and number: "PROJET DE LOI relatif … (n° 809)"."""
-    return f"{one_line(sheet.text_title)} (n°{NBSP}{one_line(sheet.text_number)})"
+    """The title line as the Assembly prints it: the short title in capitals and the number
+    amended, "JEUX OLYMPIQUES ET PARALYMPIQUES DE 2024 - (N° 939)"; without a short title, the
+    text's title and number, "PROJET DE LOI relatif … (n° 809)"."""
+    number = one_line(sheet.amended_number or sheet.text_number)
+    if sheet.short_title and one_line(sheet.short_title):
+        return f"{one_line(sheet.short_title).upper()} - (N°{NBSP}{number})"
+    return f"{one_line(sheet.text_title)} (n°{NBSP}{number})"
 
 
 def french_date(d: datetime.date) -> str:

@@ -26,7 +26,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from flask import current_app
 from sqlalchemy import (
     JSON,
     Column,
+    Date,
     DateTime,
     Integer,
     LargeBinary,
@@ -108,7 +109,7 @@ def _encode(table: Table, row: dict[str, Any], cipher: Fernet) -> dict[str, Any]
             out[column.name] = None
         elif column.name in hidden:
             out[column.name] = cipher.encrypt(str(value).encode("utf-8")).decode("ascii")
-        elif isinstance(_base_type(column), DateTime):
+        elif isinstance(_base_type(column), (DateTime, Date)):
             out[column.name] = value.isoformat()
         elif isinstance(_base_type(column), LargeBinary):
             out[column.name] = base64.b64encode(value).decode("ascii")
@@ -251,6 +252,8 @@ def _decode(table: Table, row: dict[str, Any], cipher: Fernet | None) -> dict[st
             out[column.name] = cipher.decrypt(value.encode()).decode() if cipher else None
         elif isinstance(_base_type(column), DateTime):
             out[column.name] = datetime.fromisoformat(value)
+        elif isinstance(_base_type(column), Date):
+            out[column.name] = date.fromisoformat(value)
         elif isinstance(_base_type(column), LargeBinary):
             out[column.name] = base64.b64decode(value)
         else:

@@ -1,4 +1,5 @@
-"""A realistic demo: groups of the 17th legislature, deputies and staff, the Olympics bill."""
+"""A realistic demo: groups and deputies through the people importer, staff, and the Olympics
+bill through the text importer (both from files kept in the project, in the Assembly's formats)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from drafting.extensions import db
-from drafting.models import Amendment, Role, User
-from drafting.services import amendments, texts
+from drafting.models import Amendment, Group, Role, User
+from drafting.services import amendments
 from drafting.services.accounts import registration
+from drafting.services.accounts.passwords import hash_password
+from drafting.services.assembly import text_import
+from drafting.services.assembly.people import parse_people_source
+from drafting.services.assembly.people_import import import_people
 from drafting.services.deadlines import authority
 from drafting.services.workflow import transitions
 from workflows.deadlines import PARIS
@@ -20,70 +25,9 @@ from workflows.legistique import typography
 DEMO_PASSWORD = "Liasse-demo-2026"
 DATA = Path(__file__).parent / "demo_data" / "real-amendments.jsonl"
 
-GROUPS = [
-    ("RN", "Rassemblement National"),
-    ("EPR", "Ensemble pour la République"),
-    ("LFI-NFP", "La France insoumise - Nouveau Front Populaire"),
-    ("SOC", "Socialistes et apparentés"),
-    ("DR", "Droite Républicaine"),
-    ("ECOS", "Écologiste et Social"),
-    ("DEM", "Les Démocrates"),
-    ("HOR", "Horizons & Indépendants"),
-    ("LIOT", "Libertés, Indépendants, Outre-mer et Territoires"),
-    ("GDR", "Gauche Démocrate et Républicaine"),
-    ("UDR", "Union des droites pour la République"),
-]
-
-# (civility, name, group) — deputies who signed the real amendments in demo_data.
-DEPUTIES = [
-    ("Mme", "Sandra Regol", "ECOS"),
-    ("M.", "Benjamin Lucas-Lundy", "ECOS"),
-    ("M.", "Julien Bayou", "ECOS"),
-    ("Mme", "Sabrina Sebaihi", "ECOS"),
-    ("M.", "Jérémie Iordanoff", "ECOS"),
-    ("Mme", "Christine Arrighi", "ECOS"),
-    ("Mme", "Eva Sas", "ECOS"),
-    ("M.", "Stéphane Peu", "GDR"),
-    ("Mme", "Elsa Faucillon", "GDR"),
-    ("M.", "Pierre Meurin", "RN"),
-    ("M.", "Matthias Renault", "RN"),
-    ("M.", "Charles de Courson", "LIOT"),
-    ("M.", "Vincent Descoeur", "DR"),
-    ("M.", "Philippe Vigier", "DEM"),
-    ("M.", "Jean-Pierre Vigier", "DR"),
-    ("Mme", "Sarah Legrain", "LFI-NFP"),
-    ("M.", "Emmanuel Mandon", "DEM"),
-    ("M.", "Philippe Fait", "EPR"),
-]
-
-ARTICLE_7 = [
-    "I. – À titre expérimental et jusqu'au 31 mars 2025, à la seule fin d'assurer la sécurité "
-    "de manifestations sportives, récréatives ou culturelles qui, par l'ampleur de leur "
-    "fréquentation ou par leurs circonstances, sont particulièrement exposées à des risques "
-    "d'actes de terrorisme ou d'atteintes graves à la sécurité des personnes, les images "
-    "collectées au moyen de systèmes de vidéoprotection autorisés sur le fondement de "
-    "l'article L. 252‑1 du code de la sécurité intérieure peuvent faire l'objet de traitements "
-    "comprenant un système d'intelligence artificielle.",
-    "Ces traitements ont pour unique objet de détecter, en temps réel, des événements "
-    "prédéterminés susceptibles de présenter ou de révéler ces risques et de les signaler.",
-    "II. – Les traitements mentionnés au I n'utilisent aucun système d'identification "
-    "biométrique, ne traitent aucune donnée biométrique et ne mettent en œuvre aucune "
-    "technique de reconnaissance faciale.",
-]
-
-
-# The alinéa that the demo's amendment n° 322 amends (its second sentence holds « est »).
-ALINEA_22 = (
-    "VI. – Le recours au traitement est autorisé par décret en Conseil d'État pris après avis "
-    "de la Commission nationale de l'informatique et des libertés. Son emploi est proportionné "
-    "à la finalité poursuivie."
-)
-
-
-def _article_7() -> list[str]:
-    more = [f"(Alinéa {n} de l'article 7 dans le texte de la commission.)" for n in range(4, 26)]
-    more[22 - 4] = ALINEA_22
-    return ARTICLE_7 + more
+DEMO_DATA = Path(__file__).parent / "demo_data"
+BILL_PAGE = DEMO_DATA / "pjl-809-seance.html"  # the séance text, as the Assembly publishes it
+PEOPLE = DEMO_DATA / "amo" / "json"  # deputies and groups, in the Assembly's AMO layout
 
 
 def _email(name: str) -> str:
@@ -93,19 +37,20 @@ def _email(name: str) -> str:
     return f"{ascii_name}@assemblee.example"
 
 
-def _users() -> dict[str, User]:
+def _deputies(now: datetime) -> dict[str, User]:
+    """The deputies and groups through the people importer; demo accounts share one password."""
+    parsed = parse_people_source(PEOPLE)
+    import_people(None, parsed, now, source="demo_data/amo", invite=False)
+    refs = [deputy.assembly_id for deputy in parsed.deputies]
     people: dict[str, User] = {}
-    for code, name in GROUPS:
-        registration.create_group(code, name)
-    for civility, name, group in DEPUTIES:
-        people[name] = registration.create_user(
-            email=_email(name),
-            name=name,
-            role=Role.DEPUTY,
-            password=DEMO_PASSWORD,
-            civility=civility,
-            group_code=group,
-        )
+    for user in db.session.scalars(select(User).where(User.assembly_id.in_(refs))):
+        user.password_hash = hash_password(DEMO_PASSWORD)
+        people[user.name] = user
+    return people
+
+
+def _users(now: datetime) -> dict[str, User]:
+    people = _deputies(now)
     staff: list[tuple[str, str, str, str | None, str | None]] = [
         ("Mme", "Claire Dupont", Role.SECRETARIAT, "ECOS", None),
         ("M.", "Hugo Martin", Role.SECRETARIAT, "GDR", None),
@@ -127,42 +72,18 @@ def _users() -> dict[str, User]:
 
 
 def _bill(admin: User, now: datetime) -> int:
-    data = texts.TextInput(
-        title="PROJET DE LOI relatif aux jeux Olympiques et Paralympiques de 2024 et portant "
-        "diverses autres dispositions",
+    """The séance text through the text importer, from the page kept in the project."""
+    fields = text_import.ImportFields(
         number="809",
         stage="seance",
-        organ="Assemblée nationale (séance publique)",
         examination_starts_at=now + timedelta(days=10),
-        articles=[
-            texts.ArticleInput(
-                "1er",
-                "Dispositions relatives au dopage",
-                [
-                    "Le code du sport est ainsi modifié :",
-                    "1° L'article L. 232‑5 est ainsi modifié :",
-                ],
-            ),
-            texts.ArticleInput("7", "Traitements algorithmiques des images", _article_7()),
-            texts.ArticleInput(
-                "8",
-                "Caméras embarquées",
-                [
-                    "Le code de la sécurité intérieure est ainsi modifié :",
-                    "1° Après l'article L. 242‑8, il est inséré un article L. 242‑8‑1 "
-                    "ainsi rédigé :",
-                ],
-            ),
-            texts.ArticleInput(
-                "10",
-                "Scanners corporels",
-                [
-                    "À titre expérimental, les agents peuvent recourir à des scanners corporels.",
-                ],
-            ),
-        ],
+        committee_text_number="939",
     )
-    return texts.create_text(admin, data, now).id
+    text = text_import.import_text(
+        admin, BILL_PAGE.read_bytes(), fields, now, source=f"demo_data/{BILL_PAGE.name}"
+    )
+    text.organ = "Assemblée nationale (séance publique)"
+    return text.id
 
 
 def _amendments(text_id: int, people: dict[str, User], now: datetime) -> int:
@@ -228,17 +149,21 @@ def _group_deadlines(text_id: int, people: dict[str, User], now: datetime) -> No
         )
 
 
+def _groups() -> int:
+    return db.session.scalar(select(func.count(Group.id))) or 0
+
+
 def load_demo(now: datetime, *, if_empty: bool = False) -> str:
     """Create the demo data; with if_empty, skip when the database already has users."""
     if if_empty and db.session.scalar(select(func.count(User.id))):
         return "Données déjà présentes : démo non rechargée."
-    people = _users()
+    people = _users(now)
     text_id = _bill(people["Admin Liasse"], now)
     _group_deadlines(text_id, people, now)
     count = _amendments(text_id, people, now)
     db.session.flush()
     return (
-        f"Démo chargée : {len(GROUPS)} groupes, {len(people)} comptes, 1 texte, {count} "
+        f"Démo chargée : {_groups()} groupes, {len(people)} comptes, 1 texte, {count} "
         f"amendements. Mot de passe de tous les comptes : {DEMO_PASSWORD} "
         f"(ex. {_email('Sandra Regol')}, {_email('Claire Dupont')})."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from drafting.web import amended_text, amendments, auth, dashboard, filters, listing, texts
+from drafting.web import assembly as assembly_pages
 from drafting.web import deadlines as deadline_pages
 from drafting.web import documents as document_pages
 from drafting.web import legistique as legistique_pages
@@ -29,4 +30,5 @@ def blueprints() -> list[Blueprint]:
         signing_pages.bp,
         legistique_pages.bp,
         amended_text.bp,
+        assembly_pages.bp,
     ]

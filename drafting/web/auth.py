@@ -21,12 +21,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as BaseResponse
 
-from drafting.db import commit
-from drafting.errors import Throttled, Unauthorized
+from drafting.db import commit, rollback
+from drafting.errors import Invalid, Throttled, Unauthorized
 from drafting.infra.rate_limits import LOGIN, LOGIN_FAILED, POST, limited
 from drafting.infra.request_info import client_address
 from drafting.models import User
-from drafting.services.accounts import authentication, sessions
+from drafting.services.accounts import authentication, sessions, welcome
 from drafting.web.common import local_path, now
 
 bp = Blueprint("auth", __name__)
@@ -118,4 +118,25 @@ def logout() -> ResponseReturnValue:
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté."))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/compte/bienvenue/<welcome_token>", methods=["GET", "POST"])
+def welcome_page(welcome_token: str) -> ResponseReturnValue:
+    """An imported account chooses its password through the link it was e-mailed (once)."""
+    invitation = welcome.pending(welcome_token, now())
+    if request.method == "GET":
+        return render_template("auth/welcome.html", user=invitation.user)
+    password = request.form.get("password", "")
+    if password != request.form.get("confirmation", ""):
+        error = _("Les deux mots de passe diffèrent.")
+        return render_template("auth/welcome.html", user=invitation.user, error=error), 422
+    try:
+        welcome.accept(welcome_token, password, now())
+    except Invalid as exc:
+        rollback()
+        error = _("Mot de passe trop faible : 10 caractères au moins, de deux sortes.")
+        return render_template("auth/welcome.html", user=invitation.user, error=error), exc.status
+    commit()
+    flash(_("Mot de passe enregistré : connectez-vous."))
     return redirect(url_for("auth.login"))

@@ -132,3 +132,15 @@ def test_ids_beyond_32_bits_are_404_and_integers_beyond_them_are_422(api, people
         "dispositif": "Supprimer cet article.",
     }
     assert client.post("/amendments", body).status_code == 422
+
+
+def test_a_multipart_part_without_a_name_is_no_server_error(client):
+    """Werkzeug gives such a part the key None: the NUL check must not fail on it."""
+    body = (
+        b"--b\r\nContent-Disposition: form-data\r\n\r\nvaleur\r\n"
+        b'--b\r\nContent-Disposition: form-data; name="number"\r\n\r\n1\r\n--b--\r\n'
+    )
+    response = client.post(
+        "/api/v1/texts/import", data=body, content_type="multipart/form-data; boundary=b"
+    )
+    assert response.status_code == 401  # reached the view's guard, not a crash

@@ -34,7 +34,7 @@ def mixed() -> list[AmendmentSheet]:
     """Five amendments in the order of discussion: before, on (three) and after article 7."""
     return [
         make_sheet(position_kind="before_article", number="12", content_hash="a" * 64),
-        make_sheet(number="585", alinea=None),
+        make_sheet(number="585", alinea=None, outcome="non_soutenu"),
         make_sheet(number="CL358", alinea=3, dispositif="À l'alinéa 3, supprimer les mots :"),
         draft_sheet(version=4, content_hash="d" * 64),
         make_sheet(position_kind="after_article", number="I-41 rect.", group_name="UDR"),
@@ -79,7 +79,8 @@ def test_entries_are_the_documents_rendered_alone():
     assert package.read("0003_AMDT_809_art7_nCL358.pdf") == render_pdf(sheets[2])
 
 
-def test_the_index_lists_rank_number_position_authors_count_state_and_hash():
+def test_the_index_lists_rank_number_position_authors_count_state_outcome_and_hash():
+    """Codes, with their French labels beside them (state, outcome)."""
     rows = index(liasse(mixed()))
     assert rows[0] == list(INDEX_HEADER)
     assert [row[0] for row in rows[1:]] == ["1", "2", "3", "4", "5"]
@@ -92,9 +93,12 @@ def test_the_index_lists_rank_number_position_authors_count_state_and_hash():
         "M.\u00a0Lucas-Lundy, M.\u00a0Bayou et Mme\u00a0Sebaihi",
         "2",
         "filed",
+        "déposé",
+        "non_soutenu",
+        "Non soutenu",
         HASH_585,
     ]
-    assert rows[4][1] == "" and rows[4][5:] == ["open", "d" * 64]
+    assert rows[4][1] == "" and rows[4][5:] == ["open", "ouvert à la cosignature", "", "", "d" * 64]
     assert rows[5][3].endswith("et les membres du groupe UDR")
 
 

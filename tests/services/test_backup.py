@@ -6,7 +6,7 @@ import json
 import os
 import zipfile
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +20,18 @@ from drafting.db import commit
 from drafting.errors import Conflict, Invalid
 from drafting.extensions import db
 from drafting.models import (
+    AccountInvitation,
     Amendment,
     GroupDeadline,
+    GroupMembership,
     Invitation,
     Job,
+    PublishedAmendment,
     Reopening,
     SentReminder,
     Signature,
     StoredFile,
+    TextDivision,
     User,
 )
 from drafting.services import amendments, backup, confidentiality, journal, notifications
@@ -186,7 +190,38 @@ def build_rich_dataset(people: dict[str, User], bill: Any, tmp_path: Path, monke
     api_tokens.issue_token(regol, NOW)
     sessions.open_session(regol, NOW, user_agent="Firefox", address="127.0.0.1")
     _documents(people, tmp_path, monkeypatch)
+    _assembly_data(people, bill, first)
     commit()
+
+
+def _assembly_data(people: dict[str, User], bill: Any, ours: Any) -> None:
+    """The Assembly's data: a division, a membership, an invitation, a published amendment."""
+    db.session.add_all(
+        [
+            TextDivision(
+                text_id=bill.id, position=1, kind="titre", label="TITRE Ier", article_position=1
+            ),
+            GroupMembership(
+                user_id=people["regol"].id,
+                group_id=people["regol"].group_id,
+                starts_on=date(2024, 7, 18),
+            ),
+            AccountInvitation(user_id=people["peu"].id, created_at=NOW),
+            PublishedAmendment(
+                text_id=bill.id,
+                uid="AMANR5L17PO838901BTC1187P0D1N000066",
+                amendment_id=ours.id,
+                number="66",
+                rectification=1,
+                order_key="bbbbbbb",
+                cosignatory_refs=["PA841701"],
+                filed_on=date(2025, 3, 28),
+                decided_at=NOW,
+                digest="0" * 64,
+                synced_at=NOW,
+            ),
+        ]
+    )
 
 
 def _snapshot() -> dict[str, list[dict[str, Any]]]:

@@ -7,6 +7,7 @@ from typing import Any, Literal, Self
 from pydantic import Field
 
 from drafting.api.schemas import Schema, Timestamp
+from drafting.api.schemas.assembly import ExternalAmendmentOut
 from drafting.api.schemas.people import UserOut
 from drafting.models import Amendment, Person
 from drafting.permissions import can_sign
@@ -118,6 +119,9 @@ class AmendmentOut(Schema):
         default=None,
         description="One amendment only: visible amendments changing the same alinéa or words.",
     )
+    # In lists of one text (issue 17): never external, and its place in the order of call.
+    external: Literal[False] = False
+    order_key: str | None = None
 
     @classmethod
     def of(
@@ -201,7 +205,8 @@ class AmendmentQuery(AmendmentFilter):
 
 
 class AmendmentPage(Schema):
-    items: list[AmendmentOut]
+    # Ours, then (a list of one text) its external amendments in the order of call.
+    items: list[AmendmentOut | ExternalAmendmentOut]
     total: int
     page: int
     per_page: int

@@ -7,6 +7,7 @@ from typing import Literal, Self
 from pydantic import Field
 
 from drafting.api.schemas import Schema
+from drafting.api.schemas.assembly import SyncSummaryOut, TextImportResult
 from drafting.api.schemas.bulk import BulkOut
 from drafting.models import Job
 from drafting.services.bulk import jobs as bulk_jobs
@@ -37,7 +38,9 @@ class JobOut(Schema):
     id: str
     status: Literal["queued", "started", "finished", "failed"]
     progress: int = Field(ge=0, le=100)
-    result: JobResult | BulkOut | None = None  # absent until finished; a bulk job's report
+    # Absent until finished: the produced file, a bulk job's report, an import's or a sync's
+    # summary.
+    result: JobResult | BulkOut | TextImportResult | SyncSummaryOut | None = None
     error: str | None = None  # absent unless failed
 
     @classmethod

@@ -50,6 +50,12 @@ def verify_password(user: User, password: str) -> bool:
         return False
 
 
+def unusable_password() -> str:
+    """A stored value no password matches (not an argon2 hash): an account created by an import
+    has it until its owner chooses one through their welcome link."""
+    return "!" + secrets.token_urlsafe(24)
+
+
 def check_password_strength(password: str) -> None:
     """Refuse short or single-class passwords."""
     classes = sum(

@@ -78,7 +78,7 @@ def create_user(
             group = group_by_code(group_code)
         except Invalid as exc:
             fields.update(exc.fields)
-    elif role in (Role.DEPUTY, Role.SECRETARIAT):
+    elif role == Role.SECRETARIAT:  # a deputy without a group is non-attached (non-inscrit)
         fields["group"] = "obligatoire pour ce rôle"
     deputy = _assistant_deputy(role, deputy_id, fields)
     if fields:

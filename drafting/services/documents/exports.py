@@ -41,10 +41,10 @@ from drafting.models.types import utcnow
 from drafting.permissions import can_export_liasse, visible_amendments_clause
 from drafting.rendering import liasse_parts
 from drafting.services import texts
+from drafting.services.assembly import liasse_export
 from drafting.services.documents import jobs, storage
 from drafting.services.documents.sheets import build_sheets
 from workflows.deadlines import PARIS
-from workflows.discussion_order import discussion_key, subs_after_parents
 from workflows.review import State
 
 BATCH = 200  # amendments loaded (with their signatures) per round of queries
@@ -158,17 +158,16 @@ def _export_query(job: Job, requester: User) -> Any:
     return query
 
 
-def ordered_ids(job: Job, requester: User) -> list[int]:
-    """The ids of the exported amendments in the order of discussion (each sub-amendment right
-    after its parent)."""
-    rows = list(db.session.execute(_export_query(job, requester)))
-    if job.params.get("ids"):  # a partial liasse: the selection (kept here, not in an IN list)
+def ordered_ids(job: Job, requester: User) -> list[int | str]:
+    """The exported amendments in the order of call (each sub-amendment right after its parent):
+    ours by id and, in a liasse of every group, the text's external amendments as "p<id>"
+    (services/assembly/liasse_export.py). A partial liasse keeps its selection."""
+    assert job.text_id is not None
+    ids = [row[0] for row in db.session.execute(_export_query(job, requester))]
+    if job.params.get("ids"):  # the selection, kept here rather than in an IN list
         wanted = set(job.params["ids"])
-        rows = [row for row in rows if row[0] in wanted]
-    rows.sort(
-        key=lambda r: discussion_key(r[1], r[2], r[3], r[4] or "", tiebreak=_number_key(r[5], r[0]))
-    )
-    return subs_after_parents([r[0] for r in rows], {r[0]: r[6] for r in rows})
+        ids = [i for i in ids if i in wanted]
+    return liasse_export.ordered_tokens(job.text_id, ids, job.params)
 
 
 def _chunk_size() -> int:
@@ -225,7 +224,7 @@ def plan_export(export: Job, now: datetime) -> None:
         _enqueue_assembly(export)
 
 
-def _batches(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+def _batches(ids: Sequence[int | str]) -> Iterator[Sequence[int | str]]:
     for start in range(0, len(ids), BATCH):
         yield ids[start : start + BATCH]
 
@@ -236,7 +235,12 @@ def _sheets(chunk: Job, requester: User) -> Iterator[Any]:
     requested_at = datetime.fromisoformat(chunk.params["requested_at"])
     for batch in _batches(ids):
         with Session(db.engine) as batch_session:  # dropped after each batch: flat memory
-            sheets = build_sheets(batch, requester, requested_at, batch_session)
+            ours, external = liasse_export.split(batch)
+            sheets = liasse_export.merge(
+                batch,
+                build_sheets(ours, requester, requested_at, batch_session),
+                liasse_export.external_sheets(external, batch_session),
+            )
         yield from sheets
         done += len(batch)
         record_progress(chunk, done)
@@ -319,7 +323,10 @@ def assemble(export: Job, now: datetime) -> None:
     with scratch_file(".zip") as path:
         with _local_parts(parts) as paths:
             clock.lap("fetch")
-            liasse_parts.stitch(paths, path, name.removesuffix(".zip") + ".pdf")
+            assert export.text_id is not None
+            tokens = [token for chunk in chunks for token in chunk.params["ids"]]
+            documents = liasse_export.documents(export.text_id, tokens, now)
+            liasse_parts.stitch(paths, path, name.removesuffix(".zip") + ".pdf", documents)
             clock.lap("stitch")
         _add_amended_text(export, chunks, path, name)
         clock.lap("amended_text")

@@ -77,6 +77,8 @@ def job_json(job: Job, file_url: str) -> dict[str, Any]:
             "size": stored.size,
             "sha256": stored.sha256,
         }
+    elif job.status == "finished" and isinstance((job.params or {}).get("result"), dict):
+        out["result"] = job.params["result"]  # an import's or a sync's summary
     if job.status == "failed":
         out["error"] = job.error or "Échec."
     return out
@@ -147,6 +149,8 @@ JOB_FUNCTIONS = {
     "export": "drafting.jobs.documents.export_liasse",
     "export_chunk": "drafting.jobs.documents.export_chunk",
     "bulk": "drafting.jobs.bulk.run_bulk",
+    "text_import": "drafting.jobs.assembly.import_text",
+    "sync": "drafting.jobs.assembly.sync_amendments",
 }
 
 

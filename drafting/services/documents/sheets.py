@@ -90,13 +90,15 @@ def sheet_for(
         date=_sheet_date(amendment, now),
         author=_signatory(amendment.author),
         cosignatories=tuple(_signatory(u) for u in cosigners),
-        group_name=group.name if group is not None else None,
+        group_name=group.mention if group is not None else None,
         dispositif=amendment.dispositif,
         expose=amendment.expose,
         version=amendment.version,
         content_hash=amendment.content_hash,
         watermark=watermark_for(requester, now) if unfiled else None,
         parent_label=_parent_label(amendment),
+        short_title=amendment.text.short_title,
+        amended_number=amendment.text.amended_number,
     )
 
 

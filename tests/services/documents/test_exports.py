@@ -159,7 +159,7 @@ def test_discussion_order_tiebreaks_on_the_number_in_natural_order():
 def test_an_export_with_nothing_to_list_gives_an_index_only(people, bill, run_jobs):
     make_amendment(people["regol"], bill)
     liasse = _zip(_export(people["claire"], bill, run_jobs, states=["abandoned"]))
-    assert liasse.namelist() == ["index.csv"]
+    assert liasse.namelist() == ["index.csv", "liasse.akn.xml", "liasse.xml"]
     assert _index(liasse) == []
 
 
@@ -194,7 +194,12 @@ def test_the_chunked_liasse_is_the_one_write_liasse_writes(
         combined_name="LIASSE_809.pdf",
     )
     single = zipfile.ZipFile(reference)
-    assert chunked.namelist() == [*single.namelist(), "TEXTE_AMENDE_809.pdf"]
+    assert chunked.namelist() == [
+        *single.namelist(),
+        "liasse.akn.xml",
+        "liasse.xml",
+        "TEXTE_AMENDE_809.pdf",
+    ]
     for name in single.namelist():
         if name.endswith(".pdf"):  # cut out of the batch here, compiled one by one there
             assert pdf_text(chunked.read(name)) == pdf_text(single.read(name)), name
