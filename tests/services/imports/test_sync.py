@@ -44,7 +44,9 @@ def text(people: dict[str, User]) -> Any:
 
 def _ours(people, text, author: str, article: str, dispositif: str, state: str, number=None):
     """One of our amendments, taken to `state` through the workflow."""
-    draft = amendments.Draft(text.id, amendments.PositionInput("article", article), dispositif, "Exposé sommaire.")
+    draft = amendments.Draft(
+        text.id, amendments.PositionInput("article", article), dispositif, "Exposé sommaire."
+    )
     created = amendments.create_amendment(people[author], draft, NOW)
     steps = {"draft": [], "open": ["submit", "approve"], "ready": ["submit", "approve", "close"]}
     steps["filed"] = [*steps["ready"], "file"]
