@@ -57,9 +57,6 @@ def load_config() -> dict[str, Any]:
         "LIASSE_SESSION_MAX_HOURS": float(os.environ.get("LIASSE_SESSION_MAX_HOURS") or 7 * 24),
         "LIASSE_TRUSTED_PROXIES": os.environ.get("LIASSE_TRUSTED_PROXIES", ""),
         "LIASSE_LOGIN_MAX_FAILURES": int(os.environ.get("LIASSE_LOGIN_MAX_FAILURES", 5)),
-        "LIASSE_LOGIN_MAX_FAILURES_PER_ADDRESS": int(
-            os.environ.get("LIASSE_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
-        ),
         "LIASSE_LOGIN_WINDOW_MINUTES": int(os.environ.get("LIASSE_LOGIN_WINDOW_MINUTES", 15)),
         "LIASSE_REQUIRE_2FA": _bool("LIASSE_REQUIRE_2FA", True),
         "LIASSE_STORAGE": os.environ.get("LIASSE_STORAGE", "database"),

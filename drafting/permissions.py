@@ -190,6 +190,12 @@ def can_sign(user: Person, amendment: Signable, invitation: Invited | None = Non
     return signing_refusal(user, amendment, invitation) is None
 
 
+def can_give_filing_consent(user: User, amendment: Amendment) -> bool:
+    """The author alone gives the « bon à déposer » of an amendment not yet filed."""
+    unfiled = (State.DRAFT, State.IN_REVIEW, State.OPEN, State.READY)
+    return user.id == amendment.author_id and amendment.state in unfiled
+
+
 def can_invite(user: User, amendment: Amendment) -> bool:
     """The author, their assistant or the group secretariat invite co-signatories."""
     return bool(actors_for(user, amendment)) and amendment.state in (

@@ -19,7 +19,7 @@ from drafting.extensions import db
 from drafting.models import User
 from drafting.services import amendments, texts
 from drafting.services.accounts import api_tokens, registration
-from drafting.services.workflow import transitions
+from drafting.services.workflow import filing, transitions
 
 NOW = datetime(2023, 3, 20, 9, 0, tzinfo=UTC)
 PASSWORD = "Motdepasse-solide-42"
@@ -143,6 +143,11 @@ def people(groups: dict[str, Any]) -> dict[str, User]:
         "hugo": make_user("Hugo Martin", "secretariat", "GDR"),
         "admin": make_user("Admin Liasse", "admin"),
     }
+    # As many deputies do, they let their group's secretariat file in their name (the tests of
+    # the author's consent take it back): filing in other tests needs no « bon à déposer ».
+    for name in ("regol", "lucas", "bayou", "peu"):
+        filing.set_delegation(found[name], [], True, NOW)
+    commit()
     return found
 
 

@@ -132,6 +132,9 @@ TABLE: dict[str, E] = {
     "POST /amendements/<int:amendment_id>/documents": E(
         "302 302 302 404 302 404 404 302", "302 302 404 302 404 404 302 404", body={"format": "pdf"}
     ),
+    "POST /amendements/<int:amendment_id>/bon-a-deposer": E(
+        "302 303 303 404 303 404 404 303", "302 303 404 303 404 404 303 404"
+    ),
     "POST /amendements/<int:amendment_id>/groupe": E(
         "302 303 303 404 303 404 404 303",
         "302 303 404 303 404 404 303 404",
@@ -363,6 +366,14 @@ TABLE: dict[str, E] = {
         "401 201 403 403 403 403 403 403",
         body={"article": "7", "until": ISO[9], "reason": "Amendement du Gouvernement"},
     ),
+    # « Bon à déposer »: the author alone (others who see it: 403; who do not: 404).
+    "POST /api/v1/amendments/<int:amendment_id>/filing-consent": E(
+        "401 403 403 404 200 404 404 403", "401 403 404 403 404 404 200 404", body={}
+    ),
+    "GET /api/v1/me/filing-delegation": E("401 403 403 403 200 200 200 403"),
+    "PUT /api/v1/me/filing-delegation": E(
+        "401 403 403 403 200 200 200 403", body={"assistants": [], "secretariat": True}
+    ),
     "GET /api/v1/users": E("401 200 200 200 200 200 200 200"),
     "POST /api/v1/users": E("401 201 403 403 403 403 403 403", body=USER),
     "DELETE /api/v1/users/<int:user_id>/second-factor": E("401 204 403 403 403 403 403 403"),
@@ -386,6 +397,9 @@ TABLE: dict[str, E] = {
     ),
     "POST /compte/securite/jetons/<int:token_id>/revoquer": E(
         "302 404 404 404 302 404 404 404", "302 404 404 404 404 404 302 404"
+    ),
+    "POST /compte/securite/delegation-depot": E(
+        "302 403 403 403 302 302 302 403", body={"secretariat": "1"}
     ),
     "POST /compte/securite/mot-de-passe": E(
         "302 302 302 302 302 302 302 302",

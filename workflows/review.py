@@ -131,3 +131,14 @@ def mermaid_diagram() -> str:
             roles = ", ".join(sorted(w.value for w in who))
             lines.append(f"    {source.value} --> {dest}: {action.value} ({roles})")
     return "\n".join(lines)
+
+
+# How pages and refusals name each state (French: the service layer's messages are French).
+STATE_NAMES: dict[str, str] = {
+    State.DRAFT: "brouillon",
+    State.IN_REVIEW: "en relecture",
+    State.OPEN: "ouvert à la cosignature",
+    State.READY: "clos, prêt au dépôt",
+    State.FILED: "déposé",
+    State.ABANDONED: "abandonné",
+}

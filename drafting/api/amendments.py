@@ -28,7 +28,7 @@ def _position(position: PositionIn | None) -> service.PositionInput | None:
     return service.PositionInput(position.kind, position.article, position.alinea)
 
 
-def _one(amendment: Amendment, lint: list[dict[str, Any]] | None = None) -> AmendmentOut:
+def one_amendment(amendment: Amendment, lint: list[dict[str, Any]] | None = None) -> AmendmentOut:
     """One amendment with what is identical to it and what competes with it."""
     viewer = current_user()
     found = identity.concordance(viewer, amendment)
@@ -54,7 +54,7 @@ def create_amendment(body: AmendmentIn) -> AmendmentOut:
     )
     amendment = service.create_amendment(current_user(), draft, now())
     commit()
-    return _one(amendment)
+    return one_amendment(amendment)
 
 
 @endpoint(
@@ -69,7 +69,7 @@ def get_amendment(amendment_id: int) -> AmendmentOut:
     amendment = service.get_visible_amendment(current_user(), amendment_id)
     if confidentiality.record_read(current_user(), amendment, now(), "api"):
         commit()
-    return _one(amendment, lint=checks.current(amendment, now()))
+    return one_amendment(amendment, lint=checks.current(amendment, now()))
 
 
 @endpoint(
@@ -109,4 +109,4 @@ def update_amendment(amendment_id: int, body: AmendmentPatch) -> AmendmentOut:
     edit = service.Edit(body.version, body.dispositif, body.expose, _position(body.position))
     amendment = service.update_amendment(current_user(), amendment_id, edit, now())
     commit()
-    return _one(amendment)
+    return one_amendment(amendment)

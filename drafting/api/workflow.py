@@ -44,6 +44,7 @@ def transition_amendment(amendment_id: int, body: TransitionIn) -> AmendmentOut:
         outcome=body.outcome,
         deadline_exception_reason=body.deadline_exception_reason,
         lint_reason=body.lint_reason,
+        drop_stale_signatures=body.drop_stale_signatures,
     )
     commit()
     return AmendmentOut.of(amendment)

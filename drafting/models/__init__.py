@@ -4,6 +4,7 @@ from drafting.models.amendments import Amendment, PositionKind, Revision
 from drafting.models.deadlines import GroupDeadline, Reopening, SentReminder
 from drafting.models.documents import Job, StoredFile, StoredFilePart
 from drafting.models.events import Event, Notification, ReadRecord
+from drafting.models.filing import FilingDelegation
 from drafting.models.groups import Group, GroupMembership
 from drafting.models.legistique import AmendmentTouch
 from drafting.models.published import PublishedAmendment
@@ -39,6 +40,7 @@ __all__ = [
     "Article",
     "ArticleStatus",
     "Event",
+    "FilingDelegation",
     "Group",
     "GroupDeadline",
     "GroupMembership",

@@ -57,6 +57,11 @@ class Amendment(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The author's consent to filing this version (« bon à déposer »): given by the author, or
+    # by an assistant the author delegated it to; void once the text changes (another version).
+    filing_consent_by: Mapped[str | None] = mapped_column(String(16))
+    filing_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    filing_consent_version: Mapped[int | None] = mapped_column(Integer)
     # Derived from the position, dispositif and number on every write of them
     # (drafting.services.ordering): the list sorts by the order-of-discussion key in SQL (and
     # finds identical amendments by `digest`, below).

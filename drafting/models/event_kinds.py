@@ -84,6 +84,16 @@ class EventKind(StrEnum):
         lazy_gettext("a modifié la mention « et les membres du groupe »"),
         "presented_by_group",
     )
+    FILING_CONSENTED = (
+        "filing_consented",
+        lazy_gettext("a donné son accord au dépôt (bon à déposer)"),
+        *("version", "by"),
+    )
+    RECTIFIED = (
+        "rectified",
+        lazy_gettext("a rectifié l'amendement déposé"),
+        *("version", "number", "previous_number", "old", "new", "content_hash"),
+    )
     # Co-signing
     SIGNED = (
         "signed",
@@ -158,6 +168,11 @@ class EventKind(StrEnum):
         "people_imported",
         lazy_gettext("a importé les députés et les groupes"),
         *("source", "deputies_created", "deputies_updated", "groups_created", "groups_updated"),
+    )
+    FILING_DELEGATION_SET = (
+        "filing_delegation_set",
+        lazy_gettext("a délégué son accord au dépôt"),
+        *("deputy_id", "assistants", "secretariat"),
     )
     # Accounts
     SECOND_FACTOR_ENABLED = (

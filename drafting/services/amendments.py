@@ -27,11 +27,12 @@ from drafting.permissions import (
     can_edit_amendment,
     can_view_amendment,
 )
-from drafting.services import journal, ordering, texts
+from drafting.services import journal, notifications, ordering, texts
 from drafting.services.content import clean_text, content_hash
 from drafting.services.cosigning import stale
 from drafting.services.legistique import checks, identity, sub_amendments
 from drafting.services.listing import ListFilter, list_amendments  # noqa: F401 (moved)
+from drafting.services.workflow import notices
 from workflows.review import State
 from workflows.textdiff import word_diff
 
@@ -285,7 +286,22 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
     )
     if amendment.state == State.OPEN:
         stale.notify_stale_signatories(amendment, now)
+        _tell_the_secretariat(actor, amendment, now)
     return amendment
+
+
+def _tell_the_secretariat(actor: User, amendment: Amendment, now: datetime) -> None:
+    """An edit after the group approved the amendment: its secretariat hears of it."""
+    staff = [u for u in notices.secretariat_of(amendment) if u.id != actor.id]
+    notifications.notify(
+        staff,
+        "edited_after_approval",
+        key=f"edited-after-approval:{amendment.id}:{amendment.version}",
+        message=f"{notices.amendment_label(amendment)} a été modifié après son approbation "
+        f"(version {amendment.version}) par {actor.display_name}.",
+        now=now,
+        amendment=amendment,
+    )
 
 
 def _refuse_edit(actor: User, amendment: Amendment) -> None:

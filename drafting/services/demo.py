@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -18,7 +19,7 @@ from drafting.services.assembly import text_import
 from drafting.services.assembly.people import parse_people_source
 from drafting.services.assembly.people_import import import_people
 from drafting.services.deadlines import authority
-from drafting.services.workflow import transitions
+from drafting.services.workflow import filing, transitions
 from workflows.deadlines import PARIS
 from workflows.legistique import typography
 
@@ -108,7 +109,7 @@ def _amendments(text_id: int, people: dict[str, User], now: datetime) -> int:
 def _advance(created: dict[str, Amendment], people: dict[str, User], now: datetime) -> None:
     """Walk a few ECOS amendments through the review so the demo shows each state."""
     regol, claire = people["Sandra Regol"], people["Claire Dupont"]
-    steps: dict[str, list[tuple[User, str, dict[str, str]]]] = {
+    steps: dict[str, list[tuple[User, str, dict[str, Any]]]] = {
         "325": [(regol, "submit", {})],  # waits in the secretariat's review queue
         "322": [(regol, "submit", {}), (claire, "approve", {})],  # open to co-signature
         "27": [
@@ -118,6 +119,8 @@ def _advance(created: dict[str, Amendment], people: dict[str, User], now: dateti
             (claire, "file", {"number": "27"}),  # no outcome: the sitting is still to come
         ],
     }
+    # Sandra Regol lets her group's secretariat file in her name (a standing delegation).
+    filing.set_delegation(regol, [], True, now)
     for number, path in steps.items():
         if number in created:
             for actor, action, fields in path:

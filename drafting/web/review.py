@@ -17,9 +17,9 @@ from drafting.extensions import db
 from drafting.infra.request_info import parse_id
 from drafting.models import Amendment, Notification, User
 from drafting.services import notifications, texts
-from drafting.services.workflow import review, transitions
+from drafting.services.workflow import filing, review, transitions
 from drafting.web import timeline
-from drafting.web.common import now
+from drafting.web.common import current_credential, now
 from workflows.review import Action, Outcome
 
 bp = Blueprint("review", __name__)
@@ -101,6 +101,7 @@ def transition(amendment_id: int) -> ResponseReturnValue:
             outcome=form.get("outcome") or None,
             deadline_exception_reason=form.get("deadline_exception_reason") or None,
             lint_reason=form.get("lint_reason") or None,
+            drop_stale_signatures=form.get("drop_stale_signatures") == "1",
         )
     except DomainError as exc:
         return _refused(exc, amendment_id)
@@ -119,6 +120,25 @@ def comment(amendment_id: int) -> ResponseReturnValue:
         return _refused(exc, amendment_id)
     commit()
     flash(_("Commentaire ajouté."))
+    return _back(amendment_id)
+
+
+@bp.post("/amendements/<int:amendment_id>/bon-a-deposer")
+@login_required
+def filing_consent(amendment_id: int) -> ResponseReturnValue:
+    """« Bon à déposer »: the author consents to filing this version."""
+    try:
+        filing.give_consent(
+            _user(),
+            amendment_id,
+            now(),
+            otp=request.form.get("otp") or None,
+            credential=current_credential(),
+        )
+    except DomainError as exc:
+        return _refused(exc, amendment_id)
+    commit()
+    flash(_("Accord au dépôt enregistré pour cette version."))
     return _back(amendment_id)
 
 
@@ -167,6 +187,12 @@ def unread_notifications() -> int:
         Notification.user_id == current_user.id, Notification.read_at.is_(None)
     )
     return db.session.scalar(query) or 0
+
+
+@bp.app_template_global("filing_consent_of")
+def filing_consent_of(amendment: Amendment) -> filing.Consent | None:
+    """The author's consent to filing the amendment's current version, if any."""
+    return filing.consent_of(amendment)
 
 
 @bp.app_template_global("amendment_timeline")

@@ -11,10 +11,12 @@ from flask_login import current_user, login_required, logout_user
 
 from drafting.db import commit, rollback
 from drafting.errors import Conflict, Forbidden, Invalid
-from drafting.models import Amendment, ReadRecord, User
+from drafting.infra.request_info import parse_id
+from drafting.models import Amendment, ReadRecord, Role, User
 from drafting.permissions import can_view_reads
 from drafting.services import confidentiality
 from drafting.services.accounts import credentials, second_factor, sessions
+from drafting.services.workflow import filing
 from drafting.web.common import current_credential, local_path, now
 
 bp = Blueprint("security", __name__, url_prefix="/compte/securite")
@@ -45,6 +47,8 @@ def _index(error: Any = None, status: int = 200) -> ResponseReturnValue:
             web_sessions=credentials.live_sessions(user),
             current_sid=session.get("sid"),
             tokens=credentials.live_tokens(user, now()),
+            delegation=filing.delegation_of(user.id) if user.role == Role.DEPUTY else None,
+            assistants=credentials.assistants_of(user),
             error=error,
         ),
         status,
@@ -56,6 +60,21 @@ def _index(error: Any = None, status: int = 200) -> ResponseReturnValue:
 def index() -> ResponseReturnValue:
     """Sessions, tokens, password and second factor of the signed-in user."""
     return _index()
+
+
+@bp.post("/delegation-depot")
+@login_required
+def filing_delegation() -> ResponseReturnValue:
+    """Grant or revoke my standing delegations of the consent to filing (deputies)."""
+    assistants = [i for v in request.form.getlist("assistants") if (i := parse_id(v))]
+    try:
+        filing.set_delegation(_user(), assistants, request.form.get("secretariat") == "1", now())
+    except (Forbidden, Invalid) as exc:
+        rollback()
+        return _index(exc, exc.status)
+    commit()
+    flash(_("Délégation de l'accord au dépôt enregistrée."))
+    return redirect(url_for("security.index"))
 
 
 @bp.post("/sessions/<int:session_id>/fermer")

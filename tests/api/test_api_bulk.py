@@ -155,6 +155,7 @@ def test_a_hundred_thousand_ids_are_answered_one_by_one(api, people, bill, monke
 
 
 def test_bulk_file_takes_pasted_numbers_or_numbers_in_order(api, people, bill):
+    bill.stage = "commission"  # committee numbers (CL12) on a committee text
     ids = _submitted(people, bill, 4)
     db.session.execute(update(Amendment).where(Amendment.id.in_(ids)).values(state="ready"))
     commit()

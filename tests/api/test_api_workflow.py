@@ -149,8 +149,8 @@ def test_a_missing_required_field_is_422_naming_it(api, people, amendment_in, ac
 
 def test_filing_returns_the_number_and_outcome(api, people, amendment_in):
     amendment_id = amendment_in("ready")
-    filed = _act(api, people["claire"], amendment_id, "file", number="cl358")
-    assert filed.get_json()["number"] == "CL358"
+    filed = _act(api, people["claire"], amendment_id, "file", number="358")
+    assert filed.get_json()["number"] == "358"
     judged = _act(api, people["claire"], amendment_id, "record_outcome", outcome="adopte")
     assert judged.get_json()["outcome"] == "adopte"
 

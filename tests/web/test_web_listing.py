@@ -98,6 +98,7 @@ def test_bulk_on_ticked_amendments_reports_each_refusal(client, people, bill):
 
 
 def test_bulk_file_with_a_pasted_two_column_list(client, people, bill):
+    bill.stage = "commission"  # committee numbers (CL10) on a committee text
     ids = _drafts(people, bill, 2)
     db.session.execute(update(Amendment).where(Amendment.id.in_(ids)).values(state="ready"))
     commit()

@@ -12,6 +12,7 @@ from drafting.api.schemas.people import UserOut
 from drafting.models import Amendment, Person
 from drafting.permissions import can_sign
 from drafting.services.legistique import checks, identity
+from drafting.services.workflow import filing
 
 MAX = 100_000
 
@@ -85,6 +86,18 @@ class RelatedOut(Schema):
         )
 
 
+class FilingConsentOut(Schema):
+    by: Literal["author", "delegation"]
+    at: Timestamp
+
+    @classmethod
+    def of(cls, consent: filing.Consent | None) -> Self | None:
+        """The author's consent to filing this version, if any."""
+        if consent is None:
+            return None
+        return cls(by=consent.by, at=consent.at)  # type: ignore[arg-type]
+
+
 class AmendmentOut(Schema):
     id: int
     text_id: int
@@ -109,6 +122,11 @@ class AmendmentOut(Schema):
     )
     parent_id: int | None = Field(
         default=None, description="The amendment this sub-amendment amends (None: none)."
+    )
+    filing_consent: FilingConsentOut | None = Field(
+        default=None,
+        description="The author's consent to filing this version: by the author (« bon à "
+        "déposer ») or by delegation; null without it (filing is then 409).",
     )
     identical: list[RelatedOut] | None = Field(
         default=None,
@@ -153,6 +171,7 @@ class AmendmentOut(Schema):
             updated_at=amendment.updated_at,
             lint=[FindingOut(**finding) for finding in findings],
             parent_id=amendment.parent_id,
+            filing_consent=FilingConsentOut.of(filing.consent_of(amendment)),
             **cls._related(related),
         )
 

@@ -32,6 +32,11 @@ class TransitionIn(Schema):
         max_length=2_000,
         description="approve: why the linter's warnings may pass (secretariat; journalled).",
     )
+    drop_stale_signatures: bool = Field(
+        default=False,
+        description="close, file: drop the co-signatures not re-confirmed since the last edit "
+        "(each voided with the reason, each deputy told) instead of waiting for them.",
+    )
 
 
 class HistoryItem(Schema):

@@ -101,3 +101,9 @@ def regenerate_calendar_token(user: User) -> str:
     user.calendar_token = secrets.token_urlsafe(32)
     db.session.flush()
     return user.calendar_token
+
+
+def assistants_of(user: User) -> list[User]:
+    """A deputy's assistants (whom they may delegate to), by name."""
+    query = select(User).where(User.deputy_id == user.id, User.active.is_(True))
+    return list(db.session.scalars(query.order_by(User.last_name, User.first_name)))

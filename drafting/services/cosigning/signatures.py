@@ -33,8 +33,7 @@ from drafting.services.content import clean_text
 from drafting.services.cosigning import fast_path
 from drafting.services.deadlines import binding
 from drafting.services.workflow.notices import amendment_label
-from drafting.services.workflow.transitions import STATE_NAMES
-from workflows.review import State
+from workflows.review import STATE_NAMES, State
 
 MAX_REASON_CHARS = 2_000
 VOIDABLE_STATES = (State.OPEN, State.READY)

@@ -94,6 +94,11 @@ def refresh(amendment: Amendment, now: datetime) -> None:
     amendment.digest = digest(amendment.dispositif)
 
 
+def errors_of(amendment: Amendment, now: datetime) -> list[Finding]:
+    """The linter's errors on the amendment as it stands (the filing gate)."""
+    return [f for f in lint_amendment(amendment, paris_day(now)) if f.severity == ERROR]
+
+
 def current(amendment: Amendment, now: datetime) -> list[dict[str, Any]]:
     """The findings as of `now` (one amendment's page and response: the text may have moved)."""
     return as_json(lint_amendment(amendment, paris_day(now)))

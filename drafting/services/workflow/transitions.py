@@ -19,11 +19,12 @@ from drafting.services import amendments, journal, ordering
 from drafting.services.content import clean_text
 from drafting.services.deadlines import binding
 from drafting.services.legistique import checks
-from drafting.services.workflow import notices
+from drafting.services.workflow import filing, notices
 from workflows.deadlines import format_paris
 from workflows.legistique import Finding
 from workflows.review import (
     REQUIRED_FIELDS,
+    STATE_NAMES,
     Action,
     Actor,
     NotAllowedForActor,
@@ -47,14 +48,6 @@ EVENT_NAMES: dict[Action, EventKind] = {
     Action.FILE: EventKind.FILED,
     Action.RECORD_OUTCOME: EventKind.OUTCOME_RECORDED,
     Action.ABANDON: EventKind.ABANDONED,
-}
-STATE_NAMES: dict[str, str] = {
-    State.DRAFT: "brouillon",
-    State.IN_REVIEW: "en relecture",
-    State.OPEN: "ouvert à la cosignature",
-    State.READY: "clos, prêt au dépôt",
-    State.FILED: "déposé",
-    State.ABANDONED: "abandonné",
 }
 ACTION_NAMES: dict[str, str] = {
     Action.SUBMIT: "soumettre à la relecture",
@@ -83,6 +76,7 @@ class Payload:
     outcome: str | None = None
     deadline_exception_reason: str | None = None
     lint_reason: str | None = None
+    drop_stale_signatures: bool = False
 
 
 def parse_action(value: str | Action) -> Action:
@@ -149,6 +143,7 @@ def _payload(action: Action, raw: Payload) -> Payload:
             raw.deadline_exception_reason, "deadline_exception_reason", MAX_REASON_CHARS
         ),
         lint_reason=_optional(raw.lint_reason, "lint_reason", MAX_REASON_CHARS),
+        drop_stale_signatures=bool(raw.drop_stale_signatures),
     )
     required = REQUIRED_FIELDS.get(action)
     if required and getattr(payload, required) is None:
@@ -213,6 +208,21 @@ def _check_lint(
     elif action == Action.APPROVE:
         return checks.warnings_to_pass(amendment, now)
     return []
+
+
+def _check_filing(
+    action: Action, amendment: Amendment, payload: Payload, actor: User, now: datetime
+) -> None:
+    """Filing needs the author's consent; closing and filing pass the gate (what blocks, listed;
+    stale co-signatures dropped only when the secretariat says so). An assistant the author
+    delegated it to records the author's consent by submitting."""
+    if action == Action.SUBMIT:
+        filing.record_delegated_consent(actor, amendment, now)
+    if action == Action.FILE:
+        filing.assert_consent(amendment)
+    if action in (Action.CLOSE, Action.FILE):
+        number = payload.number if action == Action.FILE else None
+        filing.assert_ready_to_file(actor, amendment, number, payload.drop_stale_signatures, now)
 
 
 def _journal_passed(
@@ -312,16 +322,20 @@ def transition(
     outcome: str | None = None,
     deadline_exception_reason: str | None = None,
     lint_reason: str | None = None,
+    drop_stale_signatures: bool = False,
 ) -> Amendment:
     """Take a workflow action: 404 invisible, 409 out of turn, 403 role, 422 missing field,
     409 deadline, 409 linter."""
     act = parse_action(action)
     amendment = amendments.get_visible_amendment(actor, amendment_id, lock=True)
     target = _target(amendment, act, actors_for(actor, amendment))
-    raw = Payload(comment, number, outcome, deadline_exception_reason, lint_reason)
+    raw = Payload(
+        comment, number, outcome, deadline_exception_reason, lint_reason, drop_stale_signatures
+    )
     payload = _payload(act, raw)
     _check_deadlines(act, amendment, payload, now)
     passed = _check_lint(act, amendment, payload, now)
+    _check_filing(act, amendment, payload, actor, now)
     _journal_passed(amendment, passed, payload.lint_reason, actor, now)
     return _perform(act, amendment, target, payload, actor, now)
 

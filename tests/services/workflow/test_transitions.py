@@ -128,6 +128,8 @@ def test_request_changes_journals_the_comment(people, bill):
     ],
 )
 def test_filing_accepts_assembly_numbers_in_canonical_form(people, bill, given, stored):
+    if any(c.isalpha() for c in given.split()[0].lstrip("IVX-")):
+        bill.stage = "commission"  # a committee's number (CL358, II-CF6) on a committee text
     amendment = draft(people, bill, state="ready")
     transitions.transition(
         people["claire"], amendment.id, "file", now=BEFORE_DEADLINE, number=given
@@ -368,3 +370,14 @@ def test_no_outcome_is_recorded_before_the_examination_began(people, bill):
         )
     assert refused.value.code == "examination_not_begun"
     assert "lundi 20 mars 2023 à 16 h 00" in refused.value.message
+
+
+@pytest.mark.parametrize(("stage", "number"), [("seance", "CL358"), ("commission", "27")])
+def test_filing_refuses_a_number_whose_form_contradicts_the_stage(people, bill, stage, number):
+    bill.stage = stage
+    amendment = draft(people, bill, state="ready")
+    with pytest.raises(Conflict) as refused:
+        transitions.transition(
+            people["claire"], amendment.id, "file", now=BEFORE_DEADLINE, number=number
+        )
+    assert refused.value.code == "filing_blocked" and "number" in refused.value.fields
