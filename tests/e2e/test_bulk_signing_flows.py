@@ -106,7 +106,11 @@ def _submit_her_drafts(browser: Any, server: str, console: Console) -> None:
     author.get_by_label(re.compile("Tous les \\d+ amendements du filtre")).check()
     author.get_by_label("Action", exact=True).select_option("submit")
     author.get_by_role("button", name="Appliquer").click()
-    expect(author.get_by_role("status")).to_contain_text("0 refusé")
+    # One of the demo's real drafts says « substituer » twice: the linter refuses it, alone.
+    expect(author.get_by_role("status")).to_contain_text("1 refusé")
+    expect(author.get_by_role("table", name="Refusés, et pourquoi")).to_contain_text(
+        "figure deux fois dans la même formule"
+    )
     author.context.close()
 
 
@@ -148,12 +152,12 @@ def test_a_colleague_on_a_phone_enrols_then_cosigns_several_amendments_at_once(
     expect(phone.get_by_role("status")).to_contain_text("amendements à signer")
     _fits_a_phone(phone, "À signer")
     boxes = phone.locator("input[name=ids]")
-    expect(boxes).to_have_count(4)  # the demo's open amendment and the three just approved
-    submitted = [int(boxes.nth(n).get_attribute("value") or 0) for n in range(4)]
-    for n in range(4):
+    expect(boxes).to_have_count(3)  # the demo's open amendment and the two just approved
+    submitted = [int(boxes.nth(n).get_attribute("value") or 0) for n in range(3)]
+    for n in range(3):
         boxes.nth(n).check()
     phone.get_by_role("button", name="Cosigner les amendements cochés").tap()
-    expect(phone.get_by_role("heading", name="Cosigner 4 amendements")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Cosigner 3 amendements")).to_be_visible()
     # What is needed comes first: no « Je cosigne » before the second factor is set up.
     expect(phone.get_by_role("heading", name=re.compile("^Avant de cosigner"))).to_be_visible()
     expect(phone.get_by_role("button", name=re.compile("^Je cosigne"))).to_have_count(0)
@@ -176,21 +180,21 @@ def test_a_colleague_on_a_phone_enrols_then_cosigns_several_amendments_at_once(
     phone.wait_for_url(consent_url)
 
     # Back on the consent screen: the check just passed covers the next ten minutes.
-    expect(phone.get_by_role("heading", name="Cosigner 4 amendements")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Cosigner 3 amendements")).to_be_visible()
     first = phone.locator("li.consent-item").first
     first.get_by_text("Lire le texte").tap()
     expect(first.get_by_role("region", name="Texte soumis à votre signature")).to_be_visible()
     _fits_a_phone(phone, "the consent screen")
     screenshot(phone, "telephone-cosigner-plusieurs")
     _rewrite(browser, server, console, submitted[1])
-    phone.get_by_role("button", name="Je cosigne ces 4 amendements").tap()
-    expect(phone.get_by_role("status")).to_contain_text("3 amendements cosignés · 1 non signé")
+    phone.get_by_role("button", name="Je cosigne ces 3 amendements").tap()
+    expect(phone.get_by_role("status")).to_contain_text("2 amendements cosignés · 1 non signé")
     refused = phone.get_by_role("region", name="Non signés, et pourquoi")
     expect(refused).to_contain_text(f"#{submitted[1]}")
     expect(refused).to_contain_text("Le texte a changé depuis que vous l'avez lu")
     _fits_a_phone(phone, "the results")
     phone.get_by_role("link", name="Retour à la liste « À signer »").tap()
-    for amendment_id in (submitted[0], submitted[2], submitted[3]):
+    for amendment_id in (submitted[0], submitted[2]):
         expect(phone.locator(f"input[name=ids][value='{amendment_id}']")).to_have_count(0)
     expect(phone.locator(f"input[name=ids][value='{submitted[1]}']")).to_have_count(1)
     phone.context.close()

@@ -44,7 +44,7 @@ def test_deputy_drafts_with_the_formula_helpers_beside_the_article_then_edits_a_
     formula = page.get_by_label("Dispositif").input_value()
     assert formula.startswith("À l’alinéa 1, substituer aux mots\u00a0:\n«\u00a0…\u00a0»")
     page.get_by_label("Dispositif").fill(
-        "À l'alinéa 1, substituer aux mots :\n« jusqu'au 31 mars 2025 »\n"
+        "À l'alinéa 1, substituer aux mots :\n« jusqu'au 31 décembre 2024 »\n"
         "les mots :\n« jusqu'au 8 septembre 2024 »."
     )
     page.get_by_label("Exposé sommaire").fill("Limiter l'expérimentation à la durée des Jeux.")

@@ -63,7 +63,7 @@ def test_the_dispositif_stays_editable_and_is_checked_again(page: Any) -> None:
     page.get_by_label("Alinéa (facultatif)").fill("3")
     page.get_by_role("button", name="Rédiger ainsi l'alinéa N").click()
     expect(dispositif).to_have_value(re.compile(f"Rédiger ainsi l’alinéa 3{NBSP}:\n«{NBSP}"))
-    assert "II. – Les traitements mentionnés au I n’utilisent" in dispositif.input_value()
+    assert "II. – Les traitements mentionnés au I sont soumis" in dispositif.input_value()
 
 
 def test_a_formula_left_unfilled_is_an_error_and_the_additional_article_has_no_heading(

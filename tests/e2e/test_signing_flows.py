@@ -28,7 +28,7 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-SUBSTITUTE = "À l'alinéa 1, substituer aux mots :\n« 31 mars 2025 »\nles mots :\n« {} »."
+SUBSTITUTE = "À l'alinéa 1, substituer aux mots :\n« 31 décembre 2024 »\nles mots :\n« {} »."
 TO_SIGN = re.compile("^À signer")
 
 
