@@ -36,8 +36,8 @@ from drafting.models import AccountInvitation, Amendment, Job, Notification, Sig
 from drafting.services import amendments, backup, texts
 from drafting.services.accounts import api_tokens, registration, sessions, welcome
 from drafting.services.documents import storage
-from tests.conftest import NOW, PASSWORD, _empty_tables, make_user
 from tests.amo_records import organe
+from tests.conftest import NOW, PASSWORD, _empty_tables, make_user
 from tests.opendata_records import amendment
 from tests.security_helpers import quick_commits  # noqa: F401  (fixture)
 from workflows.deadlines import PARIS

@@ -131,10 +131,11 @@ def test_bad_bodies_are_422_naming_the_field(api, people, body):
     assert _texts() == 0
 
 
-def test_an_upload_of_500_mb_is_refused_before_it_is_read(api, people, client):
-    client_api = api(people["claire"])
+@pytest.mark.parametrize("route", ["/texts/import", "/texts/1/sync", "/people/import"])
+def test_an_upload_of_500_mb_is_refused_before_it_is_read(api, people, client, route):
+    client_api = api(people["admin"])
     response = client.post(
-        "/api/v1/texts/import",
+        "/api/v1" + route,
         data=b"x" * 10,
         headers={**client_api._headers(), "Content-Type": "multipart/form-data; boundary=b"},
         environ_overrides={"CONTENT_LENGTH": str(500 * 2**20)},
@@ -348,6 +349,7 @@ def test_an_amendment_and_a_texts_amendments_as_akoma_ntoso(api, people, hedges)
     other = etree.fromstring(api(people["peu"]).get(f"/texts/{hedges.id}/akn").data)
     assert other.xpath("count(//a:amendment)", namespaces={"a": AKN}) == 2  # not her draft
     assert client.get("/texts/999/akn").status_code == 404
+    assert client.get("/amendments/999/akn").status_code == 404
 
 
 def test_the_akoma_ntoso_of_a_text_validates_against_the_oasis_schema(api, people, hedges):
