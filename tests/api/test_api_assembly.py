@@ -1,5 +1,6 @@
-"""API of the Assembly's data: POST /texts/import (upload, pasted HTML or text, URL by a job)
-and its refusals: each bad input a 4xx saying what was wrong, nothing half-imported."""
+"""API of the Assembly's data: text import (upload, paste, URL by a job), amendment sync (a job),
+external amendments in the list, Akoma Ntoso, re-filing in séance, people import; and their
+refusals: each bad input a 4xx saying what was wrong, nothing half-imported."""
 
 from __future__ import annotations
 
@@ -10,15 +11,21 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pytest
+from lxml import etree
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from drafting.extensions import db
-from drafting.models import Job, LegislativeText, PublishedAmendment, StoredFile
+from drafting.models import Job, LegislativeText, PublishedAmendment, StoredFile, User
+from drafting.services import texts as text_service
 from drafting.services.assembly import remote
-from tests.opendata_records import ECOS, GDR, PEU, REGOL, amendment, hedges_text
+from drafting.services.assembly.sync import sync_text
+from tests.amo_records import acteur, mandate, organe
+from tests.conftest import NOW
+from tests.opendata_records import ECOS, GDR, LATER, LUCAS, PEU, REGOL, amendment, hedges_text
 from tests.opendata_records import files as opendata_files
+from tests.services.imports.test_stages import ARTICLES, _fallen
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "assembly"
 FIELDS = {
@@ -271,9 +278,6 @@ def test_deputies_may_not_sync_and_an_unknown_text_is_404(api, people, hedges):
 
 
 def test_external_amendments_are_listed_after_ours_with_their_order_key(api, people, hedges):
-    from drafting.services.assembly.sync import sync_text
-    from tests.opendata_records import LATER, LUCAS
-
     draft = (
         api(people["regol"])
         .post(
@@ -322,11 +326,6 @@ AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 
 
 def test_an_amendment_and_a_texts_amendments_as_akoma_ntoso(api, people, hedges):
-    from lxml import etree
-
-    from drafting.services.assembly.sync import sync_text
-    from tests.opendata_records import LATER
-
     client = api(people["regol"])
     created = client.post(
         "/amendments",
@@ -353,11 +352,6 @@ def test_an_amendment_and_a_texts_amendments_as_akoma_ntoso(api, people, hedges)
 
 
 def test_the_akoma_ntoso_of_a_text_validates_against_the_oasis_schema(api, people, hedges):
-    from lxml import etree
-
-    from drafting.services.assembly.sync import sync_text
-    from tests.opendata_records import LATER
-
     xsd = (
         Path(__file__).resolve().parents[2].parent
         / "shared/domain/open-data/akn30-xsd/akomantoso30.xsd"
@@ -372,10 +366,6 @@ def test_the_akoma_ntoso_of_a_text_validates_against_the_oasis_schema(api, peopl
 
 
 def test_a_fallen_commission_amendment_is_refiled_in_seance_through_the_api(api, people):
-    from drafting.services import texts as text_service
-    from tests.conftest import NOW
-    from tests.services.imports.test_stages import ARTICLES, _fallen
-
     commission = text_service.create_text(
         people["claire"], text_service.TextInput("PJL", "809", "commission", articles=ARTICLES), NOW
     )
@@ -404,8 +394,6 @@ def test_a_fallen_commission_amendment_is_refiled_in_seance_through_the_api(api,
 
 
 def _amo() -> list[dict[str, Any]]:
-    from tests.amo_records import acteur, mandate, organe
-
     return [
         organe("PO845419", "SOC", "SOC", "Socialistes et apparentés"),
         acteur(
@@ -420,8 +408,6 @@ def _amo() -> list[dict[str, Any]]:
 
 
 def test_admins_import_people_from_records_or_a_zip(api, people):
-    from drafting.models import User
-
     client = api(people["admin"])
     response = client.post("/people/import", {"records": _amo()})
     assert response.status_code == 200, response.json
@@ -445,8 +431,6 @@ def test_admins_import_people_from_records_or_a_zip(api, people):
     ],
 )
 def test_bad_people_sources_are_422_and_import_nothing(api, people, records, why):
-    from drafting.models import User
-
     before = db.session.scalar(select(func.count(User.id)))
     response = api(people["admin"]).post("/people/import", {"records": records})
     assert response.status_code == 422, response.json
