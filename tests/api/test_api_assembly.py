@@ -83,6 +83,7 @@ def test_a_url_is_fetched_by_a_job_that_names_the_new_text(api, people, monkeypa
 
     def fake_fetch(url: str, policy: Any, out: BinaryIO) -> str:
         fetched.append(url)
+        assert policy.max_bytes == 64 << 20  # a bill's page: far below the dump's limit
         out.write((FIXTURES / "bill-an.html").read_bytes())
         return "1234.html"
 
