@@ -185,7 +185,7 @@ def _read_text_source(source: str) -> tuple[bytes, str]:
     limit = text_import.MAX_TEXT_BYTES
     if remote.is_url(source):
         buffer = io.BytesIO()
-        remote.download(source, buffer)
+        remote.download(source, buffer, max_bytes=limit)
         return buffer.getvalue(), source
     path = Path(source)
     if not path.is_file():

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from drafting.extensions import db
 from drafting.models import LegislativeText
+from drafting.services.accounts import registration
+from drafting.services.texts import ArticleInput, TextInput, create_text
+from tests.amo_records import acteur, files, mandate, organe
+from tests.conftest import NOW
+from tests.opendata_records import amendment
+from tests.opendata_records import files as opendata_files
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "assembly"
 
@@ -66,8 +73,6 @@ def test_texts_import_refuses_a_host_outside_the_allow_list(app):
 
 
 def test_people_import_reads_the_datasets_folder_and_prints_a_summary(app, tmp_path: Path):
-    from tests.amo_records import acteur, files, mandate, organe
-
     records = files(
         organe("PO845419", "SOC", "SOC", "Socialistes et apparentés"),
         acteur(
@@ -99,14 +104,6 @@ def test_people_import_of_json_of_another_shape_fails_and_writes_nothing(app, tm
 
 
 def test_amendments_sync_reads_a_zip_and_prints_the_summary(app, tmp_path: Path):
-    import zipfile
-
-    from drafting.services.accounts import registration
-    from drafting.services.texts import ArticleInput, TextInput, create_text
-    from tests.conftest import NOW
-    from tests.opendata_records import amendment
-    from tests.opendata_records import files as opendata_files
-
     registration.create_group("GDR", "GDR")
     text = create_text(
         None,

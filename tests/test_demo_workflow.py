@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 from drafting.db import commit
 from drafting.extensions import db
-from drafting.models import Amendment
+from drafting.models import Amendment, Event, LegislativeText, User
+from drafting.rendering.sheet import text_heading
 from drafting.services import journal
 from drafting.services.demo import load_demo
+from drafting.services.documents.sheets import build_sheet
 
 
 def test_the_demo_has_amendments_in_review_open_and_filed(app):
@@ -25,10 +27,6 @@ def test_the_demo_has_amendments_in_review_open_and_filed(app):
 
 
 def test_the_demo_bill_and_deputies_come_through_the_importers(app):
-    from drafting.models import Event, LegislativeText, User
-    from drafting.rendering.sheet import text_heading
-    from drafting.services.documents.sheets import build_sheet
-
     load_demo(datetime.now(UTC))
     commit()
     text = db.session.scalar(select(LegislativeText))

@@ -1,5 +1,6 @@
-"""API of the Assembly's data: POST /texts/import (upload, pasted HTML or text, URL by a job)
-and its refusals: each bad input a 4xx saying what was wrong, nothing half-imported."""
+"""API of the Assembly's data: text import (upload, paste, URL by a job), amendment sync (a job),
+external amendments in the list, Akoma Ntoso, re-filing in séance, people import; and their
+refusals: each bad input a 4xx saying what was wrong, nothing half-imported."""
 
 from __future__ import annotations
 
@@ -10,15 +11,21 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pytest
+from lxml import etree
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from drafting.extensions import db
-from drafting.models import Job, LegislativeText, PublishedAmendment, StoredFile
+from drafting.models import Job, LegislativeText, PublishedAmendment, StoredFile, User
+from drafting.services import texts as text_service
 from drafting.services.assembly import remote
-from tests.opendata_records import ECOS, GDR, PEU, REGOL, amendment, hedges_text
+from drafting.services.assembly.sync import sync_text
+from tests.amo_records import acteur, mandate, organe
+from tests.conftest import NOW
+from tests.opendata_records import ECOS, GDR, LATER, LUCAS, PEU, REGOL, amendment, hedges_text
 from tests.opendata_records import files as opendata_files
+from tests.services.imports.test_stages import ARTICLES, _fallen
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "assembly"
 FIELDS = {
@@ -76,6 +83,7 @@ def test_a_url_is_fetched_by_a_job_that_names_the_new_text(api, people, monkeypa
 
     def fake_fetch(url: str, policy: Any, out: BinaryIO) -> str:
         fetched.append(url)
+        assert policy.max_bytes == 64 << 20  # a bill's page: far below the dump's limit
         out.write((FIXTURES / "bill-an.html").read_bytes())
         return "1234.html"
 
@@ -131,10 +139,11 @@ def test_bad_bodies_are_422_naming_the_field(api, people, body):
     assert _texts() == 0
 
 
-def test_an_upload_of_500_mb_is_refused_before_it_is_read(api, people, client):
-    client_api = api(people["claire"])
+@pytest.mark.parametrize("route", ["/texts/import", "/texts/1/sync", "/people/import"])
+def test_an_upload_of_500_mb_is_refused_before_it_is_read(api, people, client, route):
+    client_api = api(people["admin"])
     response = client.post(
-        "/api/v1/texts/import",
+        "/api/v1" + route,
         data=b"x" * 10,
         headers={**client_api._headers(), "Content-Type": "multipart/form-data; boundary=b"},
         environ_overrides={"CONTENT_LENGTH": str(500 * 2**20)},
@@ -270,9 +279,6 @@ def test_deputies_may_not_sync_and_an_unknown_text_is_404(api, people, hedges):
 
 
 def test_external_amendments_are_listed_after_ours_with_their_order_key(api, people, hedges):
-    from drafting.services.assembly.sync import sync_text
-    from tests.opendata_records import LATER, LUCAS
-
     draft = (
         api(people["regol"])
         .post(
@@ -321,11 +327,6 @@ AKN = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 
 
 def test_an_amendment_and_a_texts_amendments_as_akoma_ntoso(api, people, hedges):
-    from lxml import etree
-
-    from drafting.services.assembly.sync import sync_text
-    from tests.opendata_records import LATER
-
     client = api(people["regol"])
     created = client.post(
         "/amendments",
@@ -348,14 +349,10 @@ def test_an_amendment_and_a_texts_amendments_as_akoma_ntoso(api, people, hedges)
     other = etree.fromstring(api(people["peu"]).get(f"/texts/{hedges.id}/akn").data)
     assert other.xpath("count(//a:amendment)", namespaces={"a": AKN}) == 2  # not her draft
     assert client.get("/texts/999/akn").status_code == 404
+    assert client.get("/amendments/999/akn").status_code == 404
 
 
 def test_the_akoma_ntoso_of_a_text_validates_against_the_oasis_schema(api, people, hedges):
-    from lxml import etree
-
-    from drafting.services.assembly.sync import sync_text
-    from tests.opendata_records import LATER
-
     xsd = (
         Path(__file__).resolve().parents[2].parent
         / "shared/domain/open-data/akn30-xsd/akomantoso30.xsd"
@@ -370,10 +367,6 @@ def test_the_akoma_ntoso_of_a_text_validates_against_the_oasis_schema(api, peopl
 
 
 def test_a_fallen_commission_amendment_is_refiled_in_seance_through_the_api(api, people):
-    from drafting.services import texts as text_service
-    from tests.conftest import NOW
-    from tests.services.imports.test_stages import ARTICLES, _fallen
-
     commission = text_service.create_text(
         people["claire"], text_service.TextInput("PJL", "809", "commission", articles=ARTICLES), NOW
     )
@@ -402,8 +395,6 @@ def test_a_fallen_commission_amendment_is_refiled_in_seance_through_the_api(api,
 
 
 def _amo() -> list[dict[str, Any]]:
-    from tests.amo_records import acteur, mandate, organe
-
     return [
         organe("PO845419", "SOC", "SOC", "Socialistes et apparentés"),
         acteur(
@@ -418,8 +409,6 @@ def _amo() -> list[dict[str, Any]]:
 
 
 def test_admins_import_people_from_records_or_a_zip(api, people):
-    from drafting.models import User
-
     client = api(people["admin"])
     response = client.post("/people/import", {"records": _amo()})
     assert response.status_code == 200, response.json
@@ -443,8 +432,6 @@ def test_admins_import_people_from_records_or_a_zip(api, people):
     ],
 )
 def test_bad_people_sources_are_422_and_import_nothing(api, people, records, why):
-    from drafting.models import User
-
     before = db.session.scalar(select(func.count(User.id)))
     response = api(people["admin"]).post("/people/import", {"records": records})
     assert response.status_code == 422, response.json

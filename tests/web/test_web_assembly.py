@@ -12,13 +12,17 @@ from sqlalchemy import func, select
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import AccountInvitation, Job, LegislativeText, User
+from drafting.services import texts as text_service
 from drafting.services.accounts import passwords, welcome
 from drafting.services.assembly import remote
 from drafting.services.assembly.people import parse_people_files
 from drafting.services.assembly.people_import import import_people
+from drafting.services.assembly.sync import sync_text
 from tests.amo_records import acteur, files, mandate, organe
-from tests.conftest import login
-from tests.services.imports.test_people_import import LATER
+from tests.conftest import NOW, login
+from tests.opendata_records import LATER, amendment, hedges_text
+from tests.opendata_records import files as opendata_files
+from tests.services.imports.test_stages import ARTICLES, _fallen
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "assembly"
 FORM = {"number": "1234", "stage": "commission", "examination_starts_at": "2026-03-02T15:00"}
@@ -128,9 +132,6 @@ def test_an_imported_account_chooses_its_password_through_its_welcome_link(clien
 
 
 def test_the_sync_page_queues_a_job_whose_page_shows_the_summary(client, people, run_jobs):
-    from tests.opendata_records import amendment, hedges_text
-    from tests.opendata_records import files as opendata_files
-
     text = hedges_text(people)
     login(client, people["claire"])
     page = client.get(f"/textes/{text.id}/synchroniser").get_data(as_text=True)
@@ -152,8 +153,6 @@ def test_the_sync_page_queues_a_job_whose_page_shows_the_summary(client, people,
 
 
 def test_the_sync_page_refuses_json_of_another_shape_at_once(client, people):
-    from tests.opendata_records import hedges_text
-
     text = hedges_text(people)
     login(client, people["claire"])
     response = client.post(f"/textes/{text.id}/synchroniser", data={"content": '{"a": 1}'})
@@ -166,10 +165,6 @@ def test_the_sync_page_refuses_json_of_another_shape_at_once(client, people):
 
 
 def test_the_amendment_page_offers_to_refile_a_fallen_one_in_seance(client, people):
-    from drafting.services import texts as text_service
-    from tests.conftest import NOW
-    from tests.services.imports.test_stages import ARTICLES, _fallen
-
     commission = text_service.create_text(
         people["claire"], text_service.TextInput("PJL", "809", "commission", articles=ARTICLES), NOW
     )
@@ -194,10 +189,6 @@ def test_the_amendment_page_offers_to_refile_a_fallen_one_in_seance(client, peop
 
 
 def test_the_text_page_shows_the_other_groups_amendments_in_the_order_of_call(client, people):
-    from drafting.services.assembly.sync import sync_text
-    from tests.opendata_records import LATER, amendment, hedges_text
-    from tests.opendata_records import files as opendata_files
-
     text = hedges_text(people)
     records = [
         amendment(20, author="PA610000", group="PO845514", article="2", tri="dp", sort="Adopté"),

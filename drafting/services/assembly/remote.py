@@ -4,6 +4,7 @@ turns a refusal into the domain's 422."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import BinaryIO
 
 from flask import current_app
@@ -35,10 +36,14 @@ def check(url: str) -> str:
         raise _invalid(exc) from exc
 
 
-def download(url: str, out: BinaryIO) -> str:
-    """Write the document at `url` to `out` (its name returned); a 422 when refused or failed."""
+def download(url: str, out: BinaryIO, *, max_bytes: int | None = None) -> str:
+    """Write the document at `url` to `out` (its name returned); a 422 when refused or failed.
+    `max_bytes` lowers the setting's size limit (a bill's page is far smaller than a dump)."""
+    rules = policy()
+    if max_bytes is not None:
+        rules = replace(rules, max_bytes=min(rules.max_bytes, max_bytes))
     try:
-        return fetch(url, policy(), out)
+        return fetch(url, rules, out)
     except FetchError as exc:
         raise _invalid(exc) from exc
 

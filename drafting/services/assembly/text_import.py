@@ -194,7 +194,7 @@ def run_url_import(job: Job, now: datetime) -> None:
     fields = _fields_from_json(job.params["fields"])
     jobs.set_progress(job.id, 10)
     with tempfile.TemporaryFile() as scratch:
-        remote.download(job.params["url"], scratch)
+        remote.download(job.params["url"], scratch, max_bytes=MAX_TEXT_BYTES)
         scratch.seek(0)
         content = scratch.read()
     jobs.set_progress(job.id, 60)

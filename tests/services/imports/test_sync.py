@@ -213,3 +213,42 @@ def test_the_real_btc1187_files_are_read_and_externals_keep_what_the_assembly_sa
     assert n74 is not None and n74.parent_uid and n74.parent_uid.endswith("N000015")
     n66 = db.session.scalar(select(PublishedAmendment).where(PublishedAmendment.number == "66"))
     assert n66 is not None and n66.rectification == 1 and n66.order_key
+
+
+def _text_numbered(people, number: str, articles: tuple[str, ...]) -> Any:
+    data = texts.TextInput(
+        title="Projet de loi",
+        number=number,
+        stage="seance",
+        articles=[texts.ArticleInput(n, None, ["Alinéa."] * 5) for n in articles],
+    )
+    created = texts.create_text(people["admin"], data, NOW)
+    commit()
+    return created
+
+
+def test_the_liasse_xml_and_eliasse_xml_are_read_too(people, open_data: Path):
+    text_806 = _text_numbered(people, "806", ("1er", "2", "40 quater"))
+    items = [(p.name, p.read_bytes()) for p in open_data.glob("an-liasse-referentiel-*.xml")]
+    summary = sync_text(people["admin"], text_806.id, items, LATER, source="liasse XML")
+    assert summary.read >= 2  # the amendment "A déposer" is not one
+    assert (
+        db.session.scalar(
+            select(PublishedAmendment.order_key).where(PublishedAmendment.number == "28")
+        )
+        == "l"
+    )
+    text_911 = _text_numbered(people, "911", ("9",))
+    items = [
+        (p.name, p.read_bytes())
+        for p in (
+            open_data / "eliasse-amendement-AN15-911-3-sous-amendement.xml",
+            open_data / "eliasse-derouleur-AN15-911-liste.xml",
+        )
+    ]
+    summary = sync_text(people["admin"], text_911.id, items, LATER, source="Eliasse")
+    row = db.session.scalar(
+        select(PublishedAmendment).where(PublishedAmendment.text_id == text_911.id)
+    )
+    assert summary.read == 1 and row is not None
+    assert row.uid.startswith("eliasse:") and row.parent_number == "1" and row.order_key
