@@ -157,6 +157,13 @@ def _rehash(amendment: Amendment) -> None:
     )
 
 
+def _target_alineas(amendment: Amendment) -> list[str] | None:
+    """What the content being saved amends, read without flushing it half-done (the findings
+    and the digest go in the same UPDATE as the content)."""
+    with db.session.no_autoflush:
+        return checks.target_alineas(amendment)
+
+
 def on_behalf_of(actor: User, amendment: Amendment) -> User | None:
     """The deputy an assistant acts for, recorded in the journal."""
     if actor.role == Role.ASSISTANT and actor.deputy_id == amendment.author_id:
@@ -191,7 +198,7 @@ def create_amendment(actor: User, draft: Draft, now: datetime) -> Amendment:
         updated_at=now,
     )
     _rehash(amendment)
-    alineas = checks.target_alineas(amendment)
+    alineas = _target_alineas(amendment)
     checks.refresh(amendment, now, alineas)
     db.session.add(amendment)
     db.session.flush()
@@ -269,7 +276,7 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
     amendment.version += 1
     amendment.updated_at = now
     _rehash(amendment)
-    alineas = checks.target_alineas(amendment)
+    alineas = _target_alineas(amendment)
     checks.refresh(amendment, now, alineas)
     identity.remember_touches(amendment, alineas)
     _snapshot(amendment, actor, now).changes = text_changes(old, new)

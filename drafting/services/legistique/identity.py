@@ -168,6 +168,14 @@ def _candidates(
     return touches, related
 
 
+def stored_touches(amendment: Amendment) -> list[Touch]:
+    """What the amendment touches, as its last save wrote it (no parsing, no alinéas read)."""
+    query = select(
+        AmendmentTouch.kind, AmendmentTouch.alinea, AmendmentTouch.start, AmendmentTouch.end
+    ).where(AmendmentTouch.amendment_id == amendment.id)
+    return [Touch(r.kind, r.alinea, None, r.start, r.end) for r in db.session.execute(query)]
+
+
 def competing(
     viewer: User,
     amendment: Amendment,
@@ -175,7 +183,7 @@ def competing(
     visible: ColumnElement[bool] | None = None,
 ) -> tuple[list[Related], int]:
     """The visible amendments changing the same alinéa or words (the first ones, and how many)."""
-    mine = _touches(amendment)
+    mine = stored_touches(amendment)
     if not mine:
         return [], 0
     clause = visible_amendments_clause(viewer) if visible is None else visible
