@@ -263,6 +263,14 @@ def _amended(secretariat: Any, bill: Any) -> tuple[float, int, float, int]:
     return whole, len(result.amendments), selection, len(picked.amendments)
 
 
+def _liasse_pdf(bill: Any) -> tuple[float, int, int]:
+    """The liasse's amended text: every amendment of the text applied, rendered as PDF."""
+    ids = db.session.scalars(select(Amendment.id).where(Amendment.text_id == bill.id)).all()
+    t0 = time.perf_counter()
+    pdf = amended_text.liasse_document(bill.id, ids, "Texte amendé", date.today())
+    return (time.perf_counter() - t0) * 1000, len(ids), len(pdf or b"")
+
+
 def main() -> None:
     app = _app()
     now = datetime.now(UTC)
@@ -274,6 +282,7 @@ def main() -> None:
         dialect = db.engine.dialect.name
         saves, with_concordance, creates = _saves(bill, deputies, now)
         whole, whole_count, selection, selection_count = _amended(secretariat, bill)
+        liasse_ms, liasse_count, liasse_bytes = _liasse_pdf(bill)
     print(
         f"database: {dialect}; {N} amendments on one {ARTICLES}-article text, "
         f"seeded in {seeded:.1f}s"
@@ -284,6 +293,10 @@ def main() -> None:
     print(f"amended text, whole text, group's amendments under way ({whole_count}): {whole:.0f} ms")
     print(
         f"amended text, {ARTICLES} articles, a selection of {selection_count}: {selection:.0f} ms"
+    )
+    print(
+        f"the liasse's amended text as PDF, {liasse_count} amendments: {liasse_ms:.0f} ms, "
+        f"{liasse_bytes // 1024} KiB"
     )
 
 

@@ -154,6 +154,13 @@ def _rehash(amendment: Amendment) -> None:
     )
 
 
+def _target_alineas(amendment: Amendment) -> list[str] | None:
+    """What the content being saved amends, read without flushing it half-done (the findings
+    and the digest go in the same UPDATE as the content)."""
+    with db.session.no_autoflush:
+        return checks.target_alineas(amendment)
+
+
 def on_behalf_of(actor: User, amendment: Amendment) -> User | None:
     """The deputy an assistant acts for, recorded in the journal."""
     if actor.role == Role.ASSISTANT and actor.deputy_id == amendment.author_id:
@@ -188,11 +195,12 @@ def create_amendment(actor: User, draft: Draft, now: datetime) -> Amendment:
         updated_at=now,
     )
     _rehash(amendment)
-    checks.refresh(amendment, now)
+    alineas = _target_alineas(amendment)
+    checks.refresh(amendment, now, alineas)
     db.session.add(amendment)
     db.session.flush()
     ordering.derive(amendment)
-    identity.remember_touches(amendment)
+    identity.remember_touches(amendment, alineas)
     _snapshot(amendment, actor, now)
     journal.record(
         EventKind.CREATED,
@@ -251,12 +259,11 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
             code="stale_version",
             fields={"version": f"version actuelle : {amendment.version}"},
         )
-    position = edit.position or PositionInput(
-        amendment.position_kind, amendment.article.number, amendment.alinea
-    )
-    article = _resolve_position(amendment.text_id, position, amendment.parent)
-    if amendment.parent is not None:
-        position.kind = amendment.parent.position_kind
+    article = amendment.article  # an edit of the content alone keeps the position as it is
+    if edit.position is not None:
+        article = _resolve_position(amendment.text_id, edit.position, amendment.parent)
+        if amendment.parent is not None:
+            edit.position.kind = amendment.parent.position_kind
     content = _clean_content(
         edit.dispositif if edit.dispositif is not None else amendment.dispositif,
         edit.expose if edit.expose is not None else amendment.expose,
@@ -268,8 +275,9 @@ def update_amendment(actor: User, amendment_id: int, edit: Edit, now: datetime) 
     amendment.updated_at = now
     _rehash(amendment)
     ordering.derive(amendment)
-    checks.refresh(amendment, now)
-    identity.remember_touches(amendment)
+    alineas = _target_alineas(amendment)
+    checks.refresh(amendment, now, alineas)
+    identity.remember_touches(amendment, alineas)
     _snapshot(amendment, actor, now).changes = text_changes(old, new)
     journal.record(
         EventKind.EDITED,

@@ -240,8 +240,12 @@ def list_texts() -> list[LegislativeText]:
 def article_of(text_id: int, number: str) -> Article | None:
     """The article of a text with this number (404 for an unknown text), its alinéas loaded on
     first use: a save reads one article, not the whole text."""
+    exact = select(Article).where(Article.text_id == text_id, Article.number == number.strip())
+    found = db.session.scalar(exact)
+    if found is not None:
+        return found
     get_text(text_id, with_articles=False)
-    wanted = number.strip().lower()
+    wanted = number.strip().lower()  # "1ER" names "1er": compared as the text's page does
     query = select(Article).where(Article.text_id == text_id)
     return next((a for a in db.session.scalars(query) if a.number.lower() == wanted), None)
 

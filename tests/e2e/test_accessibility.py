@@ -102,3 +102,15 @@ def test_the_signing_pages_have_no_serious_accessibility_violation(
     for path in ("/a-signer", "/notifications", f"/amendements/{amendment_id}"):
         found[path] = serious_violations(axe_page, path)
     assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_the_edit_the_article_mode_has_no_serious_accessibility_violation(axe_page: Any) -> None:
+    log_in(axe_page, "deputy")
+    axe_page.goto("/textes")
+    text = _first_href(axe_page, r"/textes/\d+")
+    axe_page.goto(f"/amendements/nouveau/{text.rsplit('/', 1)[1]}?article=7")
+    axe_page.get_by_role("button", name="Modifier le texte de l'article").click()
+    axe_page.get_by_label("Dispositif").fill("Supprimer l'alinéa 99.")
+    axe_page.get_by_role("region", name="Vérifications en direct").wait_for()
+    axe_page.add_script_tag(path=str(AXE))
+    assert list(axe_page.evaluate(RUN_AXE)) == []

@@ -78,11 +78,6 @@ class ArticleResult:
     before: list[Amendment] = field(default_factory=list)  # additional articles before it
     after: list[Amendment] = field(default_factory=list)  # additional articles after it
 
-    @property
-    def touched(self) -> bool:
-        """Whether any amendment of the set concerns this article."""
-        return bool(self.amended.applied or self.notes or self.before or self.after)
-
 
 @dataclass
 class AmendedText:
@@ -94,13 +89,6 @@ class AmendedText:
     articles: list[ArticleResult]
     labels: dict[int, str]  # amendment id → « n° 27 » or « #12 » (not yet numbered)
     dispositifs: dict[int, str] = field(default_factory=dict)  # as the set's subs amend them
-
-    @property
-    def applied(self) -> int:
-        """How many amendments of the set are applied."""
-        return sum(len(result.amended.applied) for result in self.articles) + sum(
-            len(result.before) + len(result.after) for result in self.articles
-        )
 
 
 def label(amendment: Amendment) -> str:

@@ -26,6 +26,13 @@ from workflows.legistique.findings import ERROR, WARNING
 MAX_LISTED = 5  # findings named in a refusal's message (all of them are in `findings`)
 
 
+class Unset:
+    """The alinéas not given: they are read (None means: an additional article, none)."""
+
+
+UNSET = Unset()
+
+
 def paris_day(moment: datetime) -> date:
     """The day in Paris: the gage library's formulas are dated."""
     return moment.astimezone(PARIS).date()
@@ -71,12 +78,15 @@ def lint_content(
     )
 
 
-def lint_amendment(amendment: Amendment, day: date) -> list[Finding]:
-    """Every finding of the linter on an amendment's dispositif and exposé, as of `day`."""
+def lint_amendment(
+    amendment: Amendment, day: date, alineas: list[str] | Unset | None = UNSET
+) -> list[Finding]:
+    """Every finding of the linter on an amendment's dispositif and exposé, as of `day`
+    (`alineas`: what it amends, when the caller has them already)."""
     return lint_content(
         amendment.dispositif,
         amendment.expose,
-        target_alineas(amendment),
+        target_alineas(amendment) if isinstance(alineas, Unset) else alineas,
         (amendment.position_kind, amendment.alinea),
         day,
         sub=amendment.parent_id is not None,
@@ -88,9 +98,9 @@ def as_json(findings: list[Finding]) -> list[dict[str, Any]]:
     return [asdict(finding) for finding in findings]
 
 
-def refresh(amendment: Amendment, now: datetime) -> None:
+def refresh(amendment: Amendment, now: datetime, alineas: list[str] | Unset | None = UNSET) -> None:
     """Keep the findings and the normalised digest of the content just saved."""
-    amendment.lint = as_json(lint_amendment(amendment, paris_day(now)))
+    amendment.lint = as_json(lint_amendment(amendment, paris_day(now), alineas))
     amendment.digest = digest(amendment.dispositif)
 
 

@@ -46,15 +46,20 @@ class Concordance:
     competing_total: int
 
 
-def _touches(amendment: Amendment) -> list[Touch]:
+def _touches(
+    amendment: Amendment, alineas: list[str] | checks.Unset | None = checks.UNSET
+) -> list[Touch]:
     """What the amendment's dispositif touches in what it amends (nothing for a new article)."""
-    alineas = checks.target_alineas(amendment)
+    if isinstance(alineas, checks.Unset):
+        alineas = checks.target_alineas(amendment)
     if alineas is None:
         return []
     return touched_spans(amendment.dispositif, alineas)
 
 
-def remember_touches(amendment: Amendment) -> None:
+def remember_touches(
+    amendment: Amendment, alineas: list[str] | checks.Unset | None = checks.UNSET
+) -> None:
     """Replace the amendment's stored touches with those of its current dispositif."""
     db.session.execute(delete(AmendmentTouch).where(AmendmentTouch.amendment_id == amendment.id))
     rows = [
@@ -67,7 +72,7 @@ def remember_touches(amendment: Amendment) -> None:
             "start": touch.start,
             "end": touch.end,
         }
-        for touch in _touches(amendment)
+        for touch in _touches(amendment, alineas)
     ]
     if rows:
         db.session.execute(insert(AmendmentTouch), rows)
@@ -105,7 +110,9 @@ def _same_place(amendment: Amendment) -> ColumnElement[bool]:
     )
 
 
-def identical(viewer: User, amendment: Amendment) -> list[Related]:
+def identical(
+    viewer: User, amendment: Amendment, visible: ColumnElement[bool] | None = None
+) -> list[Related]:
     """The visible amendments at the same position with the same normalised dispositif."""
     if amendment.digest is None:
         return []
@@ -116,7 +123,7 @@ def identical(viewer: User, amendment: Amendment) -> list[Related]:
             Amendment.digest == amendment.digest,
             Amendment.position_kind == amendment.position_kind,
             _same_place(amendment),
-            visible_amendments_clause(viewer),
+            visible_amendments_clause(viewer) if visible is None else visible,
         )
         .order_by(Amendment.id)
         .limit(MAX_NAMED)
@@ -125,7 +132,7 @@ def identical(viewer: User, amendment: Amendment) -> list[Related]:
 
 
 def _candidates(
-    viewer: User, amendment: Amendment, mine: list[Touch]
+    visible: ColumnElement[bool], amendment: Amendment, mine: list[Touch]
 ) -> tuple[dict[int, list[Touch]], dict[int, Related]]:
     """Touches of the other visible amendments that may compete (same alinéas, or the whole
     article on either side), grouped by amendment, with the amendments themselves: one query."""
@@ -149,7 +156,7 @@ def _candidates(
             AmendmentTouch.parent_id.is_not_distinct_from(amendment.parent_id),
             where,
             _same_place(amendment),
-            visible_amendments_clause(viewer),
+            visible,
         )
         .limit(MAX_ROWS)
     )
@@ -161,12 +168,26 @@ def _candidates(
     return touches, related
 
 
-def competing(viewer: User, amendment: Amendment, exclude: set[int]) -> tuple[list[Related], int]:
+def stored_touches(amendment: Amendment) -> list[Touch]:
+    """What the amendment touches, as its last save wrote it (no parsing, no alinéas read)."""
+    query = select(
+        AmendmentTouch.kind, AmendmentTouch.alinea, AmendmentTouch.start, AmendmentTouch.end
+    ).where(AmendmentTouch.amendment_id == amendment.id)
+    return [Touch(r.kind, r.alinea, None, r.start, r.end) for r in db.session.execute(query)]
+
+
+def competing(
+    viewer: User,
+    amendment: Amendment,
+    exclude: set[int],
+    visible: ColumnElement[bool] | None = None,
+) -> tuple[list[Related], int]:
     """The visible amendments changing the same alinéa or words (the first ones, and how many)."""
-    mine = _touches(amendment)
+    mine = stored_touches(amendment)
     if not mine:
         return [], 0
-    touches, related = _candidates(viewer, amendment, mine)
+    clause = visible_amendments_clause(viewer) if visible is None else visible
+    touches, related = _candidates(clause, amendment, mine)
     rivals = sorted(
         other
         for other, theirs in touches.items()
@@ -177,6 +198,7 @@ def competing(viewer: User, amendment: Amendment, exclude: set[int]) -> tuple[li
 
 def concordance(viewer: User, amendment: Amendment) -> Concordance:
     """The identical and the competing amendments of one amendment, as `viewer` may see them."""
-    same = identical(viewer, amendment)
-    rivals, total = competing(viewer, amendment, {r.id for r in same})
+    visible = visible_amendments_clause(viewer)
+    same = identical(viewer, amendment, visible)
+    rivals, total = competing(viewer, amendment, {r.id for r in same}, visible)
     return Concordance(same, rivals, total)
