@@ -25,6 +25,7 @@ class Action(StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     FILE = "file"
+    RECTIFY = "rectify"
     RECORD_OUTCOME = "record_outcome"
     ABANDON = "abandon"
 
@@ -59,6 +60,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None, frozenset[Actor]
     A.CLOSE: (frozenset({S.OPEN}), S.READY, frozenset({W.SECRETARIAT, W.AUTHOR, W.SYSTEM})),
     A.REOPEN: (frozenset({S.READY}), S.OPEN, frozenset({W.SECRETARIAT})),
     A.FILE: (frozenset({S.READY}), S.FILED, frozenset({W.SECRETARIAT})),
+    # A filed amendment corrected into « n° 27 rect. »: open again for the co-signatories to
+    # re-confirm the corrected version, then closed and filed again under the rect. number.
+    A.RECTIFY: (frozenset({S.FILED}), S.OPEN, frozenset({W.AUTHOR, W.SECRETARIAT})),
     A.RECORD_OUTCOME: (frozenset({S.FILED}), None, frozenset({W.SECRETARIAT})),
     A.ABANDON: (
         frozenset({S.DRAFT, S.IN_REVIEW, S.OPEN, S.READY}),

@@ -65,7 +65,7 @@ class EventKind(StrEnum):
     FILED = (
         "filed",
         lazy_gettext("a déposé l'amendement"),
-        *("version", "comment", "by", "number", "deadline_exception_reason"),
+        *("version", "comment", "by", "number", "previous_number", "deadline_exception_reason"),
     )
     OUTCOME_RECORDED = (
         "outcome_recorded",
@@ -91,8 +91,8 @@ class EventKind(StrEnum):
     )
     RECTIFIED = (
         "rectified",
-        lazy_gettext("a rectifié l'amendement déposé"),
-        *("version", "number", "previous_number", "old", "new", "content_hash"),
+        lazy_gettext("a ouvert la rectification de l'amendement déposé"),
+        *("version", "comment", "number", "next_number"),
     )
     # Co-signing
     SIGNED = (

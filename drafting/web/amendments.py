@@ -18,6 +18,7 @@ from drafting.permissions import can_edit_amendment
 from drafting.services import amendments as service
 from drafting.services import confidentiality, texts
 from drafting.services.legistique import checks, identity, sub_amendments
+from drafting.services.workflow import filing
 from drafting.web.common import now
 from workflows.legistique import split_alineas
 
@@ -155,6 +156,7 @@ def edit(amendment_id: int) -> ResponseReturnValue:
             "dispositif": amendment.dispositif,
             "expose": amendment.expose,
             "version": amendment.version,
+            "signed": filing.current_signature_count(amendment),
         }
         return _editor(text_id, values | {"amendment_id": amendment_id}, parent=amendment.parent)
     edit_data = service.Edit(

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext
 
 from drafting import permissions
 from workflows.deadlines import format_paris
+from workflows.numbering import rectified as rectified_number
 
 bp = Blueprint("filters", __name__)
 
@@ -47,6 +48,12 @@ POSITION_LABELS = {
 def paris(value: datetime | None) -> str:
     """A UTC datetime as French long form in Paris time."""
     return format_paris(value) if value else "—"
+
+
+@bp.app_template_filter("rectified")
+def rectified(value: str) -> str:
+    """The number a rectification files `value` under: "27" → "27 rect."."""
+    return rectified_number(value)
 
 
 @bp.app_template_filter("state_label")

@@ -81,3 +81,27 @@ def test_the_gate_answers_409_with_what_blocks(api, people, bill):
     error = refused.get_json()["error"]
     assert error["code"] == "filing_blocked"
     assert {"empty_expose", "number"} <= set(error["fields"])
+
+
+def test_a_filed_amendment_is_rectified_through_the_api(api, people, bill):
+    amendment_id = _ready(people, bill)
+    secretariat, author = api(people["claire"]), api(people["regol"])
+    filed = secretariat.post(
+        f"/amendments/{amendment_id}/transitions", {"action": "file", "number": "27"}
+    )
+    assert filed.status_code == 200, filed.get_json()
+    opened = author.post(
+        f"/amendments/{amendment_id}/transitions", {"action": "rectify", "comment": "Coquille."}
+    )
+    assert opened.status_code == 200 and opened.get_json()["state"] == "open"
+    assert (
+        secretariat.post(f"/amendments/{amendment_id}/transitions", {"action": "close"}).status_code
+        == 200
+    )
+    refiled = secretariat.post(f"/amendments/{amendment_id}/transitions", {"action": "file"})
+    assert refiled.status_code == 200, refiled.get_json()
+    assert refiled.get_json()["number"] == "27 rect."
+    again = api(people["lea"]).post(
+        f"/amendments/{amendment_id}/transitions", {"action": "rectify"}
+    )
+    assert again.status_code == 403  # an assistant neither rectifies nor files

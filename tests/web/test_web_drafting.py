@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from drafting.extensions import db
 from drafting.models import Amendment
-from tests.conftest import PASSWORD, login
+from drafting.services.cosigning import signatures
+from tests.conftest import NOW, PASSWORD, login, open_amendment
 
 
 def test_pages_require_login(client):
@@ -141,3 +142,14 @@ def test_dashboard_lists_my_amendments(client, people, bill):
     _draft(client, bill)
     page = client.get("/tableau-de-bord").get_data(as_text=True)
     assert "Mes amendements" in page and "Brouillon" in page
+
+
+def test_the_editor_warns_the_author_before_an_edit_makes_signatures_stale(client, people, bill):
+    amendment = open_amendment(people, bill)
+    login(client, people["regol"])
+    page = client.get(f"/amendements/{amendment.id}/modifier").get_data(as_text=True)
+    assert "stale-warning" not in page
+    signatures.sign(people["lucas"], amendment.id, NOW)
+    db.session.commit()
+    page = client.get(f"/amendements/{amendment.id}/modifier").get_data(as_text=True)
+    assert "Cette version porte 1 cosignature" in page

@@ -115,7 +115,7 @@ def test_filing_and_outcome_forms_ask_for_the_number_and_the_outcome(client, peo
     login(client, people["claire"])
     assert 'name="number"' in page(client, ready.id)
     html = page(client, filed.id)
-    assert _buttons(html) == {"record_outcome"}
+    assert _buttons(html) == {"rectify", "record_outcome"}
     assert '<option value="irrecevable">Irrecevable</option>' in html
 
 

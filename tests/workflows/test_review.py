@@ -31,6 +31,7 @@ SPEC: dict[tuple[Action, State], tuple[State, frozenset[Actor]]] = {
     (Action.CLOSE, S.OPEN): (S.READY, frozenset({SE, AU, SY})),
     (Action.REOPEN, S.READY): (S.OPEN, frozenset({SE})),
     (Action.FILE, S.READY): (S.FILED, frozenset({SE})),
+    (Action.RECTIFY, S.FILED): (S.OPEN, frozenset({AU, SE})),  # issue 20: « rect. »
     (Action.RECORD_OUTCOME, S.FILED): (S.FILED, frozenset({SE})),
     **{
         (Action.ABANDON, source): (S.ABANDONED, frozenset({AU, SE}))
@@ -93,9 +94,9 @@ def test_a_state_refusal_wins_over_an_actor_refusal():
         next_state(S.FILED, Action.APPROVE, frozenset())
 
 
-def test_nothing_leaves_filed_or_abandoned_except_recording_the_outcome():
+def test_nothing_leaves_filed_or_abandoned_except_a_rectification_or_the_outcome():
     assert available_actions(S.ABANDONED, frozenset(Actor)) == []
-    assert available_actions(S.FILED, frozenset(Actor)) == [Action.RECORD_OUTCOME]
+    assert available_actions(S.FILED, frozenset(Actor)) == [Action.RECTIFY, Action.RECORD_OUTCOME]
 
 
 def test_the_system_may_only_close():

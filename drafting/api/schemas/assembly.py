@@ -9,7 +9,7 @@ from pydantic import Field
 
 from drafting.api.schemas import Schema, Timestamp
 from drafting.models import PublishedAmendment
-from drafting.services.assembly.amendment_records import number_label
+from workflows.numbering import number_label
 
 
 class TextImportResult(Schema):

@@ -12,14 +12,17 @@ from drafting.api.schemas.people import UserOut
 from drafting.models import Notification, Revision
 from drafting.services.workflow.review import Entry
 
-ACTIONS = "submit, request_changes, approve, close, reopen, file, record_outcome, abandon"
+ACTIONS = "submit, request_changes, approve, close, reopen, file, rectify, record_outcome, abandon"
 
 
 class TransitionIn(Schema):
     action: str = Field(max_length=40, description=f"One of: {ACTIONS}.")
     comment: str | None = Field(default=None, max_length=10_000)
     number: str | None = Field(
-        default=None, max_length=40, description="Official number (file): 27, CL358, I-305…"
+        default=None,
+        max_length=40,
+        description="Official number (file): 27, CL358, I-305…; a rectified amendment is "
+        "filed again under its number marked rect. (27 rect., then 27 rect. bis) when omitted",
     )
     outcome: str | None = Field(
         default=None,

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from workflows.article_numbers import number_from_anchor, parse_article_number
+from workflows.numbering import number_label
 from workflows.review import Outcome
 
-RECT_WORDS = ("", "", "bis", "ter", "quater", "quinquies", "sexies", "septies", "octies")
-_RECT_MARK = re.compile(r"\s*(?:\(\s*rect[^)]*\)|rect\.?(?:\s+\w+)?)\s*$", re.IGNORECASE)
 _TEXT_NUMBER = re.compile(r"B(?:TC)?0*(\d+)$")
 _TEXT_URL = re.compile(r"/textes/0*(\d+)\.asp")
 _GROUND = re.compile(r"\b(\d{2,3})\b")
@@ -87,26 +86,6 @@ class AssemblyAmendment:
     def number_label(self) -> str:
         """The number as printed: "66 rect.", "12 rect. bis"."""
         return number_label(self.number, self.rectification)
-
-
-def number_label(number: str, rectification: int) -> str:
-    """ "66" with one rectification → "66 rect.", two → "66 rect. bis"."""
-    if rectification <= 0:
-        return number
-    word = RECT_WORDS[rectification] if rectification < len(RECT_WORDS) else str(rectification)
-    return f"{number} rect. {word}".rstrip()
-
-
-def split_number(raw: str | None, rect: str | None = None) -> tuple[str, int]:
-    """(number, rectification) from "66 (Rect)" / "66 rect. bis" and an explicit count."""
-    text = (raw or "").strip()
-    match = _RECT_MARK.search(text)
-    number = text[: match.start()].strip() if match else text
-    count = int(rect) if rect and rect.strip().isdigit() else 0
-    if not count and match:
-        words = match.group(0).lower().split()
-        count = RECT_WORDS.index(words[-1]) if words[-1] in RECT_WORDS[2:] else 1
-    return number, count
 
 
 def text_number(text_ref: str | None, url: str | None = None) -> str | None:

@@ -19,7 +19,6 @@ from drafting.services.assembly.amendment_records import (
     first_signatory,
     group_position,
     outcome_of,
-    split_number,
     text_number,
     without,
 )
@@ -27,6 +26,7 @@ from drafting.services.assembly.amendments_xml import OrderList
 from drafting.services.assembly.errors import SourceError
 from drafting.services.assembly.html_text import html_to_text, unescape_label
 from drafting.services.assembly.sources import DEFAULT_LIMITS, Limits, read_path
+from workflows.numbering import split_number
 
 SUFFIXES = (".json", ".xml")
 INCORRECT_FOLDER = "incorrect_data"  # the bulk dataset sets its malformed files apart there

@@ -17,13 +17,13 @@ from drafting.services.assembly.amendment_records import (
     first_signatory,
     group_position,
     outcome_of,
-    split_number,
     text_number,
     to_int,
     without,
 )
 from drafting.services.assembly.errors import SourceError
 from drafting.services.assembly.html_text import html_to_text, unescape_label
+from workflows.numbering import split_number
 
 REFERENTIEL = "http://schemas.assemblee-nationale.fr/referentiel"
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"

@@ -23,9 +23,9 @@ from drafting.rendering.sheet import TITLE, AmendmentSheet, Signatory
 from drafting.services import texts
 from drafting.services.amendments import get_visible_amendment
 from drafting.services.assembly import order
-from drafting.services.assembly.amendment_records import number_label
 from drafting.services.assembly.people import printed_name
 from workflows.deadlines import PARIS
+from workflows.numbering import number_label
 from workflows.review import State
 
 LIASSE_STATES = (State.READY.value, State.FILED.value)

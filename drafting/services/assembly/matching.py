@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload
 
 from drafting.extensions import db
 from drafting.models import Amendment, PublishedAmendment, Role, User
-from drafting.services.assembly.amendment_records import AssemblyAmendment, split_number
+from drafting.services.assembly.amendment_records import AssemblyAmendment
+from workflows.numbering import split_number
 from workflows.order_of_call import normalise
 from workflows.review import State
 

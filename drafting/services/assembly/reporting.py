@@ -12,9 +12,10 @@ from drafting.models import Amendment, User
 from drafting.models.event_kinds import EventKind
 from drafting.services import journal
 from drafting.services.amendments import lock_amendment
-from drafting.services.assembly.amendment_records import AssemblyAmendment, number_label
+from drafting.services.assembly.amendment_records import AssemblyAmendment
 from drafting.services.assembly.published import TRACKED, record_uid, row_values
 from workflows.deadlines import PARIS
+from workflows.numbering import number_label
 from workflows.review import Outcome, State
 
 

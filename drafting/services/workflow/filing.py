@@ -27,6 +27,11 @@ from drafting.services.cosigning import signatures, stale
 from drafting.services.legistique import checks
 
 SEANCE_NUMBER = re.compile(r"(?:[IVX]{1,4}-)?\d{1,6}(?: .*)?")
+# What the editor's formula buttons leave to fill in: « … », alinéa N, N à M, {n}, XXX.
+PLACEHOLDER = re.compile(
+    r"«[\s\u00a0\u202f]*(?:…|\.\.\.)[\s\u00a0\u202f]*»|\b(?:alinéas?|article)[\s\u00a0]+N\b"
+    r"|\bN à M\b|\{(?:n|text)\}|\bX{3,}\b"
+)
 DROPPED = "Signature non reconfirmée après la dernière modification : retirée avant le dépôt."
 
 
@@ -209,6 +214,9 @@ def blockers(
         )
     if not amendment.expose.strip():
         found["empty_expose"] = "L'exposé sommaire est vide (Règlement, art. 98)."
+    left = placeholders_in(amendment.dispositif) + placeholders_in(amendment.expose)
+    if left:
+        found["placeholders"] = "Reste à compléter : " + ", ".join(dict.fromkeys(left)) + "."
     errors = checks.errors_of(amendment, now)
     if errors:
         found["lint_errors"] = "; ".join(e.message for e in errors)
@@ -216,6 +224,11 @@ def blockers(
     if blocker:
         found["number"] = blocker
     return found
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The placeholders of a formula left unfilled in `text` (« … », alinéa N…)."""
+    return [" ".join(m.group(0).split()) for m in PLACEHOLDER.finditer(text)]
 
 
 def assert_ready_to_file(

@@ -69,6 +69,9 @@ def _message(action: Action, amendment: Amendment, event: NewEvent, actor: User 
         "cosignature.",
         Action.CLOSE: f"La cosignature de {label} est close ({who}).",
         Action.FILE: f"{label[0].upper()}{label[1:]} est déposé.",
+        Action.RECTIFY: f"{who} ouvre la rectification de {label} : il sera redéposé sous le "
+        f"n° {event.data.get('next_number', '')} une fois la version corrigée reconfirmée par "
+        "ses cosignataires.",
     }
     return messages[action]
 
@@ -80,6 +83,8 @@ def _recipients(action: Action, amendment: Amendment) -> list[User]:
         return author_side(amendment)
     if action in (Action.CLOSE, Action.FILE):
         return author_side(amendment) + co_signatories(amendment)
+    if action == Action.RECTIFY:
+        return secretariat_of(amendment) + author_side(amendment) + co_signatories(amendment)
     return []
 
 
@@ -89,6 +94,7 @@ KINDS = {
     Action.APPROVE: "approved",
     Action.CLOSE: "closed",
     Action.FILE: "filed",
+    Action.RECTIFY: "rectification",
 }
 
 

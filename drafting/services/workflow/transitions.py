@@ -22,6 +22,7 @@ from drafting.services.legistique import checks
 from drafting.services.workflow import filing, notices
 from workflows.deadlines import format_paris
 from workflows.legistique import Finding
+from workflows.numbering import rectified
 from workflows.review import (
     REQUIRED_FIELDS,
     STATE_NAMES,
@@ -46,6 +47,7 @@ EVENT_NAMES: dict[Action, EventKind] = {
     Action.CLOSE: EventKind.CLOSED,
     Action.REOPEN: EventKind.REOPENED,
     Action.FILE: EventKind.FILED,
+    Action.RECTIFY: EventKind.RECTIFIED,
     Action.RECORD_OUTCOME: EventKind.OUTCOME_RECORDED,
     Action.ABANDON: EventKind.ABANDONED,
 }
@@ -56,6 +58,7 @@ ACTION_NAMES: dict[str, str] = {
     Action.CLOSE: "clore la cosignature",
     Action.REOPEN: "rouvrir à la cosignature",
     Action.FILE: "déposer",
+    Action.RECTIFY: "rectifier",
     Action.RECORD_OUTCOME: "enregistrer le sort",
     Action.ABANDON: "abandonner",
 }
@@ -185,6 +188,31 @@ def _check_deadlines(action: Action, amendment: Amendment, payload: Payload, now
         binding.assert_can_file(amendment, now, payload.deadline_exception_reason)
     elif action == Action.RECORD_OUTCOME:
         _assert_examination_begun(amendment, now)
+    elif action == Action.RECTIFY:
+        _assert_no_outcome(amendment)
+    elif action == Action.ABANDON and amendment.number:
+        raise Conflict(
+            "Cet amendement est déjà déposé sous le n° "
+            f"{amendment.number} : redéposez-le, ou enregistrez son retrait en séance.",
+            code="already_filed",
+        )
+
+
+def _assert_no_outcome(amendment: Amendment) -> None:
+    """An amendment the sitting has decided on cannot be rectified any more."""
+    if amendment.outcome is not None:
+        raise Conflict(
+            "Le sort de l'amendement est déjà enregistré : il ne peut plus être rectifié.",
+            code="outcome_recorded",
+        )
+
+
+def kept_number(action: Action, amendment: Amendment, number: str | None) -> str | None:
+    """A rectified amendment is filed again under its number marked « rect. » (then « rect.
+    bis »…) unless the secretariat types the number the Assembly gave."""
+    if action == Action.FILE and not (number and number.strip()) and amendment.number:
+        return rectified(amendment.number)
+    return number
 
 
 def _assert_examination_begun(amendment: Amendment, now: datetime) -> None:
@@ -268,15 +296,24 @@ def _save() -> None:
 
 
 def _event_data(
-    amendment: Amendment, action: Action, payload: Payload, old_outcome: str | None
+    amendment: Amendment,
+    action: Action,
+    payload: Payload,
+    old_outcome: str | None,
+    old_number: str | None,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {"version": amendment.version}
     if payload.comment:
         data["comment"] = payload.comment
     if action == Action.FILE:
         data["number"] = amendment.number
+        if old_number:
+            data["previous_number"] = old_number
         if payload.deadline_exception_reason:
             data["deadline_exception_reason"] = payload.deadline_exception_reason
+    elif action == Action.RECTIFY:
+        data["number"] = amendment.number
+        data["next_number"] = rectified(amendment.number or "")
     elif action == Action.RECORD_OUTCOME:
         data["outcome"] = amendment.outcome
         if old_outcome:
@@ -293,10 +330,14 @@ def _perform(
     now: datetime,
 ) -> Amendment:
     """Change the state, journal the transition (the system acts as nobody), notify."""
-    from_state, old_outcome = amendment.state, amendment.outcome
+    from_state, old_outcome, old_number = amendment.state, amendment.outcome, amendment.number
     _apply(amendment, action, target, payload, now)
     _save()
-    data = _event_data(amendment, action, payload, old_outcome) if actor else {"by": "system"}
+    data = (
+        _event_data(amendment, action, payload, old_outcome, old_number)
+        if actor
+        else {"by": "system"}
+    )
     event = journal.record(
         EVENT_NAMES[action],
         now=now,
@@ -329,6 +370,7 @@ def transition(
     act = parse_action(action)
     amendment = amendments.get_visible_amendment(actor, amendment_id, lock=True)
     target = _target(amendment, act, actors_for(actor, amendment))
+    number = kept_number(act, amendment, number)
     raw = Payload(
         comment, number, outcome, deadline_exception_reason, lint_reason, drop_stale_signatures
     )

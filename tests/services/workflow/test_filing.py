@@ -164,3 +164,23 @@ def test_the_secretariat_is_told_of_an_edit_after_its_approval(people, bill):
         select(Notification).where(Notification.user_id == people["claire"].id)
     ).all()
     assert any(n.kind == "edited_after_approval" for n in told)
+
+
+@pytest.mark.parametrize(
+    ("dispositif", "left"),
+    [
+        ("À l'alinéa 1, substituer aux mots :\n« … »\nles mots :\n« 2025 ».", "« … »"),
+        ("Supprimer l'alinéa N.", "alinéa N"),
+        ("Supprimer les alinéas N à M.", "alinéas N"),
+    ],
+)
+def test_placeholders_left_in_the_formula_block_closing(people, bill, dispositif, left):
+    amendment = open_amendment(people, bill)
+    amendment.dispositif = dispositif
+    with pytest.raises(Conflict) as refused:
+        transitions.transition(people["claire"], amendment.id, "close", now=NOW)
+    assert left in refused.value.fields["placeholders"]
+
+
+def test_a_real_dispositif_has_no_placeholder():
+    assert filing.placeholders_in("Supprimer les alinéas 3 à 5. Nous, N. Dupont, article 7") == []
