@@ -126,13 +126,16 @@ def test_a_repeated_id_is_refused_where_it_repeats_and_acted_on_once(api, people
     assert _events(one, "approved") == 1
 
 
-def test_a_large_selection_is_a_job_whose_result_is_the_same_body(api, people, bill, monkeypatch):
+def test_a_large_selection_is_a_job_whose_result_is_the_same_body(
+    api, people, bill, monkeypatch, run_jobs
+):
     monkeypatch.setattr(actions, "INLINE_LIMIT", 2)
     monkeypatch.setattr(actions, "BATCH", 2)
     ids = _submitted(people, bill, 5)
     client = api(people["claire"])
     response = client.post("/bulk/transitions", json={"action": "approve", "ids": [*ids, 999]})
     assert response.status_code == 202
+    run_jobs()  # a real worker on Redis; inline (already done) without it
     job = response.get_json()["job"]
     polled = client.get(f"/jobs/{job['id']}").get_json()
     assert polled["status"] == "finished" and polled["progress"] == 100
@@ -143,12 +146,13 @@ def test_a_large_selection_is_a_job_whose_result_is_the_same_body(api, people, b
     assert api(people["hugo"]).get(f"/jobs/{job['id']}").status_code == 404
 
 
-def test_a_hundred_thousand_ids_are_answered_one_by_one(api, people, bill, monkeypatch):
+def test_a_hundred_thousand_ids_are_answered_one_by_one(api, people, bill, monkeypatch, run_jobs):
     ids = _submitted(people, bill, 2)
     requested = [*ids, *range(10_000_000, 10_099_998)]
     client = api(people["claire"])
     response = client.post("/bulk/transitions", json={"action": "approve", "ids": requested})
     assert response.status_code == 202
+    run_jobs()  # a real worker on Redis; inline (already done) without it
     result = client.get(f"/jobs/{response.get_json()['job']['id']}").get_json()["result"]
     assert (result["done"], result["refused"]) == (2, 99_998)
     assert len(result["items"]) == 100_000
@@ -223,12 +227,13 @@ def test_bulk_invite_and_outcome(api, people, bill):
     assert answer["done"] == 2
 
 
-def test_the_partial_liasse_of_a_selection(api, people, bill):
+def test_the_partial_liasse_of_a_selection(api, people, bill, run_jobs):
     ids = _drafts(people, bill, 2)
     foreign = _drafts(people, bill, 1, author="peu")
     response = api(people["claire"]).post("/bulk/exports", json={"ids": [*ids, *foreign]})
     assert response.status_code == 202
-    job = response.get_json()["job"]
+    run_jobs()  # a real worker on Redis; inline (already done) without it
+    job = api(people["claire"]).get(f"/jobs/{response.get_json()['job']['id']}").get_json()
     assert job["status"] == "finished"
     assert api(people["regol"]).post("/bulk/exports", json={"ids": ids}).status_code == 403
     assert api(people["claire"]).post("/bulk/exports", json={"ids": foreign}).status_code == 422

@@ -206,6 +206,7 @@ def draft_on_article_7(page: Any, dispositif: str) -> int:
     page.goto("/textes")
     page.get_by_role("link", name=TEXT_TITLE).first.click()
     page.get_by_role("link", name="Amender l'article 7").click()
+    page.wait_for_url(re.compile(r"/nouveau/\d+"))
     page.wait_for_load_state()  # the editor's script types French typography as one fills
     page.get_by_label("Dispositif").fill(dispositif)
     page.get_by_label("Exposé sommaire").fill("Limiter l'expérimentation à la durée des Jeux.")

@@ -93,6 +93,8 @@ def test_a_cosignatory_reconfirms_a_stale_signature_after_reading_the_word_diff(
     log_in(author, "deputy")
     author.goto(f"/amendements/{amendment_id}")
     author.get_by_role("link", name="Modifier").click()
+    author.wait_for_url(re.compile(r"/modifier$"))
+    author.wait_for_load_state()  # the editor's script types French typography as one fills
     author.get_by_label("Dispositif").fill(
         SUBSTITUTE.format("8 septembre 2024, lendemain de la clôture des Jeux paralympiques")
     )

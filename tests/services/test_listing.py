@@ -10,7 +10,8 @@ from sqlalchemy import delete, text, update
 from drafting.db import commit
 from drafting.errors import Invalid
 from drafting.extensions import db
-from drafting.models import Amendment, Signature
+from drafting.models import Amendment, Event, Revision, Signature
+from drafting.models.legistique import AmendmentTouch
 from drafting.services import amendments, listing, ordering
 from drafting.services.cosigning import invitations, signatures
 from drafting.services.listing import ListFilter
@@ -144,9 +145,7 @@ def test_the_search_index_follows_edits_and_deletions(people, bill):
     commit()
     assert _ids(people["regol"], q="coûteux") == []
     assert _ids(people["regol"], q="liberticide") == [amendment.id]
-    from drafting.models import Event, Revision
-
-    for model in (Event, Revision):
+    for model in (Event, Revision, AmendmentTouch):
         db.session.execute(delete(model))
     db.session.execute(delete(Amendment))
     commit()

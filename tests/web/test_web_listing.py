@@ -121,7 +121,7 @@ def test_bulk_file_with_a_pasted_two_column_list(client, people, bill):
 
 
 def test_a_large_bulk_action_goes_to_the_job_page_with_its_report(
-    client, people, bill, monkeypatch
+    client, people, bill, monkeypatch, run_jobs
 ):
     monkeypatch.setattr(actions, "INLINE_LIMIT", 2)
     ids = _drafts(people, bill, 3)
@@ -130,5 +130,6 @@ def test_a_large_bulk_action_goes_to_the_job_page_with_its_report(
     form = {"scope": "all", "state": "in_review", "action": "approve"}
     answer = client.post(f"/textes/{bill.id}/amendements/actions", data=form)
     assert answer.status_code == 303 and "/taches/" in answer.location
+    run_jobs()
     page = client.get(answer.location).get_data(as_text=True)
     assert "Action groupée" in page and "3 faits sur 3" in page

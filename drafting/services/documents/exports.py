@@ -345,7 +345,8 @@ def _add_amended_text(export: Job, chunks: Sequence[Job], path: Path, name: str)
     from drafting.rendering.amended_text import add_to_zip
     from drafting.services.legistique.amended_text import liasse_document
 
-    ids = [i for chunk in chunks for i in chunk.params["ids"]]
+    # Ours only: the external amendments of a full liasse ("p12" tokens) have no text to apply.
+    ids, _ = liasse_export.split([t for chunk in chunks for t in chunk.params["ids"]])
     assert export.text_id is not None
     requested = datetime.fromisoformat(export.params["requested_at"])
     subtitle = f"Texte amendé par les {len(ids)} amendements de la liasse"
