@@ -275,3 +275,30 @@ def open_amendment(people: dict[str, User], bill: Any, author: str = "regol") ->
 def opened(people: dict[str, User], bill: Any) -> Any:
     """Sandra Regol's amendment on article 7, open to co-signature."""
     return open_amendment(people, bill)
+
+
+@pytest.fixture
+def limited(app: Flask) -> Iterator[Flask]:
+    """A fresh app on the same database with rate limiting on (memory storage)."""
+    config = {
+        key: app.config[key]
+        for key in (
+            "SQLALCHEMY_DATABASE_URI",
+            "LIASSE_DATA_DIR",
+            "LIASSE_STORAGE_PATH",
+            "LIASSE_PASSWORD_HASH_COST",
+            "REDIS_URL",
+        )
+    }
+    config |= {
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "LIASSE_REQUIRE_2FA": False,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    fresh = create_app(config)
+    yield fresh
+    with fresh.app_context():
+        db.session.remove()
+        db.engine.dispose()
