@@ -130,3 +130,21 @@ def test_the_job_page_says_a_stalled_job_was_restarted(app, client, people, bill
     assert job_id in clock.recover(app, later)  # Redis still down: queued again, in vain
     login(client, people["regol"])
     assert "relancé automatiquement" in client.get(f"/taches/{job_id}").get_data(as_text=True)
+
+
+def test_a_job_that_keeps_killing_its_worker_is_stopped_and_says_so(app, people, bill, monkeypatch):
+    from drafting.services.documents import jobs, official
+    from tests.documents_helpers import make_amendment
+
+    amendment = make_amendment(people["regol"], bill)
+    monkeypatch.setitem(app.config, "REDIS_URL", NOWHERE_REDIS)  # nothing ever runs it
+    job_id = official.request_document(people["regol"], amendment.id, "pdf", datetime.now(UTC)).id
+    commit()
+    stale = timedelta(minutes=app.config["LIASSE_JOB_STALE_MINUTES"] + 1)
+    at = datetime.now(UTC)
+    for _ in range(jobs.MAX_RECOVERIES):
+        at += stale
+        assert job_id in clock.recover(app, at)
+    assert clock.recover(app, at + stale) == []
+    stopped = db.session.get(Job, job_id)
+    assert stopped.status == "failed" and "abandonnée" in stopped.error

@@ -154,6 +154,9 @@ JOB_FUNCTIONS = {
 }
 
 
+MAX_RECOVERIES = 3  # a job that keeps killing its worker (memory) is not queued forever
+
+
 def _stalled(now: datetime) -> list[Job]:
     """Jobs a worker will not finish: started with no sign of life for LIASSE_JOB_STALE_MINUTES
     (the worker was killed), or queued that long ago and not in the queue (Redis was down)."""
@@ -171,8 +174,13 @@ def recover_stalled(now: datetime) -> list[str]:
     parts are kept. Returns their ids."""
     recovered = []
     for job in _stalled(now):
+        times = int(job.params.get("recoveries", 0)) + 1
+        if times > MAX_RECOVERIES:  # it kills its worker each time: stop, and say so
+            job.status, job.finished_at = "failed", now
+            job.error = f"Interrompue {MAX_RECOVERIES} fois (processus arrêté) : abandonnée."
+            continue
         job.status, job.error = "queued", None
-        job.params = job.params | {"recovered_at": now.isoformat()}
+        job.params = job.params | {"recovered_at": now.isoformat(), "recoveries": times}
         enqueue(job)
         recovered.append(job.id)
     return recovered
