@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session, joinedload
 from drafting.extensions import db
 from drafting.models import Amendment, LegislativeText, PublishedAmendment, Signature, User
 from drafting.permissions import visible_amendments_clause
-from drafting.rendering.akn import AknAmendment, AknOrganization, AknPerson, AknText
+from drafting.rendering.akn import (
+    AknAmendment,
+    AknOrganization,
+    AknPerson,
+    AknText,
+    render_amendment,
+    render_amendment_list,
+)
 from drafting.rendering.liasse_xml import LiasseText, LiasseXmlAmendment
 from drafting.rendering.sheet import TITLE, AmendmentSheet, Signatory
 from drafting.services import texts
@@ -296,8 +303,6 @@ def published_sheets(ids: Sequence[int], session: Session | None = None) -> list
 
 def amendment_document(user: User, amendment_id: int, now: datetime) -> tuple[bytes, str]:
     """One visible amendment as an Akoma Ntoso document, and its file name."""
-    from drafting.rendering.akn import render_amendment
-
     amendment = get_visible_amendment(user, amendment_id)
     record = _ours_record([amendment.id]).get(amendment.id)
     akn = amendment_akn(amendment, cosigners([amendment.id])[amendment.id], record)
@@ -327,8 +332,6 @@ def visible_of_text(
 def text_document(user: User, text_id: int, now: datetime) -> tuple[bytes, str]:
     """The text's amendments `user` may see and the external ones, in the order of call, as one
     Akoma Ntoso document; and its file name."""
-    from drafting.rendering.akn import render_amendment_list
-
     text = texts.get_text(text_id)
     ours = visible_of_text(user, text_id)
     published = list(

@@ -40,10 +40,12 @@ from drafting.models import (
 from drafting.models.types import utcnow
 from drafting.permissions import can_export_liasse, visible_amendments_clause
 from drafting.rendering import liasse_parts
+from drafting.rendering.amended_text import add_to_zip
 from drafting.services import texts
 from drafting.services.assembly import liasse_export
 from drafting.services.documents import jobs, storage
 from drafting.services.documents.sheets import build_sheets
+from drafting.services.legistique.amended_text import liasse_document
 from workflows.deadlines import PARIS
 from workflows.review import State
 
@@ -342,9 +344,6 @@ def assemble(export: Job, now: datetime) -> None:
 
 def _add_amended_text(export: Job, chunks: Sequence[Job], path: Path, name: str) -> None:
     """The text with the liasse's amendments applied, as a PDF beside the sheets (issue 18)."""
-    from drafting.rendering.amended_text import add_to_zip
-    from drafting.services.legistique.amended_text import liasse_document
-
     # Ours only: the external amendments of a full liasse ("p12" tokens) have no text to apply.
     ids, _ = liasse_export.split([t for chunk in chunks for t in chunk.params["ids"]])
     assert export.text_id is not None

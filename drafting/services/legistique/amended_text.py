@@ -25,6 +25,7 @@ from drafting.rendering.amended_text import (
     Piece,
     PrintedAlinea,
     PrintedArticle,
+    render_amended_text,
 )
 from drafting.services import texts
 from workflows.discussion_order import discussion_key, number_tiebreak, subs_after_parents
@@ -222,8 +223,6 @@ def candidates(actor: User, text_id: int, limit: int = 500) -> list[Amendment]:
 def liasse_document(text_id: int, ids: Sequence[int], subtitle: str, day: date) -> bytes | None:
     """The amended text of a liasse's amendments (already chosen by the export, in any number)
     as PDF; None when the liasse lists none that amends anything."""
-    from drafting.rendering.amended_text import render_amended_text
-
     text = texts.get_text(text_id)
     chosen: list[Amendment] = []
     for start in range(0, len(ids), MAX_SELECTED):
