@@ -13,7 +13,7 @@ from drafting.extensions import db
 from drafting.models import Amendment, Event, Notification
 from drafting.services import amendments, journal
 from drafting.services.bulk import actions
-from drafting.services.workflow import transitions
+from drafting.services.workflow import filing, transitions
 from tests.conftest import NOW
 
 
@@ -302,3 +302,29 @@ def test_every_role_gets_from_the_bulk_action_what_the_single_action_answers(
             for i in answer["items"]
         }
         assert got == expected, (name, action, state)
+
+
+def test_bulk_filing_asks_each_author_s_consent(api, people, bill):
+    """Regol delegated filing to her secretariat (the test world); Bayou did not: his amendment
+    is refused alone, the others are filed."""
+    bill.stage = "commission"
+    filing.set_delegation(people["bayou"], [], False, NOW)
+    ids = _submitted(people, bill, 2) + _submitted(people, bill, 1, author="bayou")
+    db.session.execute(update(Amendment).where(Amendment.id.in_(ids)).values(state="ready"))
+    commit()
+    answer = (
+        api(people["claire"])
+        .post(
+            "/bulk/transitions",
+            json={
+                "action": "file",
+                "ids": ids,
+                "first_number": "CL20",
+                "deadline_exception_reason": "Délai prorogé",
+            },
+        )
+        .get_json()
+    )
+    assert [i["status"] for i in answer["items"]] == ["done", "done", "refused"]
+    assert answer["items"][2]["error"]["code"] == "author_consent_required"
+    assert _state(ids[2]) == "ready"
