@@ -2,9 +2,9 @@
 
 Seeds its own PostgreSQL database (--database or BENCH_DATABASE_URL, default liasse_doc_bench on
 127.0.0.1, created if missing) with N amendments on a 40-article bill: real dispositifs and
-exposés from drafting/demo_data/real-amendments.jsonl, 577 deputies in 11 groups, co-signatories
-drawn to the Assembly's distribution (median 13, p90 70, p99 123, max 189), some stale or
-withdrawn.
+exposés from drafting/services/demo_data/real-amendments.jsonl, 577 deputies in 11 groups,
+co-signatories drawn to the Assembly's distribution (median 13, p90 70, p99 123, max 189), some
+stale or withdrawn.
 Then starts two `liasse worker` processes on Redis (--redis or BENCH_REDIS_URL, default db 6;
 not in burst mode, so the second worker does not leave while the first plans), requests the export
 as an admin and waits for the job: the export job plans K chunk jobs that the two workers render
@@ -73,7 +73,7 @@ def _cosigner_count(rng: random.Random) -> int:
 
 
 def _real_contents() -> list[tuple[str, str]]:
-    path = ROOT / "drafting" / "demo_data" / "real-amendments.jsonl"
+    path = ROOT / "drafting" / "services" / "demo_data" / "real-amendments.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     return [(r["dispositif"], r["expose"]) for r in rows if r.get("dispositif") and r.get("expose")]
 

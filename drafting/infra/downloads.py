@@ -28,7 +28,12 @@ def content_disposition(filename: str) -> str:
 
 
 def download_response(stream: IO[bytes], meta: Downloadable) -> Response:
-    """Stream `stream` as a download of `meta` (its type, size, name and SHA-256)."""
+    """Stream `stream` as a download of `meta` (its type, size, name and SHA-256).
+
+    HTTP range requests are answered (206 with the asked bytes, 416 outside the file), so an
+    interrupted download of a large liasse resumes where it stopped; the strong ETag is the
+    file's digest, so `If-Range` resumes only the same file.
+    """
     response = Response(
         wrap_file(request.environ, stream), mimetype=meta.content_type, direct_passthrough=True
     )
@@ -36,4 +41,5 @@ def download_response(stream: IO[bytes], meta: Downloadable) -> Response:
     response.headers["Content-Disposition"] = content_disposition(meta.filename)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-SHA256"] = meta.sha256
-    return response
+    response.set_etag(meta.sha256)
+    return response.make_conditional(request, accept_ranges=True, complete_length=meta.size)

@@ -156,11 +156,16 @@ def handle_http_error(error: HTTPException) -> Response:
         mapped = NotFound("Page ou ressource inconnue.")
     elif status == 413:
         mapped = TooLarge("Requête trop volumineuse.")
+    elif status == 416:  # a download's Range outside the file; Content-Range names its size
+        mapped = BadRequest("La plage d'octets demandée est hors du fichier.")
+        mapped.status, mapped.code = 416, "range_not_satisfiable"  # type: ignore[misc]
     else:
         mapped = BadRequest(error.description or "Requête invalide.", code=error.name.lower())
         mapped.status = status  # type: ignore[misc]
         mapped.code = error.name.lower().replace(" ", "_")  # type: ignore[misc]
     response = handle_domain_error(mapped)
+    if status == 416:
+        response.headers["Content-Range"] = dict(error.get_headers()).get("Content-Range", "")
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
     return response

@@ -139,3 +139,25 @@ def test_the_cache_serves_a_second_request_without_rendering(
     assert body["status"] == "finished"
     first_body = client.get(f"/jobs/{first.get_json()['job']['id']}").get_json()
     assert body["result"]["sha256"] == first_body["result"]["sha256"]
+
+
+def test_a_download_resumes_with_a_range_request(api, people, bill, run_jobs):
+    amendment = make_amendment(people["regol"], bill, state="filed", number="123")
+    client = api(people["peu"])
+    job = client.post(f"/amendments/{amendment.id}/documents", {"format": "pdf"}).get_json()["job"]
+    run_jobs()
+    url = f"/jobs/{job['id']}/file"
+    whole = client.get(url)
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    assert whole.headers["ETag"] == f'"{whole.headers["X-Content-SHA256"]}"'
+    size = len(whole.data)
+    part = client.client.get("/api/v1" + url, headers=client._headers() | {"Range": "bytes=100-"})
+    assert part.status_code == 206
+    assert part.headers["Content-Range"] == f"bytes 100-{size - 1}/{size}"
+    assert part.data == whole.data[100:]
+    outside = client.client.get(
+        "/api/v1" + url, headers=client._headers() | {"Range": f"bytes={size}-"}
+    )
+    assert outside.status_code == 416
+    assert outside.get_json()["error"]["code"] == "range_not_satisfiable"
+    assert outside.headers["Content-Range"] == f"bytes */{size}"

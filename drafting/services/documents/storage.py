@@ -145,33 +145,60 @@ class DatabaseStorage(Storage):
         if row.size <= PART_SIZE:
             data = db.session.scalar(select(StoredFile.data).where(StoredFile.id == row.id))
             return io.BytesIO(data or b"")
-        return io.BufferedReader(_PartsReader(db.engine, row.id), buffer_size=PART_SIZE)
+        return io.BufferedReader(_PartsReader(db.engine, row.id, row.size), buffer_size=PART_SIZE)
 
 
 class _PartsReader(io.RawIOBase):
-    """Reads a file's parts in order with its own connection (usable while a response streams)."""
+    """Reads a file's parts with its own connection (usable while a response streams).
 
-    def __init__(self, engine: Any, file_id: int) -> None:
-        self.engine, self.file_id, self.seq = engine, file_id, 0
-        self.view, self.offset = memoryview(b""), 0
+    Seekable: every part but the last holds exactly PART_SIZE bytes, so a position names its
+    part and the offset in it (an HTTP range request reads only the parts it covers).
+    """
+
+    def __init__(self, engine: Any, file_id: int, size: int) -> None:
+        self.engine, self.file_id, self.size = engine, file_id, size
+        self.position, self.loaded, self.view = 0, -1, memoryview(b"")
 
     def readable(self) -> bool:
         """A reader."""
         return True
 
-    def readinto(self, target: Any) -> int:
-        """Copy the next bytes of the current part, loading the next part when needed."""
-        if self.offset >= len(self.view):
+    def seekable(self) -> bool:
+        """Positions map to parts."""
+        return True
+
+    def tell(self) -> int:
+        """The position of the next byte read."""
+        return self.position
+
+    def seek(self, position: int, whence: int = io.SEEK_SET) -> int:
+        """Move to `position` (from the start, the current position or the end)."""
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+        if base + position < 0:
+            raise ValueError("negative seek position")
+        self.position = base + position
+        return self.position
+
+    def _part(self, seq: int) -> memoryview:
+        if seq != self.loaded:
             with self.engine.connect() as conn:
-                part = conn.scalar(
+                data = conn.scalar(
                     select(StoredFilePart.data).where(
-                        StoredFilePart.file_id == self.file_id, StoredFilePart.seq == self.seq
+                        StoredFilePart.file_id == self.file_id, StoredFilePart.seq == seq
                     )
                 )
-            self.view, self.offset, self.seq = memoryview(part or b""), 0, self.seq + 1
-        size = min(len(target), len(self.view) - self.offset)
-        target[:size] = self.view[self.offset : self.offset + size]
-        self.offset += size
+            self.loaded, self.view = seq, memoryview(data or b"")
+        return self.view
+
+    def readinto(self, target: Any) -> int:
+        """Copy the next bytes from the part holding the position (loaded once)."""
+        if self.position >= self.size:
+            return 0
+        seq, offset = divmod(self.position, PART_SIZE)
+        view = self._part(seq)
+        size = max(0, min(len(target), len(view) - offset))
+        target[:size] = view[offset : offset + size]
+        self.position += size
         return size
 
 

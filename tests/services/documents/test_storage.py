@@ -140,3 +140,59 @@ def test_a_large_file_is_served_part_by_part_with_its_headers(app: Flask, monkey
     assert response.headers["Content-Type"] == "application/zip"
     assert response.headers["Content-Length"] == str(len(body))
     assert response.headers["Content-Disposition"] == 'attachment; filename="LIASSE_809.zip"'
+
+
+def _large(tmp_path: Path, monkeypatch) -> tuple[StoredFile, bytes]:
+    monkeypatch.setattr(storage, "PART_SIZE", 1000)
+    data = bytes(range(256)) * 20  # 5 120 bytes: six parts
+    source = tmp_path / "LIASSE_809.zip"
+    source.write_bytes(data)
+    row = storage.backend().put(
+        "exports/j/LIASSE_809.zip", source, "application/zip", "LIASSE_809.zip"
+    )
+    commit()
+    return row, data
+
+
+@pytest.mark.parametrize("position", [0, 1, 999, 1000, 2500, 4999, 5119, 5120])
+def test_a_file_in_parts_is_read_from_any_position(monkeypatch, tmp_path, position):
+    row, data = _large(tmp_path, monkeypatch)
+    with storage.open_file(row) as handle:
+        assert handle.seek(position) == position
+        assert handle.read(1500) == data[position : position + 1500]
+        assert handle.tell() == min(len(data), position + 1500)
+        handle.seek(-10, io.SEEK_END)
+        assert handle.read() == data[-10:]
+
+
+@pytest.mark.parametrize(
+    ("asked", "first", "last"),
+    [("bytes=1500-2600", 1500, 2600), ("bytes=-100", 5020, 5119), ("bytes=4990-", 4990, 5119)],
+)
+def test_a_range_request_gets_those_bytes_only(
+    app: Flask, monkeypatch, tmp_path, asked, first, last
+):
+    row, data = _large(tmp_path, monkeypatch)
+    with app.test_request_context(headers={"Range": asked}):
+        response = downloads.download_response(storage.open_file(row), row)
+        body = b"".join(response.response)
+    assert response.status_code == 206
+    assert response.headers["Content-Range"] == f"bytes {first}-{last}/{len(data)}"
+    assert response.headers["Accept-Ranges"] == "bytes"
+    assert body == data[first : last + 1]
+    assert response.headers["Content-Length"] == str(len(body))
+
+
+def test_a_range_for_another_version_of_the_file_gets_the_whole_file(
+    app: Flask, monkeypatch, tmp_path
+):
+    row, data = _large(tmp_path, monkeypatch)
+    headers = {"Range": "bytes=1000-", "If-Range": '"not-this-digest"'}
+    with app.test_request_context(headers=headers):
+        response = downloads.download_response(storage.open_file(row), row)
+        body = b"".join(response.response)
+    assert (response.status_code, body) == (200, data)
+    headers["If-Range"] = f'"{row.sha256}"'
+    with app.test_request_context(headers=headers):
+        response = downloads.download_response(storage.open_file(row), row)
+        assert (response.status_code, b"".join(response.response)) == (206, data[1000:])
