@@ -42,4 +42,5 @@ def download_response(stream: IO[bytes], meta: Downloadable) -> Response:
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-SHA256"] = meta.sha256
     response.set_etag(meta.sha256)
-    return response.make_conditional(request, accept_ranges=True, complete_length=meta.size)
+    response.make_conditional(request, accept_ranges=True, complete_length=meta.size)
+    return response

@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from drafting.rendering import typst_pages
 from drafting.rendering.liasse import (
@@ -101,17 +101,68 @@ def _csv(rows: Iterable[Iterable[str]]) -> str:
     return text.getvalue()
 
 
-def write_part(sheets: Iterable[Any], path: Path, start: int) -> int:
-    """Render sheets ranked from `start + 1` into a part ZIP at `path`; returns how many."""
+class RenderedSheets(Protocol):
+    """Where rendered sheets are kept between exports (services/documents/reuse.py)."""
+
+    def lookup(self, sheets: Sequence[Any]) -> list[tuple[bytes, bytes] | None]:
+        """Each sheet's kept (DOCX, PDF), or None."""
+        ...
+
+    def store(self, sheets: Sequence[Any], documents: Sequence[tuple[bytes, bytes]]) -> None:
+        """Keep these sheets' new (DOCX, PDF)."""
+        ...
+
+
+def merge_pdf_bytes(documents: Sequence[bytes]) -> bytes:
+    """One PDF of these PDFs' pages, in order (a slice composed of kept sheets)."""
+    import pikepdf
+
+    with ExitStack() as sources, pikepdf.Pdf.new() as merged:
+        for data in documents:
+            merged.pages.extend(sources.enter_context(pikepdf.open(io.BytesIO(data))).pages)
+        out = io.BytesIO()
+        merged.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def rendered_slice(
+    batch: Sequence[Any], kept: RenderedSheets | None
+) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """A slice's combined PDF and each sheet's (DOCX, PDF): the kept ones reused, the others
+    rendered (in one compilation) and kept. A slice with kept sheets has its combined PDF
+    composed of the sheets' PDFs instead of being compiled again."""
     from drafting.rendering.docx import render_docx
 
+    found = kept.lookup(batch) if kept is not None else [None] * len(batch)
+    missing = [sheet for sheet, entry in zip(batch, found, strict=True) if entry is None]
+    if not missing:
+        documents = [entry for entry in found if entry is not None]
+        return merge_pdf_bytes([pdf for _, pdf in documents]), documents
+    combined, pdfs = sheet_pdfs(missing)
+    fresh = [(render_docx(sheet), pdf) for sheet, pdf in zip(missing, pdfs, strict=True)]
+    if kept is not None:
+        kept.store(missing, fresh)
+    if len(missing) == len(batch):
+        return combined, fresh
+    new = iter(fresh)
+    documents = [entry if entry is not None else next(new) for entry in found]
+    return merge_pdf_bytes([pdf for _, pdf in documents]), documents
+
+
+def write_part(
+    sheets: Iterable[Any], path: Path, start: int, kept: RenderedSheets | None = None
+) -> int:
+    """Render sheets ranked from `start + 1` into a part ZIP at `path`; returns how many.
+
+    With `kept`, sheets rendered by an earlier export are reused rather than rendered again.
+    """
     rank, rows = start, []
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as part:
         for number, batch in enumerate(_slices(sheets)):
-            combined, pdfs = sheet_pdfs(batch)
-            for sheet, pdf in zip(batch, pdfs, strict=True):
+            combined, documents = rendered_slice(batch, kept)
+            for sheet, (docx, pdf) in zip(batch, documents, strict=True):
                 rank += 1
-                part.writestr(_stored(ranked_name(sheet, rank, "docx")), render_docx(sheet))
+                part.writestr(_stored(ranked_name(sheet, rank, "docx")), docx)
                 part.writestr(_stored(ranked_name(sheet, rank, "pdf")), pdf)
                 rows.append(index_row(sheet, rank))
             part.writestr(_stored(f"{SLICE_PREFIX}{number:04d}.pdf"), combined)

@@ -43,7 +43,7 @@ from drafting.rendering import liasse_parts
 from drafting.rendering.amended_text import add_to_zip
 from drafting.services import texts
 from drafting.services.assembly import liasse_export
-from drafting.services.documents import jobs, storage
+from drafting.services.documents import jobs, reuse, storage
 from drafting.services.documents.sheets import build_sheets
 from drafting.services.legistique.amended_text import liasse_document
 from workflows.deadlines import PARIS
@@ -285,9 +285,11 @@ def render_chunk(chunk: Job, now: datetime) -> None:
     requester = db.session.get(User, chunk.requested_by_id)
     assert export is not None and requester is not None
     key = f"exports/{export.id}/part-{chunk.params['index']:04d}.zip"
+    kept = reuse.SheetCache()
     with scratch_file(".zip") as path:
-        liasse_parts.write_part(_sheets(chunk, requester), path, chunk.params["start"])
+        liasse_parts.write_part(_sheets(chunk, requester), path, chunk.params["start"], kept)
         stored = storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
+    chunk.params = chunk.params | {"reused": kept.reused, "rendered": kept.rendered}
     jobs.mark_finished(chunk, stored, now)
     db.session.flush()
     _finish_chunk(chunk.parent_id)
@@ -339,7 +341,13 @@ def assemble(export: Job, now: datetime) -> None:
     jobs.mark_finished(export, stored, now)
     _drop_parts(chunks, parts)
     clock.lap("cleanup")
-    export.params = export.params | {"assembly_seconds": clock.laps}
+    reused = sum(int(c.params.get("reused", 0)) for c in chunks)
+    rendered = sum(int(c.params.get("rendered", 0)) for c in chunks)
+    export.params = export.params | {
+        "assembly_seconds": clock.laps,
+        "reused": reused,
+        "rendered": rendered,
+    }
 
 
 def _add_amended_text(export: Job, chunks: Sequence[Job], path: Path, name: str) -> None:

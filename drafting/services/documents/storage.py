@@ -12,15 +12,18 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from flask import current_app
 from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from drafting.extensions import db
 from drafting.models import StoredFile, StoredFilePart
+from drafting.models.types import utcnow
 
 Source = bytes | Path
 PART_SIZE = 8 * 1024 * 1024  # larger files are kept as parts of this size (database backend)
@@ -55,6 +58,37 @@ def check_key(key: str) -> str:
     return key
 
 
+@dataclass(frozen=True)
+class SmallFile:
+    """A file to store in bulk: its key, bytes, type and download name."""
+
+    key: str
+    data: bytes
+    content_type: str
+    filename: str
+
+
+_ROW_COLUMNS = ("key", "filename", "content_type", "size", "sha256", "backend")
+
+
+def read_many(keys: Sequence[str]) -> dict[str, bytes]:
+    """The bytes of the files stored under these keys, in one query (missing keys are absent).
+
+    Small files kept in the database come with the query; the others are opened from their
+    backend without loading their row again.
+    """
+    found: dict[str, bytes] = {}
+    columns = (StoredFile.id, StoredFile.key, StoredFile.backend, StoredFile.size)
+    query = select(*columns, StoredFile.data).where(StoredFile.key.in_(list(keys)))
+    for row in db.session.execute(query):
+        if row.data is not None:
+            found[row.key] = row.data
+            continue
+        stored = StoredFile(id=row.id, key=row.key, backend=row.backend, size=row.size)
+        found[row.key] = storage_for(stored).read(stored)
+    return found
+
+
 def find(key: str) -> StoredFile | None:
     """The committed (or flushed) file stored under `key`, if any."""
     return db.session.scalar(select(StoredFile).where(StoredFile.key == key))
@@ -83,6 +117,32 @@ class Storage:
         )
         self._write(row, source, move)
         return self._insert(row, source, move)
+
+    def put_many(self, files: Sequence[SmallFile]) -> None:
+        """Store many small files (at most PART_SIZE each) in one statement; a key already
+        stored keeps its file (keys name their content, so both are the same)."""
+        rows = []
+        for file in files:
+            size, sha = digest(file.data)
+            if size > PART_SIZE:
+                raise ValueError(f"{file.key}: {size} bytes is not a small file")
+            row = StoredFile(
+                key=check_key(file.key),
+                filename=file.filename,
+                content_type=file.content_type,
+                size=size,
+                sha256=sha,
+                backend=self.backend,
+            )
+            self._write(row, file.data, False)
+            rows.append(
+                {c: getattr(row, c) for c in _ROW_COLUMNS}
+                | {"data": row.data, "created_at": utcnow()}
+            )
+        if rows:
+            dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
+            statement = dialect.insert(StoredFile).on_conflict_do_nothing(index_elements=["key"])
+            db.session.execute(statement, rows)
 
     def _insert(self, row: StoredFile, source: Source, move: bool) -> StoredFile:
         # No savepoint (pysqlite commits on RELEASE): a concurrent writer of the same key makes

@@ -1,0 +1,60 @@
+"""Rendered sheets reused by the liasse: a re-export renders only the amendments that changed.
+
+Each sheet's DOCX and PDF are kept under the printed sheet's digest (`sheets.cache_key`: the
+content hash, the template's version and everything else the sheet prints), the cache the
+single-document jobs already use for DOCX. A chunk looks its slice up in one query, renders
+only what is missing and stores it in one statement. The PDF kept is the liasse's own
+(untagged, cut out of a batch compilation), under its own format name, so a single document
+download keeps its tagged PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from drafting.rendering.sheet import AmendmentSheet, download_name
+from drafting.services.documents import storage
+from drafting.services.documents.sheets import CONTENT_TYPES, cache_key, template_version
+
+LIASSE_PDF = "liasse-pdf"
+Rendered = tuple[bytes, bytes]  # (DOCX, PDF)
+
+
+@dataclass
+class SheetCache:
+    """Looks sheets up and keeps new renderings; counts what it reused and what it rendered."""
+
+    reused: int = 0
+    rendered: int = 0
+
+    def _keys(self, sheet: AmendmentSheet) -> tuple[str, str]:
+        version = template_version()
+        return cache_key(sheet, "docx", version), cache_key(sheet, LIASSE_PDF, version)
+
+    def lookup(self, sheets: Sequence[AmendmentSheet]) -> list[Rendered | None]:
+        """Each sheet's kept (DOCX, PDF), or None when either is missing."""
+        keys = [self._keys(sheet) for sheet in sheets]
+        found = storage.read_many([key for pair in keys for key in pair])
+        kept: list[Rendered | None] = [
+            (found[docx], found[pdf]) if docx in found and pdf in found else None
+            for docx, pdf in keys
+        ]
+        self.reused += sum(1 for entry in kept if entry is not None)
+        return kept
+
+    def store(self, sheets: Sequence[AmendmentSheet], documents: Sequence[Rendered]) -> None:
+        """Keep the new renderings (in the chunk's transaction: committed with its part)."""
+        files = []
+        for sheet, (docx, pdf) in zip(sheets, documents, strict=True):
+            docx_key, pdf_key = self._keys(sheet)
+            files.append(
+                storage.SmallFile(
+                    docx_key, docx, CONTENT_TYPES["docx"], download_name(sheet, "docx")
+                )
+            )
+            files.append(
+                storage.SmallFile(pdf_key, pdf, CONTENT_TYPES["pdf"], download_name(sheet, "pdf"))
+            )
+        storage.backend().put_many(files)
+        self.rendered += len(documents)

@@ -1,0 +1,142 @@
+"""A re-export renders only the amendments whose printed sheet changed (issue 19).
+
+Each sheet's DOCX and PDF are kept under the printed sheet's digest; a second export of the same
+liasse reuses them all, a changed co-signatory list re-renders that amendment alone, and another
+requester's watermark re-renders the unfiled ones only.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from drafting.db import commit
+from drafting.extensions import db
+from drafting.models import Job, StoredFile
+from drafting.rendering import docx, liasse_parts, typst_pages
+from drafting.services.documents import exports, storage
+from tests.conftest import NOW
+from tests.documents_helpers import in_order, make_amendment, pdf_text, sign
+
+
+@pytest.fixture
+def amendments(people, bill):
+    made = []
+    for rank in range(6):
+        filed = rank % 2 == 1
+        made.append(
+            make_amendment(
+                people["regol"],
+                bill,
+                article="7",
+                alinea=rank + 1,
+                dispositif=f"Supprimer l'alinéa {rank + 1}.",
+                expose=f"Repère {rank:02d}.",
+                state="filed" if filed else "draft",
+                number=str(200 + rank) if filed else None,
+            )
+        )
+    return made
+
+
+def _export(user, bill, run_jobs) -> Job:
+    job = exports.request_export(user, bill.id, now=NOW)
+    commit()
+    run_jobs()
+    job = db.session.get(Job, job.id, populate_existing=True)
+    assert job is not None and job.status == "finished", job and job.error
+    return job
+
+
+def _entries(job: Job) -> dict[str, bytes]:
+    stored = db.session.get(StoredFile, job.file_id)
+    with zipfile.ZipFile(io.BytesIO(storage.storage_for(stored).read(stored))) as liasse:
+        return {name: liasse.read(name) for name in liasse.namelist()}
+
+
+def _sheets(entries: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: data for name, data in entries.items() if re.match(r"^\d{4}_", name)}
+
+
+def _never(*_args, **_kwargs):
+    raise AssertionError("rendered again")
+
+
+def test_a_second_export_renders_nothing_and_gives_the_same_sheets(
+    amendments, people, bill, run_jobs, monkeypatch
+):
+    first = _export(people["claire"], bill, run_jobs)
+    assert (first.params["rendered"], first.params["reused"]) == (6, 0)
+    monkeypatch.setattr(typst_pages, "render_batch_pages", _never)
+    monkeypatch.setattr(docx, "render_docx", _never)
+    second = _export(people["claire"], bill, run_jobs)
+    assert (second.params["rendered"], second.params["reused"]) == (0, 6)
+    before, after = _entries(first), _entries(second)
+    assert _sheets(after) == _sheets(before) and len(_sheets(after)) == 12
+    combined = pdf_text(after["LIASSE_809.pdf"])  # composed of the kept sheets, in order
+    assert in_order(combined, *[f"Repère {rank:02d}" for rank in range(6)])
+    assert combined == pdf_text(before["LIASSE_809.pdf"])
+
+
+def test_after_a_change_only_that_amendment_is_rendered_again(amendments, people, bill, run_jobs):
+    first = _export(people["claire"], bill, run_jobs)
+    sign(amendments[2], people["bayou"], 5)  # a new co-signatory: its printed sheet changed
+    commit()
+    second = _export(people["claire"], bill, run_jobs)
+    assert (second.params["rendered"], second.params["reused"]) == (1, 5)
+    before, after = _sheets(_entries(first)), _sheets(_entries(second))
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert [name[:4] for name in changed] == ["0003", "0003"]
+    assert "Bayou" in pdf_text(after[changed[1]])
+
+
+def test_another_requester_gets_the_unfiled_sheets_rendered_with_their_own_mark(
+    amendments, people, bill, run_jobs
+):
+    _export(people["claire"], bill, run_jobs)
+    other = _export(people["admin"], bill, run_jobs)
+    assert (other.params["rendered"], other.params["reused"]) == (3, 3)  # the 3 drafts
+
+
+def test_the_sheets_kept_are_small_files_under_the_sheets_digest(
+    amendments, people, bill, run_jobs
+):
+    _export(people["claire"], bill, run_jobs)
+    keys = db.session.scalars(select(StoredFile.key).where(StoredFile.key.like("amdt/%"))).all()
+    assert len(keys) == 12
+    assert {key.split("/")[2] for key in keys} == {"docx", "liasse-pdf"}
+    assert {key.split("/")[1] for key in keys} == {a.content_hash for a in amendments}
+    count = select(func.count()).select_from(StoredFile).where(~StoredFile.key.like("amdt/%"))
+    assert db.session.scalar(count) == 1  # the parts are gone, the liasse stays
+
+
+def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
+    kept: dict[str, tuple[bytes, bytes]] = {"b": (b"docx-b", b"b")}
+
+    class Kept:
+        def lookup(self, batch):
+            return [kept.get(sheet) for sheet in batch]
+
+        def store(self, batch, documents):
+            kept.update(zip(batch, documents, strict=True))
+
+    compiled, composed = [], []
+
+    def compile_slice(batch):
+        compiled.append(list(batch))
+        return b"compiled", [sheet.encode() for sheet in batch]
+
+    monkeypatch.setattr(liasse_parts, "sheet_pdfs", compile_slice)
+    monkeypatch.setattr(docx, "render_docx", lambda sheet: b"docx-" + sheet.encode())
+    monkeypatch.setattr(
+        liasse_parts, "merge_pdf_bytes", lambda pdfs: composed.append(list(pdfs)) or b"composed"
+    )
+    combined, documents = liasse_parts.rendered_slice(["a", "b", "c"], Kept())
+    assert compiled == [["a", "c"]]  # one compilation for the missing sheets
+    assert documents == [(b"docx-a", b"a"), (b"docx-b", b"b"), (b"docx-c", b"c")]
+    assert (combined, composed) == (b"composed", [[b"a", b"b", b"c"]])
+    assert set(kept) == {"a", "b", "c"}
