@@ -3,16 +3,20 @@
 The parts use the liasse's own vocabulary (`drafting.rendering.liasse`: ranked names, index rows,
 fixed entry dates), so the stitched ZIP is the one `write_liasse` writes for the
 same sheets. A part is an internal ZIP: the chunk's DOCX and PDF entries under their final
-ranked names (stored, later copied as raw bytes), `_index.csv` (its rows) and `_combined-NNNN.pdf`
-slices of the combined PDF (at most COMBINED_SLICE sheets each: the PDF engine's memory grows
-with the pages of one compilation). Stitching copies the entries, writes index.csv and appends
-the slices' pages to the one combined PDF (qpdf), streaming through temporary files.
+ranked names (stored, later copied as raw bytes), `_index.csv` (its rows) and the chunk's pages
+of the combined PDF as a segment (`pdf_segments`: objects numbered in the chunk's own range,
+compiled COMBINED_SLICE sheets at a time, since the PDF engine's memory grows with the pages of
+one compilation). Stitching copies the entries, writes index.csv and the combined PDF by
+copying the segments behind one header and one cross-reference table, streaming through
+temporary files: nothing is parsed or held whole.
 """
 
 from __future__ import annotations
 
 import csv
+import gc
 import io
+import json
 import logging
 import shutil
 import struct
@@ -20,13 +24,15 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from drafting.rendering import typst_pages
+from drafting.rendering import pdf_segments, typst_pages
 from drafting.rendering.liasse import (
     FIXED_DATE,
     INDEX_HEADER,
+    PdfAppender,
     index_row,
     ranked_name,
 )
@@ -34,6 +40,7 @@ from drafting.rendering.liasse import (
 COMBINED_SLICE = 50
 log = logging.getLogger(__name__)
 INDEX_PART, SLICE_PREFIX = "_index.csv", "_combined-"
+SEGMENT_PART, MANIFEST_PART = "_combined.segment", "_combined.json"
 
 
 def _slices(sheets: Iterable[Any]) -> Iterator[list[Any]]:
@@ -127,45 +134,105 @@ def merge_pdf_bytes(documents: Sequence[bytes]) -> bytes:
 
 def rendered_slice(
     batch: Sequence[Any], kept: RenderedSheets | None
-) -> tuple[bytes, list[tuple[bytes, bytes]]]:
-    """A slice's combined PDF and each sheet's (DOCX, PDF): the kept ones reused, the others
-    rendered (in one compilation) and kept. A slice with kept sheets has its combined PDF
-    composed of the sheets' PDFs instead of being compiled again."""
+) -> tuple[list[bytes], list[tuple[bytes, bytes]]]:
+    """A slice's pages for the combined PDF and each sheet's (DOCX, PDF): the kept ones reused,
+    the others rendered (in one compilation) and kept. The pages are the compilation's PDF when
+    every sheet was rendered, else each sheet's own PDF (nothing is compiled again)."""
     from drafting.rendering.docx import render_docx
 
     found = kept.lookup(batch) if kept is not None else [None] * len(batch)
     missing = [sheet for sheet, entry in zip(batch, found, strict=True) if entry is None]
     if not missing:
         documents = [entry for entry in found if entry is not None]
-        return merge_pdf_bytes([pdf for _, pdf in documents]), documents
+        return [pdf for _, pdf in documents], documents
     combined, pdfs = sheet_pdfs(missing)
     fresh = [(render_docx(sheet), pdf) for sheet, pdf in zip(missing, pdfs, strict=True)]
     if kept is not None:
         kept.store(missing, fresh)
     if len(missing) == len(batch):
-        return combined, fresh
+        return [combined], fresh
     new = iter(fresh)
     documents = [entry if entry is not None else next(new) for entry in found]
-    return merge_pdf_bytes([pdf for _, pdf in documents]), documents
+    return [pdf for _, pdf in documents], documents
+
+
+class _CombinedPages:
+    """The chunk's pages of the combined PDF: a segment (pdf_segments), or, once the segment
+    is full, stand-alone slices (the segment so far becomes the first one)."""
+
+    def __init__(self, part: zipfile.ZipFile, scratch: IO[bytes], first: int, limit: int) -> None:
+        self.part, self.scratch = part, scratch
+        self.segment: pdf_segments.PdfSegment | None = pdf_segments.PdfSegment(
+            scratch, first, limit
+        )
+        self.slices = 0
+
+    def add(self, pdfs: Sequence[bytes]) -> None:
+        """Append a slice's pages."""
+        if self.segment is not None:
+            mark = self.segment.mark()
+            try:
+                for pdf in pdfs:
+                    self.segment.append(pdf)
+                return
+            except pdf_segments.SegmentFull:
+                log.warning("liasse: the combined PDF's segment is full, slices kept instead")
+                self.segment.rewind(mark)
+                self._slice_of_segment()
+        self._slice(pdfs[0] if len(pdfs) == 1 else merge_pdf_bytes(pdfs))
+        gc.collect()
+
+    def _slice(self, pdf: bytes) -> None:
+        self.part.writestr(_stored(f"{SLICE_PREFIX}{self.slices:04d}.pdf"), pdf)
+        self.slices += 1
+
+    def _slice_of_segment(self) -> None:
+        assert self.segment is not None
+        manifest, self.segment = self.segment.manifest(), None
+        if manifest["kids"]:
+            self.scratch.seek(0)
+            out = io.BytesIO()
+            pdf_segments.standalone(self.scratch, manifest, out)
+            self._slice(out.getvalue())
+
+    def finish(self) -> None:
+        """Write the segment and its manifest into the part (when it has pages)."""
+        if self.segment is None or not self.segment.manifest()["kids"]:
+            return
+        self.scratch.seek(0)
+        with self.part.open(_stored(SEGMENT_PART), "w", force_zip64=True) as target:
+            shutil.copyfileobj(self.scratch, target, 1 << 20)
+        self.part.writestr(MANIFEST_PART, json.dumps(self.segment.manifest()))
 
 
 def write_part(
-    sheets: Iterable[Any], path: Path, start: int, kept: RenderedSheets | None = None
+    sheets: Iterable[Any],
+    path: Path,
+    start: int,
+    kept: RenderedSheets | None = None,
+    *,
+    count: int,
 ) -> int:
-    """Render sheets ranked from `start + 1` into a part ZIP at `path`; returns how many.
+    """Render the `count` sheets ranked from `start + 1` into a part ZIP at `path`.
 
     With `kept`, sheets rendered by an earlier export are reused rather than rendered again.
+    Returns how many sheets were written.
     """
     rank, rows = start, []
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as part:
-        for number, batch in enumerate(_slices(sheets)):
-            combined, documents = rendered_slice(batch, kept)
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as part,
+        tempfile.TemporaryFile(dir=path.parent) as scratch,
+    ):
+        pages = _CombinedPages(part, scratch, *pdf_segments.number_range(start, count))
+        for batch in _slices(sheets):
+            pdfs, documents = rendered_slice(batch, kept)
             for sheet, (docx, pdf) in zip(batch, documents, strict=True):
                 rank += 1
                 part.writestr(_stored(ranked_name(sheet, rank, "docx")), docx)
                 part.writestr(_stored(ranked_name(sheet, rank, "pdf")), pdf)
                 rows.append(index_row(sheet, rank))
-            part.writestr(_stored(f"{SLICE_PREFIX}{number:04d}.pdf"), combined)
+            pages.add(pdfs)
+        pages.finish()
         part.writestr(INDEX_PART, _csv(rows), zipfile.ZIP_DEFLATED)
     return rank - start
 
@@ -198,28 +265,65 @@ def _copy_into(package: zipfile.ZipFile, info: zipfile.ZipInfo, source: IO[bytes
         shutil.copyfileobj(source, target, 1 << 20)
 
 
-def _take(part: zipfile.ZipFile, liasse: zipfile.ZipFile, index: IO[bytes], folder: Path) -> None:
-    """Move one part into the liasse; its combined-PDF slices go to `folder` for the merge."""
+@dataclass
+class _Pages:
+    """One part's pages of the combined PDF, as `_take` left them in the scratch folder."""
+
+    segment: Path | None = None
+    manifest: dict[str, Any] | None = None
+    slices: list[Path] = field(default_factory=list)
+
+
+def _take(part: zipfile.ZipFile, liasse: zipfile.ZipFile, index: IO[bytes], folder: Path) -> _Pages:
+    """Move one part into the liasse; its pages of the combined PDF go to `folder`."""
+    pages = _Pages()
     for info in part.infolist():
         if info.filename == INDEX_PART:
             index.write(part.read(info))
-        elif info.filename.startswith(SLICE_PREFIX):
+        elif info.filename == MANIFEST_PART:
+            pages.manifest = json.loads(part.read(info))
+        elif info.filename == SEGMENT_PART or info.filename.startswith(SLICE_PREFIX):
             target = folder / f"{len(list(folder.iterdir())):06d}.pdf"
             with part.open(info) as source, open(target, "wb") as out:
                 shutil.copyfileobj(source, out, 1 << 20)
+            if info.filename == SEGMENT_PART:
+                pages.segment = target
+            else:
+                pages.slices.append(target)
         else:
             _raw_copy(part, info, liasse)
+    return pages
 
 
-def merge_pdfs(paths: Sequence[Path], target: Path) -> None:
-    """Concatenate PDFs page by page with qpdf (pikepdf): ≈4x less CPU than pypdf here."""
-    import pikepdf
+def write_combined(parts: Sequence[_Pages], out: IO[bytes]) -> None:
+    """The combined PDF: the segments copied one after the other when every part has one (no
+    PDF is parsed), else every part's pages appended by `PdfAppender` (bounded memory)."""
+    segments = [(p.segment, p.manifest) for p in parts if p.segment and p.manifest]
+    if len(segments) == len(parts):
+        pdf_segments.write_combined(out, _opened(segments))
+        return
+    appender = PdfAppender(out)
+    for part in parts:
+        for pdf in _pdfs_of(part):
+            appender.append(pdf)
+            gc.collect()  # a pypdf reader is a web of cycles: free it before the next one
+    appender.close()
 
-    with ExitStack() as sources, pikepdf.Pdf.new() as merged:
-        for path in paths:  # qpdf reads the sources' streams when saving: keep them open
-            merged.pages.extend(sources.enter_context(pikepdf.open(path)).pages)
-        merged.docinfo["/Title"] = "Liasse"
-        merged.save(target, deterministic_id=True)
+
+def _opened(segments: Sequence[tuple[Path, dict[str, Any]]]) -> Iterator[tuple[IO[bytes], Any]]:
+    for path, manifest in segments:
+        with open(path, "rb") as segment:
+            yield segment, manifest
+
+
+def _pdfs_of(part: _Pages) -> Iterator[bytes]:
+    if part.segment is not None and part.manifest is not None:
+        with open(part.segment, "rb") as segment:
+            out = io.BytesIO()
+            pdf_segments.standalone(segment, part.manifest, out)
+            yield out.getvalue()
+    for path in part.slices:
+        yield path.read_bytes()
 
 
 def stitch(
@@ -236,20 +340,18 @@ def stitch(
         tempfile.TemporaryDirectory(dir=out.parent) as folder,
     ):
         index.write(_csv([INDEX_HEADER]).encode("utf-8-sig"))
-        slices = Path(folder) / "slices"
-        slices.mkdir()
+        pages = Path(folder) / "pages"
+        pages.mkdir()
+        taken = []
         for path in parts:
             with zipfile.ZipFile(path) as part:
-                _take(part, liasse, index, slices)
+                taken.append(_take(part, liasse, index, pages))
         index_info = zipfile.ZipInfo("index.csv", FIXED_DATE)
         index_info.compress_type, index_info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
         _copy_into(liasse, index_info, index)
-        pdfs = sorted(slices.iterdir())
-        if pdfs:
-            combined = Path(folder) / "combined.pdf"
-            merge_pdfs(pdfs, combined)
-            with open(combined, "rb") as source:
-                _copy_into(liasse, _stored(combined_name), source)
+        if any(p.segment is not None or p.slices for p in taken):
+            with liasse.open(_stored(combined_name), "w", force_zip64=True) as target:
+                write_combined([p for p in taken if p.segment or p.slices], target)
         for name, data in extra:
             info = zipfile.ZipInfo(name, FIXED_DATE)
             info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16

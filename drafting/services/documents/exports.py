@@ -287,7 +287,14 @@ def render_chunk(chunk: Job, now: datetime) -> None:
     key = f"exports/{export.id}/part-{chunk.params['index']:04d}.zip"
     kept = reuse.SheetCache()
     with scratch_file(".zip") as path:
-        liasse_parts.write_part(_sheets(chunk, requester), path, chunk.params["start"], kept)
+        liasse_parts.write_part(
+            _sheets(chunk, requester),
+            path,
+            chunk.params["start"],
+            kept,
+            count=len(chunk.params["ids"]),
+        )
+        kept.save()
         stored = storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
     chunk.params = chunk.params | {"reused": kept.reused, "rendered": kept.rendered}
     jobs.mark_finished(chunk, stored, now)

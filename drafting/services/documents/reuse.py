@@ -2,16 +2,16 @@
 
 Each sheet's DOCX and PDF are kept under the printed sheet's digest (`sheets.cache_key`: the
 content hash, the template's version and everything else the sheet prints), the cache the
-single-document jobs already use for DOCX. A chunk looks its slice up in one query, renders
-only what is missing and stores it in one statement. The PDF kept is the liasse's own
-(untagged, cut out of a batch compilation), under its own format name, so a single document
-download keeps its tagged PDF.
+single-document jobs already use for DOCX. A chunk looks each slice up in one query, renders
+only what is missing and stores it all in one statement once the chunk is rendered. The PDF
+kept is the liasse's own (untagged, cut out of a batch compilation), under its own format
+name, so a single document download keeps its tagged PDF.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from drafting.rendering.sheet import AmendmentSheet, download_name
 from drafting.services.documents import storage
@@ -27,6 +27,7 @@ class SheetCache:
 
     reused: int = 0
     rendered: int = 0
+    pending: list[storage.SmallFile] = field(default_factory=list)
 
     def _keys(self, sheet: AmendmentSheet) -> tuple[str, str]:
         version = template_version()
@@ -44,17 +45,20 @@ class SheetCache:
         return kept
 
     def store(self, sheets: Sequence[AmendmentSheet], documents: Sequence[Rendered]) -> None:
-        """Keep the new renderings (in the chunk's transaction: committed with its part)."""
-        files = []
+        """Note the new renderings; `save` writes them once the chunk is rendered."""
         for sheet, (docx, pdf) in zip(sheets, documents, strict=True):
             docx_key, pdf_key = self._keys(sheet)
-            files.append(
+            self.pending += [
                 storage.SmallFile(
                     docx_key, docx, CONTENT_TYPES["docx"], download_name(sheet, "docx")
-                )
-            )
-            files.append(
-                storage.SmallFile(pdf_key, pdf, CONTENT_TYPES["pdf"], download_name(sheet, "pdf"))
-            )
-        storage.backend().put_many(files)
+                ),
+                storage.SmallFile(pdf_key, pdf, CONTENT_TYPES["pdf"], download_name(sheet, "pdf")),
+            ]
         self.rendered += len(documents)
+
+    def save(self) -> None:
+        """Write the noted renderings in one statement, in the chunk's transaction (committed
+        with its part). Written at the end, so the chunk takes no write lock while it renders
+        (SQLite: its progress is recorded on another connection meanwhile)."""
+        storage.backend().put_many(self.pending)
+        self.pending = []

@@ -139,11 +139,11 @@ def test_a_killed_chunk_is_rerun_by_retrying_the_export(
     killed = []
     real = exports.liasse_parts.write_part
 
-    def dies_once(sheets, path, start, kept=None):
+    def dies_once(sheets, path, start, kept=None, **options):
         if start == 4 and not killed:  # the second chunk
             killed.append(start)
             raise MemoryError("worker killed")
-        return real(sheets, path, start, kept)
+        return real(sheets, path, start, kept, **options)
 
     monkeypatch.setattr(exports.liasse_parts, "write_part", dies_once)
     job = _export(people["claire"], bill, run_jobs)
@@ -250,3 +250,21 @@ def test_the_liasse_holds_the_text_amended_by_its_amendments(mixed, people, bill
 def test_a_group_liasse_names_its_amended_text_after_the_group(mixed, people, bill, run_jobs):
     liasse = _zip(_export(people["claire"], bill, run_jobs, group="ECOS", states=["filed"]))
     assert "TEXTE_AMENDE_809_ECOS.pdf" in liasse.namelist()
+
+
+@pytest.mark.parametrize("per_sheet", [64, 6, 1])
+def test_the_combined_pdf_holds_every_sheet_in_order_whether_segments_fit_or_not(
+    app: Flask, mixed, people, bill, run_jobs, monkeypatch, per_sheet
+):
+    import pikepdf
+
+    from drafting.rendering import liasse_parts, pdf_segments
+
+    monkeypatch.setitem(app.config, "LIASSE_EXPORT_CHUNK", 4)
+    monkeypatch.setattr(liasse_parts, "COMBINED_SLICE", 2)
+    monkeypatch.setattr(pdf_segments, "PER_SHEET", per_sheet)  # 6: full after a slice; 1: at once
+    data = _zip(_export(people["claire"], bill, run_jobs)).read("LIASSE_809.pdf")
+    with pikepdf.open(io.BytesIO(data)) as combined:
+        assert combined.get_warnings() == [] and combined.check_pdf_syntax() == []
+        assert len(combined.pages) >= len(mixed)
+    assert in_order(pdf_text(data), *[f"Repère {k:02d}" for k in range(len(mixed))])

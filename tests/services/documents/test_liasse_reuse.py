@@ -124,7 +124,7 @@ def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
         def store(self, batch, documents):
             kept.update(zip(batch, documents, strict=True))
 
-    compiled, composed = [], []
+    compiled = []
 
     def compile_slice(batch):
         compiled.append(list(batch))
@@ -132,11 +132,11 @@ def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
 
     monkeypatch.setattr(liasse_parts, "sheet_pdfs", compile_slice)
     monkeypatch.setattr(docx, "render_docx", lambda sheet: b"docx-" + sheet.encode())
-    monkeypatch.setattr(
-        liasse_parts, "merge_pdf_bytes", lambda pdfs: composed.append(list(pdfs)) or b"composed"
-    )
-    combined, documents = liasse_parts.rendered_slice(["a", "b", "c"], Kept())
+    pages, documents = liasse_parts.rendered_slice(["a", "b", "c"], Kept())
     assert compiled == [["a", "c"]]  # one compilation for the missing sheets
     assert documents == [(b"docx-a", b"a"), (b"docx-b", b"b"), (b"docx-c", b"c")]
-    assert (combined, composed) == (b"composed", [[b"a", b"b", b"c"]])
+    assert pages == [b"a", b"b", b"c"]  # the combined PDF takes each sheet's own pages
     assert set(kept) == {"a", "b", "c"}
+    kept.clear()
+    pages, _ = liasse_parts.rendered_slice(["d", "e"], Kept())
+    assert pages == [b"compiled"]  # all new: the compilation's PDF as it is
