@@ -10,14 +10,17 @@ state) sit in `<proprietary>` under their own namespace, as the schema provides.
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import IO
 
 from lxml import etree
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+_NS = AKN_NS.encode()
 LIASSE_NS = "urn:x-liasse:akn"  # Liasse's own metadata, in <proprietary>
 MEDIA_TYPE = "application/akn+xml"
 AUTHORITY = "ASSEMBLÉE NATIONALE"
@@ -86,24 +89,64 @@ def render_amendment_list(
     amendments: Sequence[AknAmendment], text: AknText, *, generated_on: date
 ) -> bytes:
     """A text's amendments, in the order given, as one `<amendmentList>` document."""
-    root = _akn_root()
-    listing = _element(root, "amendmentList", name="liasse")
-    _list_meta(listing, text, generated_on, len(amendments))
-    _list_preface(listing, text, len(amendments))
-    body = _element(listing, "collectionBody")
-    components = etree.Element(_q("components"))
-    for index, amendment in enumerate(amendments, start=1):
-        eid = f"cmp_{index}"
-        reference = _element(_element(body, "component"), "documentRef", eId=f"ref_{index}")
-        reference.set("href", f"#{eid}")
-        reference.set("showAs", _title(amendment))
-        _element(components, "component", eId=eid).append(_amendment(amendment, text, generated_on))
-    if len(components):
-        root.append(components)
-    else:  # the schema wants a component: an empty liasse says so
-        interstitial = _element(_element(body, "component"), "interstitial", eId="int_1")
-        _element(interstitial, "p", "Aucun amendement.")
-    return _serialise(root)
+    out = io.BytesIO()
+    write_amendment_list(out, lambda: [amendments], len(amendments), text, generated_on)
+    return out.getvalue()
+
+
+Batches = Callable[[], Iterable[Sequence[AknAmendment]]]
+
+
+def write_amendment_list(
+    out: IO[bytes], batches: Batches, count: int, text: AknText, generated_on: date
+) -> None:
+    """Write the `<amendmentList>` of `count` amendments to `out`, batch by batch.
+
+    `batches()` is called twice (the body's references, then the components) and yields the
+    amendments in order; only one amendment's elements are in memory at a time, so a liasse of
+    20 000 amendments is written in the memory of one.
+    """
+    listing = etree.Element(_q("amendmentList"), nsmap={None: AKN_NS}, name="liasse")
+    _list_meta(listing, text, generated_on, count)
+    _list_preface(listing, text, count)
+    out.write(b"<?xml version='1.0' encoding='UTF-8'?>\n<akomaNtoso xmlns=\"%s\">\n" % _NS)
+    out.write(b'  <amendmentList name="liasse">\n')
+    for child in listing:
+        out.write(_fragment(child, 2))
+    out.write(b"    <collectionBody>\n")
+    index = 0
+    for batch in batches():
+        for amendment in batch:
+            index += 1
+            component = etree.Element(_q("component"), nsmap={None: AKN_NS})
+            reference = _element(component, "documentRef", eId=f"ref_{index}")
+            reference.set("href", f"#cmp_{index}")
+            reference.set("showAs", _title(amendment))
+            out.write(_fragment(component, 3))
+    if not index:  # the schema wants a component: an empty liasse says so
+        component = etree.Element(_q("component"), nsmap={None: AKN_NS})
+        _element(_element(component, "interstitial", eId="int_1"), "p", "Aucun amendement.")
+        out.write(_fragment(component, 3))
+    out.write(b"    </collectionBody>\n  </amendmentList>\n")
+    if index:
+        out.write(b"  <components>\n")
+        index = 0
+        for batch in batches():
+            for amendment in batch:
+                index += 1
+                component = etree.Element(_q("component"), nsmap={None: AKN_NS}, eId=f"cmp_{index}")
+                component.append(_amendment(amendment, text, generated_on))
+                out.write(_fragment(component, 2))
+        out.write(b"  </components>\n")
+    out.write(b"</akomaNtoso>\n")
+
+
+def _fragment(element: etree._Element, level: int) -> bytes:
+    """An element serialised at its place in the document: indented, the default namespace
+    declared once at the root rather than again on each element."""
+    etree.indent(element, space="  ", level=level)
+    data = etree.tostring(element, encoding="UTF-8").replace(b' xmlns="%s"' % _NS, b"", 1)
+    return b"  " * level + data + b"\n"
 
 
 # --- one amendment -----------------------------------------------------------------------------

@@ -326,14 +326,16 @@ def _pdfs_of(part: _Pages) -> Iterator[bytes]:
         yield path.read_bytes()
 
 
-def stitch(
-    parts: Sequence[Path],
-    out: Path,
-    combined_name: str,
-    extra: Sequence[tuple[str, bytes]] = (),
-) -> None:
+def add_file(package: zipfile.ZipFile, name: str, source: IO[bytes], compress: int) -> None:
+    """Copy a file into the ZIP as one entry dated like the liasse's (streamed)."""
+    info = zipfile.ZipInfo(name, FIXED_DATE)
+    info.compress_type, info.external_attr = compress, 0o644 << 16
+    _copy_into(package, info, source)
+
+
+def stitch(parts: Sequence[Path], out: Path, combined_name: str, tail: Sequence[Path] = ()) -> None:
     """The final liasse: every part's entries in order, index.csv, the combined PDF, then the
-    `extra` documents (the Akoma Ntoso and liasse XML of the same amendments)."""
+    entries of the `tail` parts (the Akoma Ntoso and liasse XML, the amended text)."""
     with (
         zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as liasse,
         tempfile.SpooledTemporaryFile(1 << 20) as index,
@@ -352,7 +354,7 @@ def stitch(
         if any(p.segment is not None or p.slices for p in taken):
             with liasse.open(_stored(combined_name), "w", force_zip64=True) as target:
                 write_combined([p for p in taken if p.segment or p.slices], target)
-        for name, data in extra:
-            info = zipfile.ZipInfo(name, FIXED_DATE)
-            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            liasse.writestr(info, data)
+        for path in tail:
+            with zipfile.ZipFile(path) as part:
+                for info in part.infolist():
+                    _raw_copy(part, info, liasse)

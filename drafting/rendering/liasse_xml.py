@@ -6,10 +6,12 @@ an amendment registered but not yet filed). Pure: plain data in, bytes out."""
 from __future__ import annotations
 
 import html
+import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import IO
 
 from lxml import etree
 
@@ -71,10 +73,22 @@ class LiasseXmlAmendment:
 
 def render_liasse_xml(amendments: Sequence[LiasseXmlAmendment], text: LiasseText) -> bytes:
     """The liasse XML of `amendments`, in the order given."""
-    root = etree.Element("amendements")
-    for amendment in amendments:
-        root.append(_amendment(amendment, text))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    out = io.BytesIO()
+    write_liasse_xml(out, [amendments], text)
+    return out.getvalue()
+
+
+def write_liasse_xml(
+    out: IO[bytes], batches: Iterable[Sequence[LiasseXmlAmendment]], text: LiasseText
+) -> None:
+    """Write the liasse XML to `out`, batch by batch (one amendment's elements at a time)."""
+    out.write(b"<?xml version='1.0' encoding='UTF-8'?>\n<amendements>\n")
+    for batch in batches:
+        for amendment in batch:
+            element = _amendment(amendment, text)
+            etree.indent(element, space="  ", level=1)
+            out.write(b"  " + etree.tostring(element, encoding="UTF-8") + b"\n")
+    out.write(b"</amendements>\n")
 
 
 def _amendment(amendment: LiasseXmlAmendment, text: LiasseText) -> etree._Element:

@@ -136,6 +136,18 @@ def test_an_empty_list_says_so() -> None:
     assert _texts(root, "//a:interstitial/a:p") == ["Aucun amendement."]
 
 
+def test_a_list_written_batch_by_batch_is_the_list_rendered_at_once() -> None:
+    import io
+
+    from drafting.rendering.akn import write_amendment_list
+
+    whole = render_amendment_list([FILED, DRAFT, ON_TITLE], TEXT, generated_on=TODAY)
+    out = io.BytesIO()
+    write_amendment_list(out, lambda: iter([[FILED], [], [DRAFT, ON_TITLE]]), 3, TEXT, TODAY)
+    assert out.getvalue() == whole
+    assert whole.count(AKN_NS.encode()) == 1  # the namespace declared once, at the root
+
+
 # --- validated against the OASIS schema ---------------------------------------------------------
 
 

@@ -5,17 +5,18 @@ int), the external ones as "p<id>"."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from drafting.extensions import db
 from drafting.models import Amendment, LegislativeText, PublishedAmendment
-from drafting.rendering.akn import render_amendment_list
-from drafting.rendering.liasse_xml import render_liasse_xml
+from drafting.rendering.akn import AknAmendment, write_amendment_list
+from drafting.rendering.liasse_xml import LiasseXmlAmendment, write_liasse_xml
 from drafting.rendering.sheet import AmendmentSheet
 from drafting.services.assembly import exchange, order
 from workflows.deadlines import PARIS
@@ -95,17 +96,96 @@ def external_sheets(ids: Sequence[int], session: Session | None = None) -> list[
     return exchange.published_sheets(ids, session)
 
 
-def documents(text_id: int, tokens: Sequence[Token], now: datetime) -> list[tuple[str, bytes]]:
-    """The liasse's Akoma Ntoso document and liasse XML for the exported amendments."""
+DOCUMENTS_BATCH = 500  # amendments loaded (with co-signatories) per round for the documents
+
+
+def _batches(tokens: Sequence[Token]) -> Iterator[Sequence[Token]]:
+    for start in range(0, len(tokens), DOCUMENTS_BATCH):
+        yield tokens[start : start + DOCUMENTS_BATCH]
+
+
+@dataclass
+class _Loaded:
+    """One batch of the documents: ours by id, the external ones by id, ours' published records."""
+
+    ours: dict[int, Amendment]
+    external: dict[int, PublishedAmendment]
+    records: dict[int, PublishedAmendment]
+
+    def record(self, amendment_id: int) -> PublishedAmendment | None:
+        return self.records.get(amendment_id)
+
+
+def _loaded(batch: Sequence[Token], session: Session) -> _Loaded:
+    mine, external = split(batch)
+    query = select(PublishedAmendment).where(
+        PublishedAmendment.id.in_(external) | PublishedAmendment.amendment_id.in_(mine)
+    )
+    records = list(session.scalars(query))
+    return _Loaded(
+        ours={a.id: a for a in _ours(mine, session)},
+        external={r.id: r for r in records if r.id in set(external)},
+        records={r.amendment_id: r for r in records if r.amendment_id is not None},
+    )
+
+
+def _akn_batches(tokens: Sequence[Token]) -> Iterator[list[AknAmendment]]:
+    for batch in _batches(tokens):
+        with Session(db.engine) as session:  # dropped after each batch: flat memory
+            got = _loaded(batch, session)
+            signers = exchange.cosigners(list(got.ours), session)
+            items = []
+            for token in batch:
+                if isinstance(token, int) and token in got.ours:
+                    amendment = got.ours[token]
+                    items.append(
+                        exchange.amendment_akn(amendment, signers[token], got.record(token))
+                    )
+                elif isinstance(token, str) and int(token[1:]) in got.external:
+                    items.append(exchange.published_akn(got.external[int(token[1:])]))
+        yield items
+
+
+def _liasse_batches(tokens: Sequence[Token]) -> Iterator[list[LiasseXmlAmendment]]:
+    for batch in _batches(tokens):
+        with Session(db.engine) as session:
+            got = _loaded(batch, session)
+            ready = {i: a for i, a in got.ours.items() if a.state in exchange.LIASSE_STATES}
+            signers = exchange.cosigners(list(ready), session)
+            items = []
+            for token in batch:
+                if isinstance(token, int) and token in ready:
+                    amendment = ready[token]
+                    items.append(
+                        exchange.amendment_liasse(amendment, signers[token], got.record(token))
+                    )
+                elif isinstance(token, str) and int(token[1:]) in got.external:
+                    items.append(exchange.published_liasse(got.external[int(token[1:])]))
+        yield items
+
+
+def write_documents(
+    text_id: int, tokens: Sequence[Token], now: datetime, akn: IO[bytes], xml: IO[bytes]
+) -> None:
+    """Write the liasse's Akoma Ntoso document and liasse XML (the tokens in the order of call),
+    loading DOCUMENTS_BATCH amendments at a time: memory does not grow with the liasse."""
     text = db.session.get_one(LegislativeText, text_id)
-    mine, external = split(tokens)
-    ours = _ours(mine)
-    published = [*_published(text_id, external)]
     day = now.astimezone(PARIS).date()
-    akn = render_amendment_list(
-        exchange.akn_items(text, ours, published), exchange.akn_text(text), generated_on=day
-    )
-    xml = render_liasse_xml(
-        exchange.liasse_items(text, ours, published), exchange.liasse_text(text)
-    )
-    return [(AKN_NAME, akn), (XML_NAME, xml)]
+    count = sum(1 for _ in _present(tokens))
+    write_amendment_list(akn, lambda: _akn_batches(tokens), count, exchange.akn_text(text), day)
+    write_liasse_xml(xml, _liasse_batches(tokens), exchange.liasse_text(text))
+
+
+def _present(tokens: Sequence[Token]) -> Iterator[Token]:
+    """The tokens whose amendment still exists (counted before the document is written)."""
+    for batch in _batches(tokens):
+        mine, external = split(batch)
+        found = set(db.session.scalars(select(Amendment.id).where(Amendment.id.in_(mine))))
+        theirs = set(
+            db.session.scalars(
+                select(PublishedAmendment.id).where(PublishedAmendment.id.in_(external))
+            )
+        )
+        for token in batch:
+            if (token in found) if isinstance(token, int) else (int(token[1:]) in theirs):
+                yield token

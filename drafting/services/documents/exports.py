@@ -10,11 +10,13 @@ Every step streams through temporary files, so a worker's memory does not grow w
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
 import time
 import uuid
+import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -40,7 +42,6 @@ from drafting.models import (
 from drafting.models.types import utcnow
 from drafting.permissions import can_export_liasse, visible_amendments_clause
 from drafting.rendering import liasse_parts
-from drafting.rendering.amended_text import add_to_zip
 from drafting.services import texts
 from drafting.services.assembly import liasse_export
 from drafting.services.documents import jobs, reuse, storage
@@ -51,6 +52,7 @@ from workflows.review import State
 
 BATCH = 200  # amendments loaded (with their signatures) per round of queries
 DEFAULT_CHUNK = 250
+EXTRAS = "documents"  # the chunk job that writes the liasse's XML documents and amended text
 
 
 def _export_params(group: str | None, states: Sequence[str] | None) -> dict[str, Any]:
@@ -186,10 +188,14 @@ def _create_chunks(export: Job, requester: User, now: datetime) -> list[Job]:
     ids = ordered_ids(export, requester)
     size = _chunk_size()
     slices = [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
-    export.params = export.params | {"total": len(ids), "chunks": len(slices)}
+    export.params = export.params | {"total": len(ids), "chunks": len(slices) + 1}
     chunks = []
-    for index, slice_ids in enumerate(slices):
-        params = {"index": index, "start": index * size, "total": len(ids), "ids": slice_ids}
+    extras = {"index": len(slices), "start": len(ids), "total": len(ids), "ids": [], EXTRAS: True}
+    for index, slice_ids in [*enumerate(slices), (len(slices), None)]:
+        params: dict[str, Any] = {"index": index, "start": index * size, "total": len(ids)}
+        params["ids"] = slice_ids
+        if slice_ids is None:  # the documents of the whole liasse, rendered beside the sheets
+            params = extras
         chunk = Job(
             id=str(uuid.uuid4()),
             kind="export_chunk",
@@ -218,7 +224,10 @@ def plan_export(export: Job, now: datetime) -> None:
     requester = db.session.get(User, export.requested_by_id)
     assert requester is not None
     chunks = chunks_of(export) or _create_chunks(export, requester, now)
-    pending = [c for c in chunks if c.status != "finished"]
+    # The documents' job first: it is the longest, and runs while the sheets are rendered.
+    pending = sorted(
+        (c for c in chunks if c.status != "finished"), key=lambda c: not c.params.get(EXTRAS)
+    )
     for chunk in pending:
         chunk.status = "queued"
         jobs.enqueue(chunk)
@@ -285,6 +294,12 @@ def render_chunk(chunk: Job, now: datetime) -> None:
     requester = db.session.get(User, chunk.requested_by_id)
     assert export is not None and requester is not None
     key = f"exports/{export.id}/part-{chunk.params['index']:04d}.zip"
+    if chunk.params.get(EXTRAS):
+        stored = _render_documents(export, key, now)
+        jobs.mark_finished(chunk, stored, now)
+        db.session.flush()
+        _finish_chunk(chunk.parent_id)
+        return
     kept = reuse.SheetCache()
     with scratch_file(".zip") as path:
         liasse_parts.write_part(
@@ -300,6 +315,26 @@ def render_chunk(chunk: Job, now: datetime) -> None:
     jobs.mark_finished(chunk, stored, now)
     db.session.flush()
     _finish_chunk(chunk.parent_id)
+
+
+def _render_documents(export: Job, key: str, now: datetime) -> StoredFile:
+    """The liasse's Akoma Ntoso and liasse XML and its amended text, as a part of their own
+    (copied after the combined PDF by the assembly)."""
+    assert export.text_id is not None
+    tokens = [t for c in chunks_of(export) if not c.params.get(EXTRAS) for t in c.params["ids"]]
+    text = db.session.get_one(LegislativeText, export.text_id)
+    name = export_filename(text, export.params.get("group"))
+    with scratch_file(".zip") as path:
+        with (
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as part,
+            tempfile.TemporaryFile(dir=path.parent) as akn,
+            tempfile.TemporaryFile(dir=path.parent) as xml,
+        ):
+            liasse_export.write_documents(export.text_id, tokens, now, akn, xml)
+            liasse_parts.add_file(part, liasse_export.AKN_NAME, akn, zipfile.ZIP_DEFLATED)
+            liasse_parts.add_file(part, liasse_export.XML_NAME, xml, zipfile.ZIP_DEFLATED)
+            _add_amended_text(export, tokens, part, name)
+        return storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
 
 
 def _finish_chunk(export_id: str | None) -> None:
@@ -334,13 +369,10 @@ def assemble(export: Job, now: datetime) -> None:
     with scratch_file(".zip") as path:
         with _local_parts(parts) as paths:
             clock.lap("fetch")
-            assert export.text_id is not None
-            tokens = [token for chunk in chunks for token in chunk.params["ids"]]
-            documents = liasse_export.documents(export.text_id, tokens, now)
-            liasse_parts.stitch(paths, path, name.removesuffix(".zip") + ".pdf", documents)
+            sheets = [p for p, c in zip(paths, chunks, strict=True) if not c.params.get(EXTRAS)]
+            documents = [p for p, c in zip(paths, chunks, strict=True) if c.params.get(EXTRAS)]
+            liasse_parts.stitch(sheets, path, name.removesuffix(".zip") + ".pdf", documents)
             clock.lap("stitch")
-        _add_amended_text(export, chunks, path, name)
-        clock.lap("amended_text")
         stored = storage.backend().put(
             f"exports/{export.id}/{name}", path, "application/zip", name, move=True
         )
@@ -357,18 +389,19 @@ def assemble(export: Job, now: datetime) -> None:
     }
 
 
-def _add_amended_text(export: Job, chunks: Sequence[Job], path: Path, name: str) -> None:
+def _add_amended_text(
+    export: Job, tokens: Sequence[int | str], part: zipfile.ZipFile, name: str
+) -> None:
     """The text with the liasse's amendments applied, as a PDF beside the sheets (issue 18)."""
     # Ours only: the external amendments of a full liasse ("p12" tokens) have no text to apply.
-    ids, _ = liasse_export.split([t for chunk in chunks for t in chunk.params["ids"]])
+    ids, _ = liasse_export.split(tokens)
     assert export.text_id is not None
     requested = datetime.fromisoformat(export.params["requested_at"])
     subtitle = f"Texte amendé par les {len(ids)} amendements de la liasse"
     document = liasse_document(export.text_id, ids, subtitle, requested.astimezone(PARIS).date())
     if document is not None:
-        add_to_zip(
-            path, name.replace("LIASSE_", "TEXTE_AMENDE_", 1).replace(".zip", ".pdf"), document
-        )
+        pdf_name = name.replace("LIASSE_", "TEXTE_AMENDE_", 1).replace(".zip", ".pdf")
+        liasse_parts.add_file(part, pdf_name, io.BytesIO(document), zipfile.ZIP_STORED)
 
 
 class _Clock:

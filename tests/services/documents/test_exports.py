@@ -104,7 +104,10 @@ def test_chunks_run_as_separate_jobs_and_give_the_same_liasse(
     monkeypatch.setitem(app.config, "LIASSE_EXPORT_CHUNK", 2)
     job = _export(people["claire"], bill, run_jobs)
     chunks = db.session.scalars(select(Job).where(Job.parent_id == job.id)).all()
-    assert len(chunks) == 5 and {c.status for c in chunks} == {"finished"}
+    assert {c.status for c in chunks} == {"finished"}
+    # five chunks of sheets, and the job writing the liasse's documents beside them
+    assert sorted(len(c.params["ids"]) for c in chunks) == [0, 1, 2, 2, 2, 2]
+    assert [c.params["index"] for c in chunks if c.params.get(exports.EXTRAS)] == [5]
     assert [r["empreinte"] for r in _index(_zip(job))] == [a.content_hash for a in mixed]
     assert job.progress == 100
     # the partial files are gone: only the final ZIP is stored (and the sheets kept for reuse)
@@ -148,13 +151,14 @@ def test_a_killed_chunk_is_rerun_by_retrying_the_export(
     monkeypatch.setattr(exports.liasse_parts, "write_part", dies_once)
     job = _export(people["claire"], bill, run_jobs)
     assert job.status == "failed" and "worker killed" in job.error
-    assert _files() == 2  # finished parts only (besides the sheets kept for re-exports)
+    assert _files() == 3  # the finished parts only: two of sheets and the documents'
+    # (besides the sheets kept for re-exports)
     jobs.retry_job(job.id)
     commit()
     run_jobs()
     job = db.session.get(Job, job.id, populate_existing=True)
     assert [r["empreinte"] for r in _index(_zip(job))] == [a.content_hash for a in mixed]
-    assert db.session.scalar(select(func.count(Job.id)).where(Job.parent_id == job.id)) == 3
+    assert db.session.scalar(select(func.count(Job.id)).where(Job.parent_id == job.id)) == 4
 
 
 def test_discussion_order_tiebreaks_on_the_number_in_natural_order():
