@@ -10,9 +10,12 @@ state) sit in `<proprietary>` under their own namespace, as the schema provides.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+import shutil
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import IO
@@ -90,55 +93,62 @@ def render_amendment_list(
 ) -> bytes:
     """A text's amendments, in the order given, as one `<amendmentList>` document."""
     out = io.BytesIO()
-    write_amendment_list(out, lambda: [amendments], len(amendments), text, generated_on)
+    writer = AmendmentListWriter(out, text, generated_on)
+    for amendment in amendments:
+        writer.add(amendment)
+    writer.close()
     return out.getvalue()
 
 
-Batches = Callable[[], Iterable[Sequence[AknAmendment]]]
+class AmendmentListWriter:
+    """Writes an `<amendmentList>` amendment by amendment: each amendment's component goes to a
+    temporary file as it comes and only its title is kept for the body's references, so a
+    liasse of 20 000 amendments is written in the memory of one. `close()` writes the document
+    (the list's head, the references, then the components) to `out`."""
 
+    def __init__(self, out: IO[bytes], text: AknText, generated_on: date) -> None:
+        """Start a list of `text`'s amendments, dated `generated_on`."""
+        self.out, self.text, self.generated_on = out, text, generated_on
+        self.components: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close)
+        self.titles: list[str] = []
 
-def write_amendment_list(
-    out: IO[bytes], batches: Batches, count: int, text: AknText, generated_on: date
-) -> None:
-    """Write the `<amendmentList>` of `count` amendments to `out`, batch by batch.
+    def add(self, amendment: AknAmendment) -> None:
+        """The next amendment, in the order of the list."""
+        self.titles.append(_title(amendment))
+        eid = f"cmp_{len(self.titles)}"
+        component = etree.Element(_q("component"), nsmap={None: AKN_NS}, eId=eid)
+        component.append(_amendment(amendment, self.text, self.generated_on))
+        self.components.write(_fragment(component, 2))
 
-    `batches()` is called twice (the body's references, then the components) and yields the
-    amendments in order; only one amendment's elements are in memory at a time, so a liasse of
-    20 000 amendments is written in the memory of one.
-    """
-    listing = etree.Element(_q("amendmentList"), nsmap={None: AKN_NS}, name="liasse")
-    _list_meta(listing, text, generated_on, count)
-    _list_preface(listing, text, count)
-    out.write(b"<?xml version='1.0' encoding='UTF-8'?>\n<akomaNtoso xmlns=\"%s\">\n" % _NS)
-    out.write(b'  <amendmentList name="liasse">\n')
-    for child in listing:
-        out.write(_fragment(child, 2))
-    out.write(b"    <collectionBody>\n")
-    index = 0
-    for batch in batches():
-        for amendment in batch:
-            index += 1
+    def close(self) -> None:
+        """Write the whole document to `out`."""
+        out, count = self.out, len(self.titles)
+        listing = etree.Element(_q("amendmentList"), nsmap={None: AKN_NS}, name="liasse")
+        _list_meta(listing, self.text, self.generated_on, count)
+        _list_preface(listing, self.text, count)
+        out.write(b"<?xml version='1.0' encoding='UTF-8'?>\n<akomaNtoso xmlns=\"%s\">\n" % _NS)
+        out.write(b'  <amendmentList name="liasse">\n')
+        for child in listing:
+            out.write(_fragment(child, 2))
+        out.write(b"    <collectionBody>\n")
+        for index, title in enumerate(self.titles, start=1):
             component = etree.Element(_q("component"), nsmap={None: AKN_NS})
             reference = _element(component, "documentRef", eId=f"ref_{index}")
             reference.set("href", f"#cmp_{index}")
-            reference.set("showAs", _title(amendment))
+            reference.set("showAs", title)
             out.write(_fragment(component, 3))
-    if not index:  # the schema wants a component: an empty liasse says so
-        component = etree.Element(_q("component"), nsmap={None: AKN_NS})
-        _element(_element(component, "interstitial", eId="int_1"), "p", "Aucun amendement.")
-        out.write(_fragment(component, 3))
-    out.write(b"    </collectionBody>\n  </amendmentList>\n")
-    if index:
-        out.write(b"  <components>\n")
-        index = 0
-        for batch in batches():
-            for amendment in batch:
-                index += 1
-                component = etree.Element(_q("component"), nsmap={None: AKN_NS}, eId=f"cmp_{index}")
-                component.append(_amendment(amendment, text, generated_on))
-                out.write(_fragment(component, 2))
-        out.write(b"  </components>\n")
-    out.write(b"</akomaNtoso>\n")
+        if not count:  # the schema wants a component: an empty liasse says so
+            component = etree.Element(_q("component"), nsmap={None: AKN_NS})
+            _element(_element(component, "interstitial", eId="int_1"), "p", "Aucun amendement.")
+            out.write(_fragment(component, 3))
+        out.write(b"    </collectionBody>\n  </amendmentList>\n")
+        if count:
+            out.write(b"  <components>\n")
+            self.components.seek(0)
+            shutil.copyfileobj(self.components, out, 1 << 20)
+            out.write(b"  </components>\n")
+        out.write(b"</akomaNtoso>\n")
+        self.components.close()
 
 
 def _fragment(element: etree._Element, level: int) -> bytes:
@@ -404,6 +414,7 @@ def _paragraphs(text: str) -> list[str]:
     return [line.strip() for line in _clean(text).split("\n") if line.strip()]
 
 
+@functools.lru_cache(maxsize=8192)  # the same deputies' and groups' keys, over and over
 def _slug(text: str) -> str:
     return _NOT_ID.sub("-", text.strip()).strip("-.") or "x"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import IO
@@ -74,21 +74,30 @@ class LiasseXmlAmendment:
 def render_liasse_xml(amendments: Sequence[LiasseXmlAmendment], text: LiasseText) -> bytes:
     """The liasse XML of `amendments`, in the order given."""
     out = io.BytesIO()
-    write_liasse_xml(out, [amendments], text)
+    writer = LiasseXmlWriter(out, text)
+    for amendment in amendments:
+        writer.add(amendment)
+    writer.close()
     return out.getvalue()
 
 
-def write_liasse_xml(
-    out: IO[bytes], batches: Iterable[Sequence[LiasseXmlAmendment]], text: LiasseText
-) -> None:
-    """Write the liasse XML to `out`, batch by batch (one amendment's elements at a time)."""
-    out.write(b"<?xml version='1.0' encoding='UTF-8'?>\n<amendements>\n")
-    for batch in batches:
-        for amendment in batch:
-            element = _amendment(amendment, text)
-            etree.indent(element, space="  ", level=1)
-            out.write(b"  " + etree.tostring(element, encoding="UTF-8") + b"\n")
-    out.write(b"</amendements>\n")
+class LiasseXmlWriter:
+    """Writes the liasse XML amendment by amendment (one amendment's elements in memory)."""
+
+    def __init__(self, out: IO[bytes], text: LiasseText) -> None:
+        """Start the document on `out`."""
+        self.out, self.text = out, text
+        out.write(b"<?xml version='1.0' encoding='UTF-8'?>\n<amendements>\n")
+
+    def add(self, amendment: LiasseXmlAmendment) -> None:
+        """The next amendment."""
+        element = _amendment(amendment, self.text)
+        etree.indent(element, space="  ", level=1)
+        self.out.write(b"  " + etree.tostring(element, encoding="UTF-8") + b"\n")
+
+    def close(self) -> None:
+        """End the document."""
+        self.out.write(b"</amendements>\n")
 
 
 def _amendment(amendment: LiasseXmlAmendment, text: LiasseText) -> etree._Element:

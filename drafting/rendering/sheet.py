@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from workflows.deadlines import MONTH_NAMES
@@ -134,10 +136,13 @@ def division_heading(sheet: AmendmentSheet) -> list[str]:
     return ["ARTICLE ADDITIONNEL", f"{where} L'ARTICLE {article}, insérer l'article suivant{NBSP}:"]
 
 
+# A liasse prints the same 577 deputies thousands of times: their printed forms are kept.
+@functools.lru_cache(maxsize=4096)
 def _surname_key(person: Signatory) -> str:
     return unicodedata.normalize("NFC", one_line(person.last_name)).casefold()
 
 
+@functools.lru_cache(maxsize=8192)
 def _printed_name(person: Signatory, with_first_name: bool) -> str:
     names = [one_line(person.first_name)] if with_first_name else []
     names.append(one_line(person.last_name))
@@ -150,7 +155,8 @@ def signatory_names(sheet: AmendmentSheet) -> list[str]:
     """The author then the co-signatories, first names only where two share a surname."""
     people = (sheet.author, *sheet.cosignatories)
     keys = [_surname_key(p) for p in people]
-    return [_printed_name(p, keys.count(k) > 1) for p, k in zip(people, keys, strict=True)]
+    shared = Counter(keys)
+    return [_printed_name(p, shared[k] > 1) for p, k in zip(people, keys, strict=True)]
 
 
 def signatory_line(sheet: AmendmentSheet) -> str:

@@ -136,16 +136,24 @@ def test_an_empty_list_says_so() -> None:
     assert _texts(root, "//a:interstitial/a:p") == ["Aucun amendement."]
 
 
-def test_a_list_written_batch_by_batch_is_the_list_rendered_at_once() -> None:
+def test_a_list_declares_its_namespace_once_and_keeps_components_aside_until_closed() -> None:
     import io
 
-    from drafting.rendering.akn import write_amendment_list
+    from drafting.rendering.akn import AmendmentListWriter
 
-    whole = render_amendment_list([FILED, DRAFT, ON_TITLE], TEXT, generated_on=TODAY)
     out = io.BytesIO()
-    write_amendment_list(out, lambda: iter([[FILED], [], [DRAFT, ON_TITLE]]), 3, TEXT, TODAY)
-    assert out.getvalue() == whole
-    assert whole.count(AKN_NS.encode()) == 1  # the namespace declared once, at the root
+    writer = AmendmentListWriter(out, TEXT, TODAY)
+    writer.add(FILED)
+    writer.add(DRAFT)
+    assert out.getvalue() == b""  # the references come first: nothing is written before close
+    writer.add(ON_TITLE)
+    writer.close()
+    whole = out.getvalue()
+    assert whole == render_amendment_list([FILED, DRAFT, ON_TITLE], TEXT, generated_on=TODAY)
+    assert whole.count(AKN_NS.encode()) == 1  # declared once, at the root
+    assert _texts(_tree(whole), "/a:akomaNtoso/a:amendmentList/a:preface/a:p")[-1] == (
+        "3 amendements"
+    )
 
 
 # --- validated against the OASIS schema ---------------------------------------------------------

@@ -5,6 +5,7 @@ module gives them plain data."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -66,7 +67,12 @@ def liasse_text(text: LegislativeText) -> LiasseText:
 
 def _person(user: Any) -> AknPerson:
     key = user.assembly_id or f"liasse-{user.id}"
-    return AknPerson(key=key, name=printed_name(user.civility, user.first_name, user.last_name))
+    return _named(key, user.civility, user.first_name, user.last_name)
+
+
+@functools.lru_cache(maxsize=4096)  # a liasse names the same deputies thousands of times
+def _named(key: str, civility: str, first_name: str, last_name: str) -> AknPerson:
+    return AknPerson(key=key, name=printed_name(civility, first_name, last_name))
 
 
 def cosigners(ids: Sequence[int], session: Session | None = None) -> dict[int, list[Any]]:

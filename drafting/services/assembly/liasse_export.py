@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from drafting.extensions import db
 from drafting.models import Amendment, LegislativeText, PublishedAmendment
-from drafting.rendering.akn import AknAmendment, write_amendment_list
-from drafting.rendering.liasse_xml import LiasseXmlAmendment, write_liasse_xml
+from drafting.rendering.akn import AmendmentListWriter
+from drafting.rendering.liasse_xml import LiasseXmlWriter
 from drafting.rendering.sheet import AmendmentSheet
 from drafting.services.assembly import exchange, order
 from workflows.deadlines import PARIS
@@ -129,63 +129,27 @@ def _loaded(batch: Sequence[Token], session: Session) -> _Loaded:
     )
 
 
-def _akn_batches(tokens: Sequence[Token]) -> Iterator[list[AknAmendment]]:
-    for batch in _batches(tokens):
-        with Session(db.engine) as session:  # dropped after each batch: flat memory
-            got = _loaded(batch, session)
-            signers = exchange.cosigners(list(got.ours), session)
-            items = []
-            for token in batch:
-                if isinstance(token, int) and token in got.ours:
-                    amendment = got.ours[token]
-                    items.append(
-                        exchange.amendment_akn(amendment, signers[token], got.record(token))
-                    )
-                elif isinstance(token, str) and int(token[1:]) in got.external:
-                    items.append(exchange.published_akn(got.external[int(token[1:])]))
-        yield items
-
-
-def _liasse_batches(tokens: Sequence[Token]) -> Iterator[list[LiasseXmlAmendment]]:
-    for batch in _batches(tokens):
-        with Session(db.engine) as session:
-            got = _loaded(batch, session)
-            ready = {i: a for i, a in got.ours.items() if a.state in exchange.LIASSE_STATES}
-            signers = exchange.cosigners(list(ready), session)
-            items = []
-            for token in batch:
-                if isinstance(token, int) and token in ready:
-                    amendment = ready[token]
-                    items.append(
-                        exchange.amendment_liasse(amendment, signers[token], got.record(token))
-                    )
-                elif isinstance(token, str) and int(token[1:]) in got.external:
-                    items.append(exchange.published_liasse(got.external[int(token[1:])]))
-        yield items
-
-
 def write_documents(
     text_id: int, tokens: Sequence[Token], now: datetime, akn: IO[bytes], xml: IO[bytes]
 ) -> None:
     """Write the liasse's Akoma Ntoso document and liasse XML (the tokens in the order of call),
     loading DOCUMENTS_BATCH amendments at a time: memory does not grow with the liasse."""
     text = db.session.get_one(LegislativeText, text_id)
-    day = now.astimezone(PARIS).date()
-    count = sum(1 for _ in _present(tokens))
-    write_amendment_list(akn, lambda: _akn_batches(tokens), count, exchange.akn_text(text), day)
-    write_liasse_xml(xml, _liasse_batches(tokens), exchange.liasse_text(text))
-
-
-def _present(tokens: Sequence[Token]) -> Iterator[Token]:
-    """The tokens whose amendment still exists (counted before the document is written)."""
+    listing = AmendmentListWriter(akn, exchange.akn_text(text), now.astimezone(PARIS).date())
+    liasse = LiasseXmlWriter(xml, exchange.liasse_text(text))
     for batch in _batches(tokens):
-        mine, external = split(batch)
-        found = set(db.session.scalars(select(Amendment.id).where(Amendment.id.in_(mine))))
-        theirs = set(
-            db.session.scalars(
-                select(PublishedAmendment.id).where(PublishedAmendment.id.in_(external))
-            )
-        )
-        for token in batch:
-            if (token in found) if isinstance(token, int) else (int(token[1:]) in theirs):
-                yield token
+        with Session(db.engine) as session:  # dropped after each batch: flat memory
+            got = _loaded(batch, session)
+            signers = exchange.cosigners(list(got.ours), session)
+            for token in batch:
+                if isinstance(token, int) and token in got.ours:
+                    amendment, record = got.ours[token], got.record(token)
+                    listing.add(exchange.amendment_akn(amendment, signers[token], record))
+                    if amendment.state in exchange.LIASSE_STATES:
+                        liasse.add(exchange.amendment_liasse(amendment, signers[token], record))
+                elif isinstance(token, str) and int(token[1:]) in got.external:
+                    row = got.external[int(token[1:])]
+                    listing.add(exchange.published_akn(row))
+                    liasse.add(exchange.published_liasse(row))
+    listing.close()
+    liasse.close()
