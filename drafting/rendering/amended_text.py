@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime
 import functools
+import io
 import json
 import threading
 import zipfile
-from dataclasses import asdict, dataclass
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from drafting.rendering.sheet import french_date, printable
@@ -97,15 +99,85 @@ class AmendedTextRenderer:
         self._lock = threading.Lock()
 
     def render(self, document: AmendedTextDocument) -> bytes:
-        """The PDF of the amended text."""
-        inputs = {"data": json.dumps(document_data(document), ensure_ascii=False)}
-        day = document.date
+        """The PDF of the amended text: one compilation, or one per section for a text amended
+        by thousands of amendments (typst's memory grows with what one compilation lays out),
+        each section starting a page whose number follows the previous section's."""
+        parts = sections(document.articles)
+        if len(parts) <= 1:
+            return self._compile(document_data(document), document.date)
+        pdfs, page = [], 1
+        for index, articles in enumerate(parts):
+            data = document_data(replace(document, articles=articles))
+            data |= {"first_page": page, "heading": index == 0}
+            pdfs.append(self._compile(data, document.date, tagged=False))  # joining drops tags
+            page += _page_count(pdfs[-1])
+            self._forget()
+        return _joined(pdfs, document.title)
+
+    def _compile(
+        self, data: dict[str, object], day: datetime.date, *, tagged: bool = True
+    ) -> bytes:
+        inputs = {"data": json.dumps(data, ensure_ascii=False)}
         stamp = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
         with self._lock:
-            pdf = self._compiler.compile(format="pdf", sys_inputs=inputs, timestamp=stamp)
+            pdf = self._compiler.compile(
+                format="pdf", sys_inputs=inputs, timestamp=stamp, pdf_tags=tagged
+            )
         if not isinstance(pdf, bytes):
             raise TypeError(f"typst returned {type(pdf).__name__}, not one PDF")
         return pdf
+
+    def _forget(self) -> None:
+        """Age the last section's layout out of typst's cache (as the sheets' renderer does)."""
+        empty = {"data": json.dumps(_EMPTY)}
+        with self._lock:
+            for _ in range(_EVICTION_AGE):
+                self._compiler.compile(format="pdf", sys_inputs=empty, timestamp=0)
+
+
+# One compilation lays out at most this many pieces of alinéas and notes.
+SECTION_WEIGHT = 6000
+_EVICTION_AGE = 10
+_EMPTY = {"title": "", "subtitle": "", "date": "", "legend": "", "articles": [], "heading": False}
+
+
+def _weight(article: PrintedArticle) -> int:
+    added = sum(len(paragraphs) for _, paragraphs in (*article.before, *article.after))
+    return 1 + sum(len(a.pieces) for a in article.alineas) + len(article.notes) + added
+
+
+def sections(articles: tuple[PrintedArticle, ...]) -> list[tuple[PrintedArticle, ...]]:
+    """The articles in consecutive groups of at most SECTION_WEIGHT (an article is never cut)."""
+    groups: list[tuple[PrintedArticle, ...]] = []
+    current: list[PrintedArticle] = []
+    weight = 0
+    for article in articles:
+        if current and weight + _weight(article) > SECTION_WEIGHT:
+            groups.append(tuple(current))
+            current, weight = [], 0
+        current.append(article)
+        weight += _weight(article)
+    return [*groups, tuple(current)] if current else groups
+
+
+def _page_count(pdf: bytes) -> int:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return len(document.pages)
+
+
+def _joined(pdfs: list[bytes], title: str) -> bytes:
+    """The sections' pages in one PDF (qpdf)."""
+    import pikepdf
+
+    with ExitStack() as sources, pikepdf.Pdf.new() as joined:
+        for pdf in pdfs:
+            joined.pages.extend(sources.enter_context(pikepdf.open(io.BytesIO(pdf))).pages)
+        joined.docinfo["/Title"] = title
+        out = io.BytesIO()
+        joined.save(out, deterministic_id=True)
+    return out.getvalue()
 
 
 @functools.lru_cache(maxsize=1)
