@@ -17,11 +17,11 @@ Usage: python benchmarks/bench_liasse.py [N] [--storage database|filesystem] [--
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -314,16 +314,23 @@ def _phases(job: Any) -> str:
 
     from drafting.extensions import db
     from drafting.models import Job
+    from drafting.services.documents.exports import EXTRAS
 
-    chunks = db.session.scalars(select(Job).where(Job.parent_id == job.id)).all()
+    children = db.session.scalars(select(Job).where(Job.parent_id == job.id)).all()
+    chunks = [c for c in children if not c.params.get(EXTRAS)]
+    documents = [c for c in children if c.params.get(EXTRAS)]
     spans = [(c.finished_at - c.started_at).total_seconds() for c in chunks]
-    window = max(c.finished_at for c in chunks) - min(c.started_at for c in chunks)
-    assembly = job.finished_at - max(c.finished_at for c in chunks)
+    window = max(c.finished_at for c in children) - min(c.started_at for c in children)
+    assembly = job.finished_at - max(c.finished_at for c in children)
     size = job.params["total"] // max(1, len(chunks))
+    extra = "".join(
+        f"; documents job {(d.finished_at - d.started_at).total_seconds():.1f} s" for d in documents
+    )
     return (
-        f"{len(chunks)} chunks of ~{size}: {min(spans):.1f}–{max(spans):.1f} s each, "
+        f"{len(chunks)} chunks of ~{size}: {min(spans):.1f}–{max(spans):.1f} s each{extra}, "
         f"all within {window.total_seconds():.1f} s; assembly {assembly.total_seconds():.1f} s "
-        f"{job.params.get('assembly_seconds')}"
+        f"{job.params.get('assembly_seconds')}; sheets rendered {job.params.get('rendered')}, "
+        f"reused {job.params.get('reused')}"
     )
 
 
@@ -335,10 +342,55 @@ def _report(job: Any, elapsed: float, n: int) -> None:
     if job.status != "finished":
         raise SystemExit(f"export failed: {job.error}")
     stored = db.session.get(StoredFile, job.file_id)
-    with storage.storage_for(stored).open(stored) as handle:
-        names = zipfile.ZipFile(io.BytesIO(handle.read())).namelist()
+    with storage.storage_for(stored).open(stored) as handle, tempfile.TemporaryFile() as copy:
+        shutil.copyfileobj(handle, copy, 1 << 20)
+        names = zipfile.ZipFile(copy).namelist()
     print(f"liasse of {n} amendments: {elapsed:.1f} s end to end ({n / elapsed:.0f} amendments/s)")
     print(f"  ZIP {stored.size / 1e6:.1f} MB, {len(names)} entries; {_phases(job)}")
+
+
+def _export(admin_id: int, text_id: int, n: int) -> None:
+    from drafting.db import commit
+    from drafting.extensions import db
+    from drafting.models import User
+    from drafting.services.documents import exports
+
+    t0 = time.perf_counter()
+    job = exports.request_export(db.session.get(User, admin_id), text_id, now=datetime.now(UTC))
+    commit()
+    job = _wait(job.id)
+    _report(job, time.perf_counter() - t0, n)
+
+
+def _change(text_id: int, count: int) -> None:
+    """Edit `count` amendments spread over the text (a new exposé, so a new content hash)."""
+    from sqlalchemy import select, update
+
+    from drafting.db import commit
+    from drafting.extensions import db
+    from drafting.models import Amendment
+
+    ids = db.session.scalars(
+        select(Amendment.id).where(Amendment.text_id == text_id).order_by(Amendment.id)
+    ).all()
+    chosen = ids[:: max(1, len(ids) // count)][:count]
+    for amendment_id in chosen:
+        db.session.execute(
+            update(Amendment)
+            .where(Amendment.id == amendment_id)
+            .values(
+                expose=Amendment.expose + " (modifié)",
+                content_hash=_new_hash(amendment_id),
+            )
+        )
+    commit()
+    print(f"changed {len(chosen)} amendments; exporting again", flush=True)
+
+
+def _new_hash(amendment_id: int) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"changed-{amendment_id}-{time.time()}".encode()).hexdigest()
 
 
 def main() -> None:
@@ -348,6 +400,9 @@ def main() -> None:
     parser.add_argument("--storage", default="database", choices=["database", "filesystem"])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-seed", action="store_true", help="reuse the last seeded data")
+    parser.add_argument(
+        "--changes", type=int, default=0, help="then change N amendments and export again"
+    )
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument(
         "--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
@@ -357,28 +412,22 @@ def main() -> None:
     env = _env(args, tempfile.mkdtemp(prefix="liasse-bench-"))
     os.environ.update(env)
     from drafting import create_app
-    from drafting.db import commit
-    from drafting.extensions import db
     from drafting.infra.queue import redis_connection
-    from drafting.models import User
-    from drafting.services.documents import exports
 
     app = create_app()
     with app.app_context():
         redis_connection().flushdb()
         text_id, admin_id = _reuse() if args.no_seed else _seed_and_tell(args)
         workers = _start_workers(env, args.workers)
-        t0 = time.perf_counter()
-        job = exports.request_export(db.session.get(User, admin_id), text_id, now=datetime.now(UTC))
-        commit()
-        job = _wait(job.id)
-        elapsed = time.perf_counter() - t0
+        _export(admin_id, text_id, args.n)
+        if args.changes:
+            _change(text_id, args.changes)
+            _export(admin_id, text_id, args.n)
         for worker in workers:
             worker.send_signal(signal.SIGTERM)  # warm shutdown: finish, then report RSS
         for k, worker in enumerate(workers, 1):
             out, _ = worker.communicate(timeout=60)
             print(f"  worker {k} peak RSS: {out.strip().splitlines()[-1]}")
-        _report(job, elapsed, args.n)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from drafting.extensions import db
 from drafting.infra import sqlite
 from drafting.services import notifications
 from drafting.services.deadlines.sweep import run_sweep
-from drafting.services.documents import jobs
+from drafting.services.documents import jobs, reuse
 
 log = logging.getLogger("liasse.clock")
 INTERVAL_SECONDS = 60.0
@@ -44,7 +44,25 @@ def tick(app: Flask, now: datetime | None = None) -> Any:
     if report.closed or report.reminders:
         log.info("%s", report)
     recover(app, now or datetime.now(UTC))
+    prune(app, now or datetime.now(UTC))
     return report
+
+
+def prune(app: Flask, now: datetime) -> int:
+    """Forget old kept sheets (services/documents/reuse.py), in its own transaction."""
+    with app.app_context(), sqlite.immediate_transactions():
+        try:
+            pruned = reuse.prune(now)
+            commit()
+        except Exception:
+            rollback()
+            log.exception("pruning kept sheets failed; the next tick will try again")
+            return 0
+        finally:
+            db.session.remove()
+    if pruned:
+        log.info("forgot %d kept sheets", pruned)
+    return pruned
 
 
 def recover(app: Flask, now: datetime) -> list[str]:

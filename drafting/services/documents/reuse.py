@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from flask import current_app
+from sqlalchemy import select
+
+from drafting.extensions import db
+from drafting.models import Job, StoredFile
 from drafting.rendering.sheet import AmendmentSheet, download_name
 from drafting.services.documents import storage
 from drafting.services.documents.sheets import CONTENT_TYPES, cache_key, template_version
@@ -62,3 +68,27 @@ class SheetCache:
         (SQLite: its progress is recorded on another connection meanwhile)."""
         storage.backend().put_many(self.pending)
         self.pending = []
+
+
+PRUNED_PER_TICK = 2_000
+
+
+def prune(now: datetime) -> int:
+    """Forget kept sheets older than LIASSE_SHEET_CACHE_DAYS that no job hands out (the clock
+    calls it; at most PRUNED_PER_TICK a call). An unfiled sheet prints its export's day, so
+    old ones are never found again; a filed one is rendered again on its next export."""
+    days = int(current_app.config.get("LIASSE_SHEET_CACHE_DAYS") or 14)
+    served = select(Job.file_id).where(Job.file_id.is_not(None))
+    query = (
+        select(StoredFile)
+        .where(
+            StoredFile.key.like("amdt/%"),
+            StoredFile.created_at < now - timedelta(days=days),
+            StoredFile.id.not_in(served),
+        )
+        .limit(PRUNED_PER_TICK)
+    )
+    old = list(db.session.scalars(query))
+    for row in old:
+        storage.storage_for(row).remove(row)
+    return len(old)

@@ -140,3 +140,31 @@ def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
     kept.clear()
     pages, _ = liasse_parts.rendered_slice(["d", "e"], Kept())
     assert pages == [b"compiled"]  # all new: the compilation's PDF as it is
+
+
+def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
+    app, amendments, people, bill, run_jobs
+):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from drafting.jobs import clock
+    from drafting.services.documents import official
+
+    _export(people["claire"], bill, run_jobs)
+    document = official.request_document(people["regol"], amendments[0].id, "docx", NOW)
+    commit()
+    run_jobs()
+    handed_out = db.session.get(Job, document.id, populate_existing=True).file_id
+    kept = select(func.count()).select_from(StoredFile).where(StoredFile.key.like("amdt/%"))
+    assert db.session.scalar(kept) == 13  # the liasse's 12, and the author's own copy
+    later = NOW + timedelta(days=app.config["LIASSE_SHEET_CACHE_DAYS"], hours=1)
+    db.session.execute(update(StoredFile).values(created_at=NOW))
+    commit()
+    assert clock.prune(app, NOW + timedelta(days=1)) == 0  # too recent
+    assert clock.prune(app, later) == 12
+    assert db.session.scalars(select(StoredFile.id).where(StoredFile.key.like("amdt/%"))).all() == [
+        handed_out
+    ]
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 2  # and the liasse
