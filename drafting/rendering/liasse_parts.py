@@ -136,15 +136,18 @@ def rendered_slice(
     batch: Sequence[Any], kept: RenderedSheets | None
 ) -> tuple[list[bytes], list[tuple[bytes, bytes]]]:
     """A slice's pages for the combined PDF and each sheet's (DOCX, PDF): the kept ones reused,
-    the others rendered (in one compilation) and kept. The pages are the compilation's PDF when
-    every sheet was rendered, else each sheet's own PDF (nothing is compiled again)."""
+    the others rendered (in one compilation, each sheet's PDF cut out of it) and kept.
+
+    The combined PDF's pages always come from one compilation of the whole slice: sheets that
+    each embed their own fonts would make it half as large again.
+    """
+    from drafting.rendering import pdf
     from drafting.rendering.docx import render_docx
 
     found = kept.lookup(batch) if kept is not None else [None] * len(batch)
     missing = [sheet for sheet, entry in zip(batch, found, strict=True) if entry is None]
     if not missing:
-        documents = [entry for entry in found if entry is not None]
-        return [pdf for _, pdf in documents], documents
+        return [pdf.render_pdf_batch(batch)], [entry for entry in found if entry is not None]
     combined, pdfs = sheet_pdfs(missing)
     fresh = [(render_docx(sheet), pdf) for sheet, pdf in zip(missing, pdfs, strict=True)]
     if kept is not None:
@@ -153,7 +156,7 @@ def rendered_slice(
         return [combined], fresh
     new = iter(fresh)
     documents = [entry if entry is not None else next(new) for entry in found]
-    return [pdf for _, pdf in documents], documents
+    return [pdf.render_pdf_batch(batch)], documents
 
 
 class _CombinedPages:

@@ -77,9 +77,10 @@ def test_a_second_export_renders_nothing_and_gives_the_same_sheets(
     assert (second.params["rendered"], second.params["reused"]) == (0, 6)
     before, after = _entries(first), _entries(second)
     assert _sheets(after) == _sheets(before) and len(_sheets(after)) == 12
-    combined = pdf_text(after["LIASSE_809.pdf"])  # composed of the kept sheets, in order
+    combined = pdf_text(after["LIASSE_809.pdf"])  # compiled again as one (fonts embedded once)
     assert in_order(combined, *[f"Repère {rank:02d}" for rank in range(6)])
     assert combined == pdf_text(before["LIASSE_809.pdf"])
+    assert len(after["LIASSE_809.pdf"]) < 1.2 * len(before["LIASSE_809.pdf"])
 
 
 def test_after_a_change_only_that_amendment_is_rendered_again(amendments, people, bill, run_jobs):
@@ -115,6 +116,8 @@ def test_the_sheets_kept_are_small_files_under_the_sheets_digest(
 
 
 def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
+    from drafting.rendering import pdf
+
     kept: dict[str, tuple[bytes, bytes]] = {"b": (b"docx-b", b"b")}
 
     class Kept:
@@ -124,22 +127,29 @@ def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
         def store(self, batch, documents):
             kept.update(zip(batch, documents, strict=True))
 
-    compiled = []
+    cut, compiled = [], []
+
+    def cut_slice(batch):
+        cut.append(list(batch))
+        return b"cut-" + "".join(batch).encode(), [sheet.encode() for sheet in batch]
 
     def compile_slice(batch):
         compiled.append(list(batch))
-        return b"compiled", [sheet.encode() for sheet in batch]
+        return b"whole-" + "".join(batch).encode()
 
-    monkeypatch.setattr(liasse_parts, "sheet_pdfs", compile_slice)
+    monkeypatch.setattr(liasse_parts, "sheet_pdfs", cut_slice)
+    monkeypatch.setattr(pdf, "render_pdf_batch", compile_slice)
     monkeypatch.setattr(docx, "render_docx", lambda sheet: b"docx-" + sheet.encode())
     pages, documents = liasse_parts.rendered_slice(["a", "b", "c"], Kept())
-    assert compiled == [["a", "c"]]  # one compilation for the missing sheets
+    assert cut == [["a", "c"]]  # the missing sheets rendered in one compilation, then cut
     assert documents == [(b"docx-a", b"a"), (b"docx-b", b"b"), (b"docx-c", b"c")]
-    assert pages == [b"a", b"b", b"c"]  # the combined PDF takes each sheet's own pages
+    assert pages == [b"whole-abc"]  # the combined pages: the slice compiled as one
     assert set(kept) == {"a", "b", "c"}
+    pages, _ = liasse_parts.rendered_slice(["a", "b"], Kept())
+    assert (pages, cut) == ([b"whole-ab"], [["a", "c"]])  # all kept: nothing cut
     kept.clear()
     pages, _ = liasse_parts.rendered_slice(["d", "e"], Kept())
-    assert pages == [b"compiled"]  # all new: the compilation's PDF as it is
+    assert pages == [b"cut-de"]  # all new: the compilation they were cut from
 
 
 def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
