@@ -1,8 +1,10 @@
 """Benchmark: the amendments list with 20 000 amendments on one text (issue: foundation).
 
 Seeds a fresh database (SQLite file by default, PostgreSQL with DATABASE_URL), then times
-`GET /api/v1/amendments?text_id=…&article=…&per_page=50` through the WSGI app, as a secretariat
-(visibility rules on). Prints median and p95 in ms and the SQL statements per request.
+`GET /api/v1/amendments?text_id=…&article=…&per_page=50`, then the same list searched (`q`, FTS5
+or PostgreSQL's French search) and filtered by state in the order of discussion, through the WSGI
+app as a secretariat (visibility rules on). Prints median and p95 in ms and the SQL statements
+per request.
 Usage: python benchmarks/bench_list.py [N]
 """
 
@@ -167,23 +169,30 @@ def main() -> None:
     # Requests outside that app context, as a server runs them: each has its own session.
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
-    url = f"/api/v1/amendments?text_id={text_id}&article=7&per_page=50"
+    pages = {
+        "filtered by article": "article=7&per_page=50",
+        "searched, filtered by state, in the order of discussion": (
+            "q=droits+acquis&state=open&order=discussion&per_page=50"
+        ),
+    }
     statements: list[str] = []
     _count_statements(engine, statements)
-    timings = []
-    for _ in range(200):
-        statements.clear()
-        t0 = time.perf_counter()
-        response = client.get(url, headers=headers)
-        timings.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200, response.data
-    body = response.get_json()
     print(f"database: {dialect}; {N} amendments seeded in {seeded:.1f}s")
-    print(f"list page of {len(body['items'])} (total {body['total']}) filtered by article:")
-    print(
-        f"  median {statistics.median(timings):.1f} ms, p95 "
-        f"{statistics.quantiles(timings, n=20)[18]:.1f} ms, {len(statements)} SQL statements"
-    )
+    for label, query in pages.items():
+        url = f"/api/v1/amendments?text_id={text_id}&{query}"
+        timings = []
+        for _ in range(200):
+            statements.clear()
+            t0 = time.perf_counter()
+            response = client.get(url, headers=headers)
+            timings.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, response.data
+        body = response.get_json()
+        print(f"list page of {len(body['items'])} (total {body['total']}) {label}:")
+        print(
+            f"  median {statistics.median(timings):.1f} ms, p95 "
+            f"{statistics.quantiles(timings, n=20)[18]:.1f} ms, {len(statements)} SQL statements"
+        )
 
 
 if __name__ == "__main__":
