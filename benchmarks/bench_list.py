@@ -10,6 +10,7 @@ Usage: python benchmarks/bench_list.py [N]
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -17,6 +18,7 @@ import tempfile
 import time
 from dataclasses import asdict
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, insert, text
@@ -32,6 +34,13 @@ from workflows.legistique import digest, lint
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 ARTICLES = 40
+_REAL = Path(__file__).resolve().parent.parent / "drafting/services/demo_data/real-amendments.jsonl"
+# Real exposés (the 28 of the demo that have one), so a search is as selective as on a real text.
+EXPOSES = [
+    row["expose"]
+    for row in map(json.loads, _REAL.read_text(encoding="utf-8").splitlines())
+    if row.get("expose")
+]
 
 
 def _app():
@@ -101,7 +110,7 @@ def _seed(now: datetime) -> tuple[int, object]:
         article = bill.articles[i % ARTICLES]
         author = deputies[i % len(deputies)]
         dispositif = f"À l'alinéa {1 + i % 29}, supprimer les mots : « {i} »."
-        expose = "Cet amendement vise à préserver les droits acquis. " * 5
+        expose = f"{EXPOSES[i % len(EXPOSES)]} (n° {i})"
         rows.append(
             dict(
                 text_id=bill.id,
@@ -131,6 +140,9 @@ def _seed(now: datetime) -> tuple[int, object]:
         db.session.execute(insert(Amendment), rows[start : start + 2000])
     db.session.execute(text("SELECT 1"))
     commit()
+    if db.engine.dialect.name == "postgresql":  # as autovacuum does soon after a bulk load
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
     _ = Revision
     return bill.id, secretariat
 
@@ -172,7 +184,10 @@ def main() -> None:
     pages = {
         "filtered by article": "article=7&per_page=50",
         "searched, filtered by state, in the order of discussion": (
-            "q=droits+acquis&state=open&order=discussion&per_page=50"
+            "q=collectivit%C3%A9s&state=open&order=discussion&per_page=50"
+        ),
+        "searched for a word of one exposé in four, every state": (
+            "q=algorithmique&order=discussion&per_page=50"
         ),
     }
     statements: list[str] = []

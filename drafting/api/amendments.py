@@ -20,6 +20,7 @@ from drafting.services import amendments as service
 from drafting.services import confidentiality
 from drafting.services.assembly import listing
 from drafting.services.legistique import checks, identity
+from drafting.services.workflow import filing
 
 
 def _position(position: PositionIn | None) -> service.PositionInput | None:
@@ -85,6 +86,7 @@ def list_amendments(query: AmendmentQuery) -> AmendmentPage:
     filters = service.ListFilter(**query.model_dump())
     found = listing.list_page(current_user(), filters)
     checks.prime(found.ours)
+    filing.preload_delegations(a.author_id for a in found.ours)
     page: list[AmendmentOut | ExternalAmendmentOut] = [
         AmendmentOut.of(a).model_copy(
             update={"external": False, "order_key": found.order_keys.get(a.id)}

@@ -1,15 +1,17 @@
 """The full-text index of amendments: database objects that no model maps.
 
 SQLite (the embedded default) keeps an FTS5 table over the amendments' dispositif and exposé,
-kept in step by triggers; PostgreSQL a GIN index on their French `tsvector`. Both are created by
-migration `19a1f0e2d3c4` and written by the database itself on every insert, update and delete,
-whatever code path wrote the row. Schema comparisons (migrations/env.py, tests) skip them.
+kept in step by triggers; PostgreSQL stores their French `tsvector` in a generated column with a
+GIN index on it. They are created by migrations `19a1f0e2d3c4` and `21a1b2c3d4e7` and written by
+the database itself on every insert, update and delete, whatever code path wrote the row. Schema
+comparisons (migrations/env.py, tests) skip them.
 """
 
 from __future__ import annotations
 
 FTS_TABLE = "amendments_fts"  # SQLite: the FTS5 table (content='amendments', rowid = id)
-TSVECTOR_INDEX = "ix_amendments_search"  # PostgreSQL: GIN on to_tsvector('french', …)
+TSVECTOR_INDEX = "ix_amendments_search"  # PostgreSQL: GIN on the stored search vector
+TSVECTOR_COLUMN = "search_vector"  # PostgreSQL: to_tsvector('french', dispositif || ' ' || expose)
 TEXT_SEARCH_CONFIG = "french"
 
 
@@ -19,6 +21,8 @@ def is_search_object(name: str | None, type_: str, parent_names: object = None) 
         return False
     if type_ == "table":
         return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+    if type_ == "column":
+        return name == TSVECTOR_COLUMN
     return type_ == "index" and name == TSVECTOR_INDEX
 
 

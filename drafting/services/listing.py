@@ -32,7 +32,7 @@ from sqlalchemy.orm import aliased, joinedload
 from drafting.errors import Invalid
 from drafting.extensions import db
 from drafting.models import Amendment, Article, Group, Role, Signature, User
-from drafting.models.search import FTS_TABLE, TEXT_SEARCH_CONFIG
+from drafting.models.search import FTS_TABLE, TEXT_SEARCH_CONFIG, TSVECTOR_COLUMN
 from drafting.permissions import visible_amendments_clause
 from drafting.services.cosigning import pending
 from workflows.review import State
@@ -109,10 +109,9 @@ def search_clause(q: str | None) -> ColumnElement[bool] | None:
 
 
 def _tsvector() -> Any:
-    """The indexed expression (migration 19a1f0e2d3c4), written the same way so the planner
-    uses the GIN index: to_tsvector('french', (dispositif || ' ') || expose)."""
-    document = Amendment.dispositif.op("||")(literal_column("' '")).op("||")(Amendment.expose)
-    return func.to_tsvector(_config(), document)
+    """The amendment's stored French `tsvector` (migration 21a1b2c3d4e7), GIN-indexed: a search
+    reads it rather than computing to_tsvector for every candidate."""
+    return literal_column(f"{Amendment.__tablename__}.{TSVECTOR_COLUMN}")
 
 
 def _config() -> Any:

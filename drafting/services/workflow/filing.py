@@ -11,6 +11,7 @@ at filing a number whose form contradicts the stage.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -70,8 +71,27 @@ def delegation_of(deputy_id: int) -> Delegation:
     return cache[deputy_id]
 
 
+def preload_delegations(deputy_ids: Iterable[int]) -> None:
+    """Read the delegations of these deputies in one query (a list of amendments asks for
+    each author's: without this, a query per author)."""
+    cache: dict[int, Delegation] = db.session.info.setdefault(CACHE, {})
+    missing = sorted(set(deputy_ids) - set(cache))
+    if not missing:
+        return
+    query = select(FilingDelegation).where(
+        FilingDelegation.deputy_id.in_(missing), FilingDelegation.revoked_at.is_(None)
+    )
+    grants: dict[int, list[FilingDelegation]] = {deputy_id: [] for deputy_id in missing}
+    for grant in db.session.scalars(query.order_by(FilingDelegation.id)):
+        grants[grant.deputy_id].append(grant)
+    cache.update({deputy_id: _delegation(found) for deputy_id, found in grants.items()})
+
+
 def _read_delegation(deputy_id: int) -> Delegation:
-    grants = _grants(deputy_id)
+    return _delegation(_grants(deputy_id))
+
+
+def _delegation(grants: list[FilingDelegation]) -> Delegation:
     secretariat = [g for g in grants if g.secretariat]
     return Delegation(
         assistants=sorted(g.assistant_id for g in grants if g.assistant_id is not None),
