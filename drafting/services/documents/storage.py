@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import re
 import tempfile
@@ -26,6 +27,7 @@ from drafting.models import StoredFile, StoredFilePart
 from drafting.models.types import utcnow
 
 Source = bytes | Path
+log = logging.getLogger(__name__)
 PART_SIZE = 8 * 1024 * 1024  # larger files are kept as parts of this size (database backend)
 _KEY_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._=-]{0,100}$")
 
@@ -72,7 +74,9 @@ _ROW_COLUMNS = ("key", "filename", "content_type", "size", "sha256", "backend")
 
 
 def read_many(keys: Sequence[str]) -> dict[str, bytes]:
-    """The bytes of the files stored under these keys, in one query (missing keys are absent).
+    """The bytes of the files stored under these keys, in one query (missing keys are absent,
+    and so are files whose bytes are gone from their volume: a cache then renders them again,
+    and writing them again restores the bytes under the same key).
 
     Small files kept in the database come with the query; the others are opened from their
     backend without loading their row again.
@@ -85,7 +89,10 @@ def read_many(keys: Sequence[str]) -> dict[str, bytes]:
             found[row.key] = row.data
             continue
         stored = StoredFile(id=row.id, key=row.key, backend=row.backend, size=row.size)
-        found[row.key] = storage_for(stored).read(stored)
+        try:
+            found[row.key] = storage_for(stored).read(stored)
+        except OSError:  # its bytes are gone (a volume cleaned by hand): as if never stored
+            log.warning("stored file %s has no bytes; it is left out", row.key)
     return found
 
 

@@ -178,3 +178,18 @@ def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
         handed_out
     ]
     assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 2  # and the liasse
+
+
+def test_a_kept_sheet_whose_file_is_gone_is_rendered_again_and_its_file_restored(
+    app, amendments, people, bill, run_jobs, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LIASSE_STORAGE", "filesystem")
+    monkeypatch.setitem(app.extensions, "liasse_storage", {})
+    _export(people["claire"], bill, run_jobs)
+    root = storage.backend().root
+    kept = sorted((root / "amdt").rglob("*"))
+    lost = next(path for path in kept if path.is_file())
+    lost.unlink()  # a volume cleaned by hand: the row stays, the bytes are gone
+    again = _export(people["claire"], bill, run_jobs)
+    assert (again.params["rendered"], again.params["reused"]) == (1, 5)
+    assert lost.is_file()  # written again under the same key
