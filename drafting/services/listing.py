@@ -241,12 +241,25 @@ def count(user: User, filters: ListFilter) -> int:
 
 
 def list_amendments(user: User, filters: ListFilter) -> tuple[list[Amendment], int]:
-    """One page of the visible amendments the filter keeps, in its order, and their total:
-    two queries whatever the page size (a third with `to_sign`, a fourth with `not_signed_by`)."""
+    """One page of the visible amendments the filter keeps, in its order, and their total.
+
+    The page's ids come with the total (`count(*) OVER ()`, computed on the matches before the
+    page is cut), so the matches are found once; the page's amendments are then loaded by id
+    with what the list shows. A page past the end counts the matches apart."""
     per_page = max(1, min(filters.per_page, MAX_PER_PAGE))
-    total = count(user, filters)
+    ids_and_total = (
+        ordered(matching(user, filters).with_only_columns(Amendment.id), filters.order)
+        .add_columns(func.count().over().label("total"))
+        .limit(per_page)
+        .offset((max(1, filters.page) - 1) * per_page)
+    )
+    rows = db.session.execute(ids_and_total).all()
+    if not rows:
+        return [], count(user, filters)
+    ids = [row.id for row in rows]
     page = (
-        ordered(matching(user, filters), filters.order)
+        select(Amendment)
+        .where(Amendment.id.in_(ids))
         .options(
             joinedload(Amendment.article),
             joinedload(Amendment.author),
@@ -254,10 +267,9 @@ def list_amendments(user: User, filters: ListFilter) -> tuple[list[Amendment], i
             joinedload(Amendment.group),
             joinedload(Amendment.text),
         )
-        .limit(per_page)
-        .offset((max(1, filters.page) - 1) * per_page)
     )
-    return list(db.session.scalars(page).unique()), total
+    found = {amendment.id: amendment for amendment in db.session.scalars(page).unique()}
+    return [found[i] for i in ids if i in found], int(rows[0].total)
 
 
 def matching_ids(user: User, filters: ListFilter, limit: int | None = None) -> list[int]:

@@ -241,3 +241,11 @@ def test_pages_are_bounded_and_the_total_counts_every_match(people, bill):
     assert len(_) == 7 and capped == 7
     every = listing.matching_ids(people["regol"], ListFilter(text_id=bill.id, order="discussion"))
     assert every == [a.id for a in drafted]
+    pages = [
+        listing.list_amendments(
+            people["regol"], ListFilter(text_id=bill.id, order="discussion", per_page=3, page=n)
+        )
+        for n in (1, 2, 4)
+    ]
+    assert [[a.id for a in items] for items, _ in pages] == [every[:3], every[3:6], []]
+    assert [total for _, total in pages] == [7, 7, 7]  # past the end: still every match
