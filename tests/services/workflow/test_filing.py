@@ -105,7 +105,9 @@ def test_a_delegation_is_revoked_dated_and_journalled(people):
     filing.set_delegation(people["regol"], [people["lea"].id], False, NOW)
     assert filing.delegation_of(people["regol"].id).assistants == [people["lea"].id]
     assert filing.delegation_of(people["regol"].id).secretariat is False
-    events = db.session.scalars(select(Event).where(Event.action == "filing_delegation_set"))
+    events = db.session.scalars(
+        select(Event).where(Event.action == "filing_delegation_set").order_by(Event.id)
+    )
     assert [e.data["assistants"] for e in events if e.actor_id == people["regol"].id][-1] == [
         people["lea"].id
     ]
