@@ -23,7 +23,6 @@ import struct
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -120,21 +119,9 @@ class RenderedSheets(Protocol):
         ...
 
 
-def merge_pdf_bytes(documents: Sequence[bytes]) -> bytes:
-    """One PDF of these PDFs' pages, in order (a slice composed of kept sheets)."""
-    import pikepdf
-
-    with ExitStack() as sources, pikepdf.Pdf.new() as merged:
-        for data in documents:
-            merged.pages.extend(sources.enter_context(pikepdf.open(io.BytesIO(data))).pages)
-        out = io.BytesIO()
-        merged.save(out, deterministic_id=True)
-    return out.getvalue()
-
-
 def rendered_slice(
     batch: Sequence[Any], kept: RenderedSheets | None
-) -> tuple[list[bytes], list[tuple[bytes, bytes]]]:
+) -> tuple[bytes, list[tuple[bytes, bytes]]]:
     """A slice's pages for the combined PDF and each sheet's (DOCX, PDF): the kept ones reused,
     the others rendered (in one compilation, each sheet's PDF cut out of it) and kept.
 
@@ -147,16 +134,16 @@ def rendered_slice(
     found = kept.lookup(batch) if kept is not None else [None] * len(batch)
     missing = [sheet for sheet, entry in zip(batch, found, strict=True) if entry is None]
     if not missing:
-        return [pdf.render_pdf_batch(batch)], [entry for entry in found if entry is not None]
+        return pdf.render_pdf_batch(batch), [entry for entry in found if entry is not None]
     combined, pdfs = sheet_pdfs(missing)
     fresh = [(render_docx(sheet), pdf) for sheet, pdf in zip(missing, pdfs, strict=True)]
     if kept is not None:
         kept.store(missing, fresh)
     if len(missing) == len(batch):
-        return [combined], fresh
+        return combined, fresh
     new = iter(fresh)
     documents = [entry if entry is not None else next(new) for entry in found]
-    return [pdf.render_pdf_batch(batch)], documents
+    return pdf.render_pdf_batch(batch), documents
 
 
 class _CombinedPages:
@@ -170,19 +157,18 @@ class _CombinedPages:
         )
         self.slices = 0
 
-    def add(self, pdfs: Sequence[bytes]) -> None:
+    def add(self, pages: bytes) -> None:
         """Append a slice's pages."""
         if self.segment is not None:
             mark = self.segment.mark()
             try:
-                for pdf in pdfs:
-                    self.segment.append(pdf)
+                self.segment.append(pages)
                 return
             except pdf_segments.SegmentFull:
                 log.warning("liasse: the combined PDF's segment is full, slices kept instead")
                 self.segment.rewind(mark)
                 self._slice_of_segment()
-        self._slice(pdfs[0] if len(pdfs) == 1 else merge_pdf_bytes(pdfs))
+        self._slice(pages)
         gc.collect()
 
     def _slice(self, pdf: bytes) -> None:
@@ -228,13 +214,13 @@ def write_part(
     ):
         pages = _CombinedPages(part, scratch, *pdf_segments.number_range(start, count))
         for batch in _slices(sheets):
-            pdfs, documents = rendered_slice(batch, kept)
+            pages_of_slice, documents = rendered_slice(batch, kept)
             for sheet, (docx, pdf) in zip(batch, documents, strict=True):
                 rank += 1
                 part.writestr(_stored(ranked_name(sheet, rank, "docx")), docx)
                 part.writestr(_stored(ranked_name(sheet, rank, "pdf")), pdf)
                 rows.append(index_row(sheet, rank))
-            pages.add(pdfs)
+            pages.add(pages_of_slice)
         pages.finish()
         part.writestr(INDEX_PART, _csv(rows), zipfile.ZIP_DEFLATED)
     return rank - start

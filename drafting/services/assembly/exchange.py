@@ -364,21 +364,5 @@ def akn_items(
     return items
 
 
-def liasse_items(
-    text: LegislativeText, ours: Sequence[Amendment], published: Sequence[PublishedAmendment]
-) -> list[LiasseXmlAmendment]:
-    """Ours ready or filed and the external ones for the liasse XML, in the order of call."""
-    ready = [a for a in ours if a.state in LIASSE_STATES]
-    signers = cosigners([a.id for a in ready])
-    records = {r.amendment_id: r for r in published if r.amendment_id is not None}
-    items = []
-    for kind, item in order.ordered(text, ready, published):
-        if kind == "amendment":
-            items.append(amendment_liasse(item, signers[item.id], records.get(item.id)))
-        else:
-            items.append(published_liasse(item))
-    return items
-
-
 def _slug(number: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]+", "_", number).strip("_") or "x"

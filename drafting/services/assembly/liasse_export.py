@@ -46,11 +46,8 @@ def _ours(ids: Sequence[int], session: Session | None = None) -> list[Amendment]
     return list((session or db.session).scalars(query).unique())
 
 
-def _published(text_id: int, external_ids: Sequence[int] | None = None) -> list[PublishedAmendment]:
+def _published(text_id: int) -> list[PublishedAmendment]:
     query = select(PublishedAmendment).where(PublishedAmendment.text_id == text_id)
-    if external_ids is not None:
-        ids = set(external_ids)
-        return [r for r in db.session.scalars(query) if r.id in ids or r.amendment_id is not None]
     return list(db.session.scalars(query))
 
 

@@ -143,13 +143,13 @@ def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
     pages, documents = liasse_parts.rendered_slice(["a", "b", "c"], Kept())
     assert cut == [["a", "c"]]  # the missing sheets rendered in one compilation, then cut
     assert documents == [(b"docx-a", b"a"), (b"docx-b", b"b"), (b"docx-c", b"c")]
-    assert pages == [b"whole-abc"]  # the combined pages: the slice compiled as one
+    assert pages == b"whole-abc"  # the combined pages: the slice compiled as one
     assert set(kept) == {"a", "b", "c"}
     pages, _ = liasse_parts.rendered_slice(["a", "b"], Kept())
-    assert (pages, cut) == ([b"whole-ab"], [["a", "c"]])  # all kept: nothing cut
+    assert (pages, cut) == (b"whole-ab", [["a", "c"]])  # all kept: nothing cut
     kept.clear()
     pages, _ = liasse_parts.rendered_slice(["d", "e"], Kept())
-    assert pages == [b"cut-de"]  # all new: the compilation they were cut from
+    assert pages == b"cut-de"  # all new: the compilation they were cut from
 
 
 def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
