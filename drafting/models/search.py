@@ -2,7 +2,8 @@
 
 SQLite (the embedded default) keeps an FTS5 table over the amendments' dispositif and exposé,
 kept in step by triggers; PostgreSQL stores their French `tsvector` in a generated column with a
-GIN index on it. They are created by migrations `19a1f0e2d3c4` and `21a1b2c3d4e7` and written by
+GIN index on it (lexemes without positions, kept in the row). They are created by migrations
+`19a1f0e2d3c4`, `21a1b2c3d4e7` and `22a1b2c3d4e8` and written by
 the database itself on every insert, update and delete, whatever code path wrote the row. Schema
 comparisons (migrations/env.py, tests) skip them.
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 FTS_TABLE = "amendments_fts"  # SQLite: the FTS5 table (content='amendments', rowid = id)
 TSVECTOR_INDEX = "ix_amendments_search"  # PostgreSQL: GIN on the stored search vector
-TSVECTOR_COLUMN = "search_vector"  # PostgreSQL: to_tsvector('french', dispositif || ' ' || expose)
+# PostgreSQL: strip(to_tsvector('french', dispositif || ' ' || expose)), STORAGE MAIN
+TSVECTOR_COLUMN = "search_vector"
 TEXT_SEARCH_CONFIG = "french"
 
 

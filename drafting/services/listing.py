@@ -109,8 +109,9 @@ def search_clause(q: str | None) -> ColumnElement[bool] | None:
 
 
 def _tsvector() -> Any:
-    """The amendment's stored French `tsvector` (migration 21a1b2c3d4e7), GIN-indexed: a search
-    reads it rather than computing to_tsvector for every candidate."""
+    """The amendment's stored French `tsvector` (migrations 21a1b2c3d4e7, 22a1b2c3d4e8: its
+    lexemes without positions, kept in the row), GIN-indexed: a search reads it rather than
+    computing to_tsvector for every candidate."""
     return literal_column(f"{Amendment.__tablename__}.{TSVECTOR_COLUMN}")
 
 

@@ -155,6 +155,28 @@ def test_the_search_index_follows_edits_and_deletions(people, bill):
         assert db.session.execute(text("SELECT count(*) FROM amendments_fts")).scalar() == 0
 
 
+def test_the_stored_search_vector_keeps_lexemes_in_the_row(people, bill):
+    """PostgreSQL: the list searches every word (no phrase, no ranking), so the stored vector
+    keeps no positions and stays in the row, where testing it costs no TOAST read."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the stored tsvector is PostgreSQL's; SQLite searches its FTS5 table")
+    long_expose = " ".join(f"Argument{n} sur la vidéoprotection." for n in range(300))
+    amendment = _draft(people, bill, "regol", "7", "Supprimer cet article.", expose=long_expose)
+    commit()
+    vector = db.session.execute(
+        text("SELECT search_vector::text FROM amendments WHERE id = :id"), {"id": amendment.id}
+    ).scalar_one()
+    assert "'vidéoprotect'" in vector and ":" not in vector  # lexemes, no positions
+    storage = db.session.execute(
+        text(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'amendments'::regclass "
+            "AND attname = 'search_vector'"
+        )
+    ).scalar_one()
+    assert storage == "m"  # MAIN: compressed in the row before being moved out of it
+    assert _ids(people["regol"], q="supprimer vidéoprotection") == [amendment.id]
+
+
 def test_search_respects_visibility(people, bill):
     _draft(people, bill, "peu", "7", "Supprimer cet article.", expose="Secret du groupe GDR.")
     commit()
