@@ -23,6 +23,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from drafting.extensions import db
+from drafting.infra.direct import binary_rows
 from drafting.models import StoredFile, StoredFilePart
 from drafting.models.types import utcnow
 
@@ -84,15 +85,15 @@ def read_many(keys: Sequence[str]) -> dict[str, bytes]:
     found: dict[str, bytes] = {}
     columns = (StoredFile.id, StoredFile.key, StoredFile.backend, StoredFile.size)
     query = select(*columns, StoredFile.data).where(StoredFile.key.in_(list(keys)))
-    for row in db.session.execute(query):
-        if row.data is not None:
-            found[row.key] = row.data
+    for file_id, key, backend_name, size, data in binary_rows(db.session.connection(), query):
+        if data is not None:
+            found[key] = bytes(data)
             continue
-        stored = StoredFile(id=row.id, key=row.key, backend=row.backend, size=row.size)
+        stored = StoredFile(id=file_id, key=key, backend=backend_name, size=size)
         try:
-            found[row.key] = storage_for(stored).read(stored)
+            found[key] = storage_for(stored).read(stored)
         except OSError:  # its bytes are gone (a volume cleaned by hand): as if never stored
-            log.warning("stored file %s has no bytes; it is left out", row.key)
+            log.warning("stored file %s has no bytes; it is left out", key)
     return found
 
 
@@ -210,8 +211,10 @@ class DatabaseStorage(Storage):
     def open(self, row: StoredFile) -> IO[bytes]:
         """Inline bytes, or a lazy reader over the parts (one part in memory at a time)."""
         if row.size <= PART_SIZE:
-            data = db.session.scalar(select(StoredFile.data).where(StoredFile.id == row.id))
-            return io.BytesIO(data or b"")
+            rows = binary_rows(
+                db.session.connection(), select(StoredFile.data).where(StoredFile.id == row.id)
+            )
+            return io.BytesIO(bytes(rows[0][0] or b"") if rows else b"")
         return io.BufferedReader(_PartsReader(db.engine, row.id, row.size), buffer_size=PART_SIZE)
 
 
@@ -248,13 +251,12 @@ class _PartsReader(io.RawIOBase):
 
     def _part(self, seq: int) -> memoryview:
         if seq != self.loaded:
+            query = select(StoredFilePart.data).where(
+                StoredFilePart.file_id == self.file_id, StoredFilePart.seq == seq
+            )
             with self.engine.connect() as conn:
-                data = conn.scalar(
-                    select(StoredFilePart.data).where(
-                        StoredFilePart.file_id == self.file_id, StoredFilePart.seq == seq
-                    )
-                )
-            self.loaded, self.view = seq, memoryview(data or b"")
+                rows = binary_rows(conn, query)
+            self.loaded, self.view = seq, memoryview(rows[0][0] if rows else b"")
         return self.view
 
     def readinto(self, target: Any) -> int:

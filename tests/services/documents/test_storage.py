@@ -45,6 +45,26 @@ def test_database_backend_streams_large_files_in_parts(monkeypatch, tmp_path):
     assert storage.storage_for(row).read(row) == source.read_bytes()
 
 
+def test_postgresql_keeps_stored_bytes_as_they_come(monkeypatch, tmp_path):
+    """Generated files are DOCX, PDF and ZIP, already compressed: PostgreSQL is not asked to
+    compress them again (EXTERNAL, migration 23a1b2c3d4e9), and reads them back in binary."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL column setting")
+    monkeypatch.setattr(storage, "PART_SIZE", 4000)
+    source = tmp_path / "big.zip"
+    source.write_bytes(b"%PDF " * 2000)  # compressible, so an attempt would shrink it
+    small = storage.backend("database").put("t/small.pdf", b"%PDF " * 700, "application/pdf", "s")
+    row = storage.backend("database").put("t/big.zip", source, "application/zip", "big.zip")
+    commit()
+    stored = select(func.pg_column_size(StoredFilePart.data), func.length(StoredFilePart.data))
+    parts = db.session.execute(stored.where(StoredFilePart.file_id == row.id)).all()
+    assert len(parts) == 3 and all(kept == length for kept, length in parts)
+    inline = select(func.pg_column_size(StoredFile.data)).where(StoredFile.id == small.id)
+    assert db.session.scalar(inline) == 3500
+    assert storage.storage_for(row).read(row) == source.read_bytes()
+    assert storage.read_many(["t/small.pdf"]) == {"t/small.pdf": b"%PDF " * 700}
+
+
 def test_put_is_first_writer_wins_for_a_key():
     first = storage.backend().put("t/k", b"one", "text/plain", "k.txt")
     second = storage.backend().put("t/k", b"two", "text/plain", "k.txt")
