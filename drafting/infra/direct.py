@@ -119,7 +119,7 @@ class DirectStatement:
             cursor.close()
 
 
-def binary_rows(connection: Connection, statement: Executable) -> list[tuple[Any, ...]]:
+def binary_rows(connection: Connection, statement: Any) -> list[tuple[Any, ...]]:
     """Every row of a SELECT, as tuples; on PostgreSQL in the binary result format.
 
     psycopg reads results as text by default, where a `bytea` arrives in hexadecimal and is

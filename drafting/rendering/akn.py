@@ -396,7 +396,7 @@ def _q(tag: str) -> str:
 def _element(
     parent: etree._Element, tag: str, text: str | None = None, **attributes: str
 ) -> etree._Element:
-    element = etree.SubElement(parent, _q(tag), {k: v for k, v in attributes.items()})
+    element = etree.SubElement(parent, _q(tag), attributes)
     if text:
         element.text = _clean(text)
     return element
@@ -407,6 +407,16 @@ def _serialise(root: etree._Element) -> bytes:
 
 
 def _clean(text: str) -> str:
+    if len(text) <= _SHORT:  # names, numbers, labels: the same few thousand, over and over
+        return _clean_short(text)
+    return _UNPRINTABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_SHORT = 120
+
+
+@functools.lru_cache(maxsize=16384)
+def _clean_short(text: str) -> str:
     return _UNPRINTABLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 

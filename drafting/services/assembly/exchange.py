@@ -9,7 +9,7 @@ import functools
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app
 from sqlalchemy import select
@@ -65,7 +65,21 @@ def liasse_text(text: LegislativeText) -> LiasseText:
 # --- people ------------------------------------------------------------------------------------
 
 
+class Cosigner(NamedTuple):
+    """A co-signatory as the exchange formats name them (one per deputy, shared by all the
+    amendments they signed: a liasse of 20 000 lists 600 000 co-signatures of 577 deputies)."""
+
+    id: int
+    civility: str
+    first_name: str
+    last_name: str
+    assembly_id: str | None
+    person: AknPerson
+
+
 def _person(user: Any) -> AknPerson:
+    if isinstance(user, Cosigner):
+        return user.person
     key = user.assembly_id or f"liasse-{user.id}"
     return _named(key, user.civility, user.first_name, user.last_name)
 
@@ -75,7 +89,7 @@ def _named(key: str, civility: str, first_name: str, last_name: str) -> AknPerso
     return AknPerson(key=key, name=printed_name(civility, first_name, last_name))
 
 
-def cosigners(ids: Sequence[int], session: Session | None = None) -> dict[int, list[Any]]:
+def cosigners(ids: Sequence[int], session: Session | None = None) -> dict[int, list[Cosigner]]:
     """Current co-signatories of each amendment in signing order, with their Assembly ids."""
     query = (
         select(
@@ -97,9 +111,17 @@ def cosigners(ids: Sequence[int], session: Session | None = None) -> dict[int, l
         )
         .order_by(Signature.amendment_id, Signature.first_signed_at, Signature.id)
     )
-    found: dict[int, list[Any]] = {i: [] for i in ids}
-    for row in (session or db.session).execute(query):
-        found[row.amendment_id].append(row)
+    found: dict[int, list[Cosigner]] = {i: [] for i in ids}
+    people: dict[int, Cosigner] = {}
+    for amendment_id, user_id, civility, first, last, assembly_id in (
+        session or db.session
+    ).execute(query):
+        cosigner = people.get(user_id)
+        if cosigner is None:
+            named = _named(assembly_id or f"liasse-{user_id}", civility, first, last)
+            cosigner = Cosigner(user_id, civility, first, last, assembly_id, named)
+            people[user_id] = cosigner
+        found[amendment_id].append(cosigner)
     return found
 
 
