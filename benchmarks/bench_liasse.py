@@ -330,7 +330,8 @@ def _phases(job: Any) -> str:
         f"{len(chunks)} chunks of ~{size}: {min(spans):.1f}–{max(spans):.1f} s each{extra}, "
         f"all within {window.total_seconds():.1f} s; assembly {assembly.total_seconds():.1f} s "
         f"{job.params.get('assembly_seconds')}; sheets rendered {job.params.get('rendered')}, "
-        f"reused {job.params.get('reused')}"
+        f"reused {job.params.get('reused')}; slices of the combined PDF reused "
+        f"{job.params.get('slices_reused')}"
     )
 
 

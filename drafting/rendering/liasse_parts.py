@@ -118,6 +118,14 @@ class RenderedSheets(Protocol):
         """Keep these sheets' new (DOCX, PDF)."""
         ...
 
+    def pages(self, sheets: Sequence[Any]) -> bytes | None:
+        """The kept pages of the combined PDF for exactly these sheets, in this order."""
+        ...
+
+    def store_pages(self, sheets: Sequence[Any], pages: bytes) -> None:
+        """Keep the pages of the combined PDF for these sheets."""
+        ...
+
 
 def rendered_slice(
     batch: Sequence[Any], kept: RenderedSheets | None
@@ -125,25 +133,39 @@ def rendered_slice(
     """A slice's pages for the combined PDF and each sheet's (DOCX, PDF): the kept ones reused,
     the others rendered (in one compilation, each sheet's PDF cut out of it) and kept.
 
-    The combined PDF's pages always come from one compilation of the whole slice: sheets that
-    each embed their own fonts would make it half as large again.
+    The combined PDF's pages always come from one compilation of the whole slice (sheets that
+    each embed their own fonts would make it half as large again), kept for these very sheets:
+    a slice none of whose sheets changed is not compiled again.
     """
-    from drafting.rendering import pdf
     from drafting.rendering.docx import render_docx
 
     found = kept.lookup(batch) if kept is not None else [None] * len(batch)
     missing = [sheet for sheet, entry in zip(batch, found, strict=True) if entry is None]
     if not missing:
-        return pdf.render_pdf_batch(batch), [entry for entry in found if entry is not None]
+        return _slice_pages(batch, kept), [entry for entry in found if entry is not None]
     combined, pdfs = sheet_pdfs(missing)
     fresh = [(render_docx(sheet), pdf) for sheet, pdf in zip(missing, pdfs, strict=True)]
     if kept is not None:
         kept.store(missing, fresh)
     if len(missing) == len(batch):
+        if kept is not None:
+            kept.store_pages(batch, combined)
         return combined, fresh
     new = iter(fresh)
     documents = [entry if entry is not None else next(new) for entry in found]
-    return pdf.render_pdf_batch(batch), documents
+    return _slice_pages(batch, kept), documents
+
+
+def _slice_pages(batch: Sequence[Any], kept: RenderedSheets | None) -> bytes:
+    """The slice's pages of the combined PDF: kept, or compiled (and kept)."""
+    from drafting.rendering import pdf
+
+    pages = kept.pages(batch) if kept is not None else None
+    if pages is None:
+        pages = pdf.render_pdf_batch(batch)
+        if kept is not None:
+            kept.store_pages(batch, pages)
+    return pages
 
 
 class _CombinedPages:

@@ -311,7 +311,11 @@ def render_chunk(chunk: Job, now: datetime) -> None:
         )
         kept.save()
         stored = storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
-    chunk.params = chunk.params | {"reused": kept.reused, "rendered": kept.rendered}
+    chunk.params = chunk.params | {
+        "reused": kept.reused,
+        "rendered": kept.rendered,
+        "slices_reused": kept.slices_reused,
+    }
     jobs.mark_finished(chunk, stored, now)
     db.session.flush()
     _finish_chunk(chunk.parent_id)
@@ -382,10 +386,12 @@ def assemble(export: Job, now: datetime) -> None:
     clock.lap("cleanup")
     reused = sum(int(c.params.get("reused", 0)) for c in chunks)
     rendered = sum(int(c.params.get("rendered", 0)) for c in chunks)
+    slices = sum(int(c.params.get("slices_reused", 0)) for c in chunks)
     export.params = export.params | {
         "assembly_seconds": clock.laps,
         "reused": reused,
         "rendered": rendered,
+        "slices_reused": slices,
     }
 
 

@@ -10,6 +10,7 @@ name, so a single document download keeps its tagged PDF.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ from drafting.services.documents import storage
 from drafting.services.documents.sheets import CONTENT_TYPES, cache_key, template_version
 
 LIASSE_PDF = "liasse-pdf"
+LIASSE_PAGES = "liasse-pages"  # a slice's pages of the combined PDF
 Rendered = tuple[bytes, bytes]  # (DOCX, PDF)
 
 
@@ -33,6 +35,7 @@ class SheetCache:
 
     reused: int = 0
     rendered: int = 0
+    slices_reused: int = 0
     pending: list[storage.SmallFile] = field(default_factory=list)
 
     def _keys(self, sheet: AmendmentSheet) -> tuple[str, str]:
@@ -61,6 +64,26 @@ class SheetCache:
                 storage.SmallFile(pdf_key, pdf, CONTENT_TYPES["pdf"], download_name(sheet, "pdf")),
             ]
         self.rendered += len(documents)
+
+    def _pages_key(self, sheets: Sequence[AmendmentSheet]) -> str:
+        """The combined PDF's pages of these sheets in this order: named after their sheets'
+        keys (so after each printed sheet's digest and the template's version)."""
+        digest = hashlib.sha256("\n".join(self._keys(s)[1] for s in sheets).encode("utf-8"))
+        return f"amdt/slices/{LIASSE_PAGES}/{template_version()}/{digest.hexdigest()}"
+
+    def pages(self, sheets: Sequence[AmendmentSheet]) -> bytes | None:
+        """The kept pages of the combined PDF for exactly these sheets, or None."""
+        key = self._pages_key(sheets)
+        found = storage.read_many([key]).get(key)
+        self.slices_reused += found is not None
+        return found
+
+    def store_pages(self, sheets: Sequence[AmendmentSheet], pages: bytes) -> None:
+        """Note the combined PDF's pages of these sheets; `save` writes them."""
+        name = "pages.pdf"
+        self.pending.append(
+            storage.SmallFile(self._pages_key(sheets), pages, CONTENT_TYPES["pdf"], name)
+        )
 
     def save(self) -> None:
         """Write the noted renderings in one statement, in the chunk's transaction (committed

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Job, StoredFile
-from drafting.rendering import docx, liasse_parts, typst_pages
+from drafting.rendering import docx, liasse_parts, pdf, typst_pages
 from drafting.services.documents import exports, storage
 from tests.conftest import NOW
 from tests.documents_helpers import in_order, make_amendment, pdf_text, sign
@@ -73,14 +73,37 @@ def test_a_second_export_renders_nothing_and_gives_the_same_sheets(
     assert (first.params["rendered"], first.params["reused"]) == (6, 0)
     monkeypatch.setattr(typst_pages, "render_batch_pages", _never)
     monkeypatch.setattr(docx, "render_docx", _never)
+    monkeypatch.setattr(pdf, "render_pdf_batch", _never)  # the combined pages are kept too
     second = _export(people["claire"], bill, run_jobs)
     assert (second.params["rendered"], second.params["reused"]) == (0, 6)
+    assert second.params["slices_reused"] == 1
     before, after = _entries(first), _entries(second)
     assert _sheets(after) == _sheets(before) and len(_sheets(after)) == 12
-    combined = pdf_text(after["LIASSE_809.pdf"])  # compiled again as one (fonts embedded once)
+    combined = pdf_text(after["LIASSE_809.pdf"])  # the slice's pages as one compilation left them
     assert in_order(combined, *[f"Repère {rank:02d}" for rank in range(6)])
     assert combined == pdf_text(before["LIASSE_809.pdf"])
     assert len(after["LIASSE_809.pdf"]) < 1.2 * len(before["LIASSE_809.pdf"])
+
+
+def test_a_slice_whose_sheets_did_not_change_is_not_compiled_again(
+    amendments, people, bill, run_jobs, monkeypatch
+):
+    monkeypatch.setattr(liasse_parts, "COMBINED_SLICE", 2)  # slices (1, 2), (3, 4), (5, 6)
+    _export(people["claire"], bill, run_jobs)
+    sign(amendments[2], people["bayou"], 5)  # the third sheet changes: the second slice
+    commit()
+    compiled: list[int] = []
+    render_pdf_batch = pdf.render_pdf_batch
+    monkeypatch.setattr(
+        pdf,
+        "render_pdf_batch",
+        lambda batch: compiled.append(len(batch)) or render_pdf_batch(batch),
+    )
+    second = _export(people["claire"], bill, run_jobs)
+    assert (second.params["rendered"], second.params["slices_reused"]) == (1, 2)
+    assert compiled == [2]  # the changed slice, compiled as one for the combined PDF
+    combined = pdf_text(_entries(second)["LIASSE_809.pdf"])
+    assert in_order(combined, *[f"Repère {rank:02d}" for rank in range(6)]) and "Bayou" in combined
 
 
 def test_after_a_change_only_that_amendment_is_rendered_again(amendments, people, bill, run_jobs):
@@ -107,7 +130,8 @@ def test_the_sheets_kept_are_small_files_under_the_sheets_digest(
     amendments, people, bill, run_jobs
 ):
     _export(people["claire"], bill, run_jobs)
-    keys = db.session.scalars(select(StoredFile.key).where(StoredFile.key.like("amdt/%"))).all()
+    kept = select(StoredFile.key).where(StoredFile.key.like("amdt/%"))
+    keys = db.session.scalars(kept.where(~StoredFile.key.like("amdt/slices/%"))).all()
     assert len(keys) == 12
     assert {key.split("/")[2] for key in keys} == {"docx", "liasse-pdf"}
     assert {key.split("/")[1] for key in keys} == {a.content_hash for a in amendments}
@@ -116,8 +140,6 @@ def test_the_sheets_kept_are_small_files_under_the_sheets_digest(
 
 
 def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
-    from drafting.rendering import pdf
-
     kept: dict[str, tuple[bytes, bytes]] = {"b": (b"docx-b", b"b")}
 
     class Kept:
@@ -126,6 +148,12 @@ def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
 
         def store(self, batch, documents):
             kept.update(zip(batch, documents, strict=True))
+
+        def pages(self, batch):
+            return None  # the combined pages are not kept here: compiled each time
+
+        def store_pages(self, batch, pages):
+            pass
 
     cut, compiled = [], []
 
@@ -168,12 +196,12 @@ def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
     run_jobs()
     handed_out = db.session.get(Job, document.id, populate_existing=True).file_id
     kept = select(func.count()).select_from(StoredFile).where(StoredFile.key.like("amdt/%"))
-    assert db.session.scalar(kept) == 13  # the liasse's 12, and the author's own copy
+    assert db.session.scalar(kept) == 14  # the liasse's 12 and its slice, the author's copy
     later = NOW + timedelta(days=app.config["LIASSE_SHEET_CACHE_DAYS"], hours=1)
     db.session.execute(update(StoredFile).values(created_at=NOW))
     commit()
     assert clock.prune(app, NOW + timedelta(days=1)) == 0  # too recent
-    assert clock.prune(app, later) == 12
+    assert clock.prune(app, later) == 13
     assert db.session.scalars(select(StoredFile.id).where(StoredFile.key.like("amdt/%"))).all() == [
         handed_out
     ]
