@@ -112,3 +112,14 @@ def in_order(text: str, *needles: str) -> bool:
             return False
         position = found + len(needle)
     return True
+
+
+def liasse_files(liasse_id: int) -> set[int]:
+    """The stored files a finished liasse holds: its own row and, spliced from its chunks'
+    parts, the files its pieces are taken from."""
+    from sqlalchemy import select
+
+    from drafting.models import StoredFile
+
+    pieces = db.session.scalar(select(StoredFile.pieces).where(StoredFile.id == liasse_id))
+    return {liasse_id, *(piece[0] for piece in pieces or [])}

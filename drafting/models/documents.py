@@ -52,6 +52,9 @@ class StoredFile(db.Model):  # type: ignore[name-defined,misc]
     backend: Mapped[str] = mapped_column(String(16), default="database")
     data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # backend "composed": the file is these byte ranges of other stored files, in order:
+    # [[stored file id, offset, length], ...] (a liasse spliced from its chunks' parts)
+    pieces: Mapped[list[list[int]] | None] = mapped_column(JSON, deferred=True)
 
 
 class StoredFilePart(db.Model):  # type: ignore[name-defined,misc]

@@ -101,7 +101,8 @@ def _stored(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _csv(rows: Iterable[Iterable[str]]) -> str:
+def csv_text(rows: Iterable[Iterable[str]]) -> str:
+    """Rows as the liasse writes its index: semicolons, CRLF."""
     text = io.StringIO()
     csv.writer(text, delimiter=";", lineterminator="\r\n").writerows(rows)
     return text.getvalue()
@@ -244,7 +245,7 @@ def write_part(
                 rows.append(index_row(sheet, rank))
             pages.add(pages_of_slice)
         pages.finish()
-        part.writestr(INDEX_PART, _csv(rows), zipfile.ZIP_DEFLATED)
+        part.writestr(INDEX_PART, csv_text(rows), zipfile.ZIP_DEFLATED)
     return rank - start
 
 
@@ -352,7 +353,7 @@ def stitch(parts: Sequence[Path], out: Path, combined_name: str, tail: Sequence[
         tempfile.SpooledTemporaryFile(1 << 20) as index,
         tempfile.TemporaryDirectory(dir=out.parent) as folder,
     ):
-        index.write(_csv([INDEX_HEADER]).encode("utf-8-sig"))
+        index.write(csv_text([INDEX_HEADER]).encode("utf-8-sig"))
         pages = Path(folder) / "pages"
         pages.mkdir()
         taken = []

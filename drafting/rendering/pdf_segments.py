@@ -15,8 +15,9 @@ with `PdfAppender` (slower, same result). `standalone` turns a segment into a PD
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from drafting.rendering.liasse import PdfAppender
@@ -86,10 +87,19 @@ def _xref_lines(first: int, offsets: list[int]) -> bytes:
 def write_combined(out: IO[bytes], segments: Iterable[tuple[IO[bytes], dict[str, Any]]]) -> None:
     """One PDF of the segments' pages, in order: the segments' bytes are copied as they are."""
     out.write(HEADER)
-    position, kids, xref = len(HEADER), [], []
-    digest, size = hashlib.sha256(), FIRST
+    manifests = []
     for stream, manifest in segments:
         shutil.copyfileobj(stream, out, 1 << 20)
+        manifests.append(manifest)
+    out.write(closing(manifests))
+
+
+def closing(manifests: Sequence[dict[str, Any]]) -> bytes:
+    """What follows the segments (HEADER, then each segment's bytes): the page tree, the
+    catalog, the properties, the cross-reference table and the trailer."""
+    position, kids, xref = len(HEADER), [], []
+    digest, size = hashlib.sha256(), FIRST
+    for manifest in manifests:
         offsets = [position + offset for offset in manifest["offsets"]]
         if offsets:
             xref.append(_xref_lines(manifest["first"], offsets))
@@ -97,17 +107,16 @@ def write_combined(out: IO[bytes], segments: Iterable[tuple[IO[bytes], dict[str,
         position += manifest["size"]
         kids += manifest["kids"]
         digest.update(manifest["digest"].encode())
-    own = {}
+    own, out = {}, io.BytesIO()
     references = b" ".join(b"%d 0 R" % kid for kid in kids)
     for number, body in (
         (2, b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(kids), references)),
         (1, b"<< /Type /Catalog /Pages 2 0 R >>"),
         (3, b"<< /Producer (Liasse) /Title (Liasse) >>"),
     ):
-        own[number] = position
-        data = b"%d 0 obj\n%s\nendobj\n" % (number, body)
-        out.write(data)
-        position += len(data)
+        own[number] = position + out.tell()
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    start = position + out.tell()
     out.write(b"xref\n0 4\n0000000000 65535 f \n")
     out.write(b"".join(b"%010d 00000 n \n" % own[n] for n in (1, 2, 3)))
     out.write(b"".join(xref))
@@ -115,7 +124,8 @@ def write_combined(out: IO[bytes], segments: Iterable[tuple[IO[bytes], dict[str,
     out.write(
         b"trailer\n<< /Size %d /Root 1 0 R /Info 3 0 R /ID [<%s> <%s>] >>\n" % (size, ident, ident)
     )
-    out.write(b"startxref\n%d\n%%%%EOF\n" % position)
+    out.write(b"startxref\n%d\n%%%%EOF\n" % start)
+    return out.getvalue()
 
 
 def standalone(segment: IO[bytes], manifest: dict[str, Any], out: IO[bytes]) -> None:

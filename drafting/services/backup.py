@@ -138,9 +138,12 @@ def _dump_table(conn: Connection, archive: zipfile.ZipFile, table: Table, cipher
 
 
 def _dump_files(conn: Connection, archive: zipfile.ZipFile) -> list[dict[str, Any]]:
-    """Bytes of the files whose backend keeps them outside the database."""
+    """Bytes of the files whose backend keeps them outside the database (a composed file has
+    none of its own: its row names the ranges of the files it is made of, dumped in their own
+    right)."""
     files = []
-    query = select(StoredFile).where(StoredFile.backend != "database").order_by(StoredFile.id)
+    inside = ("database", storage.ComposedStorage.backend)
+    query = select(StoredFile).where(StoredFile.backend.not_in(inside)).order_by(StoredFile.id)
     for row in Session(bind=conn).scalars(query):
         with (
             storage.storage_for(row).open(row) as source,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import zipfile
@@ -105,11 +106,18 @@ def _documents(people: dict[str, User], tmp_path: Path, monkeypatch: Any) -> Non
     small = storage.backend("database").put(
         "docs/small.pdf", b"%PDF-1.7 small", "application/pdf", "petit.pdf"
     )
-    storage.backend("database").put(
-        "docs/big.bin", os.urandom(3500), "application/octet-stream", "gros.bin"
+    big_bytes = os.urandom(3500)
+    big = storage.backend("database").put(
+        "docs/big.bin", big_bytes, "application/octet-stream", "gros.bin"
     )
     outside = storage.backend("filesystem").put(
         "docs/liasse.docx", b"PK docx bytes", "application/vnd.openxmlformats", "liasse.docx"
+    )
+    # a file made of ranges of the three (as a liasse is of its parts): restored as its row
+    pieces = [(small.id, 0, 5), (outside.id, 3, 4), (big.id, 900, 2000)]
+    whole = b"%PDF-" + b"docx" + big_bytes[900:2900]
+    storage.compose(
+        "docs/composed.zip", pieces, hashlib.sha256(whole).hexdigest(), "application/zip", "c.zip"
     )
     parent = Job(
         id="job-parent",

@@ -10,6 +10,8 @@ Every step streams through temporary files, so a worker's memory does not grow w
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import os
 import shutil
@@ -21,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from flask import current_app
 from sqlalchemy import case, func, select, update
@@ -41,7 +43,7 @@ from drafting.models import (
 )
 from drafting.models.types import utcnow
 from drafting.permissions import can_export_liasse, visible_amendments_clause
-from drafting.rendering import liasse_parts
+from drafting.rendering import liasse_parts, liasse_splice
 from drafting.services import texts
 from drafting.services.assembly import liasse_export
 from drafting.services.documents import jobs, reuse, storage
@@ -361,29 +363,27 @@ def export_filename(text: LegislativeText, group: str | None) -> str:
 
 
 def assemble(export: Job, now: datetime) -> None:
-    """Stitch the finished chunks into the final ZIP, store it, drop the parts."""
+    """Make the final ZIP of the finished chunks' parts: spliced from them (byte ranges of the
+    parts, nothing copied), or, when a part kept stand-alone slices, stitched into a new file
+    and the parts dropped."""
     chunks = chunks_of(export)
     if any(c.status != "finished" or c.file_id is None for c in chunks):
         raise RuntimeError("export chunks are not all finished")
     text = db.session.get(LegislativeText, export.text_id)
     assert text is not None
     name = export_filename(text, export.params.get("group"))
-    parts = [db.session.get(StoredFile, c.file_id) for c in chunks]
+    parts = [db.session.get_one(StoredFile, c.file_id) for c in chunks]
     clock = _Clock()
-    with scratch_file(".zip") as path:
-        with _local_parts(parts) as paths:
-            clock.lap("fetch")
-            sheets = [p for p, c in zip(paths, chunks, strict=True) if not c.params.get(EXTRAS)]
-            documents = [p for p, c in zip(paths, chunks, strict=True) if c.params.get(EXTRAS)]
-            liasse_parts.stitch(sheets, path, name.removesuffix(".zip") + ".pdf", documents)
-            clock.lap("stitch")
-        stored = storage.backend().put(
-            f"exports/{export.id}/{name}", path, "application/zip", name, move=True
-        )
-        clock.lap("store")
-    jobs.mark_finished(export, stored, now)
-    _drop_parts(chunks, parts)
+    ordered = [p for p, c in zip(parts, chunks, strict=True) if not c.params.get(EXTRAS)]
+    documents = [p for p, c in zip(parts, chunks, strict=True) if c.params.get(EXTRAS)]
+    stored = _spliced(export, ordered, documents, name, clock)
+    if stored is None:
+        stored = _stitched(export, ordered, documents, name, clock)
+        _drop_parts(chunks, parts)
+    else:
+        _release_parts(chunks)  # the liasse is made of them now
     clock.lap("cleanup")
+    jobs.mark_finished(export, stored, now)
     reused = sum(int(c.params.get("reused", 0)) for c in chunks)
     rendered = sum(int(c.params.get("rendered", 0)) for c in chunks)
     slices = sum(int(c.params.get("slices_reused", 0)) for c in chunks)
@@ -392,7 +392,79 @@ def assemble(export: Job, now: datetime) -> None:
         "reused": reused,
         "rendered": rendered,
         "slices_reused": slices,
+        "spliced": stored.backend == storage.ComposedStorage.backend,
     }
+
+
+def _spliced(
+    export: Job,
+    parts: Sequence[StoredFile],
+    documents: Sequence[StoredFile],
+    name: str,
+    clock: _Clock,
+) -> StoredFile | None:
+    """The liasse as a composed file: the parts' byte ranges and the glue `liasse_splice`
+    writes (stored as a file of its own); its SHA-256 read through once."""
+    sources = [*parts, *documents]
+    openers = [functools.partial(storage.open_file, source) for source in sources]
+    combined = name.removesuffix(".zip") + ".pdf"
+    with scratch_file(".glue") as path:
+        with open(path, "w+b") as glue:
+            pieces = liasse_splice.splice(
+                openers[: len(parts)], openers[len(parts) :], glue, combined
+            )
+        if pieces is None:
+            return None
+        clock.lap("splice")
+
+        def glue_opener() -> IO[bytes]:
+            return open(path, "rb")
+
+        readable = [
+            (glue_opener if source == liasse_splice.GLUE else openers[source], offset, length)
+            for source, offset, length in pieces
+        ]
+        sha = hashlib.sha256()
+        with storage.read_pieces(readable) as whole:
+            while block := whole.read(1 << 20):
+                sha.update(block)
+        clock.lap("digest")
+        glue_row = storage.backend().put(
+            f"exports/{export.id}/{name}.glue", path, "application/octet-stream", "glue", move=True
+        )
+    ids = [
+        glue_row.id if source == liasse_splice.GLUE else sources[source].id
+        for source, _, _ in pieces
+    ]
+    composed = [
+        (file_id, offset, length) for file_id, (_, offset, length) in zip(ids, pieces, strict=True)
+    ]
+    stored = storage.compose(
+        f"exports/{export.id}/{name}", composed, sha.hexdigest(), "application/zip", name
+    )
+    clock.lap("store")
+    return stored
+
+
+def _stitched(
+    export: Job,
+    parts: Sequence[StoredFile],
+    documents: Sequence[StoredFile],
+    name: str,
+    clock: _Clock,
+) -> StoredFile:
+    """The liasse copied into a file of its own (`liasse_parts.stitch`)."""
+    with scratch_file(".zip") as path:
+        with _local_parts([*parts, *documents]) as paths:
+            clock.lap("fetch")
+            combined = name.removesuffix(".zip") + ".pdf"
+            liasse_parts.stitch(paths[: len(parts)], path, combined, paths[len(parts) :])
+            clock.lap("stitch")
+        stored = storage.backend().put(
+            f"exports/{export.id}/{name}", path, "application/zip", name, move=True
+        )
+        clock.lap("store")
+    return stored
 
 
 def _add_amended_text(
@@ -420,6 +492,12 @@ class _Clock:
     def lap(self, name: str) -> None:
         now = time.perf_counter()
         self.laps[name], self.last = round(now - self.last, 2), now
+
+
+def _release_parts(chunks: Sequence[Job]) -> None:
+    for chunk in chunks:
+        chunk.file_id = None
+    db.session.flush()
 
 
 def _drop_parts(chunks: Sequence[Job], parts: Sequence[StoredFile | None]) -> None:

@@ -7,13 +7,15 @@ os.replace for the filesystem), so a worker killed mid-write leaves nothing visi
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import io
+import itertools
 import logging
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -361,12 +363,178 @@ class S3Storage(Storage):
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
 
+class ComposedStorage(Storage):
+    """Files made of byte ranges of other stored files (`StoredFile.pieces`): a liasse spliced
+    from its chunks' parts. Nothing of their own to write; read piece by piece (seekable, so
+    HTTP ranges read only the pieces they cover); removed with the files they are made of."""
+
+    backend = "composed"
+
+    def _write(self, row: StoredFile, source: Source, move: bool) -> None:
+        raise TypeError("a composed file is made with compose(), from stored files")
+
+    def open(self, row: StoredFile) -> IO[bytes]:
+        """A reader over the pieces, each source opened when the reading reaches it."""
+        pieces = [tuple(piece) for piece in _pieces(row)]
+        sources = _sources({piece[0] for piece in pieces})
+        openers = {file_id: _opener(source) for file_id, source in sources.items()}
+        return read_pieces([(openers[f], o, n) for f, o, n in pieces])
+
+    def remove(self, row: StoredFile) -> None:
+        """Delete the row, then the files it is made of."""
+        sources = _sources({piece[0] for piece in _pieces(row)})
+        super().remove(row)
+        for source in sources.values():
+            storage_for(source).remove(source)
+
+
+def compose(
+    key: str,
+    pieces: Sequence[tuple[int, int, int]],
+    sha256: str,
+    content_type: str,
+    filename: str,
+) -> StoredFile:
+    """Store a file made of `(stored file id, offset, length)` ranges, in order; the caller
+    read them to give the whole file's SHA-256 (downloads announce it)."""
+    row = StoredFile(
+        key=check_key(key),
+        filename=filename,
+        content_type=content_type,
+        size=sum(length for _, _, length in pieces),
+        sha256=sha256,
+        backend=ComposedStorage.backend,
+        pieces=[list(piece) for piece in pieces],
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _pieces(row: StoredFile) -> list[list[int]]:
+    pieces = db.session.scalar(select(StoredFile.pieces).where(StoredFile.id == row.id))
+    return list(pieces or [])
+
+
+def _sources(ids: set[int]) -> dict[int, StoredFile]:
+    query = select(StoredFile).where(StoredFile.id.in_(sorted(ids)))
+    found = {source.id: source for source in db.session.scalars(query)}
+    if len(found) != len(ids):
+        raise FileNotFoundError(f"pieces missing: {sorted(ids - set(found))}")
+    return found
+
+
+def _opener(source: StoredFile) -> Callable[[], IO[bytes]]:
+    """Opens `source` later (while a response streams: no session then, the engine only)."""
+    if source.backend != DatabaseStorage.backend:
+        backend_of, row = storage_for(source), source
+        return lambda: backend_of.open(row)
+    engine, file_id, size = db.engine, source.id, source.size
+    if size > PART_SIZE:
+        return lambda: io.BufferedReader(_PartsReader(engine, file_id, size), PART_SIZE)
+
+    def small() -> IO[bytes]:
+        with engine.connect() as conn:
+            rows = binary_rows(conn, select(StoredFile.data).where(StoredFile.id == file_id))
+        return io.BytesIO(bytes(rows[0][0] or b"") if rows else b"")
+
+    return small
+
+
+def read_pieces(pieces: Sequence[tuple[Callable[[], IO[bytes]], int, int]]) -> IO[bytes]:
+    """`(open a file, offset, length)` ranges read as one seekable file, one file open at a
+    time (successive ranges of one file read on from the same handle)."""
+    reader = _PiecesReader(list(pieces), sum(length for _, _, length in pieces))
+    return io.BufferedReader(reader, buffer_size=1 << 20)
+
+
+class _PiecesReader(io.RawIOBase):
+    """Reads `(open source, offset, length)` pieces as one file; seekable."""
+
+    def __init__(self, pieces: list[tuple[Callable[[], IO[bytes]], int, int]], size: int) -> None:
+        self.pieces, self.size, self.position = pieces, size, 0
+        self.starts = list(itertools.accumulate((n for _, _, n in pieces), initial=0))
+        self.current: tuple[Callable[[], IO[bytes]], IO[bytes]] | None = None
+
+    def readable(self) -> bool:
+        """A reader."""
+        return True
+
+    def seekable(self) -> bool:
+        """Positions map to pieces."""
+        return True
+
+    def tell(self) -> int:
+        """The position of the next byte read."""
+        return self.position
+
+    def seek(self, position: int, whence: int = io.SEEK_SET) -> int:
+        """Move to `position` (from the start, the current position or the end)."""
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+        if base + position < 0:
+            raise ValueError("negative seek position")
+        self.position = base + position
+        return self.position
+
+    def _at(self, index: int, position: int) -> IO[bytes]:
+        """The source of piece `index`, at `position`: the file already open if it is the same
+        (successive pieces of one part), else opened; a stream that cannot seek (an S3 body)
+        is read further on, or opened again to go back."""
+        opener = self.pieces[index][0]
+        if self.current is None or self.current[0] is not opener:
+            self._close_current()
+            self.current = (opener, opener())
+        source = self.current[1]
+        if source.seekable():
+            source.seek(position)
+            return source
+        if source.tell() > position:
+            self._close_current()
+            self.current = (opener, opener())
+            source = self.current[1]
+        skip = position - source.tell()
+        while skip > 0:
+            skipped = len(source.read(min(skip, 1 << 20)))
+            if not skipped:
+                break
+            skip -= skipped
+        return source
+
+    def _close_current(self) -> None:
+        if self.current is not None:
+            self.current[1].close()
+            self.current = None
+
+    def readinto(self, target: Any) -> int:
+        """Copy the next bytes from the piece holding the position."""
+        if self.position >= self.size:
+            return 0
+        index = bisect.bisect_right(self.starts, self.position) - 1
+        _, offset, length = self.pieces[index]
+        inner = self.position - self.starts[index]
+        source = self._at(index, offset + inner)
+        wanted = min(len(target), length - inner)
+        data = source.read(wanted)
+        if not data:
+            raise OSError("a piece of a composed file ended early")
+        target[: len(data)] = data
+        self.position += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        """Close the source being read."""
+        self._close_current()
+        super().close()
+
+
 def _build(backend: str) -> Storage:
     config = current_app.config
     if backend == "database":
         return DatabaseStorage()
     if backend == "filesystem":
         return FilesystemStorage(config["LIASSE_STORAGE_PATH"])
+    if backend == "composed":
+        return ComposedStorage()
     if backend == "s3":
         bucket = config.get("LIASSE_S3_BUCKET") or os.environ.get("LIASSE_S3_BUCKET", "")
         prefix = config.get("LIASSE_S3_PREFIX") or os.environ.get("LIASSE_S3_PREFIX", "")

@@ -4,6 +4,7 @@ index.csv, the combined PDF, chunks in parallel, visibility filters, retry after
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import zipfile
@@ -17,7 +18,14 @@ from drafting.extensions import db
 from drafting.models import Job, StoredFile
 from drafting.services.documents import exports, jobs, sheets, storage
 from tests.conftest import NOW
-from tests.documents_helpers import in_order, make_amendment, pdf_pages, pdf_text, sign
+from tests.documents_helpers import (
+    in_order,
+    liasse_files,
+    make_amendment,
+    pdf_pages,
+    pdf_text,
+    sign,
+)
 
 # (article, kind, alinéa, dispositif) in the expected order of discussion
 MIXED = [
@@ -110,8 +118,13 @@ def test_chunks_run_as_separate_jobs_and_give_the_same_liasse(
     assert [c.params["index"] for c in chunks if c.params.get(exports.EXTRAS)] == [5]
     assert [r["empreinte"] for r in _index(_zip(job))] == [a.content_hash for a in mixed]
     assert job.progress == 100
-    # the partial files are gone: only the final ZIP is stored (and the sheets kept for reuse)
-    assert _files() == 1
+    # the liasse is spliced from the parts (five of sheets, one of documents) and its glue:
+    # nothing else is stored (besides the sheets kept for reuse), no chunk holds a part
+    assert job.params["spliced"] is True
+    kept = select(StoredFile.id).where(~StoredFile.key.like("amdt/%"))
+    assert set(db.session.scalars(kept)) == liasse_files(job.file_id)
+    assert len(liasse_files(job.file_id)) == 1 + 6 + 1
+    assert {c.file_id for c in chunks} == {None}
 
 
 def test_the_export_keeps_to_what_the_requester_may_see_and_to_the_filters(people, bill, run_jobs):
@@ -173,7 +186,7 @@ def test_an_export_with_nothing_to_list_gives_an_index_only(people, bill, run_jo
     assert _index(liasse) == []
 
 
-def test_with_filesystem_storage_the_liasse_is_renamed_into_place(
+def test_with_filesystem_storage_the_liasse_is_spliced_from_its_parts_nothing_copied(
     app: Flask, mixed, people, bill, run_jobs, monkeypatch
 ):
     monkeypatch.setitem(app.config, "LIASSE_STORAGE", "filesystem")
@@ -181,11 +194,18 @@ def test_with_filesystem_storage_the_liasse_is_renamed_into_place(
     monkeypatch.setitem(app.extensions, "liasse_storage", {})
     job = _export(people["claire"], bill, run_jobs)
     stored = db.session.get(StoredFile, job.file_id)
-    assert stored.backend == "filesystem"
+    assert stored.backend == "composed"
     root = storage.backend().root
-    assert (root / stored.key).stat().st_size == stored.size
-    files = [p for p in root.rglob("*") if p.is_file() and not p.is_relative_to(root / "amdt")]
-    assert files == [root / stored.key]
+    sources = db.session.scalars(
+        select(StoredFile).where(StoredFile.id.in_(liasse_files(stored.id) - {stored.id}))
+    ).all()
+    assert {s.backend for s in sources} == {"filesystem"} and len(sources) == 3 + 1 + 1
+    files = {p for p in root.rglob("*") if p.is_file() and not p.is_relative_to(root / "amdt")}
+    assert files == {root / s.key for s in sources}  # no file of the liasse's own
+    on_disk = sum(path.stat().st_size for path in files)
+    assert stored.size < on_disk < 1.5 * stored.size  # the parts' bytes, not a copy of them
+    data = storage.storage_for(stored).read(stored)
+    assert len(data) == stored.size and hashlib.sha256(data).hexdigest() == stored.sha256
     assert len(_index(_zip(job))) == len(mixed)
 
 
@@ -267,7 +287,9 @@ def test_the_combined_pdf_holds_every_sheet_in_order_whether_segments_fit_or_not
     monkeypatch.setitem(app.config, "LIASSE_EXPORT_CHUNK", 4)
     monkeypatch.setattr(liasse_parts, "COMBINED_SLICE", 2)
     monkeypatch.setattr(pdf_segments, "PER_SHEET", per_sheet)  # 6: full after a slice; 1: at once
-    data = _zip(_export(people["claire"], bill, run_jobs)).read("LIASSE_809.pdf")
+    job = _export(people["claire"], bill, run_jobs)
+    assert job.params["spliced"] is (per_sheet == 64)  # slices kept: stitched into a new file
+    data = _zip(job).read("LIASSE_809.pdf")
     with pikepdf.open(io.BytesIO(data)) as combined:
         assert combined.get_warnings() == [] and combined.check_pdf_syntax() == []
         assert len(combined.pages) >= len(mixed)

@@ -216,3 +216,71 @@ def test_a_range_for_another_version_of_the_file_gets_the_whole_file(
     with app.test_request_context(headers=headers):
         response = downloads.download_response(storage.open_file(row), row)
         assert (response.status_code, b"".join(response.response)) == (206, data[1000:])
+
+
+def _composed(app: Flask, tmp_path: Path, monkeypatch) -> tuple[StoredFile, bytes, list[int]]:
+    """A file made of ranges of a large database file (in parts), a small one and a file on
+    disk, one of them twice (as a liasse takes its parts' sheets, then their PDF pages)."""
+    monkeypatch.setattr(storage, "PART_SIZE", 1000)
+    monkeypatch.setitem(app.config, "LIASSE_STORAGE_PATH", str(tmp_path / "files"))
+    monkeypatch.setitem(app.extensions, "liasse_storage", {})
+    large = bytes(range(256)) * 20  # 5 120 bytes: six parts
+    big = storage.backend("database").put("p/big", large, "application/zip", "big")
+    small = storage.backend("database").put("p/small", b"glue-bytes", "application/zip", "glue")
+    disk = storage.backend("filesystem").put("p/disk", b"0123456789" * 50, "text/plain", "d")
+    pieces = [(big.id, 0, 2600), (small.id, 0, 4), (disk.id, 10, 300), (big.id, 3000, 2120)]
+    data = large[:2600] + b"glue" + (b"0123456789" * 50)[10:310] + large[3000:]
+    row = storage.compose(
+        "exports/j/L.zip", pieces, hashlib.sha256(data).hexdigest(), "application/zip", "L.zip"
+    )
+    commit()
+    return row, data, [big.id, small.id, disk.id]
+
+
+@pytest.mark.parametrize("position", [0, 999, 2599, 2600, 2603, 2604, 2903, 2904, 5000, 5023])
+def test_a_composed_file_reads_as_its_pieces_from_any_position(
+    app: Flask, monkeypatch, tmp_path, position
+):
+    row, data, _ = _composed(app, tmp_path, monkeypatch)
+    assert (row.size, row.backend) == (len(data), "composed")
+    with storage.open_file(row) as handle:
+        assert handle.read() == data
+        assert handle.seek(position) == position
+        assert handle.read(1500) == data[position : position + 1500]
+        handle.seek(-10, io.SEEK_END)
+        assert handle.read() == data[-10:]
+
+
+def test_a_composed_file_answers_range_requests_once_its_session_is_gone(
+    app: Flask, monkeypatch, tmp_path
+):
+    row, data, _ = _composed(app, tmp_path, monkeypatch)
+    with app.test_request_context(headers={"Range": "bytes=2500-3100"}):
+        response = downloads.download_response(storage.open_file(row), row)
+    db.session.remove()  # the response streams after the request's session is closed
+    body = b"".join(response.response)
+    assert response.status_code == 206
+    assert response.headers["Content-Range"] == f"bytes 2500-3100/{len(data)}"
+    assert body == data[2500:3101]
+
+
+def test_removing_a_composed_file_removes_the_files_it_is_made_of(
+    app: Flask, monkeypatch, tmp_path
+):
+    row, _, sources = _composed(app, tmp_path, monkeypatch)
+    disk = storage.backend("filesystem").path("p/disk")
+    storage.storage_for(row).remove(row)
+    commit()
+    assert db.session.scalars(select(StoredFile.id)).all() == []
+    assert _count(StoredFilePart) == 0 and not disk.exists() and sources
+
+
+def test_a_composed_file_whose_pieces_are_gone_is_an_error_not_other_bytes(
+    app: Flask, monkeypatch, tmp_path
+):
+    row, _, (big, _, _) = _composed(app, tmp_path, monkeypatch)
+    source = db.session.get(StoredFile, big)
+    storage.storage_for(source).remove(source)
+    commit()
+    with pytest.raises(FileNotFoundError):
+        storage.open_file(db.session.get(StoredFile, row.id))

@@ -1,0 +1,230 @@
+"""The final liasse as byte ranges of the chunks' parts: spliced, not copied (no database).
+
+A part (`liasse_parts.write_part`) begins with its sheets' entries, each a complete ZIP local
+entry under its final ranked name; its own entries (`_combined.segment`, its manifest, its
+index rows) come after them. The final liasse is those regions one after the other, then
+index.csv, the combined PDF (a header, each part's segment as it lies in its part, the
+closing objects) and the documents part's entries, then the central directory. `splice`
+writes only what is new (the *glue*: local headers, index.csv, the PDF's header and closing,
+the central directory) and returns the list of pieces, in order, that make the file:
+`(source, offset, length)`, where source is GLUE or the position of a part in the lists it
+was given. The bytes are those `liasse_parts.stitch` writes, in the same order.
+
+A part that kept stand-alone slices (a segment outgrew its numbers) cannot be spliced:
+`splice` then returns None and the assembly stitches.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from drafting.rendering import pdf_segments
+from drafting.rendering.liasse import FIXED_DATE, INDEX_HEADER
+from drafting.rendering.liasse_parts import (
+    INDEX_PART,
+    MANIFEST_PART,
+    SEGMENT_PART,
+    SLICE_PREFIX,
+    csv_text,
+)
+
+GLUE = -1  # a piece of the bytes `splice` wrote
+Piece = tuple[int, int, int]  # (source, offset, length)
+
+
+class Splice:
+    """A write-only file whose bytes are written to `glue` or referenced in other files."""
+
+    def __init__(self, glue: IO[bytes]) -> None:
+        self.glue, self.position, self.pieces = glue, 0, list[Piece]()
+
+    def write(self, data: bytes) -> int:
+        """Append new bytes (to the glue)."""
+        if not data:
+            return 0
+        start = self.glue.tell()
+        self.glue.write(data)
+        last = self.pieces[-1] if self.pieces else None
+        if last is not None and last[0] == GLUE and last[1] + last[2] == start:
+            self.pieces[-1] = (GLUE, last[1], last[2] + len(data))
+        else:
+            self.pieces.append((GLUE, start, len(data)))
+        self.position += len(data)
+        return len(data)
+
+    def reference(self, source: int, offset: int, length: int) -> None:
+        """Append `length` bytes of `source` from `offset`, as they are."""
+        if length:
+            self.pieces.append((source, offset, length))
+            self.position += length
+
+    def tell(self) -> int:
+        """The position in the final file."""
+        return self.position
+
+    def flush(self) -> None:
+        """Nothing is buffered."""
+
+    def close(self) -> None:
+        """The glue stays open: its writer closes it."""
+
+
+@dataclass
+class _Segment:
+    source: int
+    offset: int  # of the segment's bytes in its part
+    size: int
+    crc: int
+    manifest: dict[str, Any]
+
+
+Opener = Callable[[], IO[bytes]]  # opens a part (one at a time: a part may be 8 MiB in memory)
+
+
+def splice(
+    parts: Sequence[Opener], tail: Sequence[Opener], glue: IO[bytes], combined_name: str
+) -> list[Piece] | None:
+    """The pieces of the final liasse (parts numbered 0…, then the tail parts), its new bytes
+    written to `glue`; None when a part kept slices (see the module)."""
+    out = Splice(glue)
+    liasse = zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True)
+    index, segments = io.BytesIO(), []
+    index.write(csv_text([INDEX_HEADER]).encode("utf-8-sig"))
+    for number, opener in enumerate(parts):
+        with opener() as stream, zipfile.ZipFile(stream) as part:
+            if any(info.filename.startswith(SLICE_PREFIX) for info in part.infolist()):
+                return None
+            _reference_entries(part, number, out, liasse)
+            if INDEX_PART in part.NameToInfo:
+                index.write(part.read(INDEX_PART))
+            if SEGMENT_PART in part.NameToInfo and MANIFEST_PART in part.NameToInfo:
+                segments.append(_segment(part, stream, number))
+    _write_entry(out, liasse, _info("index.csv", zipfile.ZIP_DEFLATED), index.getvalue())
+    if segments:
+        _write_combined(out, liasse, combined_name, segments)
+    for number, opener in enumerate(tail, start=len(parts)):
+        with opener() as stream, zipfile.ZipFile(stream) as part:
+            _reference_entries(part, number, out, liasse)
+    liasse.start_dir = out.tell()
+    liasse.close()
+    return out.pieces
+
+
+def _reference_entries(
+    part: zipfile.ZipFile, number: int, out: Splice, liasse: zipfile.ZipFile
+) -> None:
+    """The part's leading entries (not its own `_` ones), referenced where they lie."""
+    infos = part.infolist()
+    own = [info.header_offset for info in infos if info.filename.startswith("_")]
+    end = min(own) if own else part.start_dir
+    entries = [info for info in infos if not info.filename.startswith("_")]
+    if any(info.header_offset >= end for info in entries):
+        raise ValueError("a part's entries must come before its own")
+    base = out.tell()
+    out.reference(number, 0, end)
+    for info in entries:
+        moved = copy.copy(info)
+        moved.header_offset = base + info.header_offset
+        liasse.filelist.append(moved)
+        liasse.NameToInfo[moved.filename] = moved
+
+
+def _segment(part: zipfile.ZipFile, stream: IO[bytes], number: int) -> _Segment:
+    info = part.getinfo(SEGMENT_PART)
+    stream.seek(info.header_offset)
+    header = stream.read(30)
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    offset = info.header_offset + 30 + name_length + extra_length
+    manifest = json.loads(part.read(MANIFEST_PART))
+    return _Segment(number, offset, info.file_size, info.CRC, manifest)
+
+
+def _write_combined(
+    out: Splice, liasse: zipfile.ZipFile, name: str, segments: Sequence[_Segment]
+) -> None:
+    """The combined PDF's entry: its header and closing written, the segments referenced."""
+    head, closing = pdf_segments.HEADER, pdf_segments.closing([s.manifest for s in segments])
+    crc = zlib.crc32(head)
+    for segment in segments:
+        crc = crc32_combine(crc, segment.crc, segment.size)
+    crc = zlib.crc32(closing, crc)
+    info = _info(name, zipfile.ZIP_STORED)
+    info.CRC = crc
+    info.file_size = info.compress_size = len(head) + sum(s.size for s in segments) + len(closing)
+    _header(out, liasse, info)
+    out.write(head)
+    for segment in segments:
+        out.reference(segment.source, segment.offset, segment.size)
+    out.write(closing)
+
+
+def _write_entry(out: Splice, liasse: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> None:
+    compressed = data
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        compressed = deflate.compress(data) + deflate.flush()
+    info.CRC, info.file_size, info.compress_size = zlib.crc32(data), len(data), len(compressed)
+    _header(out, liasse, info)
+    out.write(compressed)
+
+
+def _header(out: Splice, liasse: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    info.header_offset = out.tell()
+    out.write(info.FileHeader(zip64=info.file_size > zipfile.ZIP64_LIMIT))
+    liasse.filelist.append(info)
+    liasse.NameToInfo[info.filename] = info
+
+
+def _info(name: str, compress: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, FIXED_DATE)
+    info.compress_type, info.external_attr = compress, 0o644 << 16
+    return info
+
+
+# --- CRC-32 of a concatenation (zlib's crc32_combine, which Python's zlib does not expose) ------
+
+
+def _gf2_times(matrix: Sequence[int], vector: int) -> int:
+    total, row = 0, 0
+    while vector:
+        if vector & 1:
+            total ^= matrix[row]
+        vector >>= 1
+        row += 1
+    return total
+
+
+def _gf2_square(matrix: Sequence[int]) -> list[int]:
+    return [_gf2_times(matrix, matrix[n]) for n in range(32)]
+
+
+def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
+    """The CRC-32 of A + B from crc32(A), crc32(B) and len(B) (zeros appended to A's CRC by
+    squaring the CRC's GF(2) operator, in log2(len(B)) steps)."""
+    if length2 <= 0:
+        return crc1
+    odd = [0xEDB88320] + [1 << n for n in range(31)]  # the operator for one zero bit
+    even = _gf2_square(odd)  # two zero bits
+    odd = _gf2_square(even)  # four zero bits
+    while True:
+        even = _gf2_square(odd)
+        if length2 & 1:
+            crc1 = _gf2_times(even, crc1)
+        length2 >>= 1
+        if not length2:
+            break
+        odd = _gf2_square(even)
+        if length2 & 1:
+            crc1 = _gf2_times(odd, crc1)
+        length2 >>= 1
+        if not length2:
+            break
+    return crc1 ^ crc2
