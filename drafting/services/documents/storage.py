@@ -86,16 +86,25 @@ def read_many(keys: Sequence[str]) -> dict[str, bytes]:
     """
     found: dict[str, bytes] = {}
     columns = (StoredFile.id, StoredFile.key, StoredFile.backend, StoredFile.size)
-    query = select(*columns, StoredFile.data).where(StoredFile.key.in_(list(keys)))
-    for file_id, key, backend_name, size, data in binary_rows(db.session.connection(), query):
+    query = select(*columns, StoredFile.sha256, StoredFile.data).where(
+        StoredFile.key.in_(list(keys))
+    )
+    for file_id, key, backend_name, size, sha, data in binary_rows(db.session.connection(), query):
         if data is not None:
             found[key] = bytes(data)
             continue
         stored = StoredFile(id=file_id, key=key, backend=backend_name, size=size)
         try:
-            found[key] = storage_for(stored).read(stored)
+            content = storage_for(stored).read(stored)
         except OSError:  # its bytes are gone (a volume cleaned by hand): as if never stored
             log.warning("stored file %s has no bytes; it is left out", key)
+            continue
+        # Kept sheets are written without waiting for the disk (put_many): after a crash, a
+        # file may be cut short; it is then rendered again rather than served.
+        if len(content) == size and hashlib.sha256(content).hexdigest() == sha:
+            found[key] = content
+        else:
+            log.warning("stored file %s does not hold its bytes; it is left out", key)
     return found
 
 
@@ -130,7 +139,9 @@ class Storage:
 
     def put_many(self, files: Sequence[SmallFile]) -> None:
         """Store many small files (at most PART_SIZE each) in one statement; a key already
-        stored keeps its file (keys name their content, so both are the same)."""
+        stored takes the new bytes (the same sheet rendered again: its file was lost, or
+        another job rendered it meanwhile), so a row always describes the bytes its backend
+        holds."""
         rows = []
         for file in files:
             size, sha = digest(file.data)
@@ -144,14 +155,19 @@ class Storage:
                 sha256=sha,
                 backend=self.backend,
             )
-            self._write(row, file.data, False)
+            self._write(row, file.data, False, durable=False)  # kept sheets: see read_many
             rows.append(
                 {c: getattr(row, c) for c in _ROW_COLUMNS}
                 | {"data": row.data, "created_at": utcnow()}
             )
         if rows:
             dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
-            statement = dialect.insert(StoredFile).on_conflict_do_nothing(index_elements=["key"])
+            insert_rows = dialect.insert(StoredFile)
+            fresh = insert_rows.excluded
+            statement = insert_rows.on_conflict_do_update(
+                index_elements=["key"],
+                set_={"size": fresh.size, "sha256": fresh.sha256, "data": fresh.data},
+            )
             db.session.execute(statement, rows)
 
     def _insert(self, row: StoredFile, source: Source, move: bool) -> StoredFile:
@@ -162,8 +178,9 @@ class Storage:
         self._after_insert(row, source, move)
         return row
 
-    def _write(self, row: StoredFile, source: Source, move: bool) -> None:
-        """Write the bytes before the row exists (backends with external bytes)."""
+    def _write(self, row: StoredFile, source: Source, move: bool, durable: bool = True) -> None:
+        """Write the bytes before the row exists (backends with external bytes); `durable`
+        False: a file that can be made again need not reach the disk before the commit."""
 
     def _after_insert(self, row: StoredFile, source: Source, move: bool) -> None:
         """Write the bytes that need the row's id (database parts)."""
@@ -197,7 +214,7 @@ class DatabaseStorage(Storage):
 
     backend = "database"
 
-    def _write(self, row: StoredFile, source: Source, move: bool) -> None:
+    def _write(self, row: StoredFile, source: Source, move: bool, durable: bool = True) -> None:
         if row.size <= PART_SIZE:
             row.data = source if isinstance(source, bytes) else Path(source).read_bytes()
 
@@ -285,7 +302,7 @@ class FilesystemStorage(Storage):
         """The file of `key`."""
         return self.root / check_key(key)
 
-    def _write(self, row: StoredFile, source: Source, move: bool) -> None:
+    def _write(self, row: StoredFile, source: Source, move: bool, durable: bool = True) -> None:
         final = self.path(row.key)
         final.parent.mkdir(parents=True, exist_ok=True)
         if move and isinstance(source, Path):
@@ -300,7 +317,8 @@ class FilesystemStorage(Storage):
                 for chunk in _chunks(source):
                     out.write(chunk)
                 out.flush()
-                os.fsync(out.fileno())
+                if durable:
+                    os.fsync(out.fileno())
             os.replace(tmp, final)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -339,7 +357,7 @@ class S3Storage(Storage):
         """The object name of `key` in the bucket."""
         return self.prefix + check_key(key)
 
-    def _write(self, row: StoredFile, source: Source, move: bool) -> None:
+    def _write(self, row: StoredFile, source: Source, move: bool, durable: bool = True) -> None:
         # An S3 object (multipart or not) becomes visible only once complete.
         extra = {"ContentType": row.content_type}
         if isinstance(source, bytes):
@@ -370,7 +388,7 @@ class ComposedStorage(Storage):
 
     backend = "composed"
 
-    def _write(self, row: StoredFile, source: Source, move: bool) -> None:
+    def _write(self, row: StoredFile, source: Source, move: bool, durable: bool = True) -> None:
         raise TypeError("a composed file is made with compose(), from stored files")
 
     def open(self, row: StoredFile) -> IO[bytes]:
