@@ -331,7 +331,8 @@ def _phases(job: Any) -> str:
         f"all within {window.total_seconds():.1f} s; assembly {assembly.total_seconds():.1f} s "
         f"{job.params.get('assembly_seconds')}; sheets rendered {job.params.get('rendered')}, "
         f"reused {job.params.get('reused')}; slices of the combined PDF reused "
-        f"{job.params.get('slices_reused')}"
+        f"{job.params.get('slices_reused')}, {job.params.get('pieces_reused')} already "
+        "renumbered"
     )
 
 

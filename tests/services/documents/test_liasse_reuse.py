@@ -85,6 +85,34 @@ def test_a_second_export_renders_nothing_and_gives_the_same_sheets(
     assert len(after["LIASSE_809.pdf"]) < 1.2 * len(before["LIASSE_809.pdf"])
 
 
+def test_a_kept_slice_joins_the_combined_pdf_already_renumbered(
+    app, amendments, people, bill, run_jobs, monkeypatch
+):
+    from drafting.rendering import liasse
+
+    monkeypatch.setattr(liasse_parts, "COMBINED_SLICE", 2)  # three slices in one chunk
+    first = _export(people["claire"], bill, run_jobs)
+    sign(amendments[0], people["bayou"], 5)  # the first slice changes, the others move on
+    commit()
+    parsed: list[int] = []
+    append = liasse.PdfAppender.append
+    monkeypatch.setattr(
+        liasse.PdfAppender, "append", lambda self, pdf: parsed.append(1) or append(self, pdf)
+    )
+    second = _export(people["claire"], bill, run_jobs)
+    # the changed slice is parsed; the other two are replayed where their numbers still hold
+    assert (second.params["slices_reused"], second.params["pieces_reused"]) == (2, 2)
+    assert parsed == [1]
+    before = pdf_text(_entries(first)["LIASSE_809.pdf"])
+    after = pdf_text(_entries(second)["LIASSE_809.pdf"])
+    assert in_order(after, *[f"Repère {rank:02d}" for rank in range(6)]) and "Bayou" in after
+    assert after.split("Repère 02")[1] == before.split("Repère 02")[1]
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(_entries(second)["LIASSE_809.pdf"])) as combined:
+        assert combined.check_pdf_syntax() == [] and len(combined.pages) >= 6
+
+
 def test_a_slice_whose_sheets_did_not_change_is_not_compiled_again(
     amendments, people, bill, run_jobs, monkeypatch
 ):
@@ -196,12 +224,13 @@ def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
     run_jobs()
     handed_out = db.session.get(Job, document.id, populate_existing=True).file_id
     kept = select(func.count()).select_from(StoredFile).where(StoredFile.key.like("amdt/%"))
-    assert db.session.scalar(kept) == 14  # the liasse's 12 and its slice, the author's copy
+    # the liasse's 12, its slice and that slice renumbered, and the author's own copy
+    assert db.session.scalar(kept) == 15
     later = NOW + timedelta(days=app.config["LIASSE_SHEET_CACHE_DAYS"], hours=1)
     db.session.execute(update(StoredFile).values(created_at=NOW))
     commit()
     assert clock.prune(app, NOW + timedelta(days=1)) == 0  # too recent
-    assert clock.prune(app, later) == 13
+    assert clock.prune(app, later) == 14
     assert db.session.scalars(select(StoredFile.id).where(StoredFile.key.like("amdt/%"))).all() == [
         handed_out
     ]
