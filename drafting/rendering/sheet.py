@@ -73,6 +73,15 @@ class AmendmentSheet:
     short_title: str | None = None  # "JEUX OLYMPIQUES ET PARALYMPIQUES DE 2024"
     amended_number: str | None = None  # "939"
 
+    @functools.cached_property
+    def printed_signatories(self) -> tuple[str, ...]:
+        """`signatory_names`, worked out once: a sheet prints them five times (DOCX, PDF, the
+        index, the documents' properties) and carries up to 189 co-signatories."""
+        people = (self.author, *self.cosignatories)
+        keys = [_surname_key(p) for p in people]
+        shared = Counter(keys)
+        return tuple(_printed_name(p, shared[k] > 1) for p, k in zip(people, keys, strict=True))
+
 
 def printable(text: str) -> str:
     """`text` with CR/LF made LF and every character XML or a PDF cannot carry removed."""
@@ -153,10 +162,7 @@ def _printed_name(person: Signatory, with_first_name: bool) -> str:
 
 def signatory_names(sheet: AmendmentSheet) -> list[str]:
     """The author then the co-signatories, first names only where two share a surname."""
-    people = (sheet.author, *sheet.cosignatories)
-    keys = [_surname_key(p) for p in people]
-    shared = Counter(keys)
-    return [_printed_name(p, shared[k] > 1) for p, k in zip(people, keys, strict=True)]
+    return list(sheet.printed_signatories)
 
 
 def signatory_line(sheet: AmendmentSheet) -> str:
