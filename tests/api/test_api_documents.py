@@ -3,6 +3,7 @@ with its type and name, authorisation (404 for what one may not see, 403 for the
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 
@@ -90,6 +91,13 @@ def test_a_deputy_cannot_export_and_a_secretariat_gets_the_zip(api, people, bill
     names = zipfile.ZipFile(io.BytesIO(download.data)).namelist()
     assert "index.csv" in names and any(n.startswith("0001_") for n in names)
     assert api(people["hugo"]).get(f"/jobs/{job_id}").status_code == 404  # not the requester
+    # spliced from its parts, the liasse is served as one file: its digest, its ranges
+    assert hashlib.sha256(download.data).hexdigest() == body["result"]["sha256"]
+    assert download.headers["X-Content-SHA256"] == body["result"]["sha256"]
+    assert int(download.headers["Content-Length"]) == len(download.data) == body["result"]["size"]
+    url = "/api/v1" + body["result"]["url"].removeprefix("/api/v1")
+    middle = client.client.get(url, headers=client._headers() | {"Range": "bytes=200-4300"})
+    assert (middle.status_code, middle.data) == (206, download.data[200:4301])
 
 
 def test_unknown_jobs_and_bad_bodies_are_refused(api, people, bill):

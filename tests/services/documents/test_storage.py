@@ -284,3 +284,36 @@ def test_a_composed_file_whose_pieces_are_gone_is_an_error_not_other_bytes(
     commit()
     with pytest.raises(FileNotFoundError):
         storage.open_file(db.session.get(StoredFile, row.id))
+
+
+class _Stream(io.RawIOBase):
+    """A body that reads on and cannot seek (as an S3 object's), counting its openings."""
+
+    opened = 0
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.position = data, 0
+        _Stream.opened += 1
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def readinto(self, target) -> int:
+        chunk = self.data[self.position : self.position + len(target)]
+        target[: len(chunk)] = chunk
+        self.position += len(chunk)
+        return len(chunk)
+
+
+def test_pieces_of_a_stream_that_cannot_seek_are_read_on_or_opened_again():
+    data = bytes(range(256)) * 8
+    source = lambda: _Stream(data)  # noqa: E731 - one opener: one source file
+    _Stream.opened = 0
+    whole = storage.read_pieces([(source, 0, 100), (source, 500, 200), (source, 50, 10)])
+    assert whole.read() == data[:100] + data[500:700] + data[50:60]
+    assert _Stream.opened == 2  # read on to 500, then opened again to go back to 50
+    whole.seek(150)
+    assert whole.read(20) == data[550:570]
