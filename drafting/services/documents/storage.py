@@ -142,7 +142,7 @@ class Storage:
         stored takes the new bytes (the same sheet rendered again: its file was lost, or
         another job rendered it meanwhile), so a row always describes the bytes its backend
         holds."""
-        rows = []
+        rows: dict[str, dict[str, Any]] = {}  # by key: one statement may not touch a row twice
         for file in files:
             size, sha = digest(file.data)
             if size > PART_SIZE:
@@ -156,10 +156,10 @@ class Storage:
                 backend=self.backend,
             )
             self._write(row, file.data, False, durable=False)  # kept sheets: see read_many
-            rows.append(
-                {c: getattr(row, c) for c in _ROW_COLUMNS}
-                | {"data": row.data, "created_at": utcnow()}
-            )
+            rows[file.key] = {c: getattr(row, c) for c in _ROW_COLUMNS} | {
+                "data": row.data,
+                "created_at": utcnow(),
+            }
         if rows:
             dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
             insert_rows = dialect.insert(StoredFile)
@@ -168,7 +168,7 @@ class Storage:
                 index_elements=["key"],
                 set_={"size": fresh.size, "sha256": fresh.sha256, "data": fresh.data},
             )
-            db.session.execute(statement, rows)
+            db.session.execute(statement, list(rows.values()))
 
     def _insert(self, row: StoredFile, source: Source, move: bool) -> StoredFile:
         # No savepoint (pysqlite commits on RELEASE): a concurrent writer of the same key makes

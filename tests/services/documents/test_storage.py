@@ -65,6 +65,21 @@ def test_postgresql_keeps_stored_bytes_as_they_come(monkeypatch, tmp_path):
     assert storage.read_many(["t/small.pdf"]) == {"t/small.pdf": b"%PDF " * 700}
 
 
+def test_put_many_takes_a_key_given_twice_once_and_a_stored_key_takes_the_new_bytes():
+    """Two identical drafts print the same sheet: one chunk keeps it twice under one key."""
+    same = storage.SmallFile("amdt/x/docx", b"first", "application/zip", "a.docx")
+    again = storage.SmallFile("amdt/x/docx", b"second", "application/zip", "a.docx")
+    storage.backend().put_many([same, again])
+    commit()
+    row = storage.find("amdt/x/docx")
+    assert row is not None and storage.storage_for(row).read(row) == b"second"
+    storage.backend().put_many([same])
+    commit()
+    row = db.session.get(StoredFile, row.id, populate_existing=True)
+    assert (row.size, storage.storage_for(row).read(row)) == (5, b"first")
+    assert row.sha256 == hashlib.sha256(b"first").hexdigest()
+
+
 def test_put_is_first_writer_wins_for_a_key():
     first = storage.backend().put("t/k", b"one", "text/plain", "k.txt")
     second = storage.backend().put("t/k", b"two", "text/plain", "k.txt")
