@@ -11,6 +11,7 @@ state) sit in `<proprietary>` under their own namespace, as the schema provides.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import re
 import shutil
@@ -18,6 +19,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import IO
 
 from lxml import etree
@@ -100,6 +102,11 @@ def render_amendment_list(
     return out.getvalue()
 
 
+# Kept fragments (services/documents/reuse.py) are named after this module's code: any change
+# to how an amendment is written makes them be written again.
+CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
 class AmendmentListWriter:
     """Writes an `<amendmentList>` amendment by amendment: each amendment's component goes to a
     temporary file as it comes and only its title is kept for the body's references, so a
@@ -112,13 +119,27 @@ class AmendmentListWriter:
         self.components: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close)
         self.titles: list[str] = []
 
-    def add(self, amendment: AknAmendment) -> None:
-        """The next amendment, in the order of the list."""
+    def add(self, amendment: AknAmendment, fragment: bytes | None = None) -> None:
+        """The next amendment, in the order of the list; `fragment`, when given, is what
+        `self.fragment(amendment)` gives (kept from an earlier export)."""
         self.titles.append(_title(amendment))
-        eid = f"cmp_{len(self.titles)}"
-        component = etree.Element(_q("component"), nsmap={None: AKN_NS}, eId=eid)
-        component.append(_amendment(amendment, self.text, self.generated_on))
-        self.components.write(_fragment(component, 2))
+        eid = f"cmp_{len(self.titles)}".encode()
+        self.components.write(b'    <component eId="%s">\n' % eid)
+        self.components.write(fragment if fragment is not None else self.fragment(amendment))
+        self.components.write(b"    </component>\n")
+
+    def context(self) -> str:
+        """What every fragment also depends on: the text, the day, this module's code."""
+        return f"akn {CODE_VERSION} {self.text!r} {self.generated_on.isoformat()}"
+
+    def fragment(self, amendment: AknAmendment) -> bytes:
+        """The amendment's element as the list holds it (the same wherever it stands)."""
+        component = etree.Element(_q("component"), nsmap={None: AKN_NS})
+        element = _amendment(amendment, self.text, self.generated_on)
+        component.append(element)
+        etree.indent(component, space="  ", level=2)
+        data = etree.tostring(element, encoding="UTF-8", with_tail=False)
+        return b"  " * 3 + data.replace(b' xmlns="%s"' % _NS, b"", 1) + b"\n"
 
     def close(self) -> None:
         """Write the whole document to `out`."""

@@ -5,12 +5,14 @@ an amendment registered but not yet filed). Pure: plain data in, bytes out."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import IO
 
 from lxml import etree
@@ -81,6 +83,10 @@ def render_liasse_xml(amendments: Sequence[LiasseXmlAmendment], text: LiasseText
     return out.getvalue()
 
 
+# Kept fragments (services/documents/reuse.py) are named after this module's code.
+CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
 class LiasseXmlWriter:
     """Writes the liasse XML amendment by amendment (one amendment's elements in memory)."""
 
@@ -89,11 +95,20 @@ class LiasseXmlWriter:
         self.out, self.text = out, text
         out.write(b"<?xml version='1.0' encoding='UTF-8'?>\n<amendements>\n")
 
-    def add(self, amendment: LiasseXmlAmendment) -> None:
-        """The next amendment."""
+    def add(self, amendment: LiasseXmlAmendment, fragment: bytes | None = None) -> None:
+        """The next amendment; `fragment`, when given, is what `self.fragment(amendment)`
+        gives (kept from an earlier export)."""
+        self.out.write(fragment if fragment is not None else self.fragment(amendment))
+
+    def context(self) -> str:
+        """What every fragment also depends on: the text and this module's code."""
+        return f"liasse-xml {CODE_VERSION} {self.text!r}"
+
+    def fragment(self, amendment: LiasseXmlAmendment) -> bytes:
+        """The amendment's element as the document holds it."""
         element = _amendment(amendment, self.text)
         etree.indent(element, space="  ", level=1)
-        self.out.write(b"  " + etree.tostring(element, encoding="UTF-8") + b"\n")
+        return b"  " + etree.tostring(element, encoding="UTF-8") + b"\n"
 
     def close(self) -> None:
         """End the document."""

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session, joinedload
 
 from drafting.extensions import db
 from drafting.models import Amendment, LegislativeText, PublishedAmendment
-from drafting.rendering.akn import AmendmentListWriter
-from drafting.rendering.liasse_xml import LiasseXmlWriter
+from drafting.rendering.akn import AknAmendment, AmendmentListWriter
+from drafting.rendering.liasse_xml import LiasseXmlAmendment, LiasseXmlWriter
 from drafting.rendering.sheet import AmendmentSheet
 from drafting.services.assembly import exchange, order
+from drafting.services.documents import reuse
 from workflows.deadlines import PARIS
 from workflows.review import State
 
@@ -128,25 +129,48 @@ def _loaded(batch: Sequence[Token], session: Session) -> _Loaded:
 
 def write_documents(
     text_id: int, tokens: Sequence[Token], now: datetime, akn: IO[bytes], xml: IO[bytes]
-) -> None:
+) -> tuple[int, int]:
     """Write the liasse's Akoma Ntoso document and liasse XML (the tokens in the order of call),
-    loading DOCUMENTS_BATCH amendments at a time: memory does not grow with the liasse."""
+    loading DOCUMENTS_BATCH amendments at a time: memory does not grow with the liasse. Each
+    amendment's elements are kept between exports (reuse.FragmentCache); returns how many of
+    each were reused."""
     text = db.session.get_one(LegislativeText, text_id)
     listing = AmendmentListWriter(akn, exchange.akn_text(text), now.astimezone(PARIS).date())
     liasse = LiasseXmlWriter(xml, exchange.liasse_text(text))
+    kept_akn = reuse.FragmentCache(listing.context(), "akn")
+    kept_xml = reuse.FragmentCache(liasse.context(), "liasse-xml")
     for batch in _batches(tokens):
-        with Session(db.engine) as session:  # dropped after each batch: flat memory
-            got = _loaded(batch, session)
-            signers = exchange.cosigners(list(got.ours), session)
-            for token in batch:
-                if isinstance(token, int) and token in got.ours:
-                    amendment, record = got.ours[token], got.record(token)
-                    listing.add(exchange.amendment_akn(amendment, signers[token], record))
-                    if amendment.state in exchange.LIASSE_STATES:
-                        liasse.add(exchange.amendment_liasse(amendment, signers[token], record))
-                elif isinstance(token, str) and int(token[1:]) in got.external:
-                    row = got.external[int(token[1:])]
-                    listing.add(exchange.published_akn(row))
-                    liasse.add(exchange.published_liasse(row))
+        akn_items, xml_items = _records(batch)
+        for item, fragment in zip(
+            akn_items, kept_akn.fragments(akn_items, listing.fragment), strict=True
+        ):
+            listing.add(item, fragment)
+        for xml_item, fragment in zip(
+            xml_items, kept_xml.fragments(xml_items, liasse.fragment), strict=True
+        ):
+            liasse.add(xml_item, fragment)
+        kept_akn.save()
+        kept_xml.save()
     listing.close()
     liasse.close()
+    return kept_akn.reused, kept_xml.reused
+
+
+def _records(batch: Sequence[Token]) -> tuple[list[AknAmendment], list[LiasseXmlAmendment]]:
+    """The batch's amendments as the Akoma Ntoso and the liasse XML write them, in order."""
+    akn_items: list[AknAmendment] = []
+    xml_items: list[LiasseXmlAmendment] = []
+    with Session(db.engine) as session:  # dropped after each batch: flat memory
+        got = _loaded(batch, session)
+        signers = exchange.cosigners(list(got.ours), session)
+        for token in batch:
+            if isinstance(token, int) and token in got.ours:
+                amendment, record = got.ours[token], got.record(token)
+                akn_items.append(exchange.amendment_akn(amendment, signers[token], record))
+                if amendment.state in exchange.LIASSE_STATES:
+                    xml_items.append(exchange.amendment_liasse(amendment, signers[token], record))
+            elif isinstance(token, str) and int(token[1:]) in got.external:
+                row = got.external[int(token[1:])]
+                akn_items.append(exchange.published_akn(row))
+                xml_items.append(exchange.published_liasse(row))
+    return akn_items, xml_items

@@ -297,7 +297,8 @@ def render_chunk(chunk: Job, now: datetime) -> None:
     assert export is not None and requester is not None
     key = f"exports/{export.id}/part-{chunk.params['index']:04d}.zip"
     if chunk.params.get(EXTRAS):
-        stored = _render_documents(export, key, now)
+        stored, reused = _render_documents(export, key, now)
+        chunk.params = chunk.params | {"fragments_reused": reused}
         jobs.mark_finished(chunk, stored, now)
         db.session.flush()
         _finish_chunk(chunk.parent_id)
@@ -324,9 +325,9 @@ def render_chunk(chunk: Job, now: datetime) -> None:
     _finish_chunk(chunk.parent_id)
 
 
-def _render_documents(export: Job, key: str, now: datetime) -> StoredFile:
+def _render_documents(export: Job, key: str, now: datetime) -> tuple[StoredFile, int]:
     """The liasse's Akoma Ntoso and liasse XML and its amended text, as a part of their own
-    (copied after the combined PDF by the assembly)."""
+    (after the combined PDF in the liasse); with how many amendments' elements were kept."""
     assert export.text_id is not None
     tokens = [t for c in chunks_of(export) if not c.params.get(EXTRAS) for t in c.params["ids"]]
     text = db.session.get_one(LegislativeText, export.text_id)
@@ -337,11 +338,12 @@ def _render_documents(export: Job, key: str, now: datetime) -> StoredFile:
             tempfile.TemporaryFile(dir=path.parent) as akn,
             tempfile.TemporaryFile(dir=path.parent) as xml,
         ):
-            liasse_export.write_documents(export.text_id, tokens, now, akn, xml)
+            reused = sum(liasse_export.write_documents(export.text_id, tokens, now, akn, xml))
             liasse_parts.add_file(part, liasse_export.AKN_NAME, akn, zipfile.ZIP_DEFLATED)
             liasse_parts.add_file(part, liasse_export.XML_NAME, xml, zipfile.ZIP_DEFLATED)
             _add_amended_text(export, tokens, part, name)
-        return storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
+        stored = storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
+    return stored, reused
 
 
 def _finish_chunk(export_id: str | None) -> None:
@@ -389,12 +391,14 @@ def assemble(export: Job, now: datetime) -> None:
     rendered = sum(int(c.params.get("rendered", 0)) for c in chunks)
     slices = sum(int(c.params.get("slices_reused", 0)) for c in chunks)
     pieces = sum(int(c.params.get("pieces_reused", 0)) for c in chunks)
+    fragments = sum(int(c.params.get("fragments_reused", 0)) for c in chunks)
     export.params = export.params | {
         "assembly_seconds": clock.laps,
         "reused": reused,
         "rendered": rendered,
         "slices_reused": slices,
         "pieces_reused": pieces,
+        "fragments_reused": fragments,
         "spliced": stored.backend == storage.ComposedStorage.backend,
     }
 

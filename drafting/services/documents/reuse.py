@@ -11,9 +11,10 @@ name, so a single document download keeps its tagged PDF.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import select
@@ -28,6 +29,7 @@ LIASSE_PDF = "liasse-pdf"
 LIASSE_PAGES = "liasse-pages"  # a slice's pages of the combined PDF
 SEGMENT_PIECE = "segment-piece"  # those pages renumbered for a segment (pdf_segments.Piece)
 Rendered = tuple[bytes, bytes]  # (DOCX, PDF)
+T = TypeVar("T")
 
 
 @dataclass
@@ -109,6 +111,42 @@ class SheetCache:
         (SQLite: its progress is recorded on another connection meanwhile)."""
         storage.backend().put_many(self.pending)
         self.pending = []
+
+
+@dataclass
+class FragmentCache:
+    """Each amendment's element in the liasse's Akoma Ntoso or liasse XML, kept under a digest
+    of what it is written from (the exchange record, and the writer's `context`: the text,
+    the day, the writer's code), so a re-export writes again only the amendments that changed."""
+
+    context: str
+    kind: str  # "akn" | "liasse-xml"
+    reused: int = 0
+    pending: dict[str, storage.SmallFile] = field(default_factory=dict)
+
+    def _key(self, item: object) -> str:
+        digest = hashlib.sha256(f"{self.context}\n{item!r}".encode()).hexdigest()
+        return f"amdt/fragments/{self.kind}/{digest}"
+
+    def fragments(self, items: Sequence[T], write: Callable[[T], bytes]) -> list[bytes]:
+        """Each item's fragment: kept, or written (and kept)."""
+        keys = [self._key(item) for item in items]
+        found = storage.read_many(keys)
+        fragments = []
+        for key, item in zip(keys, items, strict=True):
+            fragment = found.get(key)
+            if fragment is None:
+                fragment = write(item)
+                self.pending[key] = storage.SmallFile(key, fragment, "application/xml", "a.xml")
+            else:
+                self.reused += 1
+            fragments.append(fragment)
+        return fragments
+
+    def save(self) -> None:
+        """Write the new fragments in one statement."""
+        storage.backend().put_many(list(self.pending.values()))
+        self.pending = {}
 
 
 PRUNED_PER_TICK = 2_000

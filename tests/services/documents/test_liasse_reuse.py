@@ -18,7 +18,7 @@ from drafting.db import commit
 from drafting.extensions import db
 from drafting.models import Job, StoredFile
 from drafting.rendering import docx, liasse_parts, pdf, typst_pages
-from drafting.services.documents import exports, storage
+from drafting.services.documents import exports, reuse, storage
 from tests.conftest import NOW
 from tests.documents_helpers import in_order, make_amendment, pdf_text, sign
 
@@ -113,6 +113,38 @@ def test_a_kept_slice_joins_the_combined_pdf_already_renumbered(
         assert combined.check_pdf_syntax() == [] and len(combined.pages) >= 6
 
 
+def test_the_documents_write_again_only_the_amendments_that_changed(
+    amendments, people, bill, run_jobs, monkeypatch
+):
+    from drafting.rendering import akn, liasse_xml
+
+    first = _entries(_export(people["claire"], bill, run_jobs))
+    sign(amendments[1], people["bayou"], 5)  # a filed one: in both documents
+    commit()
+    written: list[str] = []
+    for writer, name in ((akn.AmendmentListWriter, "akn"), (liasse_xml.LiasseXmlWriter, "xml")):
+        real = writer.fragment
+        monkeypatch.setattr(
+            writer,
+            "fragment",
+            lambda self, item, real=real, name=name: written.append(name) or real(self, item),
+        )
+    second = _entries(_export(people["claire"], bill, run_jobs))
+    assert sorted(written) == ["akn", "xml"]  # that amendment alone, in each document
+    for name in ("liasse.akn.xml", "liasse.xml"):
+        assert second[name] != first[name] and b"Bayou" in second[name]
+    unchanged = _entries(_export(people["claire"], bill, run_jobs))
+    assert sorted(written) == ["akn", "xml"]  # nothing written again the third time
+    monkeypatch.setattr(
+        reuse.FragmentCache, "fragments", lambda self, items, write: [write(i) for i in items]
+    )
+    written.clear()
+    whole = _entries(_export(people["claire"], bill, run_jobs))  # every amendment written
+    assert len(written) == 6 + 3
+    for name in ("liasse.akn.xml", "liasse.xml"):
+        assert unchanged[name] == second[name] == whole[name]  # kept or written: the same
+
+
 def test_a_slice_whose_sheets_did_not_change_is_not_compiled_again(
     amendments, people, bill, run_jobs, monkeypatch
 ):
@@ -159,7 +191,8 @@ def test_the_sheets_kept_are_small_files_under_the_sheets_digest(
 ):
     _export(people["claire"], bill, run_jobs)
     kept = select(StoredFile.key).where(StoredFile.key.like("amdt/%"))
-    keys = db.session.scalars(kept.where(~StoredFile.key.like("amdt/slices/%"))).all()
+    others = ~StoredFile.key.like("amdt/slices/%") & ~StoredFile.key.like("amdt/fragments/%")
+    keys = db.session.scalars(kept.where(others)).all()
     assert len(keys) == 12
     assert {key.split("/")[2] for key in keys} == {"docx", "liasse-pdf"}
     assert {key.split("/")[1] for key in keys} == {a.content_hash for a in amendments}
@@ -224,13 +257,14 @@ def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
     run_jobs()
     handed_out = db.session.get(Job, document.id, populate_existing=True).file_id
     kept = select(func.count()).select_from(StoredFile).where(StoredFile.key.like("amdt/%"))
-    # the liasse's 12, its slice and that slice renumbered, and the author's own copy
-    assert db.session.scalar(kept) == 15
+    # the liasse's 12, its slice and that slice renumbered, the Akoma Ntoso's 6 amendments
+    # and the liasse XML's 3 (the filed ones), and the author's own copy
+    assert db.session.scalar(kept) == 24
     later = NOW + timedelta(days=app.config["LIASSE_SHEET_CACHE_DAYS"], hours=1)
     db.session.execute(update(StoredFile).values(created_at=NOW))
     commit()
     assert clock.prune(app, NOW + timedelta(days=1)) == 0  # too recent
-    assert clock.prune(app, later) == 14
+    assert clock.prune(app, later) == 23
     assert db.session.scalars(select(StoredFile.id).where(StoredFile.key.like("amdt/%"))).all() == [
         handed_out
     ]
