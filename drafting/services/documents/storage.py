@@ -230,30 +230,28 @@ class DatabaseStorage(Storage):
     def open(self, row: StoredFile) -> IO[bytes]:
         """Inline bytes, or a lazy reader over the parts (one part in memory at a time)."""
         if row.size <= PART_SIZE:
-            rows = binary_rows(
-                db.session.connection(), select(StoredFile.data).where(StoredFile.id == row.id)
-            )
-            return io.BytesIO(bytes(rows[0][0] or b"") if rows else b"")
+            return io.BytesIO(_inline_bytes(db.session.connection(), row.id))
         return io.BufferedReader(_PartsReader(db.engine, row.id, row.size), buffer_size=PART_SIZE)
 
 
-class _PartsReader(io.RawIOBase):
-    """Reads a file's parts with its own connection (usable while a response streams).
+def _inline_bytes(connection: Any, file_id: int) -> bytes:
+    """The bytes a small file keeps in its row (read in the binary format)."""
+    rows = binary_rows(connection, select(StoredFile.data).where(StoredFile.id == file_id))
+    return bytes(rows[0][0] or b"") if rows else b""
 
-    Seekable: every part but the last holds exactly PART_SIZE bytes, so a position names its
-    part and the offset in it (an HTTP range request reads only the parts it covers).
-    """
 
-    def __init__(self, engine: Any, file_id: int, size: int) -> None:
-        self.engine, self.file_id, self.size = engine, file_id, size
-        self.position, self.loaded, self.view = 0, -1, memoryview(b"")
+class _SeekableReader(io.RawIOBase):
+    """A raw reader of `size` bytes whose subclasses read from `self.position` (readinto)."""
+
+    size: int
+    position: int
 
     def readable(self) -> bool:
         """A reader."""
         return True
 
     def seekable(self) -> bool:
-        """Positions map to parts."""
+        """Any position can be read from."""
         return True
 
     def tell(self) -> int:
@@ -267,6 +265,18 @@ class _PartsReader(io.RawIOBase):
             raise ValueError("negative seek position")
         self.position = base + position
         return self.position
+
+
+class _PartsReader(_SeekableReader):
+    """Reads a file's parts with its own connection (usable while a response streams).
+
+    Seekable: every part but the last holds exactly PART_SIZE bytes, so a position names its
+    part and the offset in it (an HTTP range request reads only the parts it covers).
+    """
+
+    def __init__(self, engine: Any, file_id: int, size: int) -> None:
+        self.engine, self.file_id, self.size = engine, file_id, size
+        self.position, self.loaded, self.view = 0, -1, memoryview(b"")
 
     def _part(self, seq: int) -> memoryview:
         if seq != self.loaded:
@@ -453,8 +463,7 @@ def _opener(source: StoredFile) -> Callable[[], IO[bytes]]:
 
     def small() -> IO[bytes]:
         with engine.connect() as conn:
-            rows = binary_rows(conn, select(StoredFile.data).where(StoredFile.id == file_id))
-        return io.BytesIO(bytes(rows[0][0] or b"") if rows else b"")
+            return io.BytesIO(_inline_bytes(conn, file_id))
 
     return small
 
@@ -466,33 +475,13 @@ def read_pieces(pieces: Sequence[tuple[Callable[[], IO[bytes]], int, int]]) -> I
     return io.BufferedReader(reader, buffer_size=1 << 20)
 
 
-class _PiecesReader(io.RawIOBase):
+class _PiecesReader(_SeekableReader):
     """Reads `(open source, offset, length)` pieces as one file; seekable."""
 
     def __init__(self, pieces: list[tuple[Callable[[], IO[bytes]], int, int]], size: int) -> None:
         self.pieces, self.size, self.position = pieces, size, 0
         self.starts = list(itertools.accumulate((n for _, _, n in pieces), initial=0))
         self.current: tuple[Callable[[], IO[bytes]], IO[bytes]] | None = None
-
-    def readable(self) -> bool:
-        """A reader."""
-        return True
-
-    def seekable(self) -> bool:
-        """Positions map to pieces."""
-        return True
-
-    def tell(self) -> int:
-        """The position of the next byte read."""
-        return self.position
-
-    def seek(self, position: int, whence: int = io.SEEK_SET) -> int:
-        """Move to `position` (from the start, the current position or the end)."""
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
-        if base + position < 0:
-            raise ValueError("negative seek position")
-        self.position = base + position
-        return self.position
 
     def _at(self, index: int, position: int) -> IO[bytes]:
         """The source of piece `index`, at `position`: the file already open if it is the same
