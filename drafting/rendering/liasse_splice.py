@@ -207,24 +207,15 @@ def _gf2_square(matrix: Sequence[int]) -> list[int]:
 
 
 def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
-    """The CRC-32 of A + B from crc32(A), crc32(B) and len(B) (zeros appended to A's CRC by
-    squaring the CRC's GF(2) operator, in log2(len(B)) steps)."""
-    if length2 <= 0:
-        return crc1
-    odd = [0xEDB88320] + [1 << n for n in range(31)]  # the operator for one zero bit
-    even = _gf2_square(odd)  # two zero bits
-    odd = _gf2_square(even)  # four zero bits
-    while True:
-        even = _gf2_square(odd)
+    """The CRC-32 of A + B from crc32(A), crc32(B) and len(B): A's CRC is carried through
+    len(B) zero bytes by the CRC's GF(2) operator, squared once per bit of len(B)."""
+    operator = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
+    for _ in range(3):
+        operator = _gf2_square(operator)  # 2, 4, then 8 zero bits: one zero byte
+    while length2 > 0:
         if length2 & 1:
-            crc1 = _gf2_times(even, crc1)
+            crc1 = _gf2_times(operator, crc1)
         length2 >>= 1
-        if not length2:
-            break
-        odd = _gf2_square(even)
-        if length2 & 1:
-            crc1 = _gf2_times(odd, crc1)
-        length2 >>= 1
-        if not length2:
-            break
+        if length2:
+            operator = _gf2_square(operator)
     return crc1 ^ crc2
