@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 
+import pikepdf
 import pytest
 from sqlalchemy import func, select
 
@@ -107,8 +108,6 @@ def test_a_kept_slice_joins_the_combined_pdf_already_renumbered(
     after = pdf_text(_entries(second)["LIASSE_809.pdf"])
     assert in_order(after, *[f"Repère {rank:02d}" for rank in range(6)]) and "Bayou" in after
     assert after.split("Repère 02")[1] == before.split("Repère 02")[1]
-    import pikepdf
-
     with pikepdf.open(io.BytesIO(_entries(second)["LIASSE_809.pdf"])) as combined:
         assert combined.check_pdf_syntax() == [] and len(combined.pages) >= 6
 
