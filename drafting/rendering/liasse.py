@@ -31,6 +31,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from drafting.rendering import pdf_raw
 from drafting.rendering.docx import render_docx
 from drafting.rendering.pdf import render_pdf, render_pdf_batch
 from drafting.rendering.sheet import (
@@ -210,8 +211,26 @@ class PdfAppender:
         self._write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
 
     def append(self, pdf: bytes) -> None:
-        """Append every page of `pdf`."""
+        """Append every page of `pdf`: copied as bytes when it is simple (`pdf_raw`), else
+        parsed and written again by pypdf."""
         self._digest.update(hashlib.sha256(pdf).digest())
+        try:
+            raw = pdf_raw.RawPdf(pdf)
+        except pdf_raw.NotSimple:
+            self._append_parsed(pdf)
+            return
+        self._append_raw(raw)
+
+    def _append_raw(self, raw: pdf_raw.RawPdf) -> None:
+        order = raw.closure(raw.pages)
+        numbers = {old: self._allocate() for old in order}
+        self._kids += [numbers[page] for page in raw.pages]
+        pages = set(raw.pages)
+        for old in order:
+            body = raw.body(old, numbers.__getitem__, self._PAGES if old in pages else None)
+            self._object(numbers[old], body)
+
+    def _append_parsed(self, pdf: bytes) -> None:
         reader = PdfReader(io.BytesIO(pdf))
         copier = _Copier(reader, self._allocate, self._PAGES)
         for page in reader.pages:

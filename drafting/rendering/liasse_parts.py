@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from drafting.rendering import pdf_segments, typst_pages
+from drafting.rendering import pdf_raw, pdf_segments, typst_pages
 from drafting.rendering.liasse import (
     FIXED_DATE,
     INDEX_HEADER,
@@ -73,7 +73,34 @@ def sheet_pdfs(batch: Sequence[Any]) -> tuple[bytes, list[bytes]]:
 
 
 def split_pdf(data: bytes, counts: Sequence[int], sheets: Sequence[Any]) -> list[bytes]:
-    """Cut a PDF into consecutive documents of `counts` pages, titled after their sheet."""
+    """Cut a PDF into consecutive documents of `counts` pages, titled after their sheet: its
+    objects copied as bytes when it is simple (`pdf_raw`), else with qpdf."""
+    if len(counts) != len(sheets):
+        raise typst_pages.Unavailable("page counts do not match the sheets")
+    try:
+        raw = pdf_raw.RawPdf(data)
+        if sum(counts) != len(raw.pages):
+            raise typst_pages.Unavailable("page counts do not match the PDF")
+        return _split_raw(raw, counts, sheets)
+    except pdf_raw.NotSimple:
+        return _split_parsed(data, counts, sheets)
+
+
+def _split_raw(raw: pdf_raw.RawPdf, counts: Sequence[int], sheets: Sequence[Any]) -> list[bytes]:
+    from drafting.rendering.pdf import document_data
+
+    documents, first = [], 0
+    for count, sheet in zip(counts, sheets, strict=True):
+        properties = document_data([sheet])
+        document = pdf_raw.Document(
+            properties["title"], ", ".join(properties["author"]), ", ".join(properties["keywords"])
+        )
+        documents.append(pdf_raw.extract(raw, range(first, first + count), document))
+        first += count
+    return documents
+
+
+def _split_parsed(data: bytes, counts: Sequence[int], sheets: Sequence[Any]) -> list[bytes]:
     import pikepdf
 
     from drafting.rendering.pdf import document_data

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from drafting.rendering import pdf_raw
+
 LOOP = "#for s in data.sheets { sheet(s) }"
 MARKED_LOOP = (
     "#for s in data.sheets { [#metadata(none) <liasse-sheet>]; sheet(s) }\n"
@@ -94,8 +96,11 @@ def render_batch_pages(sheets: Sequence[Any]) -> tuple[bytes, list[int]]:
     except (typst.TypstError, KeyError, IndexError, ValueError) as exc:
         raise Unavailable(f"typst: {exc}") from exc
     assert isinstance(data, bytes)
-    with pikepdf.open(io.BytesIO(data)) as document:
-        pages = len(document.pages)
+    try:
+        pages = len(pdf_raw.RawPdf(data).pages)
+    except pdf_raw.NotSimple:
+        with pikepdf.open(io.BytesIO(data)) as document:
+            pages = len(document.pages)
     if len(starts) != len(sheets):
         raise Unavailable(f"{len(starts)} sheet starts for {len(sheets)} sheets")
     return data, _counts(starts, pages)
