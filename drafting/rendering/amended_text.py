@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import io
 import json
 import threading
@@ -17,6 +18,7 @@ import zipfile
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Protocol
 
 from drafting.rendering.sheet import french_date, printable
 
@@ -98,10 +100,11 @@ class AmendedTextRenderer:
         self._compiler = typst.Compiler(str(path), root=str(path.parent), ignore_system_fonts=True)
         self._lock = threading.Lock()
 
-    def render(self, document: AmendedTextDocument) -> bytes:
+    def render(self, document: AmendedTextDocument, kept: KeptSections | None = None) -> bytes:
         """The PDF of the amended text: one compilation, or one per section for a text amended
         by thousands of amendments (typst's memory grows with what one compilation lays out),
-        each section starting a page whose number follows the previous section's."""
+        each section starting a page whose number follows the previous section's. With
+        `kept`, a section laid out from the same data before is not compiled again."""
         parts = sections(document.articles)
         if len(parts) <= 1:
             return self._compile(document_data(document), document.date)
@@ -109,9 +112,15 @@ class AmendedTextRenderer:
         for index, articles in enumerate(parts):
             data = document_data(replace(document, articles=articles))
             data |= {"first_page": page, "heading": index == 0}
-            pdfs.append(self._compile(data, document.date, tagged=False))  # joining drops tags
-            page += _page_count(pdfs[-1])
-            self._forget()
+            key = section_key(data, document.date)
+            pdf = kept.get(key) if kept is not None else None
+            if pdf is None:
+                pdf = self._compile(data, document.date, tagged=False)  # joining drops tags
+                self._forget()
+                if kept is not None:
+                    kept.put(key, pdf)
+            pdfs.append(pdf)
+            page += _page_count(pdf)
         return _joined(pdfs, document.title)
 
     def _compile(
@@ -133,6 +142,28 @@ class AmendedTextRenderer:
         with self._lock:
             for _ in range(_EVICTION_AGE):
                 self._compiler.compile(format="pdf", sys_inputs=empty, timestamp=0)
+
+
+class KeptSections(Protocol):
+    """Where the compiled sections of amended texts are kept between liasse exports."""
+
+    def get(self, key: str) -> bytes | None:
+        """The section compiled from the data named `key`, or None."""
+        ...
+
+    def put(self, key: str, pdf: bytes) -> None:
+        """Keep a compiled section."""
+        ...
+
+
+TEMPLATE_VERSION = hashlib.sha256(TEMPLATE_PATH.read_bytes()).hexdigest()[:16]
+
+
+def section_key(data: dict[str, object], day: datetime.date) -> str:
+    """A digest of everything one section's compilation depends on: its data, its date, the
+    template."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(f"{TEMPLATE_VERSION}\n{day.isoformat()}\n{text}".encode()).hexdigest()
 
 
 # One compilation lays out at most this many pieces of alinéas and notes.
@@ -186,9 +217,9 @@ def default_renderer() -> AmendedTextRenderer:
     return AmendedTextRenderer(TEMPLATE_PATH)
 
 
-def render_amended_text(document: AmendedTextDocument) -> bytes:
-    """The amended text as PDF bytes."""
-    return default_renderer().render(document)
+def render_amended_text(document: AmendedTextDocument, kept: KeptSections | None = None) -> bytes:
+    """The amended text as PDF bytes (a long one's sections found in `kept` when given)."""
+    return default_renderer().render(document, kept)
 
 
 def add_to_zip(path: Path, name: str, data: bytes) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -68,3 +69,31 @@ def test_sections_make_one_pdf_with_one_title_and_running_page_numbers(monkeypat
     assert whole.count("PROJET DE LOI de test") == 1
     positions = [whole.index(f"ARTICLE {n}") for n in range(1, 5)]
     assert positions == sorted(positions)
+
+
+class Kept(dict):
+    """Compiled sections kept in memory (the liasse keeps them in its storage)."""
+
+    def put(self, key: str, pdf: bytes) -> None:
+        self[key] = pdf
+
+
+def test_kept_sections_are_not_compiled_again_and_a_changed_one_is(monkeypatch):
+    monkeypatch.setattr(amended_text, "SECTION_WEIGHT", 130)
+    renderer = amended_text.default_renderer()
+    compiled = []
+    compile_section = renderer._compile
+    monkeypatch.setattr(
+        renderer,
+        "_compile",
+        lambda data, *a, **k: compiled.append(data) or compile_section(data, *a, **k),
+    )
+    kept = Kept()
+    first = render_amended_text(DOCUMENT, kept)
+    assert len(compiled) == 2 and len(kept) == 2
+    assert render_amended_text(DOCUMENT, kept) == first
+    assert len(compiled) == 2  # nothing compiled again
+    changed = (*DOCUMENT.articles[:3], article(40, 60))  # the second section's last article
+    again = render_amended_text(replace(DOCUMENT, articles=changed), kept)
+    assert len(compiled) == 3 and "ARTICLE 40" in "".join(pages(again))
+    assert render_amended_text(replace(DOCUMENT, articles=changed)) == again

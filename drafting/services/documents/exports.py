@@ -298,7 +298,7 @@ def render_chunk(chunk: Job, now: datetime) -> None:
     key = f"exports/{export.id}/part-{chunk.params['index']:04d}.zip"
     if chunk.params.get(EXTRAS):
         stored, reused = _render_documents(export, key, now)
-        chunk.params = chunk.params | {"fragments_reused": reused}
+        chunk.params = chunk.params | reused
         jobs.mark_finished(chunk, stored, now)
         db.session.flush()
         _finish_chunk(chunk.parent_id)
@@ -325,9 +325,10 @@ def render_chunk(chunk: Job, now: datetime) -> None:
     _finish_chunk(chunk.parent_id)
 
 
-def _render_documents(export: Job, key: str, now: datetime) -> tuple[StoredFile, int]:
+def _render_documents(export: Job, key: str, now: datetime) -> tuple[StoredFile, dict[str, int]]:
     """The liasse's Akoma Ntoso and liasse XML and its amended text, as a part of their own
-    (after the combined PDF in the liasse); with how many amendments' elements were kept."""
+    (after the combined PDF in the liasse); with how many amendments' elements and sections
+    of the amended text were kept."""
     assert export.text_id is not None
     tokens = [t for c in chunks_of(export) if not c.params.get(EXTRAS) for t in c.params["ids"]]
     text = db.session.get_one(LegislativeText, export.text_id)
@@ -341,9 +342,9 @@ def _render_documents(export: Job, key: str, now: datetime) -> tuple[StoredFile,
             reused = sum(liasse_export.write_documents(export.text_id, tokens, now, akn, xml))
             liasse_parts.add_file(part, liasse_export.AKN_NAME, akn, zipfile.ZIP_DEFLATED)
             liasse_parts.add_file(part, liasse_export.XML_NAME, xml, zipfile.ZIP_DEFLATED)
-            _add_amended_text(export, tokens, part, name)
+            sections = _add_amended_text(export, tokens, part, name)
         stored = storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
-    return stored, reused
+    return stored, {"fragments_reused": reused, "sections_reused": sections}
 
 
 def _finish_chunk(export_id: str | None) -> None:
@@ -392,6 +393,7 @@ def assemble(export: Job, now: datetime) -> None:
     slices = sum(int(c.params.get("slices_reused", 0)) for c in chunks)
     pieces = sum(int(c.params.get("pieces_reused", 0)) for c in chunks)
     fragments = sum(int(c.params.get("fragments_reused", 0)) for c in chunks)
+    sections = sum(int(c.params.get("sections_reused", 0)) for c in chunks)
     export.params = export.params | {
         "assembly_seconds": clock.laps,
         "reused": reused,
@@ -399,6 +401,7 @@ def assemble(export: Job, now: datetime) -> None:
         "slices_reused": slices,
         "pieces_reused": pieces,
         "fragments_reused": fragments,
+        "sections_reused": sections,
         "spliced": stored.backend == storage.ComposedStorage.backend,
     }
 
@@ -476,17 +479,21 @@ def _stitched(
 
 def _add_amended_text(
     export: Job, tokens: Sequence[int | str], part: zipfile.ZipFile, name: str
-) -> None:
-    """The text with the liasse's amendments applied, as a PDF beside the sheets (issue 18)."""
+) -> int:
+    """The text with the liasse's amendments applied, as a PDF beside the sheets (issue 18);
+    returns how many of its sections were kept from an earlier export."""
     # Ours only: the external amendments of a full liasse ("p12" tokens) have no text to apply.
     ids, _ = liasse_export.split(tokens)
     assert export.text_id is not None
     requested = datetime.fromisoformat(export.params["requested_at"])
     subtitle = f"Texte amendé par les {len(ids)} amendements de la liasse"
-    document = liasse_document(export.text_id, ids, subtitle, requested.astimezone(PARIS).date())
+    kept = reuse.KeptSections()
+    day = requested.astimezone(PARIS).date()
+    document = liasse_document(export.text_id, ids, subtitle, day, kept)
     if document is not None:
         pdf_name = name.replace("LIASSE_", "TEXTE_AMENDE_", 1).replace(".zip", ".pdf")
         liasse_parts.add_file(part, pdf_name, io.BytesIO(document), zipfile.ZIP_STORED)
+    return kept.reused
 
 
 class _Clock:

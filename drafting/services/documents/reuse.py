@@ -149,6 +149,28 @@ class FragmentCache:
         self.pending = {}
 
 
+class KeptSections:
+    """The compiled sections of the liasse's amended text, kept under a digest of their data
+    (rendering/amended_text.section_key): a re-export whose amendments changed only in their
+    exposés, or only on some articles, compiles only the sections that changed."""
+
+    def __init__(self) -> None:
+        self.reused = 0
+
+    def _key(self, key: str) -> str:
+        return f"amdt/amended-text/{key}"
+
+    def get(self, key: str) -> bytes | None:
+        """The kept section, or None."""
+        found = storage.read_many([self._key(key)]).get(self._key(key))
+        self.reused += found is not None
+        return found
+
+    def put(self, key: str, pdf: bytes) -> None:
+        """Keep a section (the first one stored under its key stays)."""
+        storage.backend().put(self._key(key), pdf, CONTENT_TYPES["pdf"], "section.pdf")
+
+
 PRUNED_PER_TICK = 2_000
 
 

@@ -22,6 +22,7 @@ from drafting.models import Amendment, Article, LegislativeText, Role, User
 from drafting.permissions import visible_amendments_clause
 from drafting.rendering.amended_text import (
     AmendedTextDocument,
+    KeptSections,
     Piece,
     PrintedAlinea,
     PrintedArticle,
@@ -166,7 +167,8 @@ def _parents_amended(ordered: list[Amendment], notes: dict[int, Note]) -> dict[i
 def _article_result(
     article: Article, ordered: list[Amendment], dispositifs: dict[int, str], notes: dict[int, Note]
 ) -> ArticleResult:
-    mine = [a for a in ordered if a.article_id == article.id and a.parent_id is None]
+    """The article amended by `ordered` (the amendments on this article, in order)."""
+    mine = [a for a in ordered if a.parent_id is None]
     on_text = [(a.id, dispositifs[a.id]) for a in mine if a.position_kind == "article"]
     amended = amend_article([alinea.content for alinea in article.alineas], on_text)
     result = ArticleResult(article, amended)
@@ -174,7 +176,7 @@ def _article_result(
     result.after = [a for a in mine if a.position_kind == "after_article"]
     result.notes = [Note(c.amendment, c.reason, c.with_amendment) for c in amended.conflicts]
     result.notes += [Note(f.amendment, f.reason) for f in amended.not_understood]
-    result.notes += [notes[a.id] for a in ordered if a.id in notes and a.article_id == article.id]
+    result.notes += [notes[a.id] for a in ordered if a.id in notes]
     return result
 
 
@@ -191,7 +193,10 @@ def build(
     ordered = discussion_ordered(amendments)
     notes: dict[int, Note] = {}
     dispositifs = _parents_amended(ordered, notes)
-    results = [_article_result(a, ordered, dispositifs, notes) for a in articles]
+    by_article: dict[int, list[Amendment]] = {}
+    for amendment in ordered:  # one pass: a big text has thousands on 40 articles
+        by_article.setdefault(amendment.article_id, []).append(amendment)
+    results = [_article_result(a, by_article.get(a.id, []), dispositifs, notes) for a in articles]
     shown = {a.id for a in articles}
     in_view = [a for a in ordered if a.article_id in shown]
     labels = {a.id: label(a) for a in ordered}
@@ -220,9 +225,16 @@ def candidates(actor: User, text_id: int, limit: int = 500) -> list[Amendment]:
     return discussion_ordered(list(db.session.scalars(query).unique()))
 
 
-def liasse_document(text_id: int, ids: Sequence[int], subtitle: str, day: date) -> bytes | None:
+def liasse_document(
+    text_id: int,
+    ids: Sequence[int],
+    subtitle: str,
+    day: date,
+    kept: KeptSections | None = None,
+) -> bytes | None:
     """The amended text of a liasse's amendments (already chosen by the export, in any number)
-    as PDF; None when the liasse lists none that amends anything."""
+    as PDF; None when the liasse lists none that amends anything. Sections compiled from the
+    same data by an earlier export are taken from `kept`."""
     text = texts.get_text(text_id)
     chosen: list[Amendment] = []
     for start in range(0, len(ids), MAX_SELECTED):
@@ -238,7 +250,7 @@ def liasse_document(text_id: int, ids: Sequence[int], subtitle: str, day: date) 
     if not chosen:
         return None
     result = build(text, chosen, Selection(SetKind.SELECTION, ()))
-    return render_amended_text(printed(result, subtitle, day))
+    return render_amended_text(printed(result, subtitle, day), kept)
 
 
 # --- the printed document (drafting/rendering/amended_text.py) -----------------------------------

@@ -316,3 +316,27 @@ def test_a_kept_sheet_cut_short_is_rendered_again_not_served(
     assert restored in _entries(again).values() and whole[: len(whole) // 2] != restored
     third = _export(people["claire"], bill, run_jobs)
     assert (third.params["rendered"], third.params["reused"]) == (0, 6)
+
+
+def test_the_amended_text_compiles_again_only_its_changed_sections(
+    amendments, people, bill, run_jobs, monkeypatch
+):
+    from drafting.rendering import amended_text
+
+    monkeypatch.setattr(amended_text, "SECTION_WEIGHT", 1)  # one section per article
+    first = _export(people["claire"], bill, run_jobs)
+    assert first.params["sections_reused"] == 0
+    name = next(n for n in _entries(first) if n.startswith("TEXTE_AMENDE_"))
+    compiled: list[object] = []
+    renderer = amended_text.default_renderer()
+    real = renderer._compile
+    monkeypatch.setattr(renderer, "_compile", lambda *a, **k: compiled.append(a) or real(*a, **k))
+    again = _export(people["claire"], bill, run_jobs)
+    sections = again.params["sections_reused"]
+    assert sections >= 2 and compiled == []
+    assert _entries(again)[name] == _entries(first)[name]
+    amendments[0].dispositif = "Supprimer cet article."  # article 7 only
+    commit()
+    changed = _export(people["claire"], bill, run_jobs)
+    assert len(compiled) >= 1 and changed.params["sections_reused"] == sections - len(compiled)
+    assert _entries(changed)[name] != _entries(first)[name]
