@@ -269,14 +269,9 @@ def _references(meta: etree._Element, amendment: AknAmendment) -> None:
             _ontology("organization", group.key),
             group.name,
         )
+    person_tag = _q("TLCPerson")
     for person in _people(amendment):
-        _tlc(
-            references,
-            "TLCPerson",
-            _person_id(person),
-            _ontology("person", person.key),
-            person.name,
-        )
+        etree.SubElement(references, person_tag, _person_reference(person))
     _tlc(
         references,
         "TLCRole",
@@ -345,12 +340,12 @@ def _presented_by(preface: etree._Element, amendment: AknAmendment) -> None:
     people = [(amendment.author, "#auteur")] + [
         (p, "#cosignataire") for p in amendment.cosignatories
     ]
-    last = len(people) - 1
+    last, tag = len(people) - 1, _q("docProponent")
     for index, (person, role) in enumerate(people):
-        name = _element(
-            line, "docProponent", _clean(person.name), refersTo="#" + _person_id(person)
-        )
-        name.set("as", role)
+        refers_to, printed = _proponent(person)
+        name = etree.SubElement(line, tag, {"refersTo": refers_to, "as": role})
+        if printed:
+            name.text = printed
         name.tail = _separator(index, last, amendment.group is not None)
     if amendment.group is not None:
         group = _element(line, "organization", _clean(amendment.group.name))
@@ -465,6 +460,25 @@ def _group_id(group: AknOrganization) -> str:
 
 def _ontology(kind: str, key: str) -> str:
     return f"/ontology/{kind}/fr/an/{_slug(key)}"
+
+
+# A liasse names the same 577 deputies hundreds of thousands of times: what each one's
+# reference and mention hold is worked out once.
+@functools.lru_cache(maxsize=4096)
+def _person_reference(person: AknPerson) -> dict[str, str]:
+    """The attributes of the person's TLCPerson reference (as `_tlc` writes them)."""
+    eid = _person_id(person)
+    return {
+        "eId": eid,
+        "href": _ontology("person", person.key),
+        "showAs": _clean(person.name) or eid,
+    }
+
+
+@functools.lru_cache(maxsize=4096)
+def _proponent(person: AknPerson) -> tuple[str, str]:
+    """Whom a docProponent refers to, and its text (as `_element` writes it)."""
+    return "#" + _person_id(person), _clean(_clean(person.name))
 
 
 def _people(amendment: AknAmendment) -> list[AknPerson]:
