@@ -224,3 +224,31 @@ def test_the_shared_examples_still_validate(schema: etree.XMLSchema, open_data: 
         "akn30-amendement-suppression-mots-an-1187-71.xml",
     ):
         assert schema.validate(etree.parse(str(open_data / name)))
+
+
+ODD = AknAmendment(
+    local_id="15",
+    number="3",
+    position_kind="article",
+    article_number="2",
+    dispositif="Supprimer cet article.",
+    expose="présenté par \ue000 <p>présenté par \ue000",
+    author=AknPerson("PA1", 'M. "Ô" <Brun> & fils\t\x01'),
+    cosignatories=(
+        AknPerson("PA2", "\x02"),  # nothing printable left: the element has no text
+        AknPerson("PA3", "Mme\u00a0L'Épée\ue000"),
+        AknPerson("PA2", "\x02"),
+    ),
+    group=AknOrganization("PO1", "Groupe <&>"),
+)
+
+
+@pytest.mark.parametrize("amendment", [FILED, DRAFT, ON_TITLE, ODD])
+def test_the_people_written_into_a_fragments_bytes_are_the_ones_the_tree_would_hold(
+    amendment: AknAmendment,
+) -> None:
+    from drafting.rendering.akn import _component_bytes
+
+    marked = _component_bytes(amendment, TEXT, TODAY, marked=True)
+    assert marked == _component_bytes(amendment, TEXT, TODAY, marked=False)
+    assert b'eId="\xee\x80\x80"' not in marked
