@@ -10,7 +10,8 @@ not in burst mode, so the second worker does not leave while the first plans), r
 as an admin and waits for the job: the export job plans K chunk jobs that the two workers render
 in parallel, and the last chunk queues the assembly. Prints the end-to-end time (request to
 finished file), the ZIP's size and entries, and each worker's peak RSS (its own and its largest
-forked job's, and their CPU seconds), and the assembly's steps.
+forked job's, and their CPU seconds), and the assembly's steps. The database is analysed
+(VACUUM ANALYZE) before the export, as autovacuum keeps a running server.
 Usage: python benchmarks/bench_liasse.py [N] [--storage database|filesystem] [--no-seed]
 """
 
@@ -252,6 +253,16 @@ def _reuse() -> tuple[int, int]:
     return int(text_id or 0), int(admin_id or 0)
 
 
+def _analyze(url: str) -> None:
+    """VACUUM ANALYZE, as autovacuum would have done on a server that runs (it may be off on a
+    benchmark machine): without statistics, the planner reads every signature for each batch
+    of 500 amendments (a sequential scan, 140 ms, instead of the index, 15 ms)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
 def run_worker() -> None:
     """Child mode: a `liasse worker`, then its peak RSS (own and largest forked job) as JSON."""
     from drafting.cli import main
@@ -421,6 +432,7 @@ def main() -> None:
     with app.app_context():
         redis_connection().flushdb()
         text_id, admin_id = _reuse() if args.no_seed else _seed_and_tell(args)
+        _analyze(args.database)
         workers = _start_workers(env, args.workers)
         _export(admin_id, text_id, args.n)
         if args.changes:
