@@ -342,8 +342,8 @@ def _phases(job: Any) -> str:
         f"all within {window.total_seconds():.1f} s; assembly {assembly.total_seconds():.1f} s "
         f"{job.params.get('assembly_seconds')}; sheets rendered {job.params.get('rendered')}, "
         f"reused {job.params.get('reused')}; slices of the combined PDF reused "
-        f"{job.params.get('slices_reused')}, {job.params.get('pieces_reused')} already "
-        f"renumbered; documents' amendments reused {job.params.get('fragments_reused')}, "
+        f"{job.params.get('slices_reused')}; documents' amendments reused "
+        f"{job.params.get('fragments_reused')}, "
         f"sections of the amended text reused {job.params.get('sections_reused')}"
     )
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import gc
-import hashlib
 import io
 import json
 import logging
@@ -155,15 +154,6 @@ class RenderedSheets(Protocol):
         """Keep the pages of the combined PDF for these sheets."""
         ...
 
-    def segment_piece(self, source: str, first: int) -> bytes | None:
-        """The kept piece of a segment made of the pages whose SHA-256 is `source`, numbered
-        from `first` (pdf_segments.Piece), or None."""
-        ...
-
-    def store_segment_piece(self, source: str, first: int, piece: bytes) -> None:
-        """Keep such a piece."""
-        ...
-
 
 def rendered_slice(
     batch: Sequence[Any], kept: RenderedSheets | None
@@ -210,24 +200,18 @@ class _CombinedPages:
     """The chunk's pages of the combined PDF: a segment (pdf_segments), or, once the segment
     is full, stand-alone slices (the segment so far becomes the first one)."""
 
-    def __init__(
-        self,
-        part: zipfile.ZipFile,
-        scratch: IO[bytes],
-        numbers: tuple[int, int],
-        kept: RenderedSheets | None = None,
-    ) -> None:
-        self.part, self.scratch, self.kept = part, scratch, kept
+    def __init__(self, part: zipfile.ZipFile, scratch: IO[bytes], numbers: tuple[int, int]) -> None:
+        self.part, self.scratch = part, scratch
         self.segment: pdf_segments.PdfSegment | None = pdf_segments.PdfSegment(scratch, *numbers)
         self.slices = 0
 
     def add(self, pages: bytes) -> None:
-        """Append a slice's pages: as kept from an earlier export when the segment stands at
-        the same number (nothing parsed), else parsed and renumbered (and kept)."""
+        """Append a slice's pages to the segment, renumbered (`PdfAppender`: as bytes when
+        they are simple, a few milliseconds a slice)."""
         if self.segment is not None:
             mark = self.segment.mark()
             try:
-                self._append(self.segment, pages, mark)
+                self.segment.append(pages)
                 return
             except pdf_segments.SegmentFull:
                 log.warning("liasse: the combined PDF's segment is full, slices kept instead")
@@ -235,20 +219,6 @@ class _CombinedPages:
                 self._slice_of_segment()
         self._slice(pages)
         gc.collect()
-
-    def _append(
-        self, segment: pdf_segments.PdfSegment, pages: bytes, mark: tuple[int, int, int]
-    ) -> None:
-        if self.kept is None:
-            segment.append(pages)
-            return
-        source, first = hashlib.sha256(pages).hexdigest(), segment.next_number()
-        piece = self.kept.segment_piece(source, first)
-        if piece is not None:
-            segment.replay(pdf_segments.Piece.from_bytes(piece))
-            return
-        segment.append(pages)
-        self.kept.store_segment_piece(source, first, segment.piece_since(mark, source).to_bytes())
 
     def _slice(self, pdf: bytes) -> None:
         self.part.writestr(_stored(f"{SLICE_PREFIX}{self.slices:04d}.pdf"), pdf)
@@ -291,7 +261,7 @@ def write_part(
         zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as part,
         tempfile.TemporaryFile(dir=path.parent) as scratch,
     ):
-        pages = _CombinedPages(part, scratch, pdf_segments.number_range(start, count), kept)
+        pages = _CombinedPages(part, scratch, pdf_segments.number_range(start, count))
         for batch in _slices(sheets):
             pages_of_slice, documents = rendered_slice(batch, kept)
             for sheet, (docx, pdf) in zip(batch, documents, strict=True):

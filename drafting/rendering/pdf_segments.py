@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import shutil
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import IO, Any
 
 from drafting.rendering.liasse import PdfAppender
@@ -39,33 +37,6 @@ def number_range(start: int, size: int) -> tuple[int, int]:
     return first, first + max(1, size) * PER_SHEET
 
 
-@dataclass(frozen=True)
-class Piece:
-    """What appending one PDF added to a segment, to be added again without parsing it: the
-    objects' bytes (numbered from `first`), their offsets from the piece's start, the pages."""
-
-    first: int
-    count: int  # object numbers used: first … first + count - 1
-    offsets: list[int]
-    kids: list[int]
-    source: str  # SHA-256 of the PDF the piece was made of
-    data: bytes
-
-    def to_bytes(self) -> bytes:
-        """One line of JSON, then the objects' bytes."""
-        meta = {k: getattr(self, k) for k in ("first", "count", "offsets", "kids", "source")}
-        return json.dumps(meta).encode("ascii") + b"\n" + self.data
-
-    @classmethod
-    def from_bytes(cls, raw: bytes) -> Piece:
-        """The piece `to_bytes` wrote."""
-        line, _, data = raw.partition(b"\n")
-        meta = json.loads(line)
-        return cls(
-            meta["first"], meta["count"], meta["offsets"], meta["kids"], meta["source"], data
-        )
-
-
 class PdfSegment(PdfAppender):
     """Appends PDFs' pages as objects numbered from `first`, without header or trailer."""
 
@@ -82,33 +53,6 @@ class PdfSegment(PdfAppender):
 
     def close(self) -> None:
         """A segment has no trailer: `write_combined` writes it."""
-
-    def next_number(self) -> int:
-        """The number the next object appended will get."""
-        return self._next
-
-    def piece_since(self, mark: tuple[int, int, int], source: str) -> Piece:
-        """What was appended since `mark` (one PDF whose SHA-256 is `source`), as a piece."""
-        first, position, kids = mark
-        self._out.seek(position)
-        data = self._out.read(self._position - position)
-        self._out.seek(self._position)
-        offsets = [self._offsets[n] - position for n in range(first, self._next)]
-        return Piece(first, self._next - first, offsets, self._kids[kids:], source, data)
-
-    def replay(self, piece: Piece) -> None:
-        """Append a piece made when the segment stood at the same number (no PDF parsed)."""
-        if piece.first != self._next:
-            raise ValueError("a piece is replayed at the number it was made at")
-        if self._next + piece.count > self.limit:
-            raise SegmentFull(f"more than {self.limit - self.first} objects")
-        for number, offset in enumerate(piece.offsets, start=piece.first):
-            self._offsets[number] = self._position + offset
-        self._out.write(piece.data)
-        self._position += len(piece.data)
-        self._next += piece.count
-        self._kids += piece.kids
-        self._digest.update(bytes.fromhex(piece.source))
 
     def mark(self) -> tuple[int, int, int]:
         """Where the segment stands (to rewind a PDF that did not fit)."""

@@ -80,23 +80,3 @@ def test_a_full_segment_refuses_the_pdf_and_is_rewound_to_what_fitted():
     pdf_segments.standalone(out, writer.manifest(), alone)
     reader = check(alone.getvalue())
     assert len(reader.pages) == 1 and "N° 1" in flat(reader.pages[0].extract_text())
-
-
-def test_a_piece_replayed_at_its_number_gives_the_same_segment_and_nowhere_else():
-    pdfs = [render_pdf_batch(sheets(2)), render_pdf(sheets(1, first=3)[0])]
-    numbers = pdf_segments.number_range(0, 3)
-    made, writer = io.BytesIO(), None
-    writer = pdf_segments.PdfSegment(made, *numbers)
-    writer.append(pdfs[0])
-    mark = writer.mark()
-    writer.append(pdfs[1])
-    piece = pdf_segments.Piece.from_bytes(writer.piece_since(mark, "ab" * 32).to_bytes())
-    replayed = pdf_segments.PdfSegment(io.BytesIO(), *numbers)
-    replayed.append(pdfs[0])
-    replayed.replay(piece)
-    assert replayed._out.getvalue() == made.getvalue()  # type: ignore[attr-defined]
-    assert replayed.manifest()["offsets"] == writer.manifest()["offsets"]
-    assert replayed.manifest()["kids"] == writer.manifest()["kids"]
-    elsewhere = pdf_segments.PdfSegment(io.BytesIO(), *numbers)
-    with pytest.raises(ValueError, match="at the number"):
-        elsewhere.replay(piece)  # numbered from another place: its references would be wrong

@@ -318,7 +318,6 @@ def render_chunk(chunk: Job, now: datetime) -> None:
         "reused": kept.reused,
         "rendered": kept.rendered,
         "slices_reused": kept.slices_reused,
-        "pieces_reused": kept.pieces_reused,
     }
     jobs.mark_finished(chunk, stored, now)
     db.session.flush()
@@ -391,7 +390,6 @@ def assemble(export: Job, now: datetime) -> None:
     reused = sum(int(c.params.get("reused", 0)) for c in chunks)
     rendered = sum(int(c.params.get("rendered", 0)) for c in chunks)
     slices = sum(int(c.params.get("slices_reused", 0)) for c in chunks)
-    pieces = sum(int(c.params.get("pieces_reused", 0)) for c in chunks)
     fragments = sum(int(c.params.get("fragments_reused", 0)) for c in chunks)
     sections = sum(int(c.params.get("sections_reused", 0)) for c in chunks)
     export.params = export.params | {
@@ -399,7 +397,6 @@ def assemble(export: Job, now: datetime) -> None:
         "reused": reused,
         "rendered": rendered,
         "slices_reused": slices,
-        "pieces_reused": pieces,
         "fragments_reused": fragments,
         "sections_reused": sections,
         "spliced": stored.backend == storage.ComposedStorage.backend,

@@ -27,7 +27,6 @@ from drafting.services.documents.sheets import CONTENT_TYPES, cache_key, templat
 
 LIASSE_PDF = "liasse-pdf"
 LIASSE_PAGES = "liasse-pages"  # a slice's pages of the combined PDF
-SEGMENT_PIECE = "segment-piece"  # those pages renumbered for a segment (pdf_segments.Piece)
 Rendered = tuple[bytes, bytes]  # (DOCX, PDF)
 T = TypeVar("T")
 
@@ -39,7 +38,6 @@ class SheetCache:
     reused: int = 0
     rendered: int = 0
     slices_reused: int = 0
-    pieces_reused: int = 0
     pending: list[storage.SmallFile] = field(default_factory=list)
 
     def _keys(self, sheet: AmendmentSheet) -> tuple[str, str]:
@@ -88,22 +86,6 @@ class SheetCache:
         self.pending.append(
             storage.SmallFile(self._pages_key(sheets), pages, CONTENT_TYPES["pdf"], name)
         )
-
-    def _piece_key(self, source: str, first: int) -> str:
-        return f"amdt/slices/{SEGMENT_PIECE}/{template_version()}/{source}-{first}"
-
-    def segment_piece(self, source: str, first: int) -> bytes | None:
-        """The slice's pages already renumbered for a segment at `first`, or None (the
-        numbers move when an earlier slice of the chunk changed its objects' count)."""
-        key = self._piece_key(source, first)
-        found = storage.read_many([key]).get(key)
-        self.pieces_reused += found is not None
-        return found
-
-    def store_segment_piece(self, source: str, first: int, piece: bytes) -> None:
-        """Note a renumbered slice; `save` writes it."""
-        key = self._piece_key(source, first)
-        self.pending.append(storage.SmallFile(key, piece, "application/octet-stream", "piece"))
 
     def save(self) -> None:
         """Write the noted renderings in one statement, in the chunk's transaction (committed

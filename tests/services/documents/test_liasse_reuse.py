@@ -86,7 +86,7 @@ def test_a_second_export_renders_nothing_and_gives_the_same_sheets(
     assert len(after["LIASSE_809.pdf"]) < 1.2 * len(before["LIASSE_809.pdf"])
 
 
-def test_a_kept_slice_joins_the_combined_pdf_already_renumbered(
+def test_a_kept_slice_joins_the_combined_pdf_renumbered_as_bytes_not_compiled_again(
     app, amendments, people, bill, run_jobs, monkeypatch
 ):
     from drafting.rendering import liasse
@@ -96,14 +96,20 @@ def test_a_kept_slice_joins_the_combined_pdf_already_renumbered(
     sign(amendments[0], people["bayou"], 5)  # the first slice changes, the others move on
     commit()
     parsed: list[int] = []
-    append = liasse.PdfAppender.append
+    append_parsed = liasse.PdfAppender._append_parsed
     monkeypatch.setattr(
-        liasse.PdfAppender, "append", lambda self, pdf: parsed.append(1) or append(self, pdf)
+        liasse.PdfAppender,
+        "_append_parsed",
+        lambda self, pdf: parsed.append(1) or append_parsed(self, pdf),
+    )
+    compiled: list[int] = []
+    compile_slice = pdf.render_pdf_batch
+    monkeypatch.setattr(
+        pdf, "render_pdf_batch", lambda sheets: compiled.append(1) or compile_slice(sheets)
     )
     second = _export(people["claire"], bill, run_jobs)
-    # the changed slice is parsed; the other two are replayed where their numbers still hold
-    assert (second.params["slices_reused"], second.params["pieces_reused"]) == (2, 2)
-    assert parsed == [1]
+    # the changed slice alone is compiled again; every slice is renumbered as bytes
+    assert second.params["slices_reused"] == 2 and parsed == [] and compiled == [1]
     before = pdf_text(_entries(first)["LIASSE_809.pdf"])
     after = pdf_text(_entries(second)["LIASSE_809.pdf"])
     assert in_order(after, *[f"Repère {rank:02d}" for rank in range(6)]) and "Bayou" in after
@@ -256,14 +262,14 @@ def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
     run_jobs()
     handed_out = db.session.get(Job, document.id, populate_existing=True).file_id
     kept = select(func.count()).select_from(StoredFile).where(StoredFile.key.like("amdt/%"))
-    # the liasse's 12, its slice and that slice renumbered, the Akoma Ntoso's 6 amendments
-    # and the liasse XML's 3 (the filed ones), and the author's own copy
-    assert db.session.scalar(kept) == 24
+    # the liasse's 12, its slice's pages, the Akoma Ntoso's 6 amendments and the liasse
+    # XML's 3 (the filed ones), and the author's own copy
+    assert db.session.scalar(kept) == 23
     later = NOW + timedelta(days=app.config["LIASSE_SHEET_CACHE_DAYS"], hours=1)
     db.session.execute(update(StoredFile).values(created_at=NOW))
     commit()
     assert clock.prune(app, NOW + timedelta(days=1)) == 0  # too recent
-    assert clock.prune(app, later) == 23
+    assert clock.prune(app, later) == 22
     assert db.session.scalars(select(StoredFile.id).where(StoredFile.key.like("amdt/%"))).all() == [
         handed_out
     ]
