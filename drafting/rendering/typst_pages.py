@@ -79,7 +79,7 @@ def render_batch_pages(sheets: Sequence[Any]) -> tuple[bytes, list[int]]:
     import pikepdf
     import typst
 
-    from drafting.rendering.pdf import payload
+    from drafting.rendering.pdf import forget_layouts, payload
 
     template = marked_template()
     if template is None:
@@ -95,6 +95,8 @@ def render_batch_pages(sheets: Sequence[Any]) -> tuple[bytes, list[int]]:
         starts = json.loads(compiler.query("<liasse-pages>"))[0]["value"]
     except (typst.TypstError, KeyError, IndexError, ValueError) as exc:
         raise Unavailable(f"typst: {exc}") from exc
+    finally:
+        forget_layouts()
     assert isinstance(data, bytes)
     try:
         pages = len(pdf_raw.RawPdf(data).pages)

@@ -68,3 +68,12 @@ def test_incoherent_starts_are_refused():
     with pytest.raises(typst_pages.Unavailable):
         typst_pages._counts([1, 1, 2], 2)
     assert typst_pages._counts([1, 2, 4], 4) == [1, 2, 1]
+
+
+def test_each_slice_ages_its_layout_out_of_typsts_cache(monkeypatch):
+    from drafting.rendering import pdf
+
+    forgotten: list[int] = []
+    monkeypatch.setattr(pdf, "forget_layouts", lambda: forgotten.append(1))
+    typst_pages.render_batch_pages([_sheet(1), _sheet(2)])
+    assert forgotten == [1]  # else a chunk's memory grows by ≈ 20 MB a slice
