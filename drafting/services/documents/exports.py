@@ -53,7 +53,7 @@ from workflows.deadlines import PARIS
 from workflows.review import State
 
 BATCH = 200  # amendments loaded (with their signatures) per round of queries
-DEFAULT_CHUNK = 250
+DEFAULT_CHUNK = 500
 EXTRAS = "documents"  # the chunk job that writes the liasse's XML documents and amended text
 
 
