@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from drafting.errors import Invalid, NotFound
 from drafting.extensions import db
@@ -244,7 +244,8 @@ def liasse_document(
                 Amendment.id.in_(list(ids[start : start + MAX_SELECTED])),
                 Amendment.state != State.ABANDONED.value,
             )
-            .options(joinedload(Amendment.article))
+            # the exposés are not applied: 20 000 of them need not sit in the job's memory
+            .options(joinedload(Amendment.article), defer(Amendment.expose))
         )
         chosen += list(db.session.scalars(query).unique())
     if not chosen:
