@@ -495,7 +495,7 @@ def _person_reference(person: AknPerson) -> dict[str, str]:
 @functools.lru_cache(maxsize=4096)
 def _proponent(person: AknPerson) -> tuple[str, str]:
     """Whom a docProponent refers to, and its text (as `_element` writes it)."""
-    return "#" + _person_id(person), _clean(_clean(person.name))
+    return "#" + _person_id(person), _clean(person.name)
 
 
 def _proponents(amendment: AknAmendment) -> list[tuple[AknPerson, str]]:

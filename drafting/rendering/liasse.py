@@ -182,6 +182,9 @@ def _copy_into(package: zipfile.ZipFile, name: str, source: IO[bytes], compress:
         shutil.copyfileobj(source, target, 1 << 20)
 
 
+_INFO_DEFAULT = b"<< /Producer (Liasse) /Title (Liasse) >>"
+
+
 class PdfAppender:
     """Writes one PDF to a stream by appending the pages of other PDFs, one PDF at a time.
 
@@ -192,15 +195,18 @@ class PdfAppender:
 
     _CATALOG, _PAGES, _INFO = 1, 2, 3
 
-    def __init__(self, out: IO[bytes]) -> None:
-        """Start the PDF on `out` (written sequentially, never read back)."""
-        self._out = out
+    def __init__(
+        self, out: IO[bytes], info: bytes = b"<< /Producer (Liasse) /Title (Liasse) >>"
+    ) -> None:
+        """Start the PDF on `out` (written sequentially, never read back); `info` is its
+        properties' dictionary."""
+        self._out, self._info = out, info
         self._offsets: dict[int, int] = {}
         self._next = 4
         self._kids: list[int] = []
         self._position = 0
         self._digest = hashlib.sha256()
-        self._write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        self._write(pdf_raw.HEADER)
 
     def _write(self, data: bytes) -> None:
         self._out.write(data)
@@ -219,13 +225,20 @@ class PdfAppender:
         except pdf_raw.NotSimple:
             self._append_parsed(pdf)
             return
-        self._append_raw(raw)
+        self._append_raw(raw, raw.pages)
 
-    def _append_raw(self, raw: pdf_raw.RawPdf) -> None:
-        order = raw.closure(raw.pages)
+    def append_pages(self, raw: pdf_raw.RawPdf, indexes: Iterable[int]) -> None:
+        """Append some pages of a simple PDF already read (indexes into `raw.pages`); raises
+        NotSimple, before writing anything, when they link to another page."""
+        wanted = [raw.pages[index] for index in indexes]
+        self._digest.update(hashlib.sha256(raw.data).digest() + repr(wanted).encode())
+        self._append_raw(raw, wanted)
+
+    def _append_raw(self, raw: pdf_raw.RawPdf, wanted: list[int]) -> None:
+        order = raw.closure(wanted)
         numbers = {old: self._allocate() for old in order}
-        self._kids += [numbers[page] for page in raw.pages]
-        pages = set(raw.pages)
+        self._kids += [numbers[page] for page in wanted]
+        pages = set(wanted)
         for old in order:
             body = raw.body(old, numbers.__getitem__, self._PAGES if old in pages else None)
             self._object(numbers[old], body)
@@ -254,7 +267,7 @@ class PdfAppender:
         pages = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(self._kids), kids)
         self._object(self._PAGES, pages)
         self._object(self._CATALOG, b"<< /Type /Catalog /Pages %d 0 R >>" % self._PAGES)
-        self._object(self._INFO, b"<< /Producer (Liasse) /Title (Liasse) >>")
+        self._object(self._INFO, self._info)
         start = self._position
         lines = [b"xref\n0 %d\n0000000000 65535 f \n" % self._next]
         lines += [b"%010d 00000 n \n" % self._offsets[n] for n in range(1, self._next)]

@@ -91,10 +91,16 @@ def _split_raw(raw: pdf_raw.RawPdf, counts: Sequence[int], sheets: Sequence[Any]
     documents, first = [], 0
     for count, sheet in zip(counts, sheets, strict=True):
         properties = document_data([sheet])
-        document = pdf_raw.Document(
-            properties["title"], ", ".join(properties["author"]), ", ".join(properties["keywords"])
+        info = b"<< /Producer (Liasse) /Title %s /Author %s /Keywords %s >>" % (
+            pdf_raw.text_string(properties["title"]),
+            pdf_raw.text_string(", ".join(properties["author"])),
+            pdf_raw.text_string(", ".join(properties["keywords"])),
         )
-        documents.append(pdf_raw.extract(raw, range(first, first + count), document))
+        out = io.BytesIO()
+        appender = PdfAppender(out, info)
+        appender.append_pages(raw, range(first, first + count))
+        appender.close()
+        documents.append(out.getvalue())
         first += count
     return documents
 

@@ -13,12 +13,11 @@ Anything else raises `NotSimple`, and the callers take their general path (pypdf
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"  # every PDF Liasse writes starts so
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _SUBSECTION = re.compile(rb"(\d+) (\d+)\s*[\r\n]+")
 _ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])\s*")
@@ -29,7 +28,6 @@ _TOKEN = re.compile(
 )
 _STRING_BYTES = re.compile(rb"[\\()]")
 _LENGTH = re.compile(rb"/Length\s+(\d+)(\s+\d+\s+R)?")
-_NAME = re.compile(rb"/([A-Za-z]+)")
 _INHERITABLE = (b"/Resources", b"/MediaBox", b"/CropBox", b"/Rotate")
 
 
@@ -229,51 +227,3 @@ class RawPdf:
 def text_string(value: str) -> bytes:
     """A PDF text string (UTF-16BE with its byte order mark, in hexadecimal)."""
     return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode("ascii") + b">"
-
-
-@dataclass
-class Document:
-    """A stand-alone PDF of some pages of a simple PDF, with its properties."""
-
-    title: str
-    author: str
-    keywords: str
-
-
-def extract(raw: RawPdf, pages: Iterable[int], properties: Document) -> bytes:
-    """A PDF of `pages` (indexes into raw.pages) and what they need, numbered from 4 (1 the
-    catalog, 2 the page tree, 3 the properties); deterministic."""
-    wanted = [raw.pages[index] for index in pages]
-    order = raw.closure(wanted)
-    numbers = {old: new for new, old in enumerate(order, start=4)}
-    kids = set(wanted)
-    chunks, offsets, position = [HEADER], {}, len(HEADER)
-
-    def write(number: int, body: bytes) -> None:
-        nonlocal position
-        offsets[number] = position
-        chunk = b"%d 0 obj\n%s\nendobj\n" % (number, body)
-        chunks.append(chunk)
-        position += len(chunk)
-
-    for old in order:
-        write(numbers[old], raw.body(old, numbers.__getitem__, 2 if old in kids else None))
-    references = b" ".join(b"%d 0 R" % numbers[p] for p in wanted)
-    write(2, b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(wanted), references))
-    write(1, b"<< /Type /Catalog /Pages 2 0 R >>")
-    info = b"<< /Producer (Liasse) /Title %s /Author %s /Keywords %s >>" % (
-        text_string(properties.title),
-        text_string(properties.author),
-        text_string(properties.keywords),
-    )
-    write(3, info)
-    size = len(order) + 4
-    table = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
-    table += [b"%010d 00000 n \n" % offsets[n] for n in range(1, size)]
-    digest = hashlib.sha256(b"".join(chunks)).hexdigest()[:32].encode()
-    trailer = b"trailer\n<< /Size %d /Root 1 0 R /Info 3 0 R /ID [<%s> <%s>] >>\n" % (
-        size,
-        digest,
-        digest,
-    )
-    return b"".join([*chunks, *table, trailer, b"startxref\n%d\n%%%%EOF\n" % position])

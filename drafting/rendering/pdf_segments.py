@@ -20,11 +20,12 @@ import shutil
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
+from drafting.rendering import pdf_raw
 from drafting.rendering.liasse import PdfAppender
 
 PER_SHEET = 64  # object numbers reserved per sheet: a typical sheet needs 4 to 15
 FIRST = 4  # 1 catalog, 2 page tree, 3 properties
-HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+HEADER = pdf_raw.HEADER
 
 
 class SegmentFull(ValueError):
