@@ -370,10 +370,14 @@ def _pdfs_of(part: _Pages) -> Iterator[bytes]:
         yield path.read_bytes()
 
 
-def add_file(package: zipfile.ZipFile, name: str, source: IO[bytes], compress: int) -> None:
-    """Copy a file into the ZIP as one entry dated like the liasse's (streamed)."""
+def add_file(
+    package: zipfile.ZipFile, name: str, source: IO[bytes], compress: int, level: int | None = None
+) -> None:
+    """Copy a file into the ZIP as one entry dated like the liasse's (streamed), deflated at
+    `level` (zlib's default when None)."""
     info = zipfile.ZipInfo(name, FIXED_DATE)
     info.compress_type, info.external_attr = compress, 0o644 << 16
+    info._compresslevel = level  # type: ignore[attr-defined]  # `compress_level` from 3.13
     _copy_into(package, info, source)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from drafting.extensions import db
-from drafting.models import Amendment, LegislativeText, PublishedAmendment, Signature, User
+from drafting.models import Amendment, LegislativeText, PublishedAmendment, User
 from drafting.permissions import visible_amendments_clause
 from drafting.rendering.akn import (
     AknAmendment,
@@ -32,6 +32,7 @@ from drafting.services import texts
 from drafting.services.amendments import get_visible_amendment
 from drafting.services.assembly import order
 from drafting.services.assembly.people import printed_name
+from drafting.services.documents import sheets
 from workflows.deadlines import PARIS
 from workflows.numbering import number_label
 from workflows.review import State
@@ -91,38 +92,26 @@ def _named(key: str, civility: str, first_name: str, last_name: str) -> AknPerso
 
 def cosigners(ids: Sequence[int], session: Session | None = None) -> dict[int, list[Cosigner]]:
     """Current co-signatories of each amendment in signing order, with their Assembly ids."""
-    query = (
-        select(
-            Signature.amendment_id,
-            User.id,
-            User.civility,
-            User.first_name,
-            User.last_name,
-            User.assembly_id,
+    found = sheets.current_cosigner_ids(ids, session)
+    people = {
+        user.id: Cosigner(
+            user.id,
+            user.civility,
+            user.first_name,
+            user.last_name,
+            user.assembly_id,
+            _named(
+                user.assembly_id or f"liasse-{user.id}",
+                user.civility,
+                user.first_name,
+                user.last_name,
+            ),
         )
-        .join(User, User.id == Signature.deputy_id)
-        .join(Amendment, Amendment.id == Signature.amendment_id)
-        .where(
-            Signature.amendment_id.in_(list(ids)),
-            Signature.withdrawn_at.is_(None),
-            Signature.voided_at.is_(None),
-            Signature.content_hash == Amendment.content_hash,
-            Signature.deputy_id != Amendment.author_id,
-        )
-        .order_by(Signature.amendment_id, Signature.first_signed_at, Signature.id)
-    )
-    found: dict[int, list[Cosigner]] = {i: [] for i in ids}
-    people: dict[int, Cosigner] = {}
-    for amendment_id, user_id, civility, first, last, assembly_id in (
-        session or db.session
-    ).execute(query):
-        cosigner = people.get(user_id)
-        if cosigner is None:
-            named = _named(assembly_id or f"liasse-{user_id}", civility, first, last)
-            cosigner = Cosigner(user_id, civility, first, last, assembly_id, named)
-            people[user_id] = cosigner
-        found[amendment_id].append(cosigner)
-    return found
+        for user in sheets.deputies_by_id(
+            (d for deputies in found.values() for d in deputies), session
+        ).values()
+    }
+    return {amendment: [people[d] for d in deputies] for amendment, deputies in found.items()}
 
 
 # --- ours --------------------------------------------------------------------------------------
@@ -314,7 +303,7 @@ def published_sheets(ids: Sequence[int], session: Session | None = None) -> list
         )
     }
     texts_by_id: dict[int, LegislativeText] = {}
-    sheets = []
+    found = []
     for published_id in ids:
         row = rows.get(published_id)
         if row is None:
@@ -322,8 +311,8 @@ def published_sheets(ids: Sequence[int], session: Session | None = None) -> list
         text = texts_by_id.get(row.text_id) or active.get(LegislativeText, row.text_id)
         assert text is not None
         texts_by_id[row.text_id] = text
-        sheets.append(published_sheet(row, text))
-    return sheets
+        found.append(published_sheet(row, text))
+    return found
 
 
 # --- documents ---------------------------------------------------------------------------------

@@ -54,7 +54,10 @@ from workflows.review import State
 
 BATCH = 200  # amendments loaded (with their signatures) per round of queries
 DEFAULT_CHUNK = 500
-EXTRAS = "documents"  # the chunk job that writes the liasse's XML documents and amended text
+XML_LEVEL = 3  # the deflate level of the liasse's XML documents
+EXTRAS = "documents"  # the chunk jobs that write the liasse's documents beside its sheets
+# What each of them writes (a chunk planned before they were two says True: both).
+XML_DOCUMENTS, AMENDED_TEXT = "xml", "amended-text"
 
 
 def _export_params(group: str | None, states: Sequence[str] | None) -> dict[str, Any]:
@@ -190,14 +193,17 @@ def _create_chunks(export: Job, requester: User, now: datetime) -> list[Job]:
     ids = ordered_ids(export, requester)
     size = _chunk_size()
     slices = [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
-    export.params = export.params | {"total": len(ids), "chunks": len(slices) + 1}
+    export.params = export.params | {"total": len(ids), "chunks": len(slices) + 2}
     chunks = []
-    extras = {"index": len(slices), "start": len(ids), "total": len(ids), "ids": [], EXTRAS: True}
-    for index, slice_ids in [*enumerate(slices), (len(slices), None)]:
+    extras = [
+        {"start": len(ids), "total": len(ids), "ids": [], EXTRAS: kind}
+        for kind in (XML_DOCUMENTS, AMENDED_TEXT)
+    ]
+    for index, slice_ids in [*enumerate(slices), *((len(slices) + n, None) for n in range(2))]:
         params: dict[str, Any] = {"index": index, "start": index * size, "total": len(ids)}
         params["ids"] = slice_ids
         if slice_ids is None:  # the documents of the whole liasse, rendered beside the sheets
-            params = extras
+            params = extras[index - len(slices)] | {"index": index}
         chunk = Job(
             id=str(uuid.uuid4()),
             kind="export_chunk",
@@ -226,7 +232,7 @@ def plan_export(export: Job, now: datetime) -> None:
     requester = db.session.get(User, export.requested_by_id)
     assert requester is not None
     chunks = chunks_of(export) or _create_chunks(export, requester, now)
-    # The documents' job first: it is the longest, and runs while the sheets are rendered.
+    # The documents' jobs first: they are the longest, and run while the sheets are rendered.
     pending = sorted(
         (c for c in chunks if c.status != "finished"), key=lambda c: not c.params.get(EXTRAS)
     )
@@ -297,7 +303,7 @@ def render_chunk(chunk: Job, now: datetime) -> None:
     assert export is not None and requester is not None
     key = f"exports/{export.id}/part-{chunk.params['index']:04d}.zip"
     if chunk.params.get(EXTRAS):
-        stored, reused = _render_documents(export, key, now)
+        stored, reused = _render_documents(export, chunk.params[EXTRAS], key, now)
         chunk.params = chunk.params | reused
         jobs.mark_finished(chunk, stored, now)
         db.session.flush()
@@ -324,26 +330,42 @@ def render_chunk(chunk: Job, now: datetime) -> None:
     _finish_chunk(chunk.parent_id)
 
 
-def _render_documents(export: Job, key: str, now: datetime) -> tuple[StoredFile, dict[str, int]]:
-    """The liasse's Akoma Ntoso and liasse XML and its amended text, as a part of their own
-    (after the combined PDF in the liasse); with how many amendments' elements and sections
-    of the amended text were kept."""
+def _render_documents(
+    export: Job, kind: str | bool, key: str, now: datetime
+) -> tuple[StoredFile, dict[str, int]]:
+    """The liasse's Akoma Ntoso and liasse XML, or its amended text, as a part of their own
+    (after the combined PDF in the liasse); with how many amendments' elements, or sections
+    of the amended text, were kept."""
     assert export.text_id is not None
     tokens = [t for c in chunks_of(export) if not c.params.get(EXTRAS) for t in c.params["ids"]]
     text = db.session.get_one(LegislativeText, export.text_id)
     name = export_filename(text, export.params.get("group"))
+    reused: dict[str, int] = {}
     with scratch_file(".zip") as path:
-        with (
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as part,
-            tempfile.TemporaryFile(dir=path.parent) as akn,
-            tempfile.TemporaryFile(dir=path.parent) as xml,
-        ):
-            reused = sum(liasse_export.write_documents(export.text_id, tokens, now, akn, xml))
-            liasse_parts.add_file(part, liasse_export.AKN_NAME, akn, zipfile.ZIP_DEFLATED)
-            liasse_parts.add_file(part, liasse_export.XML_NAME, xml, zipfile.ZIP_DEFLATED)
-            sections = _add_amended_text(export, tokens, part, name)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as part:
+            if kind in (XML_DOCUMENTS, True):
+                reused["fragments_reused"] = _add_xml_documents(export, tokens, part, now)
+            if kind in (AMENDED_TEXT, True):
+                reused["sections_reused"] = _add_amended_text(export, tokens, part, name)
         stored = storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
-    return stored, {"fragments_reused": reused, "sections_reused": sections}
+    return stored, reused
+
+
+def _add_xml_documents(
+    export: Job, tokens: Sequence[int | str], part: zipfile.ZipFile, now: datetime
+) -> int:
+    """The Akoma Ntoso and liasse XML entries; returns how many amendments' elements were
+    kept from an earlier export. Compressed at level 3: twice as fast as the default level
+    for 18 % more bytes (a tenth of the liasse's XML, 3 % of its ZIP)."""
+    assert export.text_id is not None and part.fp is not None
+    with (
+        tempfile.TemporaryFile(dir=storage.backend().scratch_dir()) as akn,
+        tempfile.TemporaryFile(dir=storage.backend().scratch_dir()) as xml,
+    ):
+        reused = sum(liasse_export.write_documents(export.text_id, tokens, now, akn, xml))
+        for name, source in ((liasse_export.AKN_NAME, akn), (liasse_export.XML_NAME, xml)):
+            liasse_parts.add_file(part, name, source, zipfile.ZIP_DEFLATED, level=XML_LEVEL)
+    return reused
 
 
 def _finish_chunk(export_id: str | None) -> None:

@@ -39,13 +39,22 @@ class SheetCache:
     rendered: int = 0
     slices_reused: int = 0
     pending: list[storage.SmallFile] = field(default_factory=list)
+    # The keys of the slice looked up last, by sheet (its digest is worked out once, not for
+    # each of the lookup, the slice's pages and their storing).
+    _known: dict[int, tuple[AmendmentSheet, tuple[str, str]]] = field(default_factory=dict)
 
     def _keys(self, sheet: AmendmentSheet) -> tuple[str, str]:
+        known = self._known.get(id(sheet))
+        if known is not None and known[0] is sheet:
+            return known[1]
         version = template_version()
-        return cache_key(sheet, "docx", version), cache_key(sheet, LIASSE_PDF, version)
+        keys = cache_key(sheet, "docx", version), cache_key(sheet, LIASSE_PDF, version)
+        self._known[id(sheet)] = (sheet, keys)
+        return keys
 
     def lookup(self, sheets: Sequence[AmendmentSheet]) -> list[Rendered | None]:
         """Each sheet's kept (DOCX, PDF), or None when either is missing."""
+        self._known = {}
         keys = [self._keys(sheet) for sheet in sheets]
         found = storage.read_many([key for pair in keys for key in pair])
         kept: list[Rendered | None] = [

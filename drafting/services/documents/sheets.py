@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from drafting.extensions import db
+from drafting.infra.direct import binary_rows
 from drafting.models import Amendment, Signature, User
 from drafting.rendering.sheet import AmendmentSheet, Signatory, french_date
 from workflows.deadlines import PARIS
@@ -43,13 +44,14 @@ def _signatory(person: Printed) -> Signatory:
     )
 
 
-def current_cosigners(
+def current_cosigner_ids(
     amendment_ids: Sequence[int], session: Session | None = None
-) -> dict[int, list[Printed]]:
-    """Current co-signatories of each amendment in signing order (one query, plain rows)."""
+) -> dict[int, list[int]]:
+    """The deputy ids of each amendment's current co-signatories, in signing order: one query
+    of two integers a row (a liasse of 20 000 amendments reads 600 000 co-signatures of 577
+    deputies, so their names are read once per deputy, not once per signature)."""
     query = (
-        select(Signature.amendment_id, User.civility, User.first_name, User.last_name)
-        .join(User, User.id == Signature.deputy_id)
+        select(Signature.amendment_id, Signature.deputy_id)
         .join(Amendment, Amendment.id == Signature.amendment_id)
         .where(
             Signature.amendment_id.in_(list(amendment_ids)),
@@ -60,10 +62,40 @@ def current_cosigners(
         )
         .order_by(Signature.amendment_id, Signature.first_signed_at, Signature.id)
     )
-    found: dict[int, list[Printed]] = {i: [] for i in amendment_ids}
-    for row in (session or db.session).execute(query):
-        found[row.amendment_id].append(row)
+    found: dict[int, list[int]] = {i: [] for i in amendment_ids}
+    for amendment_id, deputy_id in binary_rows((session or db.session).connection(), query):
+        found[amendment_id].append(deputy_id)
     return found
+
+
+class Deputy(NamedTuple):
+    """What the documents print of a deputy (one per deputy, shared by their signatures)."""
+
+    id: int
+    civility: str
+    first_name: str
+    last_name: str
+    assembly_id: str | None
+
+
+def deputies_by_id(ids: Iterable[int], session: Session | None = None) -> dict[int, Deputy]:
+    """The deputies of these ids, as plain rows."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    query = select(User.id, User.civility, User.first_name, User.last_name, User.assembly_id).where(
+        User.id.in_(wanted)
+    )
+    return {row[0]: Deputy(*row) for row in (session or db.session).execute(query)}
+
+
+def current_cosigners(
+    amendment_ids: Sequence[int], session: Session | None = None
+) -> dict[int, list[Printed]]:
+    """Current co-signatories of each amendment in signing order (two queries)."""
+    ids = current_cosigner_ids(amendment_ids, session)
+    people = deputies_by_id((d for found in ids.values() for d in found), session)
+    return {amendment: [people[d] for d in found] for amendment, found in ids.items()}
 
 
 def _sheet_date(amendment: Amendment, now: datetime) -> date:

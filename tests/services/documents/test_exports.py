@@ -113,17 +113,22 @@ def test_chunks_run_as_separate_jobs_and_give_the_same_liasse(
     job = _export(people["claire"], bill, run_jobs)
     chunks = db.session.scalars(select(Job).where(Job.parent_id == job.id)).all()
     assert {c.status for c in chunks} == {"finished"}
-    # five chunks of sheets, and the job writing the liasse's documents beside them
-    assert sorted(len(c.params["ids"]) for c in chunks) == [0, 1, 2, 2, 2, 2]
-    assert [c.params["index"] for c in chunks if c.params.get(exports.EXTRAS)] == [5]
+    # five chunks of sheets, and the two jobs writing the liasse's documents beside them
+    assert sorted(len(c.params["ids"]) for c in chunks) == [0, 0, 1, 2, 2, 2, 2]
+    extras = sorted(
+        (c.params["index"], c.params[exports.EXTRAS])
+        for c in chunks
+        if c.params.get(exports.EXTRAS)
+    )
+    assert extras == [(5, exports.XML_DOCUMENTS), (6, exports.AMENDED_TEXT)]
     assert [r["empreinte"] for r in _index(_zip(job))] == [a.content_hash for a in mixed]
     assert job.progress == 100
-    # the liasse is spliced from the parts (five of sheets, one of documents) and its glue:
+    # the liasse is spliced from the parts (five of sheets, two of documents) and its glue:
     # nothing else is stored (besides the sheets kept for reuse), no chunk holds a part
     assert job.params["spliced"] is True
     kept = select(StoredFile.id).where(~StoredFile.key.like("amdt/%"))
     assert set(db.session.scalars(kept)) == liasse_files(job.file_id)
-    assert len(liasse_files(job.file_id)) == 1 + 6 + 1
+    assert len(liasse_files(job.file_id)) == 1 + 7 + 1
     assert {c.file_id for c in chunks} == {None}
 
 
@@ -164,14 +169,14 @@ def test_a_killed_chunk_is_rerun_by_retrying_the_export(
     monkeypatch.setattr(exports.liasse_parts, "write_part", dies_once)
     job = _export(people["claire"], bill, run_jobs)
     assert job.status == "failed" and "worker killed" in job.error
-    assert _files() == 3  # the finished parts only: two of sheets and the documents'
+    assert _files() == 4  # the finished parts only: two of sheets and the documents' two
     # (besides the sheets kept for re-exports)
     jobs.retry_job(job.id)
     commit()
     run_jobs()
     job = db.session.get(Job, job.id, populate_existing=True)
     assert [r["empreinte"] for r in _index(_zip(job))] == [a.content_hash for a in mixed]
-    assert db.session.scalar(select(func.count(Job.id)).where(Job.parent_id == job.id)) == 4
+    assert db.session.scalar(select(func.count(Job.id)).where(Job.parent_id == job.id)) == 5
 
 
 def test_discussion_order_tiebreaks_on_the_number_in_natural_order():
@@ -199,7 +204,7 @@ def test_with_filesystem_storage_the_liasse_is_spliced_from_its_parts_nothing_co
     sources = db.session.scalars(
         select(StoredFile).where(StoredFile.id.in_(liasse_files(stored.id) - {stored.id}))
     ).all()
-    assert {s.backend for s in sources} == {"filesystem"} and len(sources) == 3 + 1 + 1
+    assert {s.backend for s in sources} == {"filesystem"} and len(sources) == 3 + 2 + 1
     files = {p for p in root.rglob("*") if p.is_file() and not p.is_relative_to(root / "amdt")}
     assert files == {root / s.key for s in sources}  # no file of the liasse's own
     on_disk = sum(path.stat().st_size for path in files)

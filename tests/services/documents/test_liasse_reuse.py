@@ -202,7 +202,7 @@ def test_the_sheets_kept_are_small_files_under_the_sheets_digest(
     assert {key.split("/")[2] for key in keys} == {"docx", "liasse-pdf"}
     assert {key.split("/")[1] for key in keys} == {a.content_hash for a in amendments}
     count = select(func.count()).select_from(StoredFile).where(~StoredFile.key.like("amdt/%"))
-    assert db.session.scalar(count) == 4  # the liasse, spliced from its 2 parts and its glue
+    assert db.session.scalar(count) == 5  # the liasse, spliced from its 3 parts and its glue
 
 
 def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
@@ -273,8 +273,8 @@ def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
     assert db.session.scalars(select(StoredFile.id).where(StoredFile.key.like("amdt/%"))).all() == [
         handed_out
     ]
-    # and the liasse (spliced from its two parts and its glue)
-    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 1 + 4
+    # and the liasse (spliced from its three parts and its glue)
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 1 + 5
 
 
 def test_a_kept_sheet_whose_file_is_gone_is_rendered_again_and_its_file_restored(
