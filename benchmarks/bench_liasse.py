@@ -12,7 +12,9 @@ in parallel, and the last chunk queues the assembly. Prints the end-to-end time 
 finished file), the ZIP's size and entries, and each worker's peak RSS (its own and its largest
 forked job's, and their CPU seconds), and the assembly's steps. The database is analysed
 (VACUUM ANALYZE) before the export, as autovacuum keeps a running server.
-Usage: python benchmarks/bench_liasse.py [N] [--storage database|filesystem] [--no-seed]
+Also prints the CPU seconds PostgreSQL's processes spent meanwhile (when it runs on this machine).
+Usage: python benchmarks/bench_liasse.py [N] [--storage database|filesystem] [--no-seed
+[--keep-files]] [--changes K]
 """
 
 from __future__ import annotations
@@ -238,16 +240,17 @@ def _seed_and_tell(args: argparse.Namespace) -> tuple[int, int]:
     return text_id, admin_id
 
 
-def _reuse() -> tuple[int, int]:
+def _reuse(keep_files: bool) -> tuple[int, int]:
     from sqlalchemy import delete, select
 
     from drafting.db import commit
     from drafting.extensions import db
     from drafting.models import Job, LegislativeText, StoredFile, StoredFilePart, User
 
-    for model in (Job, StoredFilePart, StoredFile):
-        db.session.execute(delete(model))
-    commit()
+    if not keep_files:
+        for model in (Job, StoredFilePart, StoredFile):
+            db.session.execute(delete(model))
+        commit()
     text_id = db.session.scalar(select(LegislativeText.id))
     admin_id = db.session.scalar(select(User.id).where(User.role == "admin"))
     return int(text_id or 0), int(admin_id or 0)
@@ -363,17 +366,51 @@ def _report(job: Any, elapsed: float, n: int) -> None:
     print(f"  ZIP {stored.size / 1e6:.1f} MB, {len(names)} entries; {_phases(job)}")
 
 
+def _postgres_cpu() -> float | None:
+    """CPU seconds of the local PostgreSQL server's processes so far (the postmaster's
+    finished children included), or None when it does not run on this machine."""
+    from sqlalchemy import text
+
+    from drafting.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        return None
+    backend = db.session.scalar(text("SELECT pg_backend_pid()"))
+    try:
+        status = Path(f"/proc/{backend}/status").read_text()
+        parent = int(next(x for x in status.splitlines() if x.startswith("PPid:")).split()[1])
+        ticks = os.sysconf("SC_CLK_TCK")
+
+        def cpu(pid: int, children: bool) -> int:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return sum(int(f) for f in fields[11 : 15 if children else 13])
+
+        live = [int(p) for p in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
+        total = cpu(parent, True)
+        for pid in live:
+            try:
+                total += cpu(pid, False)
+            except OSError:
+                continue
+        return total / ticks
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
 def _export(admin_id: int, text_id: int, n: int) -> None:
     from drafting.db import commit
     from drafting.extensions import db
     from drafting.models import User
     from drafting.services.documents import exports
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _postgres_cpu()
     job = exports.request_export(db.session.get(User, admin_id), text_id, now=datetime.now(UTC))
     commit()
     job = _wait(job.id)
+    cpu1 = _postgres_cpu()
     _report(job, time.perf_counter() - t0, n)
+    if cpu0 is not None and cpu1 is not None:
+        print(f"  PostgreSQL's processes: {cpu1 - cpu0:.1f} CPU-s")
 
 
 def _change(text_id: int, count: int) -> None:
@@ -415,6 +452,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-seed", action="store_true", help="reuse the last seeded data")
     parser.add_argument(
+        "--keep-files",
+        action="store_true",
+        help="with --no-seed: keep the stored files (the first export is then a re-export)",
+    )
+    parser.add_argument(
         "--changes", type=int, default=0, help="then change N amendments and export again"
     )
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
@@ -431,7 +473,7 @@ def main() -> None:
     app = create_app()
     with app.app_context():
         redis_connection().flushdb()
-        text_id, admin_id = _reuse() if args.no_seed else _seed_and_tell(args)
+        text_id, admin_id = _reuse(args.keep_files) if args.no_seed else _seed_and_tell(args)
         _analyze(args.database)
         workers = _start_workers(env, args.workers)
         _export(admin_id, text_id, args.n)

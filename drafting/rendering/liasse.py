@@ -17,7 +17,7 @@ import io
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from itertools import islice
 from typing import IO, Any, BinaryIO
 
@@ -234,14 +234,38 @@ class PdfAppender:
         self._digest.update(hashlib.sha256(raw.data).digest() + repr(wanted).encode())
         self._append_raw(raw, wanted)
 
+    def append_runs(self, runs: Sequence[tuple[pdf_raw.RawPdf, Sequence[int]]]) -> None:
+        """Append runs of pages of simple PDFs already read, in this order, each PDF's objects
+        copied once however many runs take pages of it (the fonts its pages share); raises
+        NotSimple, before writing anything, when a page links to another page."""
+        groups: dict[int, tuple[pdf_raw.RawPdf, list[int]]] = {}
+        for raw, indexes in runs:
+            groups.setdefault(id(raw), (raw, []))[1].extend(raw.pages[i] for i in indexes)
+        closures = {key: raw.closure(wanted) for key, (raw, wanted) in groups.items()}
+        numbers = {
+            key: self._copy_objects(raw, wanted, closures[key])
+            for key, (raw, wanted) in groups.items()
+        }
+        for raw, indexes in runs:
+            wanted = [raw.pages[index] for index in indexes]
+            self._digest.update(hashlib.sha256(raw.data).digest() + repr(wanted).encode())
+            self._kids += [numbers[id(raw)][page] for page in wanted]
+
     def _append_raw(self, raw: pdf_raw.RawPdf, wanted: list[int]) -> None:
-        order = raw.closure(wanted)
-        numbers = {old: self._allocate() for old in order}
+        numbers = self._copy_objects(raw, wanted, raw.closure(wanted))
         self._kids += [numbers[page] for page in wanted]
+
+    def _copy_objects(
+        self, raw: pdf_raw.RawPdf, wanted: list[int], order: Sequence[int]
+    ) -> dict[int, int]:
+        """Write the objects `order` lists (the closure of the `wanted` pages) under new
+        numbers; returns them by old number."""
+        numbers = {old: self._allocate() for old in order}
         pages = set(wanted)
         for old in order:
             body = raw.body(old, numbers.__getitem__, self._PAGES if old in pages else None)
             self._object(numbers[old], body)
+        return numbers
 
     def _append_parsed(self, pdf: bytes) -> None:
         reader = PdfReader(io.BytesIO(pdf))

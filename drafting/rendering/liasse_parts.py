@@ -160,46 +160,134 @@ class RenderedSheets(Protocol):
         """Keep the pages of the combined PDF for these sheets."""
         ...
 
+    def earlier_pages(
+        self, place: str, sheets: Sequence[Any]
+    ) -> tuple[bytes, list[tuple[int, int] | None]] | None:
+        """The pages kept last at `place`, and each sheet's (first page, count) in them when
+        it is the same sheet; None when nothing was kept there."""
+        ...
+
+    def store_place(self, place: str, sheets: Sequence[Any], counts: Sequence[int]) -> None:
+        """Note which sheets, of how many pages each, the slice at `place` now holds."""
+        ...
+
 
 def rendered_slice(
-    batch: Sequence[Any], kept: RenderedSheets | None
+    batch: Sequence[Any], kept: RenderedSheets | None, place: str | None = None
 ) -> tuple[bytes, list[tuple[bytes, bytes]]]:
     """A slice's pages for the combined PDF and each sheet's (DOCX, PDF): the kept ones reused,
     the others rendered (in one compilation, each sheet's PDF cut out of it) and kept.
 
-    The combined PDF's pages always come from one compilation of the whole slice (sheets that
-    each embed their own fonts would make it half as large again), kept for these very sheets:
-    a slice none of whose sheets changed is not compiled again.
+    The combined PDF's pages come from one compilation of the whole slice (sheets that each
+    embed their own fonts would make it half as large again), kept for these very sheets: a
+    slice none of whose sheets changed is not compiled again. When some changed, and the
+    slice compiled last at the same `place` (the same amendments) is kept, its pages of the
+    sheets that did not change are taken with the new compilation's pages of those that did
+    (`_patched`): a few sheets changed in a slice of 50 are all that is compiled.
     """
     from drafting.rendering.docx import render_docx
 
     found = kept.lookup(batch) if kept is not None else [None] * len(batch)
     missing = [sheet for sheet, entry in zip(batch, found, strict=True) if entry is None]
     if not missing:
-        return _slice_pages(batch, kept), [entry for entry in found if entry is not None]
+        documents = [entry for entry in found if entry is not None]
+        return _slice_pages(batch, kept, place, documents), documents
     combined, pdfs = sheet_pdfs(missing)
     fresh = [(render_docx(sheet), pdf) for sheet, pdf in zip(missing, pdfs, strict=True)]
     if kept is not None:
         kept.store(missing, fresh)
     if len(missing) == len(batch):
-        if kept is not None:
-            kept.store_pages(batch, combined)
+        _keep_pages(batch, kept, place, combined, fresh)
         return combined, fresh
     new = iter(fresh)
     documents = [entry if entry is not None else next(new) for entry in found]
-    return _slice_pages(batch, kept), documents
+    pages = kept.pages(batch) if kept is not None else None
+    if pages is None:
+        pages = _patched(batch, kept, place, found, combined, pdfs)
+        if pages is None:
+            from drafting.rendering import pdf
+
+            pages = pdf.render_pdf_batch(batch)
+        _keep_pages(batch, kept, place, pages, documents)
+    return pages, documents
 
 
-def _slice_pages(batch: Sequence[Any], kept: RenderedSheets | None) -> bytes:
+def _slice_pages(
+    batch: Sequence[Any],
+    kept: RenderedSheets | None,
+    place: str | None,
+    documents: Sequence[tuple[bytes, bytes]],
+) -> bytes:
     """The slice's pages of the combined PDF: kept, or compiled (and kept)."""
     from drafting.rendering import pdf
 
     pages = kept.pages(batch) if kept is not None else None
     if pages is None:
         pages = pdf.render_pdf_batch(batch)
-        if kept is not None:
-            kept.store_pages(batch, pages)
+        _keep_pages(batch, kept, place, pages, documents)
     return pages
+
+
+def _keep_pages(
+    batch: Sequence[Any],
+    kept: RenderedSheets | None,
+    place: str | None,
+    pages: bytes,
+    documents: Sequence[tuple[bytes, bytes]],
+) -> None:
+    """Keep the slice's pages for these sheets, and note them at their place (with each
+    sheet's page count, read from its own PDF) when the place is known."""
+    if kept is None:
+        return
+    kept.store_pages(batch, pages)
+    if place is None:
+        return
+    counts = [pdf_raw.page_count(pdf) for _, pdf in documents]
+    if all(count is not None for count in counts):
+        kept.store_place(place, batch, [count for count in counts if count is not None])
+
+
+def _patched(
+    batch: Sequence[Any],
+    kept: RenderedSheets | None,
+    place: str | None,
+    found: Sequence[tuple[bytes, bytes] | None],
+    combined: bytes,
+    pdfs: Sequence[bytes],
+) -> bytes | None:
+    """The slice's pages made of the pages kept at its place for the sheets that did not
+    change and the new compilation's (`combined`, of the sheets not `found`, whose own PDFs
+    are `pdfs`) for the others; None when that cannot be done (nothing kept there, a sheet
+    kept but not in that slice, a PDF not simple): the slice is then compiled whole."""
+    if kept is None or place is None:
+        return None
+    earlier = kept.earlier_pages(place, batch)
+    counts = [pdf_raw.page_count(pdf) for pdf in pdfs]
+    if earlier is None or None in counts:
+        return None
+    pages, spans = earlier
+    try:
+        before, after = pdf_raw.RawPdf(pages), pdf_raw.RawPdf(combined)
+        if sum(n for n in counts if n is not None) != len(after.pages):
+            return None
+        runs: list[tuple[pdf_raw.RawPdf, range]] = []
+        first, new_counts = 0, iter(counts)
+        for entry, span in zip(found, spans, strict=True):
+            if entry is None:
+                count = next(new_counts) or 0
+                runs.append((after, range(first, first + count)))
+                first += count
+            elif span is None or span[0] + span[1] > len(before.pages):
+                return None
+            else:
+                runs.append((before, range(span[0], span[0] + span[1])))
+        out = io.BytesIO()
+        appender = PdfAppender(out)
+        appender.append_runs(runs)
+        appender.close()
+    except pdf_raw.NotSimple:
+        return None
+    return out.getvalue()
 
 
 class _CombinedPages:
@@ -256,10 +344,12 @@ def write_part(
     kept: RenderedSheets | None = None,
     *,
     count: int,
+    places: Sequence[str] | None = None,
 ) -> int:
     """Render the `count` sheets ranked from `start + 1` into a part ZIP at `path`.
 
-    With `kept`, sheets rendered by an earlier export are reused rather than rendered again.
+    With `kept`, sheets rendered by an earlier export are reused rather than rendered again;
+    `places` names each sheet's amendment (the slices' places, see `rendered_slice`).
     Returns how many sheets were written.
     """
     rank, rows = start, []
@@ -269,7 +359,9 @@ def write_part(
     ):
         pages = _CombinedPages(part, scratch, pdf_segments.number_range(start, count))
         for batch in _slices(sheets):
-            pages_of_slice, documents = rendered_slice(batch, kept)
+            at = rank - start
+            place = "\n".join(places[at : at + len(batch)]) if places is not None else None
+            pages_of_slice, documents = rendered_slice(batch, kept, place)
             for sheet, (docx, pdf) in zip(batch, documents, strict=True):
                 rank += 1
                 part.writestr(_stored(ranked_name(sheet, rank, "docx")), docx)

@@ -224,6 +224,19 @@ class RawPdf:
         return head + b"\nstream\n" + entry.stream + b"\nendstream"
 
 
+_PAGE_TREE = b"<< /Type /Pages /Count "
+
+
+def page_count(data: bytes) -> int | None:
+    """The page count of a PDF with one page tree node as `PdfAppender` writes it (a sheet's
+    own PDF), read without parsing; None for any other PDF."""
+    at = data.rfind(_PAGE_TREE)
+    if at < 0 or data.find(_PAGE_TREE) != at or data.count(b"/Type /Pages") != 1:
+        return None
+    digits = re.match(rb"\d+", data[at + len(_PAGE_TREE) : at + len(_PAGE_TREE) + 12])
+    return int(digits.group()) if digits else None
+
+
 def text_string(value: str) -> bytes:
     """A PDF text string (UTF-16BE with its byte order mark, in hexadecimal)."""
     return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode("ascii") + b">"

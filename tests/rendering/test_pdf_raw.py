@@ -155,3 +155,27 @@ def test_each_sheet_is_cut_out_of_its_slice_with_its_properties():
         assert f"N°\xa0{sheet.number}\n" in text
     assert counts[1] > 1
     assert len(documents[1]) > len(documents[0])
+
+
+def test_runs_of_pages_of_two_pdfs_interleave_with_each_pdfs_objects_copied_once():
+    first = pdf_raw.RawPdf(build(two_pages(b"BT /F1 12 Tf 10 10 Td (Premier) Tj ET")))
+    other = pdf_raw.RawPdf(build(two_pages(b"BT /F1 12 Tf 10 10 Td (Autre) Tj ET")))
+    out = io.BytesIO()
+    appender = PdfAppender(out)
+    appender.append_runs([(first, range(0, 1)), (other, range(0, 2)), (first, range(1, 2))])
+    appender.close()
+    reader = PdfReader(io.BytesIO(out.getvalue()))
+    texts = [page.extract_text() for page in reader.pages]
+    assert texts == ["Premier", "Autre", "Second", "Second"]
+    fonts = out.getvalue().count(b"/BaseFont/Helvetica")
+    assert fonts == 2  # one font object per PDF, shared by its runs
+    assert pdf_raw.page_count(out.getvalue()) == 4
+
+
+def test_the_page_count_is_read_only_from_the_pdfs_the_appender_writes():
+    assert pdf_raw.page_count(appended(build(two_pages()))) == 2
+    assert pdf_raw.page_count(build(two_pages())) is None  # another writer's page tree
+    with pytest.raises(pdf_raw.NotSimple):
+        PdfAppender(io.BytesIO()).append_runs(
+            [(pdf_raw.RawPdf(build(two_pages() | {3: two_pages()[3] + b" 4 0 R"})), [0])]
+        )

@@ -317,6 +317,7 @@ def render_chunk(chunk: Job, now: datetime) -> None:
             chunk.params["start"],
             kept,
             count=len(chunk.params["ids"]),
+            places=[str(token) for token in chunk.params["ids"]],
         )
         kept.save()
         stored = storage.backend().put(key, path, "application/zip", Path(key).name, move=True)

@@ -11,6 +11,7 @@ name, so a single document download keeps its tagged PDF.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from drafting.services.documents.sheets import CONTENT_TYPES, cache_key, templat
 
 LIASSE_PDF = "liasse-pdf"
 LIASSE_PAGES = "liasse-pages"  # a slice's pages of the combined PDF
+LIASSE_PLACES = "liasse-places"  # which sheets the slice compiled last at a place holds
 Rendered = tuple[bytes, bytes]  # (DOCX, PDF)
 T = TypeVar("T")
 
@@ -94,6 +96,44 @@ class SheetCache:
         name = "pages.pdf"
         self.pending.append(
             storage.SmallFile(self._pages_key(sheets), pages, CONTENT_TYPES["pdf"], name)
+        )
+
+    def _place_key(self, place: str) -> str:
+        digest = hashlib.sha256(place.encode("utf-8")).hexdigest()
+        return f"amdt/slices/{LIASSE_PLACES}/{template_version()}/{digest}"
+
+    def earlier_pages(
+        self, place: str, sheets: Sequence[AmendmentSheet]
+    ) -> tuple[bytes, list[tuple[int, int] | None]] | None:
+        """The pages of the slice kept last at `place` (the same amendments in the same
+        order), and where each of these sheets lies in them, (first page, page count), when
+        it printed the very same sheet (None for one that changed since); None when no slice
+        was kept there."""
+        place_key = self._place_key(place)
+        manifest = storage.read_many([place_key]).get(place_key)
+        if manifest is None:
+            return None
+        noted = json.loads(manifest)
+        pages = storage.read_many([noted["pages"]]).get(noted["pages"])
+        if pages is None or len(noted["sheets"]) != len(sheets):
+            return None
+        spans: list[tuple[int, int] | None] = []
+        first = 0
+        for sheet, (key, count) in zip(sheets, noted["sheets"], strict=True):
+            spans.append((first, count) if self._keys(sheet)[1] == key else None)
+            first += count
+        return pages, spans
+
+    def store_place(self, place: str, sheets: Sequence[AmendmentSheet], counts: Sequence[int]):
+        """Note that the slice at `place` now holds these sheets, of these many pages each
+        (the slice's pages are kept under `_pages_key(sheets)`)."""
+        noted = {
+            "pages": self._pages_key(sheets),
+            "sheets": [[self._keys(s)[1], n] for s, n in zip(sheets, counts, strict=True)],
+        }
+        data = json.dumps(noted).encode("utf-8")
+        self.pending.append(
+            storage.SmallFile(self._place_key(place), data, "application/json", "place.json")
         )
 
     def save(self) -> None:

@@ -31,11 +31,16 @@ def watermark_for(requester: User, now: datetime) -> str:
 
 
 class Printed(Protocol):
-    """What a sheet prints of a deputy (a User, or a row of the co-signatories query)."""
+    """What a sheet prints of a deputy (a User, or a `Deputy`)."""
 
-    civility: str
-    first_name: str
-    last_name: str
+    @property
+    def civility(self) -> str: ...
+
+    @property
+    def first_name(self) -> str: ...
+
+    @property
+    def last_name(self) -> str: ...
 
 
 def _signatory(person: Printed) -> Signatory:

@@ -108,8 +108,8 @@ def test_a_kept_slice_joins_the_combined_pdf_renumbered_as_bytes_not_compiled_ag
         pdf, "render_pdf_batch", lambda sheets: compiled.append(1) or compile_slice(sheets)
     )
     second = _export(people["claire"], bill, run_jobs)
-    # the changed slice alone is compiled again; every slice is renumbered as bytes
-    assert second.params["slices_reused"] == 2 and parsed == [] and compiled == [1]
+    # no slice compiled whole (the changed one is patched); every slice renumbered as bytes
+    assert second.params["slices_reused"] == 2 and parsed == [] and compiled == []
     before = pdf_text(_entries(first)["LIASSE_809.pdf"])
     after = pdf_text(_entries(second)["LIASSE_809.pdf"])
     assert in_order(after, *[f"Repère {rank:02d}" for rank in range(6)]) and "Bayou" in after
@@ -150,11 +150,11 @@ def test_the_documents_write_again_only_the_amendments_that_changed(
         assert unchanged[name] == second[name] == whole[name]  # kept or written: the same
 
 
-def test_a_slice_whose_sheets_did_not_change_is_not_compiled_again(
+def test_a_slice_whose_sheets_did_not_change_is_not_compiled_again_and_a_changed_one_is_patched(
     amendments, people, bill, run_jobs, monkeypatch
 ):
     monkeypatch.setattr(liasse_parts, "COMBINED_SLICE", 2)  # slices (1, 2), (3, 4), (5, 6)
-    _export(people["claire"], bill, run_jobs)
+    first = _export(people["claire"], bill, run_jobs)
     sign(amendments[2], people["bayou"], 5)  # the third sheet changes: the second slice
     commit()
     compiled: list[int] = []
@@ -164,11 +164,73 @@ def test_a_slice_whose_sheets_did_not_change_is_not_compiled_again(
         "render_pdf_batch",
         lambda batch: compiled.append(len(batch)) or render_pdf_batch(batch),
     )
+    paged: list[int] = []
+    render_batch_pages = typst_pages.render_batch_pages
+    monkeypatch.setattr(
+        typst_pages,
+        "render_batch_pages",
+        lambda batch: paged.append(len(batch)) or render_batch_pages(batch),
+    )
     second = _export(people["claire"], bill, run_jobs)
     assert (second.params["rendered"], second.params["slices_reused"]) == (1, 2)
+    # the changed sheet alone is compiled; its slice takes the fourth sheet's kept pages
+    assert (paged, compiled) == ([1], [])
+    combined = _entries(second)["LIASSE_809.pdf"]
+    text = pdf_text(combined)
+    assert in_order(text, *[f"Repère {rank:02d}" for rank in range(6)]) and "Bayou" in text
+    assert (
+        text.split("Repère 03")[1]
+        == pdf_text(_entries(first)["LIASSE_809.pdf"]).split("Repère 03")[1]
+    )
+    with pikepdf.open(io.BytesIO(combined)) as whole:
+        assert whole.check_pdf_syntax() == []
+        assert len(whole.pages) == sum(
+            len(pikepdf.open(io.BytesIO(data)).pages)
+            for name, data in _sheets(_entries(second)).items()
+            if name.endswith(".pdf")
+        )
+
+
+def test_a_sheet_kept_from_before_is_not_taken_from_a_slice_that_printed_it_otherwise(
+    amendments, people, bill, run_jobs, monkeypatch
+):
+    from datetime import timedelta
+
+    monkeypatch.setattr(liasse_parts, "COMBINED_SLICE", 2)
+    _export(people["claire"], bill, run_jobs)  # the third sheet without Bayou: kept
+    signature = sign(amendments[2], people["bayou"], 5)
+    _export(people["claire"], bill, run_jobs)  # its slice at that place now prints Bayou
+    signature.withdrawn_at = NOW + timedelta(hours=1)  # the third sheet as it was first
+    sign(amendments[3], people["bayou"], 5)  # and the fourth changes: the slice is patched
+    commit()
+    text = pdf_text(_entries(_export(people["claire"], bill, run_jobs))["LIASSE_809.pdf"])
+    # Bayou once, the fourth sheet's: the third one's pages are not the slice's of before
+    third = text.split("Repère 01")[1].split("Repère 02")[0]
+    assert text.count("Bayou") == 1 and "Bayou" not in third
+
+
+def test_a_changed_slice_with_nothing_kept_at_its_place_is_compiled_whole(
+    amendments, people, bill, run_jobs, monkeypatch
+):
+    monkeypatch.setattr(liasse_parts, "COMBINED_SLICE", 2)
+    _export(people["claire"], bill, run_jobs)
+    places = select(StoredFile).where(StoredFile.key.like(f"amdt/slices/{reuse.LIASSE_PLACES}/%"))
+    assert len(db.session.scalars(places).all()) == 3  # one a slice
+    for row in db.session.scalars(places).all():
+        storage.storage_for(row).remove(row)
+    sign(amendments[2], people["bayou"], 5)
+    commit()
+    compiled: list[int] = []
+    render_pdf_batch = pdf.render_pdf_batch
+    monkeypatch.setattr(
+        pdf,
+        "render_pdf_batch",
+        lambda batch: compiled.append(len(batch)) or render_pdf_batch(batch),
+    )
+    second = _export(people["claire"], bill, run_jobs)
     assert compiled == [2]  # the changed slice, compiled as one for the combined PDF
-    combined = pdf_text(_entries(second)["LIASSE_809.pdf"])
-    assert in_order(combined, *[f"Repère {rank:02d}" for rank in range(6)]) and "Bayou" in combined
+    text = pdf_text(_entries(second)["LIASSE_809.pdf"])
+    assert in_order(text, *[f"Repère {rank:02d}" for rank in range(6)]) and "Bayou" in text
 
 
 def test_after_a_change_only_that_amendment_is_rendered_again(amendments, people, bill, run_jobs):
@@ -262,14 +324,14 @@ def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
     run_jobs()
     handed_out = db.session.get(Job, document.id, populate_existing=True).file_id
     kept = select(func.count()).select_from(StoredFile).where(StoredFile.key.like("amdt/%"))
-    # the liasse's 12, its slice's pages, the Akoma Ntoso's 6 amendments and the liasse
-    # XML's 3 (the filed ones), and the author's own copy
-    assert db.session.scalar(kept) == 23
+    # the liasse's 12, its slice's pages and what they hold (its place), the Akoma Ntoso's 6
+    # amendments and the liasse XML's 3 (the filed ones), and the author's own copy
+    assert db.session.scalar(kept) == 24
     later = NOW + timedelta(days=app.config["LIASSE_SHEET_CACHE_DAYS"], hours=1)
     db.session.execute(update(StoredFile).values(created_at=NOW))
     commit()
     assert clock.prune(app, NOW + timedelta(days=1)) == 0  # too recent
-    assert clock.prune(app, later) == 22
+    assert clock.prune(app, later) == 23
     assert db.session.scalars(select(StoredFile.id).where(StoredFile.key.like("amdt/%"))).all() == [
         handed_out
     ]
