@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,35 @@ def test_database_backend_streams_large_files_in_parts(monkeypatch, tmp_path):
     commit()
     assert _count(StoredFilePart) == 6
     assert storage.storage_for(row).read(row) == source.read_bytes()
+
+
+def test_a_read_after_a_seek_loads_a_window_of_a_part_not_the_part(monkeypatch, tmp_path):
+    """Reading a ZIP's directory at the end of a stored part loads kilobytes, not 8 MiB."""
+    monkeypatch.setattr(storage, "PART_SIZE", 4000)
+    monkeypatch.setattr(storage._PartsReader, "FIRST_WINDOW", 100)
+    data = bytes(random.Random(7).randrange(256) for _ in range(20_000))
+    source = tmp_path / "big.zip"
+    source.write_bytes(data)
+    row = storage.backend("database").put("t/big.zip", source, "application/zip", "big.zip")
+    commit()
+    loaded: list[int] = []
+    real = storage._PartsReader._load
+    monkeypatch.setattr(
+        storage._PartsReader,
+        "_load",
+        lambda self, seq, offset, length: loaded.append(length) or real(self, seq, offset, length),
+    )
+    with storage.storage_for(row).open(row) as handle:
+        handle.seek(11_950)
+        assert handle.read(30) == data[11_950:11_980]
+        assert loaded == [50]  # the window, cut at the end of its part
+        handle.seek(13_000)
+        assert handle.read() == data[13_000:]  # reading on: windows doubled up to whole parts
+        assert loaded[1:] == [100, 200, 400, 800, 1500, 3200, 800]
+    loaded.clear()
+    with storage.storage_for(row).open(row) as handle:
+        assert handle.read() == data  # from the start: whole parts
+        assert loaded == [4000] * 5
 
 
 def test_postgresql_keeps_stored_bytes_as_they_come(monkeypatch, tmp_path):
