@@ -2,7 +2,7 @@
 
 from drafting.models.amendments import Amendment, PositionKind, Revision
 from drafting.models.deadlines import GroupDeadline, Reopening, SentReminder
-from drafting.models.documents import Job, StoredFile, StoredFilePart
+from drafting.models.documents import Job, StoredFile, StoredFilePart, StoredFileSource
 from drafting.models.events import Event, Notification, ReadRecord
 from drafting.models.filing import FilingDelegation
 from drafting.models.groups import Group, GroupMembership
@@ -62,6 +62,7 @@ __all__ = [
     "Stage",
     "StoredFile",
     "StoredFilePart",
+    "StoredFileSource",
     "TextDivision",
     "UTCDateTime",
     "User",

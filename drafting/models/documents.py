@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from drafting.extensions import db
@@ -55,6 +64,22 @@ class StoredFile(db.Model):  # type: ignore[name-defined,misc]
     # backend "composed": the file is these byte ranges of other stored files, in order:
     # [[stored file id, offset, length], ...] (a liasse spliced from its chunks' parts)
     pieces: Mapped[list[list[int]] | None] = mapped_column(JSON, deferred=True)
+    # The CRC-32 of the bytes (written with small files: a liasse's ZIP entry of a kept sheet
+    # is made of the kept file itself, and its header needs it).
+    crc32: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class StoredFileSource(db.Model):  # type: ignore[name-defined,misc]
+    """A file a composed file is made of (the clock keeps a kept sheet a liasse reads)."""
+
+    __tablename__ = "stored_file_sources"
+
+    file_id: Mapped[int] = mapped_column(
+        ForeignKey("stored_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("stored_files.id"), primary_key=True, index=True
+    )
 
 
 class StoredFilePart(db.Model):  # type: ignore[name-defined,misc]

@@ -22,7 +22,7 @@ import shutil
 import struct
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -40,6 +40,21 @@ COMBINED_SLICE = 50
 log = logging.getLogger(__name__)
 INDEX_PART, SLICE_PREFIX = "_index.csv", "_combined-"
 SEGMENT_PART, MANIFEST_PART = "_combined.segment", "_combined.json"
+ENTRIES_PART = "_entries.json"  # the part's sheet entries in order, when some are `Kept`
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A sheet's document kept in storage and put in the liasse as it is stored, rather than
+    copied into the part: its stored file's id, size and CRC-32."""
+
+    file_id: int
+    size: int
+    crc: int
+
+
+Document = bytes | Kept
+Rendered = tuple[Document, Document]  # a sheet's (DOCX, PDF)
 
 
 def _slices(sheets: Iterable[Any]) -> Iterator[list[Any]]:
@@ -144,8 +159,8 @@ def csv_text(rows: Iterable[Iterable[str]]) -> str:
 class RenderedSheets(Protocol):
     """Where rendered sheets are kept between exports (services/documents/reuse.py)."""
 
-    def lookup(self, sheets: Sequence[Any]) -> list[tuple[bytes, bytes] | None]:
-        """Each sheet's kept (DOCX, PDF), or None."""
+    def lookup(self, sheets: Sequence[Any]) -> list[Rendered | None]:
+        """Each sheet's kept (DOCX, PDF) — their bytes, or `Kept` references — or None."""
         ...
 
     def store(self, sheets: Sequence[Any], documents: Sequence[tuple[bytes, bytes]]) -> None:
@@ -174,7 +189,7 @@ class RenderedSheets(Protocol):
 
 def rendered_slice(
     batch: Sequence[Any], kept: RenderedSheets | None, place: str | None = None
-) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+) -> tuple[bytes, list[Rendered]]:
     """A slice's pages for the combined PDF and each sheet's (DOCX, PDF): the kept ones reused,
     the others rendered (in one compilation, each sheet's PDF cut out of it) and kept.
 
@@ -190,41 +205,42 @@ def rendered_slice(
     found = kept.lookup(batch) if kept is not None else [None] * len(batch)
     missing = [sheet for sheet, entry in zip(batch, found, strict=True) if entry is None]
     if not missing:
-        documents = [entry for entry in found if entry is not None]
-        return _slice_pages(batch, kept, place, documents), documents
+        return _slice_pages(batch, kept, place), [entry for entry in found if entry is not None]
     combined, pdfs = sheet_pdfs(missing)
     fresh = [(render_docx(sheet), pdf) for sheet, pdf in zip(missing, pdfs, strict=True)]
     if kept is not None:
         kept.store(missing, fresh)
     if len(missing) == len(batch):
-        _keep_pages(batch, kept, place, combined, fresh)
-        return combined, fresh
+        _keep_pages(batch, kept, place, combined, [pdf_raw.page_count(pdf) for pdf in pdfs])
+        return combined, list(fresh)
     new = iter(fresh)
-    documents = [entry if entry is not None else next(new) for entry in found]
+    documents: list[Rendered] = [entry if entry is not None else next(new) for entry in found]
     pages = kept.pages(batch) if kept is not None else None
     if pages is None:
-        pages = _patched(batch, kept, place, found, combined, pdfs)
-        if pages is None:
-            from drafting.rendering import pdf
-
-            pages = pdf.render_pdf_batch(batch)
-        _keep_pages(batch, kept, place, pages, documents)
+        patched = _patched(batch, kept, place, found, combined, pdfs)
+        pages, counts = patched if patched is not None else _compiled(batch)
+        _keep_pages(batch, kept, place, pages, counts)
     return pages, documents
 
 
-def _slice_pages(
-    batch: Sequence[Any],
-    kept: RenderedSheets | None,
-    place: str | None,
-    documents: Sequence[tuple[bytes, bytes]],
-) -> bytes:
-    """The slice's pages of the combined PDF: kept, or compiled (and kept)."""
+def _compiled(batch: Sequence[Any]) -> tuple[bytes, Sequence[int | None]]:
+    """The slice compiled whole, with each sheet's page count when the engine tells it."""
     from drafting.rendering import pdf
 
+    paged = getattr(pdf, "render_pdf_batch_pages", None) or typst_pages.render_batch_pages
+    try:
+        return paged(batch)  # type: ignore[no-any-return]
+    except typst_pages.Unavailable as reason:
+        log.warning("liasse: a slice compiled without its page counts (%s)", reason)
+    return pdf.render_pdf_batch(batch), [None] * len(batch)
+
+
+def _slice_pages(batch: Sequence[Any], kept: RenderedSheets | None, place: str | None) -> bytes:
+    """The slice's pages of the combined PDF: kept, or compiled (and kept)."""
     pages = kept.pages(batch) if kept is not None else None
     if pages is None:
-        pages = pdf.render_pdf_batch(batch)
-        _keep_pages(batch, kept, place, pages, documents)
+        pages, counts = _compiled(batch)
+        _keep_pages(batch, kept, place, pages, counts)
     return pages
 
 
@@ -233,17 +249,14 @@ def _keep_pages(
     kept: RenderedSheets | None,
     place: str | None,
     pages: bytes,
-    documents: Sequence[tuple[bytes, bytes]],
+    counts: Sequence[int | None],
 ) -> None:
     """Keep the slice's pages for these sheets, and note them at their place (with each
-    sheet's page count, read from its own PDF) when the place is known."""
+    sheet's page count) when the place and the counts are known."""
     if kept is None:
         return
     kept.store_pages(batch, pages)
-    if place is None:
-        return
-    counts = [pdf_raw.page_count(pdf) for _, pdf in documents]
-    if all(count is not None for count in counts):
+    if place is not None and all(count is not None for count in counts):
         kept.store_place(place, batch, [count for count in counts if count is not None])
 
 
@@ -251,14 +264,15 @@ def _patched(
     batch: Sequence[Any],
     kept: RenderedSheets | None,
     place: str | None,
-    found: Sequence[tuple[bytes, bytes] | None],
+    found: Sequence[Rendered | None],
     combined: bytes,
     pdfs: Sequence[bytes],
-) -> bytes | None:
+) -> tuple[bytes, list[int | None]] | None:
     """The slice's pages made of the pages kept at its place for the sheets that did not
     change and the new compilation's (`combined`, of the sheets not `found`, whose own PDFs
-    are `pdfs`) for the others; None when that cannot be done (nothing kept there, a sheet
-    kept but not in that slice, a PDF not simple): the slice is then compiled whole."""
+    are `pdfs`) for the others, with each sheet's page count; None when that cannot be done
+    (nothing kept there, a sheet kept but not in that slice, a PDF not simple): the slice is
+    then compiled whole."""
     if kept is None or place is None:
         return None
     earlier = kept.earlier_pages(place, batch)
@@ -287,7 +301,7 @@ def _patched(
         appender.close()
     except pdf_raw.NotSimple:
         return None
-    return out.getvalue()
+    return out.getvalue(), [len(run) for _, run in runs]
 
 
 class _CombinedPages:
@@ -358,19 +372,32 @@ def write_part(
         tempfile.TemporaryFile(dir=path.parent) as scratch,
     ):
         pages = _CombinedPages(part, scratch, pdf_segments.number_range(start, count))
+        entries: list[list[Any]] = []
         for batch in _slices(sheets):
             at = rank - start
             place = "\n".join(places[at : at + len(batch)]) if places is not None else None
             pages_of_slice, documents = rendered_slice(batch, kept, place)
             for sheet, (docx, pdf) in zip(batch, documents, strict=True):
                 rank += 1
-                part.writestr(_stored(ranked_name(sheet, rank, "docx")), docx)
-                part.writestr(_stored(ranked_name(sheet, rank, "pdf")), pdf)
+                entries.append(_entry(part, ranked_name(sheet, rank, "docx"), docx))
+                entries.append(_entry(part, ranked_name(sheet, rank, "pdf"), pdf))
                 rows.append(index_row(sheet, rank))
             pages.add(pages_of_slice)
         pages.finish()
         part.writestr(INDEX_PART, csv_text(rows), zipfile.ZIP_DEFLATED)
+        if any(file_id is not None for _, file_id, _, _ in entries):
+            part.writestr(ENTRIES_PART, json.dumps(entries), zipfile.ZIP_DEFLATED)
     return rank - start
+
+
+def _entry(part: zipfile.ZipFile, name: str, document: Document) -> list[Any]:
+    """Write a sheet's document into the part, or not when it is `Kept`; its line of the
+    part's list of entries: [name, kept file id or None, size, CRC-32]."""
+    if isinstance(document, Kept):
+        return [name, document.file_id, document.size, document.crc]
+    info = _stored(name)
+    part.writestr(info, document)
+    return [name, None, info.file_size, info.CRC]
 
 
 def _raw_copy(source: zipfile.ZipFile, info: zipfile.ZipInfo, target: zipfile.ZipFile) -> None:
@@ -410,14 +437,38 @@ class _Pages:
     slices: list[Path] = field(default_factory=list)
 
 
-def _take(part: zipfile.ZipFile, liasse: zipfile.ZipFile, index: IO[bytes], folder: Path) -> _Pages:
-    """Move one part into the liasse; its pages of the combined PDF go to `folder`."""
+KeptReader = Callable[[Sequence[int]], dict[int, bytes]]  # kept files' bytes by id
+
+
+def _take(
+    part: zipfile.ZipFile,
+    liasse: zipfile.ZipFile,
+    index: IO[bytes],
+    folder: Path,
+    read_kept: KeptReader | None = None,
+) -> _Pages:
+    """Move one part into the liasse; its pages of the combined PDF go to `folder`; the kept
+    documents its list of entries names are read with `read_kept`."""
     pages = _Pages()
+    if ENTRIES_PART in part.NameToInfo:
+        listed = json.loads(part.read(ENTRIES_PART))
+        if read_kept is None:
+            raise ValueError("a part naming kept files needs a reader of them")
+        kept = read_kept([file_id for _, file_id, _, _ in listed if file_id is not None])
+        for name, file_id, _, _ in listed:
+            if file_id is None:
+                _raw_copy(part, part.getinfo(name), liasse)
+            else:
+                liasse.writestr(_stored(name), kept[file_id])
     for info in part.infolist():
+        if ENTRIES_PART in part.NameToInfo and not info.filename.startswith("_"):
+            continue  # copied above, in the list's order
         if info.filename == INDEX_PART:
             index.write(part.read(info))
         elif info.filename == MANIFEST_PART:
             pages.manifest = json.loads(part.read(info))
+        elif info.filename == ENTRIES_PART:
+            continue
         elif info.filename == SEGMENT_PART or info.filename.startswith(SLICE_PREFIX):
             target = folder / f"{len(list(folder.iterdir())):06d}.pdf"
             with part.open(info) as source, open(target, "wb") as out:
@@ -473,9 +524,16 @@ def add_file(
     _copy_into(package, info, source)
 
 
-def stitch(parts: Sequence[Path], out: Path, combined_name: str, tail: Sequence[Path] = ()) -> None:
+def stitch(
+    parts: Sequence[Path],
+    out: Path,
+    combined_name: str,
+    tail: Sequence[Path] = (),
+    read_kept: KeptReader | None = None,
+) -> None:
     """The final liasse: every part's entries in order, index.csv, the combined PDF, then the
-    entries of the `tail` parts (the Akoma Ntoso and liasse XML, the amended text)."""
+    entries of the `tail` parts (the Akoma Ntoso and liasse XML, the amended text); the kept
+    documents the parts name are read with `read_kept`."""
     with (
         zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as liasse,
         tempfile.SpooledTemporaryFile(1 << 20) as index,
@@ -487,7 +545,7 @@ def stitch(parts: Sequence[Path], out: Path, combined_name: str, tail: Sequence[
         taken = []
         for path in parts:
             with zipfile.ZipFile(path) as part:
-                taken.append(_take(part, liasse, index, pages))
+                taken.append(_take(part, liasse, index, pages, read_kept))
         index_info = zipfile.ZipInfo("index.csv", FIXED_DATE)
         index_info.compress_type, index_info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
         _copy_into(liasse, index_info, index)

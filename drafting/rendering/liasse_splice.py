@@ -24,11 +24,12 @@ import zipfile
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from drafting.rendering import pdf_segments
 from drafting.rendering.liasse import FIXED_DATE, INDEX_HEADER
 from drafting.rendering.liasse_parts import (
+    ENTRIES_PART,
     INDEX_PART,
     MANIFEST_PART,
     SEGMENT_PART,
@@ -37,7 +38,16 @@ from drafting.rendering.liasse_parts import (
 )
 
 GLUE = -1  # a piece of the bytes `splice` wrote
-Piece = tuple[int, int, int]  # (source, offset, length)
+
+
+class KeptFile(NamedTuple):
+    """A piece's source that is a stored file a part names (a kept sheet), not a part."""
+
+    file_id: int
+
+
+Source = int | KeptFile
+Piece = tuple[Source, int, int]  # (source, offset, length)
 
 
 class Splice:
@@ -60,11 +70,17 @@ class Splice:
         self.position += len(data)
         return len(data)
 
-    def reference(self, source: int, offset: int, length: int) -> None:
-        """Append `length` bytes of `source` from `offset`, as they are."""
-        if length:
+    def reference(self, source: Source, offset: int, length: int) -> None:
+        """Append `length` bytes of `source` from `offset`, as they are (one piece with the
+        last one when it goes on from it)."""
+        if not length:
+            return
+        last = self.pieces[-1] if self.pieces else None
+        if last is not None and last[0] == source and last[1] + last[2] == offset:
+            self.pieces[-1] = (source, last[1], last[2] + length)
+        else:
             self.pieces.append((source, offset, length))
-            self.position += length
+        self.position += length
 
     def tell(self) -> int:
         """The position in the final file."""
@@ -121,15 +137,45 @@ def splice(
 def _reference_entries(
     part: zipfile.ZipFile, number: int, out: Splice, liasse: zipfile.ZipFile
 ) -> None:
-    """The part's leading entries (not its own `_` ones), referenced where they lie."""
+    """The part's leading entries (not its own `_` ones), referenced where they lie; with a
+    list of entries (`ENTRIES_PART`), in its order, a kept document's entry made of its local
+    header (written) and the kept file (referenced)."""
     infos = part.infolist()
     own = [info.header_offset for info in infos if info.filename.startswith("_")]
     end = min(own) if own else part.start_dir
     entries = [info for info in infos if not info.filename.startswith("_")]
     if any(info.header_offset >= end for info in entries):
         raise ValueError("a part's entries must come before its own")
-    base = out.tell()
-    out.reference(number, 0, end)
+    if ENTRIES_PART not in part.NameToInfo:
+        _reference_range(part, number, out, liasse, entries, end)
+        return
+    ends = [info.header_offset for info in entries[1:]] + [end]
+    spans = {info.filename: (info, stop) for info, stop in zip(entries, ends, strict=False)}
+    for name, file_id, size, crc in json.loads(part.read(ENTRIES_PART)):
+        if file_id is None:
+            info, stop = spans[name]
+            _reference_range(part, number, out, liasse, [info], stop)
+            continue
+        kept = _info(name, zipfile.ZIP_STORED)
+        kept.CRC, kept.file_size, kept.compress_size = crc, size, size
+        _header(out, liasse, kept)
+        out.reference(KeptFile(file_id), 0, size)
+
+
+def _reference_range(
+    part: zipfile.ZipFile,
+    number: int,
+    out: Splice,
+    liasse: zipfile.ZipFile,
+    entries: Sequence[zipfile.ZipInfo],
+    end: int,
+) -> None:
+    """Entries of the part that lie one after the other, up to `end`, referenced as one range."""
+    if not entries:
+        return
+    start = entries[0].header_offset
+    base = out.tell() - start
+    out.reference(number, start, end - start)
     for info in entries:
         moved = copy.copy(info)
         moved.header_offset = base + info.header_offset

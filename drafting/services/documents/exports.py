@@ -19,7 +19,7 @@ import tempfile
 import time
 import uuid
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -52,7 +52,7 @@ from drafting.services.legistique.amended_text import liasse_document
 from workflows.deadlines import PARIS
 from workflows.review import State
 
-BATCH = 200  # amendments loaded (with their signatures) per round of queries
+BATCH = 500  # amendments loaded (with their signatures) per round of queries
 DEFAULT_CHUNK = 500
 XML_LEVEL = 3  # the deflate level of the liasse's XML documents
 EXTRAS = "documents"  # the chunk jobs that write the liasse's documents beside its sheets
@@ -450,10 +450,16 @@ def _spliced(
         def glue_opener() -> IO[bytes]:
             return open(path, "rb")
 
-        readable = [
-            (glue_opener if source == liasse_splice.GLUE else openers[source], offset, length)
-            for source, offset, length in pieces
-        ]
+        kept = storage.openers(
+            [s.file_id for s, _, _ in pieces if isinstance(s, liasse_splice.KeptFile)]
+        )
+
+        def opener_of(source: liasse_splice.Source) -> Callable[[], IO[bytes]]:
+            if isinstance(source, liasse_splice.KeptFile):
+                return kept[source.file_id]
+            return glue_opener if source == liasse_splice.GLUE else openers[source]
+
+        readable = [(opener_of(source), offset, length) for source, offset, length in pieces]
         sha = hashlib.sha256()
         with storage.read_pieces(readable) as whole:
             while block := whole.read(1 << 20):
@@ -462,13 +468,13 @@ def _spliced(
         glue_row = storage.backend().put(
             f"exports/{export.id}/{name}.glue", path, "application/octet-stream", "glue", move=True
         )
-    ids = [
-        glue_row.id if source == liasse_splice.GLUE else sources[source].id
-        for source, _, _ in pieces
-    ]
-    composed = [
-        (file_id, offset, length) for file_id, (_, offset, length) in zip(ids, pieces, strict=True)
-    ]
+
+    def file_id(source: liasse_splice.Source) -> int:
+        if isinstance(source, liasse_splice.KeptFile):
+            return source.file_id
+        return glue_row.id if source == liasse_splice.GLUE else sources[source].id
+
+    composed = [(file_id(source), offset, length) for source, offset, length in pieces]
     stored = storage.compose(
         f"exports/{export.id}/{name}", composed, sha.hexdigest(), "application/zip", name
     )
@@ -488,13 +494,25 @@ def _stitched(
         with _local_parts([*parts, *documents]) as paths:
             clock.lap("fetch")
             combined = name.removesuffix(".zip") + ".pdf"
-            liasse_parts.stitch(paths[: len(parts)], path, combined, paths[len(parts) :])
+            liasse_parts.stitch(
+                paths[: len(parts)], path, combined, paths[len(parts) :], _read_kept
+            )
             clock.lap("stitch")
         stored = storage.backend().put(
             f"exports/{export.id}/{name}", path, "application/zip", name, move=True
         )
         clock.lap("store")
     return stored
+
+
+def _read_kept(ids: Sequence[int]) -> dict[int, bytes]:
+    """The bytes of kept files a part names (a stitched liasse copies them)."""
+    opened = storage.openers(ids)
+    found = {}
+    for file_id, opener in opened.items():
+        with opener() as source:
+            found[file_id] = source.read()
+    return found
 
 
 def _add_amended_text(

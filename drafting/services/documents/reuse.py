@@ -21,7 +21,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from drafting.extensions import db
-from drafting.models import Job, StoredFile
+from drafting.models import Job, StoredFile, StoredFileSource
+from drafting.rendering.liasse_parts import Document, Kept, Rendered
 from drafting.rendering.sheet import AmendmentSheet, download_name
 from drafting.services.documents import storage
 from drafting.services.documents.sheets import CONTENT_TYPES, cache_key, template_version
@@ -29,7 +30,6 @@ from drafting.services.documents.sheets import CONTENT_TYPES, cache_key, templat
 LIASSE_PDF = "liasse-pdf"
 LIASSE_PAGES = "liasse-pages"  # a slice's pages of the combined PDF
 LIASSE_PLACES = "liasse-places"  # which sheets the slice compiled last at a place holds
-Rendered = tuple[bytes, bytes]  # (DOCX, PDF)
 T = TypeVar("T")
 
 
@@ -55,18 +55,30 @@ class SheetCache:
         return keys
 
     def lookup(self, sheets: Sequence[AmendmentSheet]) -> list[Rendered | None]:
-        """Each sheet's kept (DOCX, PDF), or None when either is missing."""
+        """Each sheet's kept (DOCX, PDF), or None when either is missing. A document the
+        database holds is given as a `Kept` reference (the liasse is then made of the stored
+        file itself: nothing read or copied); one on a volume or in a bucket as its bytes,
+        read and checked (`storage.read_many`: a file cut short by a crash is not served)."""
         self._known = {}
         keys = [self._keys(sheet) for sheet in sheets]
-        found = storage.read_many([key for pair in keys for key in pair])
+        wanted = [key for pair in keys for key in pair]
+        described = storage.describe_many(wanted)
+        referenced = {
+            key: Kept(found.id, found.size, found.crc32)
+            for key, found in described.items()
+            if found.backend == storage.DatabaseStorage.backend and found.crc32 is not None
+        }
+        others = [key for key in wanted if key in described and key not in referenced]
+        read: dict[str, Document] = {**storage.read_many(others), **referenced}
         kept: list[Rendered | None] = [
-            (found[docx], found[pdf]) if docx in found and pdf in found else None
-            for docx, pdf in keys
+            (read[docx], read[pdf]) if docx in read and pdf in read else None for docx, pdf in keys
         ]
         self.reused += sum(1 for entry in kept if entry is not None)
         return kept
 
-    def store(self, sheets: Sequence[AmendmentSheet], documents: Sequence[Rendered]) -> None:
+    def store(
+        self, sheets: Sequence[AmendmentSheet], documents: Sequence[tuple[bytes, bytes]]
+    ) -> None:
         """Note the new renderings; `save` writes them once the chunk is rendered."""
         for sheet, (docx, pdf) in zip(sheets, documents, strict=True):
             docx_key, pdf_key = self._keys(sheet)
@@ -206,17 +218,20 @@ PRUNED_PER_TICK = 2_000
 
 
 def prune(now: datetime) -> int:
-    """Forget kept sheets older than LIASSE_SHEET_CACHE_DAYS that no job hands out (the clock
-    calls it; at most PRUNED_PER_TICK a call). An unfiled sheet prints its export's day, so
-    old ones are never found again; a filed one is rendered again on its next export."""
+    """Forget kept sheets older than LIASSE_SHEET_CACHE_DAYS that no job hands out and no
+    liasse is made of (the clock calls it; at most PRUNED_PER_TICK a call). An unfiled sheet
+    prints its export's day, so old ones are never found again; a filed one is rendered again
+    on its next export."""
     days = int(current_app.config.get("LIASSE_SHEET_CACHE_DAYS") or 14)
     served = select(Job.file_id).where(Job.file_id.is_not(None))
+    read = select(StoredFileSource.source_id)  # a liasse is made of it
     query = (
         select(StoredFile)
         .where(
             StoredFile.key.like("amdt/%"),
             StoredFile.created_at < now - timedelta(days=days),
             StoredFile.id.not_in(served),
+            StoredFile.id.not_in(read),
         )
         .limit(PRUNED_PER_TICK)
     )

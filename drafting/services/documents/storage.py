@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from drafting.extensions import db
 from drafting.infra.direct import binary_rows
-from drafting.models import StoredFile, StoredFilePart
+from drafting.models import StoredFile, StoredFilePart, StoredFileSource
 from drafting.models.types import utcnow
 
 Source = bytes | Path
@@ -108,6 +109,26 @@ def read_many(keys: Sequence[str]) -> dict[str, bytes]:
     return found
 
 
+@dataclass(frozen=True)
+class Described:
+    """A stored file's metadata: what a ZIP entry made of it needs."""
+
+    id: int
+    size: int
+    crc32: int | None
+    backend: str
+
+
+def describe_many(keys: Sequence[str]) -> dict[str, Described]:
+    """The metadata of the files stored under these keys (no bytes), in one query."""
+    columns = (StoredFile.key, StoredFile.id, StoredFile.size, StoredFile.crc32)
+    query = select(*columns, StoredFile.backend).where(StoredFile.key.in_(list(keys)))
+    return {
+        key: Described(file_id, size, crc, backend_name)
+        for key, file_id, size, crc, backend_name in db.session.execute(query)
+    }
+
+
 def find(key: str) -> StoredFile | None:
     """The committed (or flushed) file stored under `key`, if any."""
     return db.session.scalar(select(StoredFile).where(StoredFile.key == key))
@@ -138,10 +159,11 @@ class Storage:
         return self._insert(row, source, move)
 
     def put_many(self, files: Sequence[SmallFile]) -> None:
-        """Store many small files (at most PART_SIZE each) in one statement; a key already
-        stored takes the new bytes (the same sheet rendered again: its file was lost, or
-        another job rendered it meanwhile), so a row always describes the bytes its backend
-        holds."""
+        """Store many small files (at most PART_SIZE each) in one statement, with their CRC-32.
+        A key already stored keeps its row in the database backend (the same sheet rendered
+        again: a liasse may be made of the bytes it holds, which must never change), and takes
+        the new bytes in the others (its file was lost, or another job rendered it meanwhile),
+        so a row always describes the bytes its backend holds."""
         rows: dict[str, dict[str, Any]] = {}  # by key: one statement may not touch a row twice
         for file in files:
             size, sha = digest(file.data)
@@ -158,16 +180,25 @@ class Storage:
             self._write(row, file.data, False, durable=False)  # kept sheets: see read_many
             rows[file.key] = {c: getattr(row, c) for c in _ROW_COLUMNS} | {
                 "data": row.data,
+                "crc32": zlib.crc32(file.data),
                 "created_at": utcnow(),
             }
         if rows:
             dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
             insert_rows = dialect.insert(StoredFile)
             fresh = insert_rows.excluded
-            statement = insert_rows.on_conflict_do_update(
-                index_elements=["key"],
-                set_={"size": fresh.size, "sha256": fresh.sha256, "data": fresh.data},
-            )
+            if self.backend == DatabaseStorage.backend:
+                statement = insert_rows.on_conflict_do_nothing(index_elements=["key"])
+            else:
+                statement = insert_rows.on_conflict_do_update(
+                    index_elements=["key"],
+                    set_={
+                        "size": fresh.size,
+                        "sha256": fresh.sha256,
+                        "data": fresh.data,
+                        "crc32": fresh.crc32,
+                    },
+                )
             db.session.execute(statement, list(rows.values()))
 
     def _insert(self, row: StoredFile, source: Source, move: bool) -> StoredFile:
@@ -410,8 +441,10 @@ class S3Storage(Storage):
 
 class ComposedStorage(Storage):
     """Files made of byte ranges of other stored files (`StoredFile.pieces`): a liasse spliced
-    from its chunks' parts. Nothing of their own to write; read piece by piece (seekable, so
-    HTTP ranges read only the pieces they cover); removed with the files they are made of."""
+    from its chunks' parts and the sheets kept for re-exports. Nothing of their own to write;
+    read piece by piece (seekable, so HTTP ranges read only the pieces they cover); removed
+    with the files they are made of, but for kept files (`amdt/…`, shared by the liasses that
+    reuse them: the clock forgets them once no composed file lists them)."""
 
     backend = "composed"
 
@@ -421,16 +454,20 @@ class ComposedStorage(Storage):
     def open(self, row: StoredFile) -> IO[bytes]:
         """A reader over the pieces, each source opened when the reading reaches it."""
         pieces = [tuple(piece) for piece in _pieces(row)]
-        sources = _sources({piece[0] for piece in pieces})
-        openers = {file_id: _opener(source) for file_id, source in sources.items()}
-        return read_pieces([(openers[f], o, n) for f, o, n in pieces])
+        opened = openers([file_id for file_id, _, _ in pieces])
+        return read_pieces([(opened[f], o, n) for f, o, n in pieces])
 
     def remove(self, row: StoredFile) -> None:
-        """Delete the row, then the files it is made of."""
+        """Delete the row, then the files it is made of that are its own."""
         sources = _sources({piece[0] for piece in _pieces(row)})
+        db.session.execute(delete(StoredFileSource).where(StoredFileSource.file_id == row.id))
         super().remove(row)
         for source in sources.values():
-            storage_for(source).remove(source)
+            if not source.key.startswith(KEPT_PREFIX):
+                storage_for(source).remove(source)
+
+
+KEPT_PREFIX = "amdt/"  # files kept for re-exports (services/documents/reuse.py)
 
 
 def compose(
@@ -440,8 +477,9 @@ def compose(
     content_type: str,
     filename: str,
 ) -> StoredFile:
-    """Store a file made of `(stored file id, offset, length)` ranges, in order; the caller
-    read them to give the whole file's SHA-256 (downloads announce it)."""
+    """Store a file made of `(stored file id, offset, length)` ranges, in order, and the list
+    of the files it is made of; the caller read them to give the whole file's SHA-256
+    (downloads announce it)."""
     row = StoredFile(
         key=check_key(key),
         filename=filename,
@@ -453,6 +491,11 @@ def compose(
     )
     db.session.add(row)
     db.session.flush()
+    sources = sorted({file_id for file_id, _, _ in pieces})
+    if sources:
+        db.session.execute(
+            insert(StoredFileSource), [{"file_id": row.id, "source_id": s} for s in sources]
+        )
     return row
 
 
@@ -462,11 +505,65 @@ def _pieces(row: StoredFile) -> list[list[int]]:
 
 
 def _sources(ids: set[int]) -> dict[int, StoredFile]:
-    query = select(StoredFile).where(StoredFile.id.in_(sorted(ids)))
-    found = {source.id: source for source in db.session.scalars(query)}
+    wanted, found = sorted(ids), {}
+    for start in range(0, len(wanted), 5_000):  # SQLite binds at most 32 766 values
+        query = select(StoredFile).where(StoredFile.id.in_(wanted[start : start + 5_000]))
+        found.update({source.id: source for source in db.session.scalars(query)})
     if len(found) != len(ids):
         raise FileNotFoundError(f"pieces missing: {sorted(ids - set(found))}")
     return found
+
+
+INLINE_BATCH = 256  # small database files read in one query by a composed file's reader
+
+
+def openers(ids: Sequence[int]) -> dict[int, Callable[[], IO[bytes]]]:
+    """An opener for each of these stored files, to be read in this order (usable while a
+    response streams: no session then, the engine only): the small files the database holds
+    are read INLINE_BATCH at a time (a liasse is made of 40 000 kept sheets)."""
+    order = list(dict.fromkeys(ids))
+    sources = _sources(set(order))
+    inline = _InlineBatches(
+        db.engine,
+        [
+            file_id
+            for file_id in order
+            if sources[file_id].backend == DatabaseStorage.backend
+            and sources[file_id].size <= PART_SIZE
+        ],
+    )
+    return {
+        file_id: inline.opener(file_id) if file_id in inline else _opener(sources[file_id])
+        for file_id in order
+    }
+
+
+class _InlineBatches:
+    """Small database files read in the order given, INLINE_BATCH at a time from the first
+    one asked that is not loaded (one batch in memory)."""
+
+    def __init__(self, engine: Any, order: list[int]) -> None:
+        self.engine, self.order = engine, order
+        self.position = {file_id: n for n, file_id in enumerate(order)}
+        self.loaded: dict[int, bytes] = {}
+
+    def __contains__(self, file_id: object) -> bool:
+        return file_id in self.position
+
+    def opener(self, file_id: int) -> Callable[[], IO[bytes]]:
+        """Opens the file's bytes (its batch loaded if need be)."""
+        return lambda: io.BytesIO(self._bytes(file_id))
+
+    def _bytes(self, file_id: int) -> bytes:
+        if file_id not in self.loaded:
+            start = self.position[file_id]
+            wanted = self.order[start : start + INLINE_BATCH]
+            query = select(StoredFile.id, StoredFile.data).where(StoredFile.id.in_(wanted))
+            with self.engine.connect() as conn:
+                self.loaded = {i: bytes(data or b"") for i, data in binary_rows(conn, query)}
+        if file_id not in self.loaded:
+            raise FileNotFoundError(f"stored file {file_id} is gone")
+        return self.loaded[file_id]
 
 
 def _opener(source: StoredFile) -> Callable[[], IO[bytes]]:

@@ -220,15 +220,15 @@ def test_a_changed_slice_with_nothing_kept_at_its_place_is_compiled_whole(
         storage.storage_for(row).remove(row)
     sign(amendments[2], people["bayou"], 5)
     commit()
-    compiled: list[int] = []
-    render_pdf_batch = pdf.render_pdf_batch
+    paged: list[int] = []
+    render_batch_pages = typst_pages.render_batch_pages
     monkeypatch.setattr(
-        pdf,
-        "render_pdf_batch",
-        lambda batch: compiled.append(len(batch)) or render_pdf_batch(batch),
+        typst_pages,
+        "render_batch_pages",
+        lambda batch: paged.append(len(batch)) or render_batch_pages(batch),
     )
     second = _export(people["claire"], bill, run_jobs)
-    assert compiled == [2]  # the changed slice, compiled as one for the combined PDF
+    assert paged == [1, 2]  # the changed sheet, then its slice compiled as one
     text = pdf_text(_entries(second)["LIASSE_809.pdf"])
     assert in_order(text, *[f"Repère {rank:02d}" for rank in range(6)]) and "Bayou" in text
 
@@ -295,6 +295,9 @@ def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
 
     monkeypatch.setattr(liasse_parts, "sheet_pdfs", cut_slice)
     monkeypatch.setattr(pdf, "render_pdf_batch", compile_slice)
+    monkeypatch.setattr(
+        typst_pages, "render_batch_pages", lambda batch: (compile_slice(batch), [1] * len(batch))
+    )
     monkeypatch.setattr(docx, "render_docx", lambda sheet: b"docx-" + sheet.encode())
     pages, documents = liasse_parts.rendered_slice(["a", "b", "c"], Kept())
     assert cut == [["a", "c"]]  # the missing sheets rendered in one compilation, then cut
@@ -408,3 +411,72 @@ def test_the_amended_text_compiles_again_only_its_changed_sections(
     changed = _export(people["claire"], bill, run_jobs)
     assert len(compiled) >= 1 and changed.params["sections_reused"] == sections - len(compiled)
     assert _entries(changed)[name] != _entries(first)[name]
+
+
+def _whole(job: Job) -> bytes:
+    stored = db.session.get(StoredFile, job.file_id)
+    return storage.storage_for(stored).read(stored)
+
+
+@pytest.mark.parametrize("per_sheet", [64, 1])  # 1: a segment full at once, the liasse stitched
+def test_a_re_export_is_made_of_the_kept_sheets_themselves_and_is_the_same_liasse(
+    amendments, people, bill, run_jobs, monkeypatch, per_sheet
+):
+    from drafting.models import StoredFileSource
+    from drafting.rendering import pdf_segments
+
+    first = _export(people["claire"], bill, run_jobs)
+    monkeypatch.setattr(pdf_segments, "PER_SHEET", per_sheet)
+    second = _export(people["claire"], bill, run_jobs)
+    assert second.params["spliced"] is (per_sheet == 64)
+    if per_sheet == 1:  # stitched: the same entries (the combined PDF appended otherwise)
+        before, after = _entries(first), _entries(second)
+        assert list(after) == list(before) and len(_sheets(after)) == 12
+        assert {n: d for n, d in after.items() if n != "LIASSE_809.pdf"} == {
+            n: d for n, d in before.items() if n != "LIASSE_809.pdf"
+        }
+        return
+    assert _whole(second) == _whole(first)  # byte for byte, copied or referenced
+    sources = db.session.scalars(
+        select(StoredFile.key)
+        .join(StoredFileSource, StoredFileSource.source_id == StoredFile.id)
+        .where(StoredFileSource.file_id == second.file_id)
+    ).all()
+    kept = [key for key in sources if key.startswith("amdt/")]
+    assert len(kept) == 12  # each sheet's DOCX and PDF: no part holds their bytes
+    parts = [key for key in sources if key.endswith(".zip")]
+    sizes = db.session.scalars(select(StoredFile.size).where(StoredFile.key.in_(parts))).all()
+    assert sum(sizes) < sum(
+        db.session.scalars(select(StoredFile.size).where(StoredFile.key.in_(kept))).all()
+    )
+
+
+def test_the_clock_keeps_the_kept_sheets_a_liasse_is_made_of_until_it_is_removed(
+    app, amendments, people, bill, run_jobs
+):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from drafting.jobs import clock
+
+    _export(people["claire"], bill, run_jobs)
+    second = _export(people["claire"], bill, run_jobs)  # made of the 12 kept documents
+    expected = _whole(second)
+    db.session.execute(update(StoredFile).values(created_at=NOW))
+    commit()
+    later = NOW + timedelta(days=app.config["LIASSE_SHEET_CACHE_DAYS"], hours=1)
+    forgotten = clock.prune(app, later)
+    assert forgotten > 0 and _whole(second) == expected  # the liasse still reads whole
+    sheets = select(func.count()).select_from(StoredFile).where(StoredFile.key.like("amdt/%"))
+    assert db.session.scalar(sheets) == 12
+    liasse = db.session.get(StoredFile, second.file_id)
+    second.file_id = None
+    storage.storage_for(liasse).remove(liasse)
+    commit()
+    # its parts and glue are gone with it; the kept sheets stay, for the clock
+    assert db.session.scalar(sheets) == 12
+    assert not db.session.scalars(
+        select(StoredFile.key).where(StoredFile.key.like(f"exports/{second.id}/%"))
+    ).all()
+    assert clock.prune(app, later) == 12

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+import zlib
 from pathlib import Path
 
 import pytest
@@ -95,19 +96,35 @@ def test_postgresql_keeps_stored_bytes_as_they_come(monkeypatch, tmp_path):
     assert storage.read_many(["t/small.pdf"]) == {"t/small.pdf": b"%PDF " * 700}
 
 
-def test_put_many_takes_a_key_given_twice_once_and_a_stored_key_takes_the_new_bytes():
-    """Two identical drafts print the same sheet: one chunk keeps it twice under one key."""
+def test_put_many_takes_a_key_given_twice_once_and_keeps_a_stored_row_with_its_crc(
+    app, monkeypatch, tmp_path
+):
+    """Two identical drafts print the same sheet: one chunk keeps it twice under one key. A key
+    already stored keeps its bytes in the database (a liasse may be made of them); on a
+    volume it takes the new ones (its file may have been lost)."""
     same = storage.SmallFile("amdt/x/docx", b"first", "application/zip", "a.docx")
     again = storage.SmallFile("amdt/x/docx", b"second", "application/zip", "a.docx")
     storage.backend().put_many([same, again])
     commit()
     row = storage.find("amdt/x/docx")
     assert row is not None and storage.storage_for(row).read(row) == b"second"
+    assert row.crc32 == zlib.crc32(b"second")
     storage.backend().put_many([same])
     commit()
     row = db.session.get(StoredFile, row.id, populate_existing=True)
-    assert (row.size, storage.storage_for(row).read(row)) == (5, b"first")
-    assert row.sha256 == hashlib.sha256(b"first").hexdigest()
+    assert (row.size, storage.storage_for(row).read(row)) == (6, b"second")
+    assert storage.describe_many(["amdt/x/docx", "amdt/none"]) == {
+        "amdt/x/docx": storage.Described(row.id, 6, zlib.crc32(b"second"), "database")
+    }
+    monkeypatch.setitem(app.config, "LIASSE_STORAGE_PATH", str(tmp_path))
+    monkeypatch.setitem(app.extensions, "liasse_storage", {})
+    volume = storage.backend("filesystem")
+    volume.put_many([storage.SmallFile("amdt/y/docx", b"second", "application/zip", "a.docx")])
+    volume.put_many([storage.SmallFile("amdt/y/docx", b"first", "application/zip", "a.docx")])
+    commit()
+    row = storage.find("amdt/y/docx")
+    assert row is not None and (row.size, volume.read(row)) == (5, b"first")
+    assert (row.sha256, row.crc32) == (hashlib.sha256(b"first").hexdigest(), zlib.crc32(b"first"))
 
 
 def test_put_is_first_writer_wins_for_a_key():
@@ -323,8 +340,14 @@ def test_removing_a_composed_file_removes_the_files_it_is_made_of(
 def test_a_composed_file_whose_pieces_are_gone_is_an_error_not_other_bytes(
     app: Flask, monkeypatch, tmp_path
 ):
+    from sqlalchemy import delete
+
+    from drafting.models import StoredFileSource
+
     row, _, (big, _, _) = _composed(app, tmp_path, monkeypatch)
     source = db.session.get(StoredFile, big)
+    # the database refuses to forget a file a composed file lists: done by hand here
+    db.session.execute(delete(StoredFileSource).where(StoredFileSource.source_id == big))
     storage.storage_for(source).remove(source)
     commit()
     with pytest.raises(FileNotFoundError):
@@ -362,3 +385,34 @@ def test_pieces_of_a_stream_that_cannot_seek_are_read_on_or_opened_again():
     assert _Stream.opened == 2  # read on to 500, then opened again to go back to 50
     whole.seek(150)
     assert whole.read(20) == data[550:570]
+
+
+def test_a_composed_file_of_many_small_files_reads_them_a_batch_at_a_time(monkeypatch):
+    monkeypatch.setattr(storage, "INLINE_BATCH", 100)
+    files = [
+        storage.SmallFile(f"amdt/s/{n}", f"<{n:03d}>".encode(), "application/pdf", "s.pdf")
+        for n in range(250)
+    ]
+    storage.backend().put_many(files)
+    commit()
+    found = storage.describe_many([f.key for f in files])
+    pieces = [(found[f.key].id, 1, 3) for f in files]  # the digits of each
+    composed = storage.compose("exports/x/whole", pieces, "0" * 64, "text/plain", "whole")
+    commit()
+    loads: list[int] = []
+    real = storage._InlineBatches._bytes
+
+    def counted(self, file_id):
+        if file_id not in self.loaded:
+            loads.append(file_id)
+        return real(self, file_id)
+
+    monkeypatch.setattr(storage._InlineBatches, "_bytes", counted)
+    assert (
+        storage.storage_for(composed).read(composed)
+        == "".join(f"{n:03d}" for n in range(250)).encode()
+    )
+    assert len(loads) == 3  # 100, 100 and 50 files a query
+    with storage.storage_for(composed).open(composed) as handle:
+        handle.seek(3 * 180 + 1)  # a range request: the batch from the file it starts in
+        assert handle.read(5) == b"80181"
