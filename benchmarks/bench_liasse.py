@@ -241,14 +241,23 @@ def _seed_and_tell(args: argparse.Namespace) -> tuple[int, int]:
 
 
 def _reuse(keep_files: bool) -> tuple[int, int]:
+    from flask_migrate import upgrade
     from sqlalchemy import delete, select
 
     from drafting.db import commit
     from drafting.extensions import db
-    from drafting.models import Job, LegislativeText, StoredFile, StoredFilePart, User
+    from drafting.models import (
+        Job,
+        LegislativeText,
+        StoredFile,
+        StoredFilePart,
+        StoredFileSource,
+        User,
+    )
 
+    upgrade()  # the schema the code expects (the data stay)
     if not keep_files:
-        for model in (Job, StoredFilePart, StoredFile):
+        for model in (Job, StoredFilePart, StoredFileSource, StoredFile):
             db.session.execute(delete(model))
         commit()
     text_id = db.session.scalar(select(LegislativeText.id))
@@ -476,10 +485,15 @@ def main() -> None:
         text_id, admin_id = _reuse(args.keep_files) if args.no_seed else _seed_and_tell(args)
         _analyze(args.database)
         workers = _start_workers(env, args.workers)
-        _export(admin_id, text_id, args.n)
-        if args.changes:
-            _change(text_id, args.changes)
+        try:
             _export(admin_id, text_id, args.n)
+            if args.changes:
+                _change(text_id, args.changes)
+                _export(admin_id, text_id, args.n)
+        except BaseException:
+            for worker in workers:
+                worker.kill()
+            raise
         for worker in workers:
             worker.send_signal(signal.SIGTERM)  # warm shutdown: finish, then report RSS
         for k, worker in enumerate(workers, 1):

@@ -16,10 +16,11 @@ import os
 import re
 import tempfile
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from flask import current_app
 from sqlalchemy import delete, func, insert, select
@@ -464,7 +465,8 @@ class ComposedStorage(Storage):
         super().remove(row)
         for source in sources.values():
             if not source.key.startswith(KEPT_PREFIX):
-                storage_for(source).remove(source)
+                own = db.session.get_one(StoredFile, source.id)
+                storage_for(own).remove(own)
 
 
 KEPT_PREFIX = "amdt/"  # files kept for re-exports (services/documents/reuse.py)
@@ -504,11 +506,26 @@ def _pieces(row: StoredFile) -> list[list[int]]:
     return list(pieces or [])
 
 
-def _sources(ids: set[int]) -> dict[int, StoredFile]:
+class _Source(NamedTuple):
+    """What opening or removing a piece's file needs of its row."""
+
+    id: int
+    key: str
+    backend: str
+    size: int
+
+    def row(self) -> StoredFile:
+        """A detached row of it (what the backends open)."""
+        return StoredFile(id=self.id, key=self.key, backend=self.backend, size=self.size)
+
+
+def _sources(ids: set[int]) -> dict[int, _Source]:
+    """The files of these ids (a liasse is made of 40 000: plain rows, not entities)."""
     wanted, found = sorted(ids), {}
+    columns = (StoredFile.id, StoredFile.key, StoredFile.backend, StoredFile.size)
     for start in range(0, len(wanted), 5_000):  # SQLite binds at most 32 766 values
-        query = select(StoredFile).where(StoredFile.id.in_(wanted[start : start + 5_000]))
-        found.update({source.id: source for source in db.session.scalars(query)})
+        query = select(*columns).where(StoredFile.id.in_(wanted[start : start + 5_000]))
+        found.update({row[0]: _Source(*row) for row in db.session.execute(query)})
     if len(found) != len(ids):
         raise FileNotFoundError(f"pieces missing: {sorted(ids - set(found))}")
     return found
@@ -566,10 +583,10 @@ class _InlineBatches:
         return self.loaded[file_id]
 
 
-def _opener(source: StoredFile) -> Callable[[], IO[bytes]]:
+def _opener(source: _Source) -> Callable[[], IO[bytes]]:
     """Opens `source` later (while a response streams: no session then, the engine only)."""
     if source.backend != DatabaseStorage.backend:
-        backend_of, row = storage_for(source), source
+        backend_of, row = backend(source.backend), source.row()
         return lambda: backend_of.open(row)
     engine, file_id, size = db.engine, source.id, source.size
     if size > PART_SIZE:
@@ -590,29 +607,32 @@ def read_pieces(pieces: Sequence[tuple[Callable[[], IO[bytes]], int, int]]) -> I
 
 
 class _PiecesReader(_SeekableReader):
-    """Reads `(open source, offset, length)` pieces as one file; seekable."""
+    """Reads `(open source, offset, length)` pieces as one file; seekable. The last
+    OPEN_SOURCES sources read stay open: a liasse goes back and forth between its glue (each
+    entry's header) and the kept files it is made of, 40 000 times."""
+
+    OPEN_SOURCES = 4
 
     def __init__(self, pieces: list[tuple[Callable[[], IO[bytes]], int, int]], size: int) -> None:
         self.pieces, self.size, self.position = pieces, size, 0
         self.starts = list(itertools.accumulate((n for _, _, n in pieces), initial=0))
-        self.current: tuple[Callable[[], IO[bytes]], IO[bytes]] | None = None
+        self.open: OrderedDict[Callable[[], IO[bytes]], IO[bytes]] = OrderedDict()
 
     def _at(self, index: int, position: int) -> IO[bytes]:
-        """The source of piece `index`, at `position`: the file already open if it is the same
-        (successive pieces of one part), else opened; a stream that cannot seek (an S3 body)
-        is read further on, or opened again to go back."""
+        """The source of piece `index`, at `position`: the file already open if it is (the
+        successive pieces of one part, the glue between kept files), else opened; a stream
+        that cannot seek (an S3 body) is read further on, or opened again to go back."""
         opener = self.pieces[index][0]
-        if self.current is None or self.current[0] is not opener:
-            self._close_current()
-            self.current = (opener, opener())
-        source = self.current[1]
+        source = self.open.pop(opener, None) or opener()
+        self.open[opener] = source
+        while len(self.open) > self.OPEN_SOURCES:
+            self.open.popitem(last=False)[1].close()
         if source.seekable():
             source.seek(position)
             return source
         if source.tell() > position:
-            self._close_current()
-            self.current = (opener, opener())
-            source = self.current[1]
+            source.close()
+            source = self.open[opener] = opener()
         skip = position - source.tell()
         while skip > 0:
             skipped = len(source.read(min(skip, 1 << 20)))
@@ -620,11 +640,6 @@ class _PiecesReader(_SeekableReader):
                 break
             skip -= skipped
         return source
-
-    def _close_current(self) -> None:
-        if self.current is not None:
-            self.current[1].close()
-            self.current = None
 
     def readinto(self, target: Any) -> int:
         """Copy the next bytes from the piece holding the position."""
@@ -643,8 +658,9 @@ class _PiecesReader(_SeekableReader):
         return len(data)
 
     def close(self) -> None:
-        """Close the source being read."""
-        self._close_current()
+        """Close the sources left open."""
+        while self.open:
+            self.open.popitem()[1].close()
         super().close()
 
 
