@@ -321,6 +321,7 @@ def render_chunk(chunk: Job, now: datetime) -> None:
         )
         kept.save()
         stored = storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
+        storage.name_sources(stored, kept.referenced)  # the kept files its entries name
     chunk.params = chunk.params | {
         "reused": kept.reused,
         "rendered": kept.rendered,
@@ -476,7 +477,12 @@ def _spliced(
 
     composed = [(file_id(source), offset, length) for source, offset, length in pieces]
     stored = storage.compose(
-        f"exports/{export.id}/{name}", composed, sha.hexdigest(), "application/zip", name
+        f"exports/{export.id}/{name}",
+        composed,
+        sha.hexdigest(),
+        "application/zip",
+        name,
+        sources=[glue_row.id, *(source.id for source in sources)],  # the parts name the rest
     )
     clock.lap("store")
     return stored

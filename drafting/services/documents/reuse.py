@@ -41,6 +41,7 @@ class SheetCache:
     rendered: int = 0
     slices_reused: int = 0
     pending: list[storage.SmallFile] = field(default_factory=list)
+    referenced: set[int] = field(default_factory=set)  # the kept files given as `Kept`
     # The keys of the slice looked up last, by sheet (its digest is worked out once, not for
     # each of the lookup, the slice's pages and their storing).
     _known: dict[int, tuple[AmendmentSheet, tuple[str, str]]] = field(default_factory=dict)
@@ -74,6 +75,13 @@ class SheetCache:
             (read[docx], read[pdf]) if docx in read and pdf in read else None for docx, pdf in keys
         ]
         self.reused += sum(1 for entry in kept if entry is not None)
+        self.referenced.update(
+            document.file_id
+            for entry in kept
+            if entry is not None
+            for document in entry
+            if isinstance(document, Kept)
+        )
         return kept
 
     def store(

@@ -44,6 +44,8 @@ class Printed(Protocol):
 
 
 def _signatory(person: Printed) -> Signatory:
+    if isinstance(person, Signatory):
+        return person  # already what the sheet prints (one per deputy: current_cosigners)
     return Signatory(
         civility=person.civility, first_name=person.first_name, last_name=person.last_name
     )
@@ -99,7 +101,8 @@ def current_cosigners(
 ) -> dict[int, list[Printed]]:
     """Current co-signatories of each amendment in signing order (two queries)."""
     ids = current_cosigner_ids(amendment_ids, session)
-    people = deputies_by_id((d for found in ids.values() for d in found), session)
+    deputies = deputies_by_id((d for found in ids.values() for d in found), session)
+    people = {deputy_id: _signatory(deputy) for deputy_id, deputy in deputies.items()}
     return {amendment: [people[d] for d in found] for amendment, found in ids.items()}
 
 

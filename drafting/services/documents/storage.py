@@ -17,7 +17,7 @@ import re
 import tempfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -232,6 +232,7 @@ class Storage:
 
     def remove(self, row: StoredFile) -> None:
         """Delete the row (and its bytes where they live outside the database)."""
+        db.session.execute(delete(StoredFileSource).where(StoredFileSource.file_id == row.id))
         db.session.execute(delete(StoredFilePart).where(StoredFilePart.file_id == row.id))
         db.session.delete(row)
         db.session.flush()
@@ -461,7 +462,6 @@ class ComposedStorage(Storage):
     def remove(self, row: StoredFile) -> None:
         """Delete the row, then the files it is made of that are its own."""
         sources = _sources({piece[0] for piece in _pieces(row)})
-        db.session.execute(delete(StoredFileSource).where(StoredFileSource.file_id == row.id))
         super().remove(row)
         for source in sources.values():
             if not source.key.startswith(KEPT_PREFIX):
@@ -478,9 +478,11 @@ def compose(
     sha256: str,
     content_type: str,
     filename: str,
+    sources: Sequence[int] | None = None,
 ) -> StoredFile:
-    """Store a file made of `(stored file id, offset, length)` ranges, in order, and the list
-    of the files it is made of; the caller read them to give the whole file's SHA-256
+    """Store a file made of `(stored file id, offset, length)` ranges, in order, and name the
+    files it is made of (`sources`: by default every one; a liasse names its parts and glue,
+    which name the kept files in turn); the caller read them to give the whole file's SHA-256
     (downloads announce it)."""
     row = StoredFile(
         key=check_key(key),
@@ -493,12 +495,18 @@ def compose(
     )
     db.session.add(row)
     db.session.flush()
-    sources = sorted({file_id for file_id, _, _ in pieces})
-    if sources:
-        db.session.execute(
-            insert(StoredFileSource), [{"file_id": row.id, "source_id": s} for s in sources]
-        )
+    name_sources(row, {file_id for file_id, _, _ in pieces} if sources is None else sources)
     return row
+
+
+def name_sources(row: StoredFile, sources: Iterable[int]) -> None:
+    """Note that `row` reads these stored files (the clock never forgets a kept file a stored
+    file names; the names go with the row)."""
+    named = sorted(set(sources))
+    if named:
+        db.session.execute(
+            insert(StoredFileSource), [{"file_id": row.id, "source_id": s} for s in named]
+        )
 
 
 def _pieces(row: StoredFile) -> list[list[int]]:

@@ -437,17 +437,25 @@ def test_a_re_export_is_made_of_the_kept_sheets_themselves_and_is_the_same_liass
         }
         return
     assert _whole(second) == _whole(first)  # byte for byte, copied or referenced
-    sources = db.session.scalars(
-        select(StoredFile.key)
-        .join(StoredFileSource, StoredFileSource.source_id == StoredFile.id)
-        .where(StoredFileSource.file_id == second.file_id)
-    ).all()
-    kept = [key for key in sources if key.startswith("amdt/")]
-    assert len(kept) == 12  # each sheet's DOCX and PDF: no part holds their bytes
-    parts = [key for key in sources if key.endswith(".zip")]
-    sizes = db.session.scalars(select(StoredFile.size).where(StoredFile.key.in_(parts))).all()
+
+    def named_by(file_ids):
+        query = (
+            select(StoredFile.id, StoredFile.key)
+            .join(StoredFileSource, StoredFileSource.source_id == StoredFile.id)
+            .where(StoredFileSource.file_id.in_(file_ids))
+        )
+        return dict(db.session.execute(query).all())
+
+    sources = named_by([second.file_id])  # its parts and glue, which name the kept files
+    assert all(key.startswith(f"exports/{second.id}/") for key in sources.values())
+    parts = [file_id for file_id, key in sources.items() if key.endswith(".zip")]
+    kept = named_by(parts)
+    assert len(kept) == 12 and all(key.startswith("amdt/") for key in kept.values())
+    pieces = {piece[0] for piece in db.session.get(StoredFile, second.file_id).pieces}
+    assert pieces == set(sources) | set(kept)  # made of them all, each named
+    sizes = db.session.scalars(select(StoredFile.size).where(StoredFile.id.in_(parts))).all()
     assert sum(sizes) < sum(
-        db.session.scalars(select(StoredFile.size).where(StoredFile.key.in_(kept))).all()
+        db.session.scalars(select(StoredFile.size).where(StoredFile.id.in_(kept))).all()
     )
 
 
