@@ -25,6 +25,7 @@ from typing import IO, Any, NamedTuple
 from flask import current_app
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from drafting.extensions import db
 from drafting.infra.direct import binary_rows
@@ -501,12 +502,28 @@ def compose(
 
 def name_sources(row: StoredFile, sources: Iterable[int]) -> None:
     """Note that `row` reads these stored files (the clock never forgets a kept file a stored
-    file names; the names go with the row)."""
+    file names; the names go with the row). Raises FileNotFoundError when one is gone (the
+    clock forgot it after the caller found it: the caller's job runs again and renders it);
+    once named in this transaction, it can no longer be forgotten before the commit."""
     named = sorted(set(sources))
-    if named:
+    if not named:
+        return
+    try:  # PostgreSQL's foreign key refuses a name of a row gone; SQLite's is not enforced
         db.session.execute(
             insert(StoredFileSource), [{"file_id": row.id, "source_id": s} for s in named]
         )
+    except IntegrityError as error:
+        raise FileNotFoundError("a kept file was forgotten meanwhile") from error
+    if len(_present(named)) != len(named):
+        raise FileNotFoundError("a kept file was forgotten meanwhile")
+
+
+def _present(ids: Sequence[int]) -> set[int]:
+    found: set[int] = set()
+    for start in range(0, len(ids), 5_000):  # SQLite binds at most 32 766 values
+        query = select(StoredFile.id).where(StoredFile.id.in_(ids[start : start + 5_000]))
+        found.update(db.session.scalars(query))
+    return found
 
 
 def _pieces(row: StoredFile) -> list[list[int]]:

@@ -416,3 +416,17 @@ def test_a_composed_file_of_many_small_files_reads_them_a_batch_at_a_time(monkey
     with storage.storage_for(composed).open(composed) as handle:
         handle.seek(3 * 180 + 1)  # a range request: the batch from the file it starts in
         assert handle.read(5) == b"80181"
+
+
+def test_naming_a_source_the_clock_forgot_meanwhile_is_an_error_not_a_broken_liasse():
+    kept = storage.backend().put("amdt/k/docx", b"kept", "application/zip", "k.docx")
+    gone = storage.backend().put("amdt/g/docx", b"gone", "application/zip", "g.docx")
+    part = storage.backend().put("exports/e/part-0000.zip", b"part", "application/zip", "p")
+    commit()
+    storage.backend().remove(gone)  # the clock, between the lookup and the part's names
+    commit()
+    with pytest.raises(FileNotFoundError):
+        storage.name_sources(part, [kept.id, gone.id])
+    rollback()
+    storage.name_sources(part, [kept.id])
+    commit()
