@@ -18,6 +18,7 @@ import tempfile
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -580,14 +581,27 @@ def openers(ids: Sequence[int]) -> dict[int, Callable[[], IO[bytes]]]:
     }
 
 
+_READ_AHEAD: dict[int, ThreadPoolExecutor] = {}  # by process: a forked job makes its own
+
+
+def _read_ahead() -> ThreadPoolExecutor:
+    pid = os.getpid()
+    if pid not in _READ_AHEAD:
+        _READ_AHEAD.clear()
+        _READ_AHEAD[pid] = ThreadPoolExecutor(max_workers=2, thread_name_prefix="read-ahead")
+    return _READ_AHEAD[pid]
+
+
 class _InlineBatches:
     """Small database files read in the order given, INLINE_BATCH at a time from the first
-    one asked that is not loaded (one batch in memory)."""
+    one asked that is not loaded; the next batch is read meanwhile on a thread of its own
+    (the database serves it while this one is consumed: two batches in memory at most)."""
 
     def __init__(self, engine: Any, order: list[int]) -> None:
         self.engine, self.order = engine, order
         self.position = {file_id: n for n, file_id in enumerate(order)}
         self.loaded: dict[int, bytes] = {}
+        self.ahead: tuple[int, Future[dict[int, bytes]]] | None = None
 
     def __contains__(self, file_id: object) -> bool:
         return file_id in self.position
@@ -596,13 +610,23 @@ class _InlineBatches:
         """Opens the file's bytes (its batch loaded if need be)."""
         return lambda: io.BytesIO(self._bytes(file_id))
 
+    def _load(self, start: int) -> dict[int, bytes]:
+        wanted = self.order[start : start + INLINE_BATCH]
+        query = select(StoredFile.id, StoredFile.data).where(StoredFile.id.in_(wanted))
+        with self.engine.connect() as conn:
+            return {i: bytes(data or b"") for i, data in binary_rows(conn, query)}
+
     def _bytes(self, file_id: int) -> bytes:
         if file_id not in self.loaded:
             start = self.position[file_id]
-            wanted = self.order[start : start + INLINE_BATCH]
-            query = select(StoredFile.id, StoredFile.data).where(StoredFile.id.in_(wanted))
-            with self.engine.connect() as conn:
-                self.loaded = {i: bytes(data or b"") for i, data in binary_rows(conn, query)}
+            ahead, self.ahead = self.ahead, None
+            if ahead is not None and ahead[0] == start:
+                self.loaded = ahead[1].result()
+            else:
+                self.loaded = self._load(start)
+            following = start + INLINE_BATCH
+            if following < len(self.order):
+                self.ahead = (following, _read_ahead().submit(self._load, following))
         if file_id not in self.loaded:
             raise FileNotFoundError(f"stored file {file_id} is gone")
         return self.loaded[file_id]
