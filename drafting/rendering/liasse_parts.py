@@ -53,8 +53,19 @@ class Kept:
     crc: int
 
 
-Document = bytes | Kept
+@dataclass(frozen=True)
+class ToKeep:
+    """A new document the chunk keeps, put in the liasse as the kept file once it is stored:
+    its key (the part's list of entries names the file once the chunk knows its id)."""
+
+    key: str
+    size: int
+    crc: int
+
+
+Document = bytes | Kept | ToKeep
 Rendered = tuple[Document, Document]  # a sheet's (DOCX, PDF)
+Entry = list[Any]  # [name, kept file id (or ToKeep's key) or None, size, CRC-32]
 
 
 def _slices(sheets: Iterable[Any]) -> Iterator[list[Any]]:
@@ -163,8 +174,11 @@ class RenderedSheets(Protocol):
         """Each sheet's kept (DOCX, PDF) — their bytes, or `Kept` references — or None."""
         ...
 
-    def store(self, sheets: Sequence[Any], documents: Sequence[tuple[bytes, bytes]]) -> None:
-        """Keep these sheets' new (DOCX, PDF)."""
+    def store(
+        self, sheets: Sequence[Any], documents: Sequence[tuple[bytes, bytes]]
+    ) -> Sequence[Rendered]:
+        """Keep these sheets' new (DOCX, PDF); returns what the part takes of them (their
+        bytes, or `ToKeep` references)."""
         ...
 
     def pages(self, sheets: Sequence[Any]) -> bytes | None:
@@ -207,9 +221,8 @@ def rendered_slice(
     if not missing:
         return _slice_pages(batch, kept, place), [entry for entry in found if entry is not None]
     combined, pdfs = sheet_pdfs(missing)
-    fresh = [(render_docx(sheet), pdf) for sheet, pdf in zip(missing, pdfs, strict=True)]
-    if kept is not None:
-        kept.store(missing, fresh)
+    rendered = [(render_docx(sheet), pdf) for sheet, pdf in zip(missing, pdfs, strict=True)]
+    fresh: Sequence[Rendered] = rendered if kept is None else kept.store(missing, rendered)
     if len(missing) == len(batch):
         _keep_pages(batch, kept, place, combined, [pdf_raw.page_count(pdf) for pdf in pdfs])
         return combined, list(fresh)
@@ -359,12 +372,13 @@ def write_part(
     *,
     count: int,
     places: Sequence[str] | None = None,
-) -> int:
+) -> list[Entry]:
     """Render the `count` sheets ranked from `start + 1` into a part ZIP at `path`.
 
     With `kept`, sheets rendered by an earlier export are reused rather than rendered again;
     `places` names each sheet's amendment (the slices' places, see `rendered_slice`).
-    Returns how many sheets were written.
+    Returns the part's sheet entries in order (`add_entries` writes them into the part once
+    the kept files they name are stored).
     """
     rank, rows = start, []
     with (
@@ -385,16 +399,25 @@ def write_part(
             pages.add(pages_of_slice)
         pages.finish()
         part.writestr(INDEX_PART, csv_text(rows), zipfile.ZIP_DEFLATED)
-        if any(file_id is not None for _, file_id, _, _ in entries):
+    return entries
+
+
+def add_entries(path: Path, entries: Sequence[Entry]) -> None:
+    """Write the part's list of entries into it when some name a kept file (ids only)."""
+    if any(isinstance(file_id, str) for _, file_id, _, _ in entries):
+        raise ValueError("a kept file to name by its id")
+    if any(file_id is not None for _, file_id, _, _ in entries):
+        with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED, allowZip64=True) as part:
             part.writestr(ENTRIES_PART, json.dumps(entries), zipfile.ZIP_DEFLATED)
-    return rank - start
 
 
-def _entry(part: zipfile.ZipFile, name: str, document: Document) -> list[Any]:
-    """Write a sheet's document into the part, or not when it is `Kept`; its line of the
-    part's list of entries: [name, kept file id or None, size, CRC-32]."""
+def _entry(part: zipfile.ZipFile, name: str, document: Document) -> Entry:
+    """Write a sheet's document into the part, or not when it is kept; its line of the part's
+    list of entries: [name, kept file id (a `ToKeep`'s key until stored) or None, size, CRC]."""
     if isinstance(document, Kept):
         return [name, document.file_id, document.size, document.crc]
+    if isinstance(document, ToKeep):
+        return [name, document.key, document.size, document.crc]
     info = _stored(name)
     part.writestr(info, document)
     return [name, None, info.file_size, info.CRC]

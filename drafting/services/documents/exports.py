@@ -311,7 +311,7 @@ def render_chunk(chunk: Job, now: datetime) -> None:
         return
     kept = reuse.SheetCache()
     with scratch_file(".zip") as path:
-        liasse_parts.write_part(
+        entries = liasse_parts.write_part(
             _sheets(chunk, requester),
             path,
             chunk.params["start"],
@@ -320,6 +320,7 @@ def render_chunk(chunk: Job, now: datetime) -> None:
             places=[str(token) for token in chunk.params["ids"]],
         )
         kept.save()
+        liasse_parts.add_entries(path, kept.resolved(entries))
         stored = storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
         storage.name_sources(stored, kept.referenced)  # the kept files its entries name
     chunk.params = chunk.params | {

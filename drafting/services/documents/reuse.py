@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,7 +23,7 @@ from sqlalchemy import select
 
 from drafting.extensions import db
 from drafting.models import Job, StoredFile, StoredFileSource
-from drafting.rendering.liasse_parts import Document, Kept, Rendered
+from drafting.rendering.liasse_parts import Document, Entry, Kept, Rendered, ToKeep
 from drafting.rendering.sheet import AmendmentSheet, download_name
 from drafting.services.documents import storage
 from drafting.services.documents.sheets import CONTENT_TYPES, cache_key, template_version
@@ -86,8 +87,12 @@ class SheetCache:
 
     def store(
         self, sheets: Sequence[AmendmentSheet], documents: Sequence[tuple[bytes, bytes]]
-    ) -> None:
-        """Note the new renderings; `save` writes them once the chunk is rendered."""
+    ) -> list[Rendered]:
+        """Note the new renderings (`save` writes them once the chunk is rendered); returns
+        what the part takes of them: in the database, `ToKeep` references (the liasse is
+        made of the kept files, `resolved` names them), elsewhere their bytes."""
+        referenced = storage.backend().backend == storage.DatabaseStorage.backend
+        taken: list[Rendered] = []
         for sheet, (docx, pdf) in zip(sheets, documents, strict=True):
             docx_key, pdf_key = self._keys(sheet)
             self.pending += [
@@ -96,7 +101,30 @@ class SheetCache:
                 ),
                 storage.SmallFile(pdf_key, pdf, CONTENT_TYPES["pdf"], download_name(sheet, "pdf")),
             ]
+            if referenced:
+                taken.append((_to_keep(docx_key, docx), _to_keep(pdf_key, pdf)))
+            else:
+                taken.append((docx, pdf))
         self.rendered += len(documents)
+        return taken
+
+    def resolved(self, entries: Sequence[Entry]) -> list[Entry]:
+        """The part's entries with each `ToKeep` key replaced by its stored file (once
+        `save` stored them; a key another job stored first names that job's file, the same
+        sheet), its size and CRC-32 as stored."""
+        keys = [file_id for _, file_id, _, _ in entries if isinstance(file_id, str)]
+        if not keys:
+            return list(entries)
+        found = storage.describe_many(keys)
+        if any(key not in found or found[key].crc32 is None for key in keys):
+            raise FileNotFoundError("a sheet kept by this chunk is not stored")
+        self.referenced.update(found[key].id for key in keys)
+        return [
+            [name, found[ref].id, found[ref].size, found[ref].crc32]
+            if isinstance(ref, str)
+            else [name, ref, size, crc]
+            for name, ref, size, crc in entries
+        ]
 
     def _pages_key(self, sheets: Sequence[AmendmentSheet]) -> str:
         """The combined PDF's pages of these sheets in this order: named after their sheets'
@@ -220,6 +248,10 @@ class KeptSections:
     def put(self, key: str, pdf: bytes) -> None:
         """Keep a section (the first one stored under its key stays)."""
         storage.backend().put(self._key(key), pdf, CONTENT_TYPES["pdf"], "section.pdf")
+
+
+def _to_keep(key: str, data: bytes) -> ToKeep:
+    return ToKeep(key, len(data), zlib.crc32(data))
 
 
 PRUNED_PER_TICK = 2_000

@@ -123,12 +123,15 @@ def test_chunks_run_as_separate_jobs_and_give_the_same_liasse(
     assert extras == [(5, exports.XML_DOCUMENTS), (6, exports.AMENDED_TEXT)]
     assert [r["empreinte"] for r in _index(_zip(job))] == [a.content_hash for a in mixed]
     assert job.progress == 100
-    # the liasse is spliced from the parts (five of sheets, two of documents) and its glue:
-    # nothing else is stored (besides the sheets kept for reuse), no chunk holds a part
+    # the liasse is spliced from the parts (five of sheets, two of documents), its glue and
+    # the sheets kept for reuse: nothing else is stored, no chunk holds a part
     assert job.params["spliced"] is True
-    kept = select(StoredFile.id).where(~StoredFile.key.like("amdt/%"))
-    assert set(db.session.scalars(kept)) == liasse_files(job.file_id)
-    assert len(liasse_files(job.file_id)) == 1 + 7 + 1
+    own = select(StoredFile.id).where(~StoredFile.key.like("amdt/%"))
+    sheets = select(StoredFile.id).where(StoredFile.key.like("amdt/%/docx/%"))
+    sheets = sheets.union(select(StoredFile.id).where(StoredFile.key.like("amdt/%/liasse-pdf/%")))
+    made_of = liasse_files(job.file_id)
+    assert set(db.session.scalars(own)) == made_of - set(db.session.scalars(sheets))
+    assert len(made_of) == 1 + 7 + 1 + 2 * len(mixed)
     assert {c.file_id for c in chunks} == {None}
 
 

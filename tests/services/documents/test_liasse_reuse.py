@@ -276,6 +276,7 @@ def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
 
         def store(self, batch, documents):
             kept.update(zip(batch, documents, strict=True))
+            return list(documents)
 
         def pages(self, batch):
             return None  # the combined pages are not kept here: compiled each time
@@ -321,25 +322,32 @@ def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
     from drafting.jobs import clock
     from drafting.services.documents import official
 
-    _export(people["claire"], bill, run_jobs)
+    liasse = _export(people["claire"], bill, run_jobs)
     document = official.request_document(people["regol"], amendments[0].id, "docx", NOW)
     commit()
     run_jobs()
     handed_out = db.session.get(Job, document.id, populate_existing=True).file_id
     kept = select(func.count()).select_from(StoredFile).where(StoredFile.key.like("amdt/%"))
-    # the liasse's 12, its slice's pages and what they hold (its place), the Akoma Ntoso's 6
-    # amendments and the liasse XML's 3 (the filed ones), and the author's own copy
+    # the liasse's 12 (the liasse is made of them), its slice's pages and what they hold (its
+    # place), the Akoma Ntoso's 6 amendments and the liasse XML's 3 (the filed ones), and the
+    # author's own copy
     assert db.session.scalar(kept) == 24
     later = NOW + timedelta(days=app.config["LIASSE_SHEET_CACHE_DAYS"], hours=1)
     db.session.execute(update(StoredFile).values(created_at=NOW))
     commit()
     assert clock.prune(app, NOW + timedelta(days=1)) == 0  # too recent
-    assert clock.prune(app, later) == 23
+    assert clock.prune(app, later) == 11  # all but the liasse's sheets and the copy handed out
+    # the copy handed out, and the liasse (spliced from its three parts, its glue, its sheets)
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 1 + 5 + 12
+    made_of = db.session.get(StoredFile, liasse.file_id)
+    liasse.file_id = None
+    storage.storage_for(made_of).remove(made_of)
+    commit()
+    assert clock.prune(app, later) == 12
     assert db.session.scalars(select(StoredFile.id).where(StoredFile.key.like("amdt/%"))).all() == [
         handed_out
     ]
-    # and the liasse (spliced from its three parts and its glue)
-    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 1 + 5
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 1
 
 
 def test_a_kept_sheet_whose_file_is_gone_is_rendered_again_and_its_file_restored(
@@ -468,8 +476,8 @@ def test_the_clock_keeps_the_kept_sheets_a_liasse_is_made_of_until_it_is_removed
 
     from drafting.jobs import clock
 
-    _export(people["claire"], bill, run_jobs)
-    second = _export(people["claire"], bill, run_jobs)  # made of the 12 kept documents
+    first = _export(people["claire"], bill, run_jobs)  # made of the 12 documents it kept
+    second = _export(people["claire"], bill, run_jobs)  # made of the same 12
     expected = _whole(second)
     db.session.execute(update(StoredFile).values(created_at=NOW))
     commit()
@@ -487,4 +495,32 @@ def test_the_clock_keeps_the_kept_sheets_a_liasse_is_made_of_until_it_is_removed
     assert not db.session.scalars(
         select(StoredFile.key).where(StoredFile.key.like(f"exports/{second.id}/%"))
     ).all()
+    assert clock.prune(app, later) == 0 and _whole(first) == expected  # the first reads them
+    liasse = db.session.get(StoredFile, first.file_id)
+    first.file_id = None
+    storage.storage_for(liasse).remove(liasse)
+    commit()
     assert clock.prune(app, later) == 12
+
+
+def test_a_liasse_made_of_its_kept_files_is_byte_for_byte_the_one_copied_on_a_volume(
+    app, amendments, people, bill, run_jobs, monkeypatch, tmp_path
+):
+    monkeypatch.setitem(app.config, "LIASSE_STORAGE", "filesystem")
+    monkeypatch.setitem(app.config, "LIASSE_STORAGE_PATH", str(tmp_path))
+    monkeypatch.setitem(app.extensions, "liasse_storage", {})
+    copied = _export(people["claire"], bill, run_jobs)  # a volume: the parts hold copies
+    for row in db.session.scalars(select(StoredFile).where(StoredFile.key.like("amdt/%"))).all():
+        storage.storage_for(row).remove(row)
+    commit()
+    monkeypatch.setitem(app.config, "LIASSE_STORAGE", "database")
+    referenced = _export(people["claire"], bill, run_jobs)  # fresh: made of what it kept
+    assert referenced.params["rendered"] == 6
+    assert _whole(referenced) == _whole(copied)
+    pieces = {piece[0] for piece in db.session.get(StoredFile, referenced.file_id).pieces}
+    parts = db.session.scalars(
+        select(StoredFile).where(StoredFile.id.in_(pieces), StoredFile.key.like("%/part-%"))
+    ).all()
+    for part in parts:  # no sheet's bytes in any part
+        with zipfile.ZipFile(io.BytesIO(storage.storage_for(part).read(part))) as opened:
+            assert not [n for n in opened.namelist() if not n.startswith("_") and "_" in n[:5]]
