@@ -473,25 +473,16 @@ def _take(
     """Move one part into the liasse; its pages of the combined PDF go to `folder`; the kept
     documents its list of entries names are read with `read_kept`."""
     pages = _Pages()
-    if ENTRIES_PART in part.NameToInfo:
-        listed = json.loads(part.read(ENTRIES_PART))
-        if read_kept is None:
-            raise ValueError("a part naming kept files needs a reader of them")
-        kept = read_kept([file_id for _, file_id, _, _ in listed if file_id is not None])
-        for name, file_id, _, _ in listed:
-            if file_id is None:
-                _raw_copy(part, part.getinfo(name), liasse)
-            else:
-                liasse.writestr(_stored(name), kept[file_id])
+    listed = ENTRIES_PART in part.NameToInfo
+    if listed:
+        _take_listed(part, liasse, read_kept)
     for info in part.infolist():
-        if ENTRIES_PART in part.NameToInfo and not info.filename.startswith("_"):
-            continue  # copied above, in the list's order
+        if info.filename == ENTRIES_PART or (listed and not info.filename.startswith("_")):
+            continue  # the sheets' entries, taken in the list's order
         if info.filename == INDEX_PART:
             index.write(part.read(info))
         elif info.filename == MANIFEST_PART:
             pages.manifest = json.loads(part.read(info))
-        elif info.filename == ENTRIES_PART:
-            continue
         elif info.filename == SEGMENT_PART or info.filename.startswith(SLICE_PREFIX):
             target = folder / f"{len(list(folder.iterdir())):06d}.pdf"
             with part.open(info) as source, open(target, "wb") as out:
@@ -503,6 +494,22 @@ def _take(
         else:
             _raw_copy(part, info, liasse)
     return pages
+
+
+def _take_listed(
+    part: zipfile.ZipFile, liasse: zipfile.ZipFile, read_kept: KeptReader | None
+) -> None:
+    """A part's sheet entries in the order of its list: copied from the part, or written from
+    the kept files it names."""
+    listed = json.loads(part.read(ENTRIES_PART))
+    if read_kept is None:
+        raise ValueError("a part naming kept files needs a reader of them")
+    kept = read_kept([file_id for _, file_id, _, _ in listed if file_id is not None])
+    for name, file_id, _, _ in listed:
+        if file_id is None:
+            _raw_copy(part, part.getinfo(name), liasse)
+        else:
+            liasse.writestr(_stored(name), kept[file_id])
 
 
 def write_combined(parts: Sequence[_Pages], out: IO[bytes]) -> None:

@@ -149,8 +149,9 @@ def _reference_entries(
     if ENTRIES_PART not in part.NameToInfo:
         _reference_range(part, number, out, liasse, entries, end)
         return
-    ends = [info.header_offset for info in entries[1:]] + [end]
-    spans = {info.filename: (info, stop) for info, stop in zip(entries, ends, strict=False)}
+    ends = [info.header_offset for info in entries[1:]] + [end]  # each one ends the one before
+    ends = ends[: len(entries)]  # none when every entry is a kept file
+    spans = {info.filename: (info, stop) for info, stop in zip(entries, ends, strict=True)}
     for name, file_id, size, crc in json.loads(part.read(ENTRIES_PART)):
         if file_id is None:
             info, stop = spans[name]

@@ -515,16 +515,7 @@ def name_sources(row: StoredFile, sources: Iterable[int]) -> None:
         )
     except IntegrityError as error:
         raise FileNotFoundError("a kept file was forgotten meanwhile") from error
-    if len(_present(named)) != len(named):
-        raise FileNotFoundError("a kept file was forgotten meanwhile")
-
-
-def _present(ids: Sequence[int]) -> set[int]:
-    found: set[int] = set()
-    for start in range(0, len(ids), 5_000):  # SQLite binds at most 32 766 values
-        query = select(StoredFile.id).where(StoredFile.id.in_(ids[start : start + 5_000]))
-        found.update(db.session.scalars(query))
-    return found
+    _sources(set(named))  # raises FileNotFoundError for one gone
 
 
 def _pieces(row: StoredFile) -> list[list[int]]:
@@ -633,19 +624,14 @@ class _InlineBatches:
 
 
 def _opener(source: _Source) -> Callable[[], IO[bytes]]:
-    """Opens `source` later (while a response streams: no session then, the engine only)."""
+    """Opens `source` later (while a response streams: no session then, the engine only): a
+    file of another backend, or one the database keeps in parts (the small ones the database
+    holds are read by `_InlineBatches`)."""
     if source.backend != DatabaseStorage.backend:
         backend_of, row = backend(source.backend), source.row()
         return lambda: backend_of.open(row)
     engine, file_id, size = db.engine, source.id, source.size
-    if size > PART_SIZE:
-        return lambda: io.BufferedReader(_PartsReader(engine, file_id, size), PART_SIZE)
-
-    def small() -> IO[bytes]:
-        with engine.connect() as conn:
-            return io.BytesIO(_inline_bytes(conn, file_id))
-
-    return small
+    return lambda: io.BufferedReader(_PartsReader(engine, file_id, size), PART_SIZE)
 
 
 def read_pieces(pieces: Sequence[tuple[Callable[[], IO[bytes]], int, int]]) -> IO[bytes]:
