@@ -67,6 +67,14 @@ def _never(*_args, **_kwargs):
     raise AssertionError("rendered again")
 
 
+def _counted(monkeypatch, owner, name: str) -> list[int]:
+    """Each call of `owner.name` (a renderer taking a batch) noted by its batch's length."""
+    calls: list[int] = []
+    real = getattr(owner, name)
+    monkeypatch.setattr(owner, name, lambda batch: calls.append(len(batch)) or real(batch))
+    return calls
+
+
 def test_a_second_export_renders_nothing_and_gives_the_same_sheets(
     amendments, people, bill, run_jobs, monkeypatch
 ):
@@ -102,11 +110,7 @@ def test_a_kept_slice_joins_the_combined_pdf_renumbered_as_bytes_not_compiled_ag
         "_append_parsed",
         lambda self, pdf: parsed.append(1) or append_parsed(self, pdf),
     )
-    compiled: list[int] = []
-    compile_slice = pdf.render_pdf_batch
-    monkeypatch.setattr(
-        pdf, "render_pdf_batch", lambda sheets: compiled.append(1) or compile_slice(sheets)
-    )
+    compiled = _counted(monkeypatch, pdf, "render_pdf_batch")
     second = _export(people["claire"], bill, run_jobs)
     # no slice compiled whole (the changed one is patched); every slice renumbered as bytes
     assert second.params["slices_reused"] == 2 and parsed == [] and compiled == []
@@ -157,20 +161,8 @@ def test_a_slice_whose_sheets_did_not_change_is_not_compiled_again_and_a_changed
     first = _export(people["claire"], bill, run_jobs)
     sign(amendments[2], people["bayou"], 5)  # the third sheet changes: the second slice
     commit()
-    compiled: list[int] = []
-    render_pdf_batch = pdf.render_pdf_batch
-    monkeypatch.setattr(
-        pdf,
-        "render_pdf_batch",
-        lambda batch: compiled.append(len(batch)) or render_pdf_batch(batch),
-    )
-    paged: list[int] = []
-    render_batch_pages = typst_pages.render_batch_pages
-    monkeypatch.setattr(
-        typst_pages,
-        "render_batch_pages",
-        lambda batch: paged.append(len(batch)) or render_batch_pages(batch),
-    )
+    compiled = _counted(monkeypatch, pdf, "render_pdf_batch")
+    paged = _counted(monkeypatch, typst_pages, "render_batch_pages")
     second = _export(people["claire"], bill, run_jobs)
     assert (second.params["rendered"], second.params["slices_reused"]) == (1, 2)
     # the changed sheet alone is compiled; its slice takes the fourth sheet's kept pages
@@ -220,13 +212,7 @@ def test_a_changed_slice_with_nothing_kept_at_its_place_is_compiled_whole(
         storage.storage_for(row).remove(row)
     sign(amendments[2], people["bayou"], 5)
     commit()
-    paged: list[int] = []
-    render_batch_pages = typst_pages.render_batch_pages
-    monkeypatch.setattr(
-        typst_pages,
-        "render_batch_pages",
-        lambda batch: paged.append(len(batch)) or render_batch_pages(batch),
-    )
+    paged = _counted(monkeypatch, typst_pages, "render_batch_pages")
     second = _export(people["claire"], bill, run_jobs)
     assert paged == [1, 2]  # the changed sheet, then its slice compiled as one
     text = pdf_text(_entries(second)["LIASSE_809.pdf"])
