@@ -36,12 +36,21 @@ _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\uff
 _NOT_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AknPerson:
     """A deputy, by a stable key (the Assembly's "PA…" id when known) and printed name."""
 
     key: str
     name: str  # "Mme Taurinya"
+
+    def __repr__(self) -> str:
+        return self._repr
+
+    @functools.cached_property
+    def _repr(self) -> str:
+        """The dataclass's own repr, worked out once (an amendment's fragment key is its
+        repr, which repeats each co-signatory's; one person serves all their signatures)."""
+        return f"AknPerson(key={self.key!r}, name={self.name!r})"
 
 
 @dataclass(frozen=True)

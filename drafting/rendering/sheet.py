@@ -35,13 +35,25 @@ _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff
 _SPACES = re.compile(r"[ \t\n]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Signatory:
     """A deputy as printed on the sheet."""
 
     civility: str  # "M." or "Mme"
     first_name: str
     last_name: str
+
+    def __repr__(self) -> str:
+        return self._repr
+
+    @functools.cached_property
+    def _repr(self) -> str:
+        """The dataclass's own repr, worked out once: a sheet's digest (its repr) repeats it
+        for each co-signatory, and one Signatory serves a deputy's every signature."""
+        return (
+            f"Signatory(civility={self.civility!r}, first_name={self.first_name!r}, "
+            f"last_name={self.last_name!r})"
+        )
 
 
 @dataclass(frozen=True)

@@ -252,3 +252,11 @@ def test_the_people_written_into_a_fragments_bytes_are_the_ones_the_tree_would_h
     marked = _component_bytes(amendment, TEXT, TODAY, marked=True)
     assert marked == _component_bytes(amendment, TEXT, TODAY, marked=False)
     assert b'eId="\xee\x80\x80"' not in marked
+
+
+def test_a_person_reads_as_its_dataclass_would():
+    """An amendment's fragment is kept under a digest of its repr, which repeats each
+    co-signatory's (worked out once per person): the one its fields give."""
+    person = AknPerson("PA1", "Mme\u00a0D'Or")
+    assert repr(person) == "AknPerson(key='PA1', name=\"Mme\\xa0D'Or\")"
+    assert repr(AknPerson("PA2", "Mme\u00a0D'Or")) != repr(person)

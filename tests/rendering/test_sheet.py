@@ -309,3 +309,14 @@ def test_a_sub_amendment_is_printed_as_such_with_its_parent(changes, label):
 def test_a_sub_amendment_s_files_are_named_ssamdt():
     sheet = make_sheet(parent_label="n° 27", number="154")
     assert download_name(sheet, "docx") == "SSAMDT_809_art7_n154.docx"
+
+
+def test_a_signatory_reads_as_its_dataclass_would_and_works_it_out_once():
+    """A sheet's digest is its repr: a Signatory's repr (kept once worked out, as a sheet
+    repeats it for up to 189 co-signatories) is the one its fields give, so a name changed
+    makes another digest."""
+    person = Signatory(civility="Mme", first_name="Anne", last_name="D'Or")
+    assert repr(person) == "Signatory(civility='Mme', first_name='Anne', last_name=\"D'Or\")"
+    assert repr(person) is repr(person)
+    assert repr(Signatory("Mme", "Anne", "Dor")) != repr(person)
+    assert person == Signatory("Mme", "Anne", "D'Or")  # equality still by the fields

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from drafting.extensions import db
+from drafting.infra.sql import among
 from drafting.models import Amendment, LegislativeText, PublishedAmendment, User
 from drafting.permissions import visible_amendments_clause
 from drafting.rendering.akn import (
@@ -120,7 +121,7 @@ def cosigners(ids: Sequence[int], session: Session | None = None) -> dict[int, l
 def _ours_record(amendment_ids: Sequence[int]) -> dict[int, PublishedAmendment]:
     if not amendment_ids:
         return {}
-    query = select(PublishedAmendment).where(PublishedAmendment.amendment_id.in_(amendment_ids))
+    query = select(PublishedAmendment).where(among(PublishedAmendment.amendment_id, amendment_ids))
     return {row.amendment_id: row for row in db.session.scalars(query) if row.amendment_id}
 
 
@@ -298,9 +299,7 @@ def published_sheets(ids: Sequence[int], session: Session | None = None) -> list
     active: Any = session or db.session
     rows = {
         r.id: r
-        for r in active.scalars(
-            select(PublishedAmendment).where(PublishedAmendment.id.in_(list(ids)))
-        )
+        for r in active.scalars(select(PublishedAmendment).where(among(PublishedAmendment.id, ids)))
     }
     texts_by_id: dict[int, LegislativeText] = {}
     found = []

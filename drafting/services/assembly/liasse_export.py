@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, load_only
 
 from drafting.extensions import db
+from drafting.infra.sql import among
 from drafting.models import Amendment, Article, LegislativeText, PublishedAmendment
 from drafting.rendering.akn import AknAmendment, AmendmentListWriter
 from drafting.rendering.liasse_xml import LiasseXmlAmendment, LiasseXmlWriter
@@ -36,7 +37,7 @@ def with_external(params: dict[str, Any]) -> bool:
 def _ours(ids: Sequence[int], session: Session | None = None) -> list[Amendment]:
     query = (
         select(Amendment)
-        .where(Amendment.id.in_(list(ids)))
+        .where(among(Amendment.id, ids))
         .options(
             joinedload(Amendment.article),
             joinedload(Amendment.author),
@@ -52,7 +53,7 @@ def _for_order(ids: Sequence[int]) -> list[Amendment]:
     more: ordering a liasse of 20 000 loads no exposé, no author, no group."""
     query = (
         select(Amendment)
-        .where(Amendment.id.in_(list(ids)))
+        .where(among(Amendment.id, ids))
         .options(
             load_only(
                 Amendment.id,
@@ -93,7 +94,7 @@ def _records_of(ours: Sequence[Amendment]) -> list[PublishedAmendment]:
     ids = [a.id for a in ours]
     if not ids:
         return []
-    query = select(PublishedAmendment).where(PublishedAmendment.amendment_id.in_(ids))
+    query = select(PublishedAmendment).where(among(PublishedAmendment.amendment_id, ids))
     return list(db.session.scalars(query))
 
 
@@ -140,7 +141,7 @@ class _Loaded:
 def _loaded(batch: Sequence[Token], session: Session) -> _Loaded:
     mine, external = split(batch)
     query = select(PublishedAmendment).where(
-        PublishedAmendment.id.in_(external) | PublishedAmendment.amendment_id.in_(mine)
+        among(PublishedAmendment.id, external) | among(PublishedAmendment.amendment_id, mine)
     )
     records = list(session.scalars(query))
     return _Loaded(

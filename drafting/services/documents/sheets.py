@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from drafting.extensions import db
 from drafting.infra.direct import binary_rows
+from drafting.infra.sql import among
 from drafting.models import Amendment, Signature, User
 from drafting.rendering.sheet import AmendmentSheet, Signatory, french_date
 from workflows.deadlines import PARIS
@@ -61,7 +62,7 @@ def current_cosigner_ids(
         select(Signature.amendment_id, Signature.deputy_id)
         .join(Amendment, Amendment.id == Signature.amendment_id)
         .where(
-            Signature.amendment_id.in_(list(amendment_ids)),
+            among(Amendment.id, amendment_ids),  # the loop runs over the batch, not its rows
             Signature.withdrawn_at.is_(None),
             Signature.voided_at.is_(None),
             Signature.content_hash == Amendment.content_hash,
@@ -91,7 +92,7 @@ def deputies_by_id(ids: Iterable[int], session: Session | None = None) -> dict[i
     if not wanted:
         return {}
     query = select(User.id, User.civility, User.first_name, User.last_name, User.assembly_id).where(
-        User.id.in_(wanted)
+        among(User.id, wanted)
     )
     return {row[0]: Deputy(*row) for row in (session or db.session).execute(query)}
 
@@ -160,7 +161,7 @@ def load_amendments(ids: Sequence[int], session: Session | None = None) -> list[
     """Amendments with what their sheet needs, in the order of `ids` (constant queries)."""
     query = (
         select(Amendment)
-        .where(Amendment.id.in_(list(ids)))
+        .where(among(Amendment.id, ids))
         .options(
             joinedload(Amendment.text),
             joinedload(Amendment.article),

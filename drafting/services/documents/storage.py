@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from drafting.extensions import db
 from drafting.infra.direct import binary_rows
+from drafting.infra.sql import among
 from drafting.models import StoredFile, StoredFilePart, StoredFileSource
 from drafting.models.types import utcnow
 
@@ -90,9 +91,7 @@ def read_many(keys: Sequence[str]) -> dict[str, bytes]:
     """
     found: dict[str, bytes] = {}
     columns = (StoredFile.id, StoredFile.key, StoredFile.backend, StoredFile.size)
-    query = select(*columns, StoredFile.sha256, StoredFile.data).where(
-        StoredFile.key.in_(list(keys))
-    )
+    query = select(*columns, StoredFile.sha256, StoredFile.data).where(among(StoredFile.key, keys))
     for file_id, key, backend_name, size, sha, data in binary_rows(db.session.connection(), query):
         if data is not None:
             found[key] = bytes(data)
@@ -125,7 +124,7 @@ class Described:
 def describe_many(keys: Sequence[str]) -> dict[str, Described]:
     """The metadata of the files stored under these keys (no bytes), in one query."""
     columns = (StoredFile.key, StoredFile.id, StoredFile.size, StoredFile.crc32)
-    query = select(*columns, StoredFile.backend).where(StoredFile.key.in_(list(keys)))
+    query = select(*columns, StoredFile.backend).where(among(StoredFile.key, keys))
     return {
         key: Described(file_id, size, crc, backend_name)
         for key, file_id, size, crc, backend_name in db.session.execute(query)
@@ -541,7 +540,7 @@ def _sources(ids: set[int]) -> dict[int, _Source]:
     wanted, found = sorted(ids), {}
     columns = (StoredFile.id, StoredFile.key, StoredFile.backend, StoredFile.size)
     for start in range(0, len(wanted), 5_000):  # SQLite binds at most 32 766 values
-        query = select(*columns).where(StoredFile.id.in_(wanted[start : start + 5_000]))
+        query = select(*columns).where(among(StoredFile.id, wanted[start : start + 5_000]))
         found.update({row[0]: _Source(*row) for row in db.session.execute(query)})
     if len(found) != len(ids):
         raise FileNotFoundError(f"pieces missing: {sorted(ids - set(found))}")
@@ -603,7 +602,7 @@ class _InlineBatches:
 
     def _load(self, start: int) -> dict[int, bytes]:
         wanted = self.order[start : start + INLINE_BATCH]
-        query = select(StoredFile.id, StoredFile.data).where(StoredFile.id.in_(wanted))
+        query = select(StoredFile.id, StoredFile.data).where(among(StoredFile.id, wanted))
         with self.engine.connect() as conn:
             return {i: bytes(data or b"") for i, data in binary_rows(conn, query)}
 
