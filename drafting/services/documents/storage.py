@@ -548,6 +548,7 @@ def _sources(ids: set[int]) -> dict[int, _Source]:
 
 
 INLINE_BATCH = 256  # small database files read in one query by a composed file's reader
+READ_AHEAD = 2  # batches read ahead meanwhile, on as many threads
 
 
 def openers(ids: Sequence[int]) -> dict[int, Callable[[], IO[bytes]]]:
@@ -578,20 +579,21 @@ def _read_ahead() -> ThreadPoolExecutor:
     pid = os.getpid()
     if pid not in _READ_AHEAD:
         _READ_AHEAD.clear()
-        _READ_AHEAD[pid] = ThreadPoolExecutor(max_workers=2, thread_name_prefix="read-ahead")
+        _READ_AHEAD[pid] = ThreadPoolExecutor(READ_AHEAD, thread_name_prefix="read-ahead")
     return _READ_AHEAD[pid]
 
 
 class _InlineBatches:
     """Small database files read in the order given, INLINE_BATCH at a time from the first
-    one asked that is not loaded; the next batch is read meanwhile on a thread of its own
-    (the database serves it while this one is consumed: two batches in memory at most)."""
+    one asked that is not loaded; the next READ_AHEAD batches are read meanwhile, each on a
+    thread of its own (the database serves them on its cores while this one is consumed:
+    READ_AHEAD + 1 batches in memory at most)."""
 
     def __init__(self, engine: Any, order: list[int]) -> None:
         self.engine, self.order = engine, order
         self.position = {file_id: n for n, file_id in enumerate(order)}
         self.loaded: dict[int, bytes] = {}
-        self.ahead: tuple[int, Future[dict[int, bytes]]] | None = None
+        self.ahead: dict[int, Future[dict[int, bytes]]] = {}
 
     def __contains__(self, file_id: object) -> bool:
         return file_id in self.position
@@ -609,14 +611,13 @@ class _InlineBatches:
     def _bytes(self, file_id: int) -> bytes:
         if file_id not in self.loaded:
             start = self.position[file_id]
-            ahead, self.ahead = self.ahead, None
-            if ahead is not None and ahead[0] == start:
-                self.loaded = ahead[1].result()
-            else:
-                self.loaded = self._load(start)
-            following = start + INLINE_BATCH
-            if following < len(self.order):
-                self.ahead = (following, _read_ahead().submit(self._load, following))
+            ahead = self.ahead.pop(start, None)
+            self.loaded = ahead.result() if ahead is not None else self._load(start)
+            following = range(start + INLINE_BATCH, start + (READ_AHEAD + 1) * INLINE_BATCH)
+            wanted = [n for n in following[::INLINE_BATCH] if n < len(self.order)]
+            self.ahead = {
+                n: self.ahead.get(n) or _read_ahead().submit(self._load, n) for n in wanted
+            }
         if file_id not in self.loaded:
             raise FileNotFoundError(f"stored file {file_id} is gone")
         return self.loaded[file_id]
