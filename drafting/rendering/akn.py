@@ -120,7 +120,9 @@ class AmendmentListWriter:
     """Writes an `<amendmentList>` amendment by amendment: each amendment's component goes to a
     temporary file as it comes and only its title is kept for the body's references, so a
     liasse of 20 000 amendments is written in the memory of one. `close()` writes the document
-    (the list's head, the references, then the components) to `out`."""
+    (the list's head, the references, then the components) to `out`. The pieces it is made of
+    are functions of their own (`list_head`, `list_reference`…): a liasse's chunks write them
+    for their amendments, and the assembly puts them together (rendering/liasse_documents.py)."""
 
     def __init__(self, out: IO[bytes], text: AknText, generated_on: date) -> None:
         """Start a list of `text`'s amendments, dated `generated_on`."""
@@ -131,49 +133,88 @@ class AmendmentListWriter:
     def add(self, amendment: AknAmendment, fragment: bytes | None = None) -> None:
         """The next amendment, in the order of the list; `fragment`, when given, is what
         `self.fragment(amendment)` gives (kept from an earlier export)."""
-        self.titles.append(_title(amendment))
-        eid = f"cmp_{len(self.titles)}".encode()
-        self.components.write(b'    <component eId="%s">\n' % eid)
-        self.components.write(fragment if fragment is not None else self.fragment(amendment))
-        self.components.write(b"    </component>\n")
+        self.titles.append(list_title(amendment))
+        fragment = fragment if fragment is not None else self.fragment(amendment)
+        self.components.write(list_component(len(self.titles), fragment))
 
     def context(self) -> str:
         """What every fragment also depends on: the text, the day, this module's code."""
-        return f"akn {CODE_VERSION} {self.text!r} {self.generated_on.isoformat()}"
+        return fragment_context(self.text, self.generated_on)
 
     def fragment(self, amendment: AknAmendment) -> bytes:
         """The amendment's element as the list holds it (the same wherever it stands)."""
-        return _component_bytes(amendment, self.text, self.generated_on, marked=True)
+        return list_fragment(amendment, self.text, self.generated_on)
 
     def close(self) -> None:
         """Write the whole document to `out`."""
         out, count = self.out, len(self.titles)
-        listing = etree.Element(_q("amendmentList"), nsmap={None: AKN_NS}, name="liasse")
-        _list_meta(listing, self.text, self.generated_on, count)
-        _list_preface(listing, self.text, count)
-        out.write(b"<?xml version='1.0' encoding='UTF-8'?>\n<akomaNtoso xmlns=\"%s\">\n" % _NS)
-        out.write(b'  <amendmentList name="liasse">\n')
-        for child in listing:
-            out.write(_fragment(child, 2))
-        out.write(b"    <collectionBody>\n")
+        out.write(list_head(self.text, self.generated_on, count))
         for index, title in enumerate(self.titles, start=1):
-            component = etree.Element(_q("component"), nsmap={None: AKN_NS})
-            reference = _element(component, "documentRef", eId=f"ref_{index}")
-            reference.set("href", f"#cmp_{index}")
-            reference.set("showAs", title)
-            out.write(_fragment(component, 3))
-        if not count:  # the schema wants a component: an empty liasse says so
-            component = etree.Element(_q("component"), nsmap={None: AKN_NS})
-            _element(_element(component, "interstitial", eId="int_1"), "p", "Aucun amendement.")
-            out.write(_fragment(component, 3))
-        out.write(b"    </collectionBody>\n  </amendmentList>\n")
-        if count:
-            out.write(b"  <components>\n")
-            self.components.seek(0)
-            shutil.copyfileobj(self.components, out, 1 << 20)
-            out.write(b"  </components>\n")
-        out.write(b"</akomaNtoso>\n")
+            out.write(list_reference(index, title))
+        out.write(list_middle(count))
+        self.components.seek(0)
+        shutil.copyfileobj(self.components, out, 1 << 20)
+        out.write(list_end(count))
         self.components.close()
+
+
+def fragment_context(text: AknText, generated_on: date) -> str:
+    """What every amendment's fragment also depends on: the text, the day, this module's code."""
+    return f"akn {CODE_VERSION} {text!r} {generated_on.isoformat()}"
+
+
+def list_fragment(amendment: AknAmendment, text: AknText, generated_on: date) -> bytes:
+    """The amendment's element as the list holds it (the same wherever it stands)."""
+    return _component_bytes(amendment, text, generated_on, marked=True)
+
+
+def list_title(amendment: AknAmendment) -> str:
+    """How the list's body names the amendment."""
+    return _title(amendment)
+
+
+def list_head(text: AknText, generated_on: date, count: int) -> bytes:
+    """The list's document up to its body's references: the declaration, its meta and
+    preface (which count the amendments), the body's opening."""
+    listing = etree.Element(_q("amendmentList"), nsmap={None: AKN_NS}, name="liasse")
+    _list_meta(listing, text, generated_on, count)
+    _list_preface(listing, text, count)
+    head = [b"<?xml version='1.0' encoding='UTF-8'?>\n<akomaNtoso xmlns=\"%s\">\n" % _NS]
+    head.append(b'  <amendmentList name="liasse">\n')
+    head += [_fragment(child, 2) for child in listing]
+    head.append(b"    <collectionBody>\n")
+    return b"".join(head)
+
+
+def list_reference(index: int, title: str) -> bytes:
+    """The body's reference to the `index`-th amendment's component."""
+    component = etree.Element(_q("component"), nsmap={None: AKN_NS})
+    reference = _element(component, "documentRef", eId=f"ref_{index}")
+    reference.set("href", f"#cmp_{index}")
+    reference.set("showAs", title)
+    return _fragment(component, 3)
+
+
+def list_middle(count: int) -> bytes:
+    """Between the references and the components: the body's end (saying "no amendment" in
+    an empty list, as the schema wants a component), the components' opening."""
+    middle = b""
+    if not count:
+        component = etree.Element(_q("component"), nsmap={None: AKN_NS})
+        _element(_element(component, "interstitial", eId="int_1"), "p", "Aucun amendement.")
+        middle = _fragment(component, 3)
+    middle += b"    </collectionBody>\n  </amendmentList>\n"
+    return middle + (b"  <components>\n" if count else b"")
+
+
+def list_component(index: int, fragment: bytes) -> bytes:
+    """The `index`-th amendment's component: its fragment (`list_fragment`) wrapped."""
+    return b'    <component eId="cmp_%d">\n%s    </component>\n' % (index, fragment)
+
+
+def list_end(count: int) -> bytes:
+    """After the components: the document's end."""
+    return (b"  </components>\n" if count else b"") + b"</akomaNtoso>\n"
 
 
 def _component_bytes(

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from drafting.rendering import pdf_raw, pdf_segments, typst_pages
+from drafting.rendering import liasse_documents, pdf_raw, pdf_segments, typst_pages
 from drafting.rendering.liasse import (
     FIXED_DATE,
     INDEX_HEADER,
@@ -479,6 +479,8 @@ def _take(
     for info in part.infolist():
         if info.filename == ENTRIES_PART or (listed and not info.filename.startswith("_")):
             continue  # the sheets' entries, taken in the list's order
+        if liasse_documents.is_documents_part(info.filename):
+            continue  # its pieces of the documents, put together after the combined PDF
         if info.filename == INDEX_PART:
             index.write(part.read(info))
         elif info.filename == MANIFEST_PART:
@@ -554,16 +556,25 @@ def add_file(
     _copy_into(package, info, source)
 
 
+def _piece_reader(parts: Sequence[Path]) -> Callable[[liasse_documents.Piece], IO[bytes]]:
+    def read(piece: liasse_documents.Piece) -> IO[bytes]:
+        return open(parts[piece.source], "rb")  # write_entry closes it
+
+    return read
+
+
 def stitch(
     parts: Sequence[Path],
     out: Path,
     combined_name: str,
     tail: Sequence[Path] = (),
     read_kept: KeptReader | None = None,
+    frame: liasse_documents.Frame | None = None,
 ) -> None:
-    """The final liasse: every part's entries in order, index.csv, the combined PDF, then the
-    entries of the `tail` parts (the Akoma Ntoso and liasse XML, the amended text); the kept
-    documents the parts name are read with `read_kept`."""
+    """The final liasse: every part's entries in order, index.csv, the combined PDF, the Akoma
+    Ntoso and liasse XML the parts hold pieces of (with the glue `frame` gives), then the
+    entries of the `tail` parts (the amended text; the documents, in an export planned before
+    the chunks wrote them); the kept documents the parts name are read with `read_kept`."""
     with (
         zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as liasse,
         tempfile.SpooledTemporaryFile(1 << 20) as index,
@@ -572,16 +583,20 @@ def stitch(
         index.write(csv_text([INDEX_HEADER]).encode("utf-8-sig"))
         pages = Path(folder) / "pages"
         pages.mkdir()
-        taken = []
-        for path in parts:
+        taken, documents = [], []
+        for number, path in enumerate(parts):
             with zipfile.ZipFile(path) as part:
                 taken.append(_take(part, liasse, index, pages, read_kept))
+                assert part.fp is not None
+                documents.append(liasse_documents.part_documents(part, part.fp, number))
         index_info = zipfile.ZipInfo("index.csv", FIXED_DATE)
         index_info.compress_type, index_info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
         _copy_into(liasse, index_info, index)
         if any(p.segment is not None or p.slices for p in taken):
             with liasse.open(_stored(combined_name), "w", force_zip64=True) as target:
                 write_combined([p for p in taken if p.segment or p.slices], target)
+        for entry in liasse_documents.compose(frame, documents):
+            liasse_documents.write_entry(liasse, entry, _piece_reader(parts))
         for path in tail:
             with zipfile.ZipFile(path) as part:
                 for info in part.infolist():

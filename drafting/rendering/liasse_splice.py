@@ -26,7 +26,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, NamedTuple
 
-from drafting.rendering import pdf_segments
+from drafting.rendering import liasse_documents, pdf_segments
+from drafting.rendering.crc import crc32_combine
 from drafting.rendering.liasse import FIXED_DATE, INDEX_HEADER
 from drafting.rendering.liasse_parts import (
     ENTRIES_PART,
@@ -106,13 +107,19 @@ Opener = Callable[[], IO[bytes]]  # opens a part (one at a time: a part may be 8
 
 
 def splice(
-    parts: Sequence[Opener], tail: Sequence[Opener], glue: IO[bytes], combined_name: str
+    parts: Sequence[Opener],
+    tail: Sequence[Opener],
+    glue: IO[bytes],
+    combined_name: str,
+    frame: liasse_documents.Frame | None = None,
 ) -> list[Piece] | None:
     """The pieces of the final liasse (parts numbered 0…, then the tail parts), its new bytes
-    written to `glue`; None when a part kept slices (see the module)."""
+    written to `glue`; None when a part kept slices (see the module). The parts' pieces of the
+    Akoma Ntoso and liasse XML make those documents' entries, after the combined PDF, with the
+    glue `frame` gives (`liasse_documents`)."""
     out = Splice(glue)
     liasse = zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True)
-    index, segments = io.BytesIO(), []
+    index, segments, documents = io.BytesIO(), [], []
     index.write(csv_text([INDEX_HEADER]).encode("utf-8-sig"))
     for number, opener in enumerate(parts):
         with opener() as stream, zipfile.ZipFile(stream) as part:
@@ -123,9 +130,17 @@ def splice(
                 index.write(part.read(INDEX_PART))
             if SEGMENT_PART in part.NameToInfo and MANIFEST_PART in part.NameToInfo:
                 segments.append(_segment(part, stream, number))
+            documents.append(liasse_documents.part_documents(part, stream, number))
     _write_entry(out, liasse, _info("index.csv", zipfile.ZIP_DEFLATED), index.getvalue())
     if segments:
         _write_combined(out, liasse, combined_name, segments)
+    for entry in liasse_documents.compose(frame, documents):
+        _header(out, liasse, liasse_documents.info_of(entry))
+        for item in entry.items:
+            if isinstance(item, bytes):
+                out.write(item)
+            else:
+                out.reference(item.source, item.offset, item.length)
     for number, opener in enumerate(tail, start=len(parts)):
         with opener() as stream, zipfile.ZipFile(stream) as part:
             _reference_entries(part, number, out, liasse)
@@ -234,35 +249,3 @@ def _info(name: str, compress: int) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, FIXED_DATE)
     info.compress_type, info.external_attr = compress, 0o644 << 16
     return info
-
-
-# --- CRC-32 of a concatenation (zlib's crc32_combine, which Python's zlib does not expose) ------
-
-
-def _gf2_times(matrix: Sequence[int], vector: int) -> int:
-    total, row = 0, 0
-    while vector:
-        if vector & 1:
-            total ^= matrix[row]
-        vector >>= 1
-        row += 1
-    return total
-
-
-def _gf2_square(matrix: Sequence[int]) -> list[int]:
-    return [_gf2_times(matrix, matrix[n]) for n in range(32)]
-
-
-def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
-    """The CRC-32 of A + B from crc32(A), crc32(B) and len(B): A's CRC is carried through
-    len(B) zero bytes by the CRC's GF(2) operator, squared once per bit of len(B)."""
-    operator = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
-    for _ in range(3):
-        operator = _gf2_square(operator)  # 2, 4, then 8 zero bits: one zero byte
-    while length2 > 0:
-        if length2 & 1:
-            crc1 = _gf2_times(operator, crc1)
-        length2 >>= 1
-        if length2:
-            operator = _gf2_square(operator)
-    return crc1 ^ crc2

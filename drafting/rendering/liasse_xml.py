@@ -87,13 +87,19 @@ def render_liasse_xml(amendments: Sequence[LiasseXmlAmendment], text: LiasseText
 CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
+HEAD = b"<?xml version='1.0' encoding='UTF-8'?>\n<amendements>\n"
+END = b"</amendements>\n"
+
+
 class LiasseXmlWriter:
-    """Writes the liasse XML amendment by amendment (one amendment's elements in memory)."""
+    """Writes the liasse XML amendment by amendment (one amendment's elements in memory): its
+    `HEAD`, each amendment's fragment, its `END` (a liasse's chunks write the fragments of
+    their amendments, the assembly puts them together: rendering/liasse_documents.py)."""
 
     def __init__(self, out: IO[bytes], text: LiasseText) -> None:
         """Start the document on `out`."""
         self.out, self.text = out, text
-        out.write(b"<?xml version='1.0' encoding='UTF-8'?>\n<amendements>\n")
+        out.write(HEAD)
 
     def add(self, amendment: LiasseXmlAmendment, fragment: bytes | None = None) -> None:
         """The next amendment; `fragment`, when given, is what `self.fragment(amendment)`
@@ -102,17 +108,27 @@ class LiasseXmlWriter:
 
     def context(self) -> str:
         """What every fragment also depends on: the text and this module's code."""
-        return f"liasse-xml {CODE_VERSION} {self.text!r}"
+        return fragment_context(self.text)
 
     def fragment(self, amendment: LiasseXmlAmendment) -> bytes:
         """The amendment's element as the document holds it."""
-        element = _amendment(amendment, self.text)
-        etree.indent(element, space="  ", level=1)
-        return b"  " + etree.tostring(element, encoding="UTF-8") + b"\n"
+        return document_fragment(amendment, self.text)
 
     def close(self) -> None:
         """End the document."""
-        self.out.write(b"</amendements>\n")
+        self.out.write(END)
+
+
+def fragment_context(text: LiasseText) -> str:
+    """What every amendment's fragment also depends on: the text and this module's code."""
+    return f"liasse-xml {CODE_VERSION} {text!r}"
+
+
+def document_fragment(amendment: LiasseXmlAmendment, text: LiasseText) -> bytes:
+    """The amendment's element as the document holds it."""
+    element = _amendment(amendment, text)
+    etree.indent(element, space="  ", level=1)
+    return b"  " + etree.tostring(element, encoding="UTF-8") + b"\n"
 
 
 def _amendment(amendment: LiasseXmlAmendment, text: LiasseText) -> etree._Element:

@@ -94,25 +94,32 @@ def _named(key: str, civility: str, first_name: str, last_name: str) -> AknPerso
 def cosigners(ids: Sequence[int], session: Session | None = None) -> dict[int, list[Cosigner]]:
     """Current co-signatories of each amendment in signing order, with their Assembly ids."""
     found = sheets.current_cosigner_ids(ids, session)
+    deputies = sheets.deputies_by_id((d for people in found.values() for d in people), session)
+    return cosigners_of(found, deputies)
+
+
+def cosigners_of(
+    cosigner_ids: dict[int, list[int]], deputies: dict[int, sheets.Deputy]
+) -> dict[int, list[Cosigner]]:
+    """Each amendment's co-signatories (`sheets.current_cosigner_ids`) as the exchange formats
+    name them: one `Cosigner` per deputy, shared by their signatures."""
     people = {
-        user.id: Cosigner(
-            user.id,
-            user.civility,
-            user.first_name,
-            user.last_name,
-            user.assembly_id,
+        deputy.id: Cosigner(
+            deputy.id,
+            deputy.civility,
+            deputy.first_name,
+            deputy.last_name,
+            deputy.assembly_id,
             _named(
-                user.assembly_id or f"liasse-{user.id}",
-                user.civility,
-                user.first_name,
-                user.last_name,
+                deputy.assembly_id or f"liasse-{deputy.id}",
+                deputy.civility,
+                deputy.first_name,
+                deputy.last_name,
             ),
         )
-        for user in sheets.deputies_by_id(
-            (d for deputies in found.values() for d in deputies), session
-        ).values()
+        for deputy in deputies.values()
     }
-    return {amendment: [people[d] for d in deputies] for amendment, deputies in found.items()}
+    return {amendment: [people[d] for d in found] for amendment, found in cosigner_ids.items()}
 
 
 # --- ours --------------------------------------------------------------------------------------

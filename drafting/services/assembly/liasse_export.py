@@ -5,27 +5,30 @@ int), the external ones as "p<id>"."""
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import IO, Any
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, load_only
 
 from drafting.extensions import db
 from drafting.infra.sql import among
-from drafting.models import Amendment, Article, LegislativeText, PublishedAmendment
+from drafting.models import Amendment, Article, LegislativeText, PublishedAmendment, User
+from drafting.rendering import akn, liasse_documents, liasse_xml
 from drafting.rendering.akn import AknAmendment, AmendmentListWriter
 from drafting.rendering.liasse_xml import LiasseXmlAmendment, LiasseXmlWriter
 from drafting.rendering.sheet import AmendmentSheet
 from drafting.services.assembly import exchange, order
-from drafting.services.documents import reuse
+from drafting.services.documents import reuse, sheets
 from workflows.deadlines import PARIS
 from workflows.review import State
 
 Token = int | str
-AKN_NAME, XML_NAME = "liasse.akn.xml", "liasse.xml"
+AKN_NAME, XML_NAME = liasse_documents.AKN_NAME, liasse_documents.XML_NAME
 
 
 def with_external(params: dict[str, Any]) -> bool:
@@ -138,17 +141,105 @@ class _Loaded:
         return self.records.get(amendment_id)
 
 
-def _loaded(batch: Sequence[Token], session: Session) -> _Loaded:
+def _loaded(
+    batch: Sequence[Token], session: Session, ours: Sequence[Amendment] | None = None
+) -> _Loaded:
+    """The batch's rows for the documents (ours loaded here unless given)."""
     mine, external = split(batch)
     query = select(PublishedAmendment).where(
         among(PublishedAmendment.id, external) | among(PublishedAmendment.amendment_id, mine)
     )
-    records = list(session.scalars(query))
+    records, wanted = list(session.scalars(query)), set(external)
     return _Loaded(
-        ours={a.id: a for a in _ours(mine, session)},
-        external={r.id: r for r in records if r.id in set(external)},
+        ours={a.id: a for a in (ours if ours is not None else _ours(mine, session))},
+        external={r.id: r for r in records if r.id in wanted},
         records={r.amendment_id: r for r in records if r.amendment_id is not None},
     )
+
+
+class Batch(NamedTuple):
+    """A batch of a chunk's tokens, loaded once: their sheets, and their elements of the
+    liasse's Akoma Ntoso list and of its liasse XML (empty when not asked)."""
+
+    sheets: list[AmendmentSheet]
+    listed: list[AknAmendment]
+    documents: list[LiasseXmlAmendment]
+
+
+def load_batch(
+    tokens: Sequence[Token],
+    requester: User,
+    now: datetime,
+    session: Session,
+    *,
+    documents: bool,
+) -> Batch:
+    """The batch's sheets (as `sheets.build_sheets` and `external_sheets` make them) and, with
+    `documents`, its amendments for the two exchange documents, from the same rows: each
+    amendment and its co-signatures are read once for all three."""
+    mine, external = split(tokens)
+    amendments = sheets.load_amendments(mine, session)
+    found = sheets.current_cosigner_ids([a.id for a in amendments], session)
+    deputies = sheets.deputies_by_id((d for people in found.values() for d in people), session)
+    printed = sheets.signatories(found, deputies)
+    ours = [sheets.sheet_for(a, printed[a.id], requester, now) for a in amendments]
+    batch_sheets = merge(tokens, ours, external_sheets(external, session))
+    if not documents:
+        return Batch(batch_sheets, [], [])
+    got = _loaded(tokens, session, amendments)
+    listed, xml_items = _items(tokens, got, exchange.cosigners_of(found, deputies))
+    return Batch(batch_sheets, listed, xml_items)
+
+
+class ChunkDocuments:
+    """A chunk's pieces of the liasse's Akoma Ntoso list and liasse XML
+    (`rendering/liasse_documents.py`), each amendment's element kept between exports
+    (`reuse.FragmentCache`); the list dated `day`, the chunk's amendments ranked from
+    `first` + 1."""
+
+    def __init__(self, text_id: int, day: date, first: int, level: int) -> None:
+        text = db.session.get_one(LegislativeText, text_id)
+        self.listing, self.day = exchange.akn_text(text), day
+        self.liasse = exchange.liasse_text(text)
+        self.pieces = liasse_documents.ChunkDocuments(first, level)
+        self.kept_akn = reuse.FragmentCache(akn.fragment_context(self.listing, day), "akn")
+        self.kept_xml = reuse.FragmentCache(liasse_xml.fragment_context(self.liasse), "liasse-xml")
+
+    def add(self, batch: Batch) -> None:
+        """The batch's elements: kept ones reused, new ones noted (`save` keeps them)."""
+        fragments = self.kept_akn.fragments(batch.listed, self._listed)
+        for item, fragment in zip(batch.listed, fragments, strict=True):
+            self.pieces.add_listed(akn.list_title(item), fragment)
+        for fragment in self.kept_xml.fragments(batch.documents, self._document):
+            self.pieces.add_xml(fragment)
+
+    def save(self) -> None:
+        """Keep the new elements, in the chunk's transaction (written once it is rendered, as
+        its sheets are: no write lock taken while it renders)."""
+        self.kept_akn.save()
+        self.kept_xml.save()
+
+    def _listed(self, item: AknAmendment) -> bytes:
+        return akn.list_fragment(item, self.listing, self.day)
+
+    def _document(self, item: LiasseXmlAmendment) -> bytes:
+        return liasse_xml.document_fragment(item, self.liasse)
+
+    @property
+    def reused(self) -> int:
+        """How many amendments' elements were kept from an earlier export."""
+        return self.kept_akn.reused + self.kept_xml.reused
+
+    def write_into(self, path: Path) -> None:
+        """Append the pieces to the chunk's part."""
+        with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED, allowZip64=True) as part:
+            self.pieces.write_into(part)
+
+
+def documents_frame(text_id: int, day: date, level: int) -> liasse_documents.Frame:
+    """What the assembly needs to put the chunks' pieces of the documents together."""
+    text = db.session.get_one(LegislativeText, text_id)
+    return liasse_documents.Frame(exchange.akn_text(text), day, level)
 
 
 def write_documents(
@@ -182,19 +273,24 @@ def write_documents(
 
 def _records(batch: Sequence[Token]) -> tuple[list[AknAmendment], list[LiasseXmlAmendment]]:
     """The batch's amendments as the Akoma Ntoso and the liasse XML write them, in order."""
-    akn_items: list[AknAmendment] = []
-    xml_items: list[LiasseXmlAmendment] = []
     with Session(db.engine) as session:  # dropped after each batch: flat memory
         got = _loaded(batch, session)
-        signers = exchange.cosigners(list(got.ours), session)
-        for token in batch:
-            if isinstance(token, int) and token in got.ours:
-                amendment, record = got.ours[token], got.record(token)
-                akn_items.append(exchange.amendment_akn(amendment, signers[token], record))
-                if amendment.state in exchange.LIASSE_STATES:
-                    xml_items.append(exchange.amendment_liasse(amendment, signers[token], record))
-            elif isinstance(token, str) and int(token[1:]) in got.external:
-                row = got.external[int(token[1:])]
-                akn_items.append(exchange.published_akn(row))
-                xml_items.append(exchange.published_liasse(row))
+        return _items(batch, got, exchange.cosigners(list(got.ours), session))
+
+
+def _items(
+    batch: Sequence[Token], got: _Loaded, signers: dict[int, list[exchange.Cosigner]]
+) -> tuple[list[AknAmendment], list[LiasseXmlAmendment]]:
+    akn_items: list[AknAmendment] = []
+    xml_items: list[LiasseXmlAmendment] = []
+    for token in batch:
+        if isinstance(token, int) and token in got.ours:
+            amendment, record = got.ours[token], got.record(token)
+            akn_items.append(exchange.amendment_akn(amendment, signers[token], record))
+            if amendment.state in exchange.LIASSE_STATES:
+                xml_items.append(exchange.amendment_liasse(amendment, signers[token], record))
+        elif isinstance(token, str) and int(token[1:]) in got.external:
+            row = got.external[int(token[1:])]
+            akn_items.append(exchange.published_akn(row))
+            xml_items.append(exchange.published_liasse(row))
     return akn_items, xml_items

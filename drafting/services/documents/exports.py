@@ -23,7 +23,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,11 +45,10 @@ from drafting.models import (
 )
 from drafting.models.types import utcnow
 from drafting.permissions import can_export_liasse, visible_amendments_clause
-from drafting.rendering import liasse_parts, liasse_splice
+from drafting.rendering import liasse_documents, liasse_parts, liasse_splice
 from drafting.services import texts
 from drafting.services.assembly import liasse_export
 from drafting.services.documents import jobs, reuse, storage
-from drafting.services.documents.sheets import build_sheets
 from drafting.services.legistique.amended_text import liasse_document
 from workflows.deadlines import PARIS
 from workflows.review import State
@@ -58,8 +57,11 @@ BATCH = 500  # amendments loaded (with their signatures) per round of queries
 DEFAULT_CHUNK = 1000
 XML_LEVEL = 3  # the deflate level of the liasse's XML documents
 EXTRAS = "documents"  # the chunk jobs that write the liasse's documents beside its sheets
-# What each of them writes (a chunk planned before they were two says True: both).
+# What each of them writes (a chunk planned before they were two says True: both). The XML
+# documents are written by the sheets' chunks themselves in an export planned since
+# (DOCUMENTS_IN_CHUNKS): a job of their own only in one planned before.
 XML_DOCUMENTS, AMENDED_TEXT = "xml", "amended-text"
+DOCUMENTS_IN_CHUNKS = "documents_in_chunks"
 
 
 def _export_params(group: str | None, states: Sequence[str] | None) -> dict[str, Any]:
@@ -195,17 +197,20 @@ def _create_chunks(export: Job, requester: User, now: datetime) -> list[Job]:
     ids = ordered_ids(export, requester)
     size = _chunk_size()
     slices = [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
-    export.params = export.params | {"total": len(ids), "chunks": len(slices) + 2}
-    chunks = []
-    extras = [
-        {"start": len(ids), "total": len(ids), "ids": [], EXTRAS: kind}
-        for kind in (XML_DOCUMENTS, AMENDED_TEXT)
+    extras = [{"start": len(ids), "total": len(ids), "ids": [], EXTRAS: AMENDED_TEXT}]
+    export.params = export.params | {
+        "total": len(ids),
+        "chunks": len(slices) + len(extras),
+        DOCUMENTS_IN_CHUNKS: True,
+    }
+    planned: list[dict[str, Any]] = [
+        {"index": n, "start": n * size, "total": len(ids), "ids": slice_ids}
+        for n, slice_ids in enumerate(slices)
     ]
-    for index, slice_ids in [*enumerate(slices), *((len(slices) + n, None) for n in range(2))]:
-        params: dict[str, Any] = {"index": index, "start": index * size, "total": len(ids)}
-        params["ids"] = slice_ids
-        if slice_ids is None:  # the documents of the whole liasse, rendered beside the sheets
-            params = extras[index - len(slices)] | {"index": index}
+    # The amended text of the whole liasse, rendered beside the sheets.
+    planned += [extra | {"index": len(slices) + n} for n, extra in enumerate(extras)]
+    chunks = []
+    for params in planned:
         chunk = Job(
             id=str(uuid.uuid4()),
             kind="export_chunk",
@@ -250,20 +255,22 @@ def _batches(ids: Sequence[int | str]) -> Iterator[Sequence[int | str]]:
         yield ids[start : start + BATCH]
 
 
-def _sheets(chunk: Job, requester: User) -> Iterator[Any]:
-    """The chunk's sheets, loaded batch by batch; progress recorded after each batch."""
+def _sheets(
+    chunk: Job, requester: User, documents: liasse_export.ChunkDocuments | None = None
+) -> Iterator[Any]:
+    """The chunk's sheets, loaded batch by batch (with `documents`, each batch's elements of
+    the liasse's XML documents written from the same rows); progress recorded after each."""
     ids, done = chunk.params["ids"], 0
     requested_at = datetime.fromisoformat(chunk.params["requested_at"])
-    for batch in _batches(ids):
+    for tokens in _batches(ids):
         with Session(db.engine) as batch_session:  # dropped after each batch: flat memory
-            ours, external = liasse_export.split(batch)
-            sheets = liasse_export.merge(
-                batch,
-                build_sheets(ours, requester, requested_at, batch_session),
-                liasse_export.external_sheets(external, batch_session),
+            batch = liasse_export.load_batch(
+                tokens, requester, requested_at, batch_session, documents=documents is not None
             )
-        yield from sheets
-        done += len(batch)
+            if documents is not None:
+                documents.add(batch)
+        yield from batch.sheets
+        done += len(tokens)
         record_progress(chunk, done)
 
 
@@ -311,10 +318,10 @@ def render_chunk(chunk: Job, now: datetime) -> None:
         db.session.flush()
         _finish_chunk(chunk.parent_id)
         return
-    kept = reuse.SheetCache()
+    kept, documents = reuse.SheetCache(), _chunk_documents(chunk)
     with scratch_file(".zip") as path:
         entries = liasse_parts.write_part(
-            _sheets(chunk, requester),
+            _sheets(chunk, requester, documents),
             path,
             chunk.params["start"],
             kept,
@@ -323,16 +330,43 @@ def render_chunk(chunk: Job, now: datetime) -> None:
         )
         kept.save()
         liasse_parts.add_entries(path, kept.resolved(entries))
+        if documents is not None:
+            documents.save()
+            documents.write_into(path)
         stored = storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
         storage.name_sources(stored, kept.referenced)  # the kept files its entries name
     chunk.params = chunk.params | {
         "reused": kept.reused,
         "rendered": kept.rendered,
         "slices_reused": kept.slices_reused,
+        "fragments_reused": documents.reused if documents is not None else 0,
     }
     jobs.mark_finished(chunk, stored, now)
     db.session.flush()
     _finish_chunk(chunk.parent_id)
+
+
+def _day(job: Job) -> date:
+    """The export's day in Paris (the Akoma Ntoso list's date)."""
+    return datetime.fromisoformat(job.params["requested_at"]).astimezone(PARIS).date()
+
+
+def _chunk_documents(chunk: Job) -> liasse_export.ChunkDocuments | None:
+    """The chunk's pieces of the XML documents, in an export whose chunks write them."""
+    if not chunk.params.get(DOCUMENTS_IN_CHUNKS):
+        return None
+    assert chunk.text_id is not None
+    return liasse_export.ChunkDocuments(
+        chunk.text_id, _day(chunk), chunk.params["start"], XML_LEVEL
+    )
+
+
+def _frame(export: Job) -> liasse_documents.Frame | None:
+    """What the assembly needs to put the chunks' pieces of the XML documents together."""
+    if not export.params.get(DOCUMENTS_IN_CHUNKS):
+        return None
+    assert export.text_id is not None
+    return liasse_export.documents_frame(export.text_id, _day(export), XML_LEVEL)
 
 
 def _render_documents(
@@ -445,7 +479,7 @@ def _spliced(
     with scratch_file(".glue") as path:
         with open(path, "w+b") as glue:
             pieces = liasse_splice.splice(
-                openers[: len(parts)], openers[len(parts) :], glue, combined
+                openers[: len(parts)], openers[len(parts) :], glue, combined, _frame(export)
             )
         if pieces is None:
             return None
@@ -522,7 +556,12 @@ def _stitched(
             clock.lap("fetch")
             combined = name.removesuffix(".zip") + ".pdf"
             liasse_parts.stitch(
-                paths[: len(parts)], path, combined, paths[len(parts) :], _read_kept
+                paths[: len(parts)],
+                path,
+                combined,
+                paths[len(parts) :],
+                _read_kept,
+                _frame(export),
             )
             clock.lap("stitch")
         stored = storage.backend().put(

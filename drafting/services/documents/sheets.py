@@ -102,9 +102,16 @@ def current_cosigners(
 ) -> dict[int, list[Printed]]:
     """Current co-signatories of each amendment in signing order (two queries)."""
     ids = current_cosigner_ids(amendment_ids, session)
-    deputies = deputies_by_id((d for found in ids.values() for d in found), session)
+    return signatories(ids, deputies_by_id((d for found in ids.values() for d in found), session))
+
+
+def signatories(
+    cosigner_ids: dict[int, list[int]], deputies: dict[int, Deputy]
+) -> dict[int, list[Printed]]:
+    """Each amendment's co-signatories (`current_cosigner_ids`) as its sheet prints them: one
+    `Signatory` per deputy, shared by their signatures."""
     people = {deputy_id: _signatory(deputy) for deputy_id, deputy in deputies.items()}
-    return {amendment: [people[d] for d in found] for amendment, found in ids.items()}
+    return {amendment: [people[d] for d in found] for amendment, found in cosigner_ids.items()}
 
 
 def _sheet_date(amendment: Amendment, now: datetime) -> date:

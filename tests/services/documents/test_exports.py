@@ -8,6 +8,7 @@ import hashlib
 import io
 import re
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
@@ -113,17 +114,18 @@ def test_chunks_run_as_separate_jobs_and_give_the_same_liasse(
     job = _export(people["claire"], bill, run_jobs)
     chunks = db.session.scalars(select(Job).where(Job.parent_id == job.id)).all()
     assert {c.status for c in chunks} == {"finished"}
-    # five chunks of sheets, and the two jobs writing the liasse's documents beside them
-    assert sorted(len(c.params["ids"]) for c in chunks) == [0, 0, 1, 2, 2, 2, 2]
+    # five chunks of sheets (which write the XML documents' pieces too), and the job
+    # writing the amended text beside them
+    assert sorted(len(c.params["ids"]) for c in chunks) == [0, 1, 2, 2, 2, 2]
     extras = sorted(
         (c.params["index"], c.params[exports.EXTRAS])
         for c in chunks
         if c.params.get(exports.EXTRAS)
     )
-    assert extras == [(5, exports.XML_DOCUMENTS), (6, exports.AMENDED_TEXT)]
+    assert extras == [(5, exports.AMENDED_TEXT)]
     assert [r["empreinte"] for r in _index(_zip(job))] == [a.content_hash for a in mixed]
     assert job.progress == 100
-    # the liasse is spliced from the parts (five of sheets, two of documents), its glue and
+    # the liasse is spliced from the parts (five of sheets, one of the amended text), its glue and
     # the sheets kept for reuse: nothing else is stored, no chunk holds a part
     assert job.params["spliced"] is True
     own = select(StoredFile.id).where(~StoredFile.key.like("amdt/%"))
@@ -131,7 +133,7 @@ def test_chunks_run_as_separate_jobs_and_give_the_same_liasse(
     sheets = sheets.union(select(StoredFile.id).where(StoredFile.key.like("amdt/%/liasse-pdf/%")))
     made_of = liasse_files(job.file_id)
     assert set(db.session.scalars(own)) == made_of - set(db.session.scalars(sheets))
-    assert len(made_of) == 1 + 7 + 1 + 2 * len(mixed)
+    assert len(made_of) == 1 + 6 + 1 + 2 * len(mixed)
     assert {c.file_id for c in chunks} == {None}
 
 
@@ -172,14 +174,14 @@ def test_a_killed_chunk_is_rerun_by_retrying_the_export(
     monkeypatch.setattr(exports.liasse_parts, "write_part", dies_once)
     job = _export(people["claire"], bill, run_jobs)
     assert job.status == "failed" and "worker killed" in job.error
-    assert _files() == 4  # the finished parts only: two of sheets and the documents' two
+    assert _files() == 3  # the finished parts only: two of sheets, the amended text's
     # (besides the sheets kept for re-exports)
     jobs.retry_job(job.id)
     commit()
     run_jobs()
     job = db.session.get(Job, job.id, populate_existing=True)
     assert [r["empreinte"] for r in _index(_zip(job))] == [a.content_hash for a in mixed]
-    assert db.session.scalar(select(func.count(Job.id)).where(Job.parent_id == job.id)) == 5
+    assert db.session.scalar(select(func.count(Job.id)).where(Job.parent_id == job.id)) == 4
 
 
 def test_discussion_order_tiebreaks_on_the_number_in_natural_order():
@@ -207,7 +209,7 @@ def test_with_filesystem_storage_the_liasse_is_spliced_from_its_parts_nothing_co
     sources = db.session.scalars(
         select(StoredFile).where(StoredFile.id.in_(liasse_files(stored.id) - {stored.id}))
     ).all()
-    assert {s.backend for s in sources} == {"filesystem"} and len(sources) == 3 + 2 + 1
+    assert {s.backend for s in sources} == {"filesystem"} and len(sources) == 3 + 1 + 1
     files = {p for p in root.rglob("*") if p.is_file() and not p.is_relative_to(root / "amdt")}
     assert files == {root / s.key for s in sources}  # no file of the liasse's own
     on_disk = sum(path.stat().st_size for path in files)
@@ -310,3 +312,90 @@ def test_the_sha256_of_a_stream_is_hashlibs():
     data = bytes(range(256)) * 20_000  # 5 MB: several 1 MiB blocks
     for payload in (data, b"liasse", b""):
         assert exports.sha256_of(io.BytesIO(payload)) == hashlib.sha256(payload).hexdigest()
+
+
+def _documents_written_whole(job: Job, at: datetime | None = None) -> dict[str, bytes]:
+    """The liasse's Akoma Ntoso and liasse XML as the writers write them in one go, the list
+    dated `at` (the export's request by default)."""
+    from drafting.services.assembly import liasse_export
+
+    tokens = [
+        t
+        for c in exports.chunks_of(job)
+        if not c.params.get(exports.EXTRAS)
+        for t in c.params["ids"]
+    ]
+    requested = at or datetime.fromisoformat(job.params["requested_at"])
+    akn, xml = io.BytesIO(), io.BytesIO()
+    liasse_export.write_documents(job.text_id, tokens, requested, akn, xml)
+    return {"liasse.akn.xml": akn.getvalue(), "liasse.xml": xml.getvalue()}
+
+
+def test_the_chunks_write_the_xml_documents_as_the_writers_write_them_whole(
+    app: Flask, mixed, people, bill, run_jobs, monkeypatch
+):
+    """Each chunk deflates its amendments' elements of the Akoma Ntoso list and of the liasse
+    XML; the assembly puts them together behind the documents' heads: the same bytes as the
+    documents written in one go, each entry's CRC-32 right."""
+    monkeypatch.setitem(app.config, "LIASSE_EXPORT_CHUNK", 2)
+    job = _export(people["claire"], bill, run_jobs)
+    liasse = _zip(job)
+    assert liasse.testzip() is None
+    whole = _documents_written_whole(job)
+    assert {name: liasse.read(name) for name in whole} == whole
+    listing = liasse.read("liasse.akn.xml")
+    assert listing.count(b'<component eId="cmp_') == 9 and b'eId="cmp_9"' in listing
+    assert b"9 amendements" in listing
+
+
+def test_an_export_planned_before_the_chunks_wrote_the_xml_documents_still_finishes(
+    app: Flask, mixed, people, bill, run_jobs, monkeypatch
+):
+    """A job of its own wrote the documents in an export planned by the previous code: one
+    queued across an upgrade gives the same documents."""
+    import uuid
+
+    monkeypatch.setitem(app.config, "LIASSE_EXPORT_CHUNK", 4)
+    real = exports._create_chunks
+
+    def planned_as_before(export, requester, now):
+        chunks = real(export, requester, now)
+        total = export.params["total"]
+        export.params = {
+            k: v for k, v in export.params.items() if k != exports.DOCUMENTS_IN_CHUNKS
+        } | {"chunks": len(chunks) + 1}
+        for chunk in chunks:
+            chunk.params = export.params | {
+                k: v
+                for k, v in chunk.params.items()
+                if k in ("index", "start", "ids", exports.EXTRAS)
+            }
+        extra = Job(
+            id=str(uuid.uuid4()),
+            kind="export_chunk",
+            status="queued",
+            progress=0,
+            params=export.params
+            | {
+                "index": len(chunks),
+                "start": total,
+                "ids": [],
+                exports.EXTRAS: exports.XML_DOCUMENTS,
+            },
+            requested_by_id=export.requested_by_id,
+            text_id=export.text_id,
+            parent_id=export.id,
+            created_at=now,
+        )
+        db.session.add(extra)
+        db.session.flush()
+        return [*chunks, extra]
+
+    monkeypatch.setattr(exports, "_create_chunks", planned_as_before)
+    job = _export(people["claire"], bill, run_jobs)
+    assert exports.DOCUMENTS_IN_CHUNKS not in job.params
+    liasse = _zip(job)
+    assert liasse.testzip() is None
+    whole = _documents_written_whole(job, datetime.now(UTC))  # dated the day it ran, as then
+    assert {name: liasse.read(name) for name in whole} == whole
+    assert [r["empreinte"] for r in _index(liasse)] == [a.content_hash for a in mixed]

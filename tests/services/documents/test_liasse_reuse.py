@@ -131,12 +131,15 @@ def test_the_documents_write_again_only_the_amendments_that_changed(
     sign(amendments[1], people["bayou"], 5)  # a filed one: in both documents
     commit()
     written: list[str] = []
-    for writer, name in ((akn.AmendmentListWriter, "akn"), (liasse_xml.LiasseXmlWriter, "xml")):
-        real = writer.fragment
+    for module, function, name in (
+        (akn, "list_fragment", "akn"),
+        (liasse_xml, "document_fragment", "xml"),
+    ):
+        real = getattr(module, function)
         monkeypatch.setattr(
-            writer,
-            "fragment",
-            lambda self, item, real=real, name=name: written.append(name) or real(self, item),
+            module,
+            function,
+            lambda *args, real=real, name=name: written.append(name) or real(*args),
         )
     second = _entries(_export(people["claire"], bill, run_jobs))
     assert sorted(written) == ["akn", "xml"]  # that amendment alone, in each document
@@ -250,7 +253,7 @@ def test_the_sheets_kept_are_small_files_under_the_sheets_digest(
     assert {key.split("/")[2] for key in keys} == {"docx", "liasse-pdf"}
     assert {key.split("/")[1] for key in keys} == {a.content_hash for a in amendments}
     count = select(func.count()).select_from(StoredFile).where(~StoredFile.key.like("amdt/%"))
-    assert db.session.scalar(count) == 5  # the liasse, spliced from its 3 parts and its glue
+    assert db.session.scalar(count) == 4  # the liasse, spliced from its 2 parts and its glue
 
 
 def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
@@ -323,8 +326,8 @@ def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
     commit()
     assert clock.prune(app, NOW + timedelta(days=1)) == 0  # too recent
     assert clock.prune(app, later) == 11  # all but the liasse's sheets and the copy handed out
-    # the copy handed out, and the liasse (spliced from its three parts, its glue, its sheets)
-    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 1 + 5 + 12
+    # the copy handed out, and the liasse (spliced from its two parts, its glue, its sheets)
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 1 + 4 + 12
     made_of = db.session.get(StoredFile, liasse.file_id)
     liasse.file_id = None
     storage.storage_for(made_of).remove(made_of)
