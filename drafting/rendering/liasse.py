@@ -45,6 +45,9 @@ from drafting.rendering.sheet import (
 
 COMBINED_NAME = "liasse.pdf"
 INDEX_NAME = "index.csv"
+# index.csv is deflated fast: 20 000 amendments make ≈ 12 MB of rows, deflated at level 1 in a
+# third of the default level's time, for a slightly larger entry (docs/PERFORMANCE.md).
+INDEX_LEVEL = 1
 INDEX_HEADER = (
     "rang",
     "numéro",
@@ -163,7 +166,7 @@ class _Liasse:
 
     def finish(self, combined_name: str) -> None:
         """index.csv, then the combined PDF (when there is at least one amendment)."""
-        _copy_into(self.package, INDEX_NAME, self.index, zipfile.ZIP_DEFLATED)
+        _copy_into(self.package, INDEX_NAME, self.index, zipfile.ZIP_DEFLATED, INDEX_LEVEL)
         if self.done:
             self.appender.close()
             _copy_into(self.package, combined_name, self.combined, zipfile.ZIP_STORED)
@@ -176,9 +179,13 @@ def _csv(rows: Iterable[Iterable[str]]) -> str:
     return text.getvalue()
 
 
-def _copy_into(package: zipfile.ZipFile, name: str, source: IO[bytes], compress: int) -> None:
+def _copy_into(
+    package: zipfile.ZipFile, name: str, source: IO[bytes], compress: int, level: int | None = None
+) -> None:
     source.seek(0)
-    with package.open(_entry(name, compress), "w", force_zip64=True) as target:
+    info = _entry(name, compress)
+    info._compresslevel = level  # type: ignore[attr-defined]  # `compress_level` from 3.13
+    with package.open(info, "w", force_zip64=True) as target:
         shutil.copyfileobj(source, target, 1 << 20)
 
 

@@ -31,6 +31,7 @@ from drafting.rendering import liasse_documents, pdf_raw, pdf_segments, typst_pa
 from drafting.rendering.liasse import (
     FIXED_DATE,
     INDEX_HEADER,
+    INDEX_LEVEL,
     PdfAppender,
     index_row,
     ranked_name,
@@ -591,6 +592,7 @@ def stitch(
                 documents.append(liasse_documents.part_documents(part, part.fp, number))
         index_info = zipfile.ZipInfo("index.csv", FIXED_DATE)
         index_info.compress_type, index_info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+        index_info._compresslevel = INDEX_LEVEL  # type: ignore[attr-defined]
         _copy_into(liasse, index_info, index)
         if any(p.segment is not None or p.slices for p in taken):
             with liasse.open(_stored(combined_name), "w", force_zip64=True) as target:

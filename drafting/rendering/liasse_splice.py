@@ -28,7 +28,7 @@ from typing import IO, Any, NamedTuple
 
 from drafting.rendering import liasse_documents, pdf_segments
 from drafting.rendering.crc import crc32_combine
-from drafting.rendering.liasse import FIXED_DATE, INDEX_HEADER
+from drafting.rendering.liasse import FIXED_DATE, INDEX_HEADER, INDEX_LEVEL
 from drafting.rendering.liasse_parts import (
     ENTRIES_PART,
     INDEX_PART,
@@ -52,43 +52,58 @@ Piece = tuple[Source, int, int]  # (source, offset, length)
 
 
 class Splice:
-    """A write-only file whose bytes are written to `glue` or referenced in other files."""
+    """A write-only file whose bytes are written to `glue` or referenced in other files. New
+    bytes are gathered until a reference follows them (a liasse's 40 000 local headers and
+    its central directory are many small writes), then written to the glue as one piece."""
 
     def __init__(self, glue: IO[bytes]) -> None:
-        self.glue, self.position, self.pieces = glue, 0, list[Piece]()
+        self.glue, self.position, self._pieces = glue, 0, list[Piece]()
+        self._pending = bytearray()
 
     def write(self, data: bytes) -> int:
         """Append new bytes (to the glue)."""
-        if not data:
-            return 0
-        start = self.glue.tell()
-        self.glue.write(data)
-        last = self.pieces[-1] if self.pieces else None
-        if last is not None and last[0] == GLUE and last[1] + last[2] == start:
-            self.pieces[-1] = (GLUE, last[1], last[2] + len(data))
-        else:
-            self.pieces.append((GLUE, start, len(data)))
+        self._pending += data
         self.position += len(data)
         return len(data)
+
+    def _write_pending(self) -> None:
+        if not self._pending:
+            return
+        start = self.glue.tell()
+        self.glue.write(self._pending)
+        last = self._pieces[-1] if self._pieces else None
+        if last is not None and last[0] == GLUE and last[1] + last[2] == start:
+            self._pieces[-1] = (GLUE, last[1], last[2] + len(self._pending))
+        else:
+            self._pieces.append((GLUE, start, len(self._pending)))
+        self._pending = bytearray()
 
     def reference(self, source: Source, offset: int, length: int) -> None:
         """Append `length` bytes of `source` from `offset`, as they are (one piece with the
         last one when it goes on from it)."""
         if not length:
             return
-        last = self.pieces[-1] if self.pieces else None
+        self._write_pending()
+        last = self._pieces[-1] if self._pieces else None
         if last is not None and last[0] == source and last[1] + last[2] == offset:
-            self.pieces[-1] = (source, last[1], last[2] + length)
+            self._pieces[-1] = (source, last[1], last[2] + length)
         else:
-            self.pieces.append((source, offset, length))
+            self._pieces.append((source, offset, length))
         self.position += length
+
+    @property
+    def pieces(self) -> list[Piece]:
+        """The pieces so far, the new bytes written to the glue."""
+        self._write_pending()
+        return self._pieces
 
     def tell(self) -> int:
         """The position in the final file."""
         return self.position
 
     def flush(self) -> None:
-        """Nothing is buffered."""
+        """Write the gathered new bytes to the glue."""
+        self._write_pending()
 
     def close(self) -> None:
         """The glue stays open: its writer closes it."""
@@ -229,9 +244,10 @@ def _write_combined(
 
 
 def _write_entry(out: Splice, liasse: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> None:
+    """index.csv, written whole (deflated at INDEX_LEVEL)."""
     compressed = data
     if info.compress_type == zipfile.ZIP_DEFLATED:
-        deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        deflate = zlib.compressobj(INDEX_LEVEL, zlib.DEFLATED, -15)
         compressed = deflate.compress(data) + deflate.flush()
     info.CRC, info.file_size, info.compress_size = zlib.crc32(data), len(data), len(compressed)
     _header(out, liasse, info)

@@ -46,6 +46,23 @@ class Signatory:
     def __repr__(self) -> str:
         return self._repr
 
+    # What a sheet prints of the deputy, each worked out once: one Signatory serves a
+    # deputy's every signature of a batch, and a sheet lists up to 189 co-signatories.
+    @functools.cached_property
+    def surname_key(self) -> str:
+        """The surname as compared to tell two deputies apart (NFC, casefolded)."""
+        return _surname_key(self)
+
+    @functools.cached_property
+    def short_name(self) -> str:
+        """"Mme Taurinya": the civility and surname."""
+        return _printed_name(self, False)
+
+    @functools.cached_property
+    def full_name(self) -> str:
+        """"Mme Sophie Taurinya": with the first name, for two deputies of one surname."""
+        return _printed_name(self, True)
+
     @functools.cached_property
     def _repr(self) -> str:
         """The dataclass's own repr, worked out once: a sheet's digest (its repr) repeats it
@@ -90,9 +107,12 @@ class AmendmentSheet:
         """`signatory_names`, worked out once: a sheet prints them five times (DOCX, PDF, the
         index, the documents' properties) and carries up to 189 co-signatories."""
         people = (self.author, *self.cosignatories)
-        keys = [_surname_key(p) for p in people]
+        keys = [p.surname_key for p in people]
         shared = Counter(keys)
-        return tuple(_printed_name(p, shared[k] > 1) for p, k in zip(people, keys, strict=True))
+        return tuple(
+            p.full_name if shared[k] > 1 else p.short_name
+            for p, k in zip(people, keys, strict=True)
+        )
 
 
 def printable(text: str) -> str:
@@ -163,7 +183,6 @@ def _surname_key(person: Signatory) -> str:
     return unicodedata.normalize("NFC", one_line(person.last_name)).casefold()
 
 
-@functools.lru_cache(maxsize=8192)
 def _printed_name(person: Signatory, with_first_name: bool) -> str:
     names = [one_line(person.first_name)] if with_first_name else []
     names.append(one_line(person.last_name))

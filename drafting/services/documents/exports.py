@@ -14,10 +14,8 @@ import functools
 import hashlib
 import io
 import os
-import queue
 import shutil
 import tempfile
-import threading
 import time
 import uuid
 import zipfile
@@ -498,8 +496,10 @@ def _spliced(
             return glue_opener if source == liasse_splice.GLUE else openers[source]
 
         readable = [(opener_of(source), offset, length) for source, offset, length in pieces]
-        with storage.read_pieces(readable) as whole:
-            digest = sha256_of(whole)
+        sha = hashlib.sha256()  # hashlib lets go of the GIL: the next batches load meanwhile
+        for block in storage.piece_blocks(readable):
+            sha.update(block)
+        digest = sha.hexdigest()
         clock.lap("digest")
         glue_row = storage.backend().put(
             f"exports/{export.id}/{name}.glue", path, "application/octet-stream", "glue", move=True
@@ -521,26 +521,6 @@ def _spliced(
     )
     clock.lap("store")
     return stored
-
-
-def sha256_of(source: IO[bytes]) -> str:
-    """The SHA-256 of a stream, hashed on a thread of its own while the next blocks are read
-    (hashlib lets go of the GIL: reading 1 GB of a liasse and hashing it overlap)."""
-    sha, blocks = hashlib.sha256(), queue.Queue[bytes | None](maxsize=8)
-
-    def consume() -> None:
-        while (block := blocks.get()) is not None:
-            sha.update(block)
-
-    hasher = threading.Thread(target=consume, name="sha256", daemon=True)
-    hasher.start()
-    try:
-        while block := source.read(1 << 20):
-            blocks.put(block)
-    finally:
-        blocks.put(None)
-        hasher.join()
-    return sha.hexdigest()
 
 
 def _stitched(

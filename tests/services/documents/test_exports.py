@@ -306,14 +306,6 @@ def test_the_combined_pdf_holds_every_sheet_in_order_whether_segments_fit_or_not
     assert in_order(pdf_text(data), *[f"Repère {k:02d}" for k in range(len(mixed))])
 
 
-def test_the_sha256_of_a_stream_is_hashlibs():
-    """Hashed on a thread while the next blocks are read: the same digest, for a stream of
-    many blocks, one short block, and nothing."""
-    data = bytes(range(256)) * 20_000  # 5 MB: several 1 MiB blocks
-    for payload in (data, b"liasse", b""):
-        assert exports.sha256_of(io.BytesIO(payload)) == hashlib.sha256(payload).hexdigest()
-
-
 def _documents_written_whole(job: Job, at: datetime | None = None) -> dict[str, bytes]:
     """The liasse's Akoma Ntoso and liasse XML as the writers write them in one go, the list
     dated `at` (the export's request by default)."""

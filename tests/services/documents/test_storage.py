@@ -430,3 +430,17 @@ def test_naming_a_source_the_clock_forgot_meanwhile_is_an_error_not_a_broken_lia
     rollback()
     storage.name_sources(part, [kept.id])
     commit()
+
+
+def test_the_blocks_of_pieces_are_the_bytes_read_pieces_gives():
+    """A liasse's SHA-256 reads its pieces block by block: the same bytes, in order, as
+    reading it as a file (a stream that cannot seek read on or opened again; blocks at most
+    the size asked); a piece cut short is an error."""
+    data = bytes(range(256)) * 8
+    source = lambda: _Stream(data)  # noqa: E731 - one opener: one source file
+    pieces = [(source, 0, 100), (source, 500, 200), (source, 50, 10), (source, 0, 0)]
+    blocks = list(storage.piece_blocks(pieces, block=64))
+    assert b"".join(blocks) == storage.read_pieces(pieces).read()
+    assert max(len(b) for b in blocks) == 64
+    with pytest.raises(OSError):
+        list(storage.piece_blocks([(source, 2000, 100)]))
