@@ -55,12 +55,12 @@ class Signatory:
 
     @functools.cached_property
     def short_name(self) -> str:
-        """"Mme Taurinya": the civility and surname."""
+        """The civility and surname ("Mme Taurinya")."""
         return _printed_name(self, False)
 
     @functools.cached_property
     def full_name(self) -> str:
-        """"Mme Sophie Taurinya": with the first name, for two deputies of one surname."""
+        """With the first name ("Mme Sophie Taurinya"), for two deputies of one surname."""
         return _printed_name(self, True)
 
     @functools.cached_property

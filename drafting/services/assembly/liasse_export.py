@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload, load_only
 
 from drafting.extensions import db
 from drafting.infra.sql import among
-from drafting.models import Amendment, Article, LegislativeText, PublishedAmendment, User
+from drafting.models import Amendment, LegislativeText, PublishedAmendment, User
 from drafting.rendering import akn, liasse_documents, liasse_xml
 from drafting.rendering.akn import AknAmendment, AmendmentListWriter
 from drafting.rendering.liasse_xml import LiasseXmlAmendment, LiasseXmlWriter
@@ -53,7 +53,8 @@ def _ours(ids: Sequence[int], session: Session | None = None) -> list[Amendment]
 
 def _for_order(ids: Sequence[int]) -> list[Amendment]:
     """Ours with what the order of call reads of them (`order.amendment_item`) and nothing
-    more: ordering a liasse of 20 000 loads no exposé, no author, no group."""
+    more: ordering a liasse of 20 000 loads no exposé, no author, no group, and not their
+    articles (`order.ordered` takes them from the text's)."""
     query = (
         select(Amendment)
         .where(among(Amendment.id, ids))
@@ -68,7 +69,6 @@ def _for_order(ids: Sequence[int]) -> list[Amendment]:
                 Amendment.parent_id,
                 Amendment.outcome,
             ),
-            joinedload(Amendment.article).load_only(Article.number, Article.position),
         )
     )
     return list(db.session.scalars(query).unique())

@@ -17,18 +17,20 @@ from typing import Any
 from sqlalchemy import select, update
 
 from drafting.extensions import db
-from drafting.models import Amendment, Group, LegislativeText, PublishedAmendment
+from drafting.models import Amendment, Article, Group, LegislativeText, PublishedAmendment
 from drafting.services.assembly.published import call_items
 from workflows.order_of_call import CallItem, call_keys, computed_keys, keys_between
 from workflows.review import Outcome
 
 
-def amendment_item(amendment: Amendment) -> CallItem:
-    """What the order of call reads of one of ours."""
+def amendment_item(amendment: Amendment, article: Article | None = None) -> CallItem:
+    """What the order of call reads of one of ours (on `article`, its article, when the
+    caller holds the text's articles: 20 000 amendments are not asked for theirs)."""
+    article = article if article is not None else amendment.article
     return CallItem(
         uid=f"a{amendment.id}",
-        article_number=amendment.article.number,
-        article_position=amendment.article.position - 1,
+        article_number=article.number,
+        article_position=article.position - 1,
         position_kind=amendment.position_kind,
         alinea=amendment.alinea,
         dispositif=amendment.dispositif,
@@ -166,9 +168,10 @@ def ordered(
     by_uid: dict[str, tuple[str, Any]] = {row.uid: ("published", row) for row in externals}
     for row in records.values():
         by_uid[row.uid] = ("amendment", own[row.amendment_id])
+    articles = {article.id: article for article in text.articles}
     for amendment in amendments:
         if amendment.id not in linked:
-            items.append(amendment_item(amendment))
+            items.append(amendment_item(amendment, articles.get(amendment.article_id)))
             by_uid[f"a{amendment.id}"] = ("amendment", amendment)
     keys = call_keys(items)
     return [by_uid[item.uid] for item in sorted(items, key=lambda i: (keys[i.uid], i.sequence))]
