@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -508,13 +508,19 @@ def name_sources(row: StoredFile, sources: Iterable[int]) -> None:
     named = sorted(set(sources))
     if not named:
         return
-    try:  # PostgreSQL's foreign key refuses a name of a row gone; SQLite's is not enforced
-        db.session.execute(
-            insert(StoredFileSource), [{"file_id": row.id, "source_id": s} for s in named]
-        )
+    # One statement names those still there; fewer names than files: one was forgotten.
+    still_there = select(literal(row.id), StoredFile.id).where(among(StoredFile.id, named))
+    statement = (
+        insert(StoredFileSource)
+        .from_select(["file_id", "source_id"], still_there)
+        .returning(StoredFileSource.source_id)
+    )
+    try:  # PostgreSQL's foreign key refuses a name of a row deleted meanwhile
+        done = len(db.session.execute(statement).all())
     except IntegrityError as error:
         raise FileNotFoundError("a kept file was forgotten meanwhile") from error
-    _sources(set(named))  # raises FileNotFoundError for one gone
+    if done != len(named):
+        raise FileNotFoundError("a kept file was forgotten meanwhile")
 
 
 def _pieces(row: StoredFile) -> list[list[int]]:
