@@ -56,37 +56,88 @@ class _Deflated:
         return self.out.getvalue()
 
 
+class SlicePieces(NamedTuple):
+    """A slice of a chunk's amendments as the three pieces (by name: deflated bytes ended by
+    a sync flush, the CRC-32 and size of what they inflate to), and how many amendments it
+    lists. Kept between exports (`to_bytes`): a slice whose amendments did not change is not
+    read, written nor deflated again."""
+
+    count: int
+    pieces: dict[str, tuple[bytes, int, int]]
+
+    def to_bytes(self) -> bytes:
+        """The slice as one small file: a JSON line (count, each piece's CRC, size and
+        deflated length), then the pieces' bytes."""
+        noted = {name: [crc, size, len(data)] for name, (data, crc, size) in self.pieces.items()}
+        head = json.dumps({"count": self.count, "pieces": noted}).encode() + b"\n"
+        return head + b"".join(self.pieces[name][0] for name in noted)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> SlicePieces:
+        """The slice `to_bytes` wrote."""
+        line, _, rest = data.partition(b"\n")
+        noted = json.loads(line)
+        pieces, at = {}, 0
+        for name, (crc, size, length) in noted["pieces"].items():
+            pieces[name] = (rest[at : at + length], crc, size)
+            at += length
+        if at != len(rest) or set(pieces) != set(_PIECE_PARTS):
+            raise ValueError("a kept slice of the documents does not hold its pieces")
+        return cls(int(noted["count"]), pieces)
+
+
+def slice_pieces(
+    first: int, listed: Sequence[tuple[str, bytes]], documents: Sequence[bytes], level: int
+) -> SlicePieces:
+    """The pieces of a slice: its amendments in the list (title, element from
+    `akn.list_fragment`), numbered from `first` + 1, and in the liasse XML (elements from
+    `liasse_xml.document_fragment`), each piece deflated on its own at `level`."""
+    deflated = {name: _Deflated(level) for name in _PIECE_PARTS}
+    for index, (title, fragment) in enumerate(listed, start=first + 1):
+        deflated[REFERENCES].write(akn.list_reference(index, title))
+        deflated[COMPONENTS].write(akn.list_component(index, fragment))
+    for fragment in documents:
+        deflated[AMENDMENTS].write(fragment)
+    return SlicePieces(
+        len(listed), {name: (d.piece(), d.crc, d.size) for name, d in deflated.items()}
+    )
+
+
 @dataclass
 class ChunkDocuments:
-    """A chunk's pieces of the documents, its amendments numbered from `first` + 1 in the
-    list (the chunk's first rank: the list's `cmp_` and `ref_` numbers follow the liasse's)."""
+    """A chunk's pieces of the documents, made of its slices' in order; its amendments are
+    numbered in the list from `first` + 1 (the chunk's first rank: the list's `cmp_` and
+    `ref_` numbers follow the liasse's)."""
 
     first: int
-    level: int
     count: int = 0
-    _pieces: dict[str, _Deflated] = field(default_factory=dict)
+    _pieces: dict[str, list[bytes]] = field(default_factory=dict)
+    _sums: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._pieces = {name: _Deflated(self.level) for name in _PIECE_PARTS}
+        self._pieces = {name: [] for name in _PIECE_PARTS}
+        self._sums = dict.fromkeys(_PIECE_PARTS, (0, 0))
 
-    def add_listed(self, title: str, fragment: bytes) -> None:
-        """The next amendment of the Akoma Ntoso list: its title, its element
-        (`akn.list_fragment`)."""
-        self.count += 1
-        index = self.first + self.count
-        self._pieces[REFERENCES].write(akn.list_reference(index, title))
-        self._pieces[COMPONENTS].write(akn.list_component(index, fragment))
+    @property
+    def next_first(self) -> int:
+        """The number the next slice's amendments follow in the list."""
+        return self.first + self.count
 
-    def add_xml(self, fragment: bytes) -> None:
-        """The next amendment of the liasse XML (`liasse_xml.document_fragment`)."""
-        self._pieces[AMENDMENTS].write(fragment)
+    def add(self, pieces: SlicePieces) -> None:
+        """The next slice (numbered from `next_first` + 1)."""
+        self.count += pieces.count
+        for name, (data, crc, size) in pieces.pieces.items():
+            total_crc, total_size = self._sums[name]
+            self._sums[name] = crc32_combine(total_crc, crc, size), total_size + size
+            self._pieces[name].append(data)
 
     def write_into(self, part: zipfile.ZipFile) -> None:
-        """The pieces, stored, and `_documents.json`."""
+        """The pieces, stored (each a deflate stream ended by a sync flush, made of its
+        slices'), and `_documents.json`."""
         noted: dict[str, object] = {"count": self.count}
-        for name, deflated in self._pieces.items():
-            part.writestr(_stored(_PIECE_PARTS[name]), deflated.piece())
-            noted[name] = [deflated.crc, deflated.size]
+        for name, slices in self._pieces.items():
+            part.writestr(_stored(_PIECE_PARTS[name]), b"".join(slices))
+            noted[name] = list(self._sums[name])
         part.writestr(DOCUMENTS_PART, json.dumps(noted), zipfile.ZIP_DEFLATED)
 
 

@@ -18,13 +18,21 @@ from tests.rendering.test_liasse_xml import TEXT as XML_TEXT
 FRAME = liasse_documents.Frame(TEXT, TODAY, level=3)
 
 
-def _part(first: int, listed, documents) -> bytes:
-    """A chunk's part holding only its pieces of the documents."""
-    pieces = liasse_documents.ChunkDocuments(first, level=3)
-    for item in listed:
-        pieces.add_listed(akn.list_title(item), akn.list_fragment(item, TEXT, TODAY))
-    for item in documents:
-        pieces.add_xml(liasse_xml.document_fragment(item, XML_TEXT))
+def _slice(first: int, listed, documents) -> liasse_documents.SlicePieces:
+    titled = [(akn.list_title(i), akn.list_fragment(i, TEXT, TODAY)) for i in listed]
+    written = [liasse_xml.document_fragment(i, XML_TEXT) for i in documents]
+    return liasse_documents.slice_pieces(first, titled, written, level=3)
+
+
+def _part(first: int, *slices) -> bytes:
+    """A chunk's part holding only its pieces of the documents, made of these slices
+    ((listed, documents) each), the second one kept and read back."""
+    pieces = liasse_documents.ChunkDocuments(first)
+    for number, (listed, documents) in enumerate(slices):
+        made = _slice(pieces.next_first, listed, documents)
+        if number == 1:
+            made = liasse_documents.SlicePieces.from_bytes(made.to_bytes())
+        pieces.add(made)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as part:
         part.writestr("0001_a.docx", b"a sheet first, as in a part")
@@ -72,22 +80,32 @@ def _ends_its_stream(liasse: zipfile.ZipFile, name: str) -> bool:
 
 
 def test_the_pieces_of_two_chunks_make_the_documents_the_writers_write():
-    parts = [_part(0, [FILED, DRAFT], [XML_FILED]), _part(2, [FILED], [XML_READY, XML_FILED])]
+    parts = [
+        _part(0, ([FILED, DRAFT], [XML_FILED]), ([], []), ([DRAFT], [XML_READY])),
+        _part(3, ([FILED], [XML_READY, XML_FILED])),
+    ]
     liasse = _liasse(parts)
     assert liasse.testzip() is None  # each entry's CRC-32, combined from its pieces', holds
     assert {n: liasse.read(n) for n in liasse.namelist()} == _whole(
-        [FILED, DRAFT, FILED], [XML_FILED, XML_READY, XML_FILED]
+        [FILED, DRAFT, DRAFT, FILED], [XML_FILED, XML_READY, XML_READY, XML_FILED]
     )
     assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in liasse.infolist())
     assert all(_ends_its_stream(liasse, name) for name in liasse.namelist())
 
 
 def test_an_empty_liasse_says_so_in_its_documents():
-    liasse = _liasse([_part(0, [], [])])
+    liasse = _liasse([_part(0, ([], []))])
     assert liasse.testzip() is None
     assert {n: liasse.read(n) for n in liasse.namelist()} == _whole([], [])
     assert b"Aucun amendement." in liasse.read("liasse.akn.xml")
     assert all(_ends_its_stream(liasse, name) for name in liasse.namelist())
+
+
+def test_a_kept_slice_is_read_back_as_written_or_refused():
+    made = _slice(4, [FILED, DRAFT], [XML_FILED])
+    assert liasse_documents.SlicePieces.from_bytes(made.to_bytes()) == made
+    with pytest.raises(ValueError):
+        liasse_documents.SlicePieces.from_bytes(made.to_bytes()[:-3])  # cut short
 
 
 def test_parts_with_and_without_pieces_are_not_put_together():

@@ -5,6 +5,7 @@ int), the external ones as "p<id>"."""
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from drafting.rendering.akn import AknAmendment, AmendmentListWriter
 from drafting.rendering.liasse_xml import LiasseXmlAmendment, LiasseXmlWriter
 from drafting.rendering.sheet import AmendmentSheet
 from drafting.services.assembly import exchange, order
-from drafting.services.documents import reuse, sheets
+from drafting.services.documents import reuse, sheets, storage
 from workflows.deadlines import PARIS
 from workflows.review import State
 
@@ -157,13 +158,15 @@ def _loaded(
     )
 
 
+Documented = tuple[AknAmendment | None, LiasseXmlAmendment | None]  # a token in each document
+
+
 class Batch(NamedTuple):
-    """A batch of a chunk's tokens, loaded once: their sheets, and their elements of the
-    liasse's Akoma Ntoso list and of its liasse XML (empty when not asked)."""
+    """A batch of a chunk's tokens, loaded once: their sheets, and what each token is in the
+    liasse's Akoma Ntoso list and in its liasse XML (empty when not asked)."""
 
     sheets: list[AmendmentSheet]
-    listed: list[AknAmendment]
-    documents: list[LiasseXmlAmendment]
+    documents: list[Documented]
 
 
 def load_batch(
@@ -185,39 +188,79 @@ def load_batch(
     ours = [sheets.sheet_for(a, printed[a.id], requester, now) for a in amendments]
     batch_sheets = merge(tokens, ours, external_sheets(external, session))
     if not documents:
-        return Batch(batch_sheets, [], [])
+        return Batch(batch_sheets, [])
     got = _loaded(tokens, session, amendments)
-    listed, xml_items = _items(tokens, got, exchange.cosigners_of(found, deputies))
-    return Batch(batch_sheets, listed, xml_items)
+    return Batch(batch_sheets, _items(tokens, got, exchange.cosigners_of(found, deputies)))
+
+
+DOCUMENTS_SLICE = 50  # tokens a kept slice of the documents holds
 
 
 class ChunkDocuments:
     """A chunk's pieces of the liasse's Akoma Ntoso list and liasse XML
-    (`rendering/liasse_documents.py`), each amendment's element kept between exports
-    (`reuse.FragmentCache`); the list dated `day`, the chunk's amendments ranked from
-    `first` + 1."""
+    (`rendering/liasse_documents.py`), the list dated `day`, the chunk's amendments ranked
+    from `first` + 1. Kept between exports at two levels: each amendment's elements
+    (`reuse.FragmentCache`, under a digest of its exchange record), and each slice of
+    DOCUMENTS_SLICE tokens as its deflated pieces, under a digest of its amendments' element
+    keys and of its first number: a slice none of whose amendments changed is neither read
+    element by element nor deflated again."""
 
     def __init__(self, text_id: int, day: date, first: int, level: int) -> None:
         text = db.session.get_one(LegislativeText, text_id)
-        self.listing, self.day = exchange.akn_text(text), day
+        self.listing, self.day, self.level = exchange.akn_text(text), day, level
         self.liasse = exchange.liasse_text(text)
-        self.pieces = liasse_documents.ChunkDocuments(first, level)
+        self.pieces = liasse_documents.ChunkDocuments(first)
         self.kept_akn = reuse.FragmentCache(akn.fragment_context(self.listing, day), "akn")
         self.kept_xml = reuse.FragmentCache(liasse_xml.fragment_context(self.liasse), "liasse-xml")
+        self.kept_slices: dict[str, storage.SmallFile] = {}
+        self.slices_reused = self.elements_reused = 0
 
     def add(self, batch: Batch) -> None:
-        """The batch's elements: kept ones reused, new ones noted (`save` keeps them)."""
-        fragments = self.kept_akn.fragments(batch.listed, self._listed)
-        for item, fragment in zip(batch.listed, fragments, strict=True):
-            self.pieces.add_listed(akn.list_title(item), fragment)
-        for fragment in self.kept_xml.fragments(batch.documents, self._document):
-            self.pieces.add_xml(fragment)
+        """The batch's slices: kept ones reused, the others made of their amendments'
+        elements (kept or written), noted to keep (`save`)."""
+        groups = [
+            batch.documents[n : n + DOCUMENTS_SLICE]
+            for n in range(0, len(batch.documents), DOCUMENTS_SLICE)
+        ]
+        first, keys = self.pieces.next_first, []
+        for group in groups:
+            keys.append(self._slice_key(first, group))
+            first += sum(1 for listed, _ in group if listed is not None)
+        found = storage.read_many(keys)
+        for key, group in zip(keys, groups, strict=True):
+            kept = found.get(key)
+            if kept is not None:
+                self.slices_reused += 1
+                self.elements_reused += sum((a is not None) + (x is not None) for a, x in group)
+                self.pieces.add(liasse_documents.SlicePieces.from_bytes(kept))
+                continue
+            made = self._slice(self.pieces.next_first, group)
+            self.kept_slices[key] = storage.SmallFile(
+                key, made.to_bytes(), "application/octet-stream", "slice"
+            )
+            self.pieces.add(made)
+
+    def _slice_key(self, first: int, group: Sequence[Documented]) -> str:
+        keys = [self.kept_akn.key(a) if a is not None else "-" for a, _ in group]
+        keys += [self.kept_xml.key(x) if x is not None else "-" for _, x in group]
+        named = "\n".join([f"{first} {self.level}", *keys])
+        return f"amdt/fragments/slices/{hashlib.sha256(named.encode()).hexdigest()}"
+
+    def _slice(self, first: int, group: Sequence[Documented]) -> liasse_documents.SlicePieces:
+        listed = [a for a, _ in group if a is not None]
+        documents = [x for _, x in group if x is not None]
+        fragments = self.kept_akn.fragments(listed, self._listed)
+        titled = [(akn.list_title(a), f) for a, f in zip(listed, fragments, strict=True)]
+        written = self.kept_xml.fragments(documents, self._document)
+        return liasse_documents.slice_pieces(first, titled, written, self.level)
 
     def save(self) -> None:
-        """Keep the new elements, in the chunk's transaction (written once it is rendered, as
-        its sheets are: no write lock taken while it renders)."""
+        """Keep the new elements and slices, in the chunk's transaction (written once it is
+        rendered, as its sheets are: no write lock taken while it renders)."""
         self.kept_akn.save()
         self.kept_xml.save()
+        storage.backend().put_many(list(self.kept_slices.values()))
+        self.kept_slices = {}
 
     def _listed(self, item: AknAmendment) -> bytes:
         return akn.list_fragment(item, self.listing, self.day)
@@ -227,8 +270,9 @@ class ChunkDocuments:
 
     @property
     def reused(self) -> int:
-        """How many amendments' elements were kept from an earlier export."""
-        return self.kept_akn.reused + self.kept_xml.reused
+        """How many amendments' elements were kept from an earlier export (in kept slices,
+        or one by one)."""
+        return self.elements_reused + self.kept_akn.reused + self.kept_xml.reused
 
     def write_into(self, path: Path) -> None:
         """Append the pieces to the chunk's part."""
@@ -275,22 +319,27 @@ def _records(batch: Sequence[Token]) -> tuple[list[AknAmendment], list[LiasseXml
     """The batch's amendments as the Akoma Ntoso and the liasse XML write them, in order."""
     with Session(db.engine) as session:  # dropped after each batch: flat memory
         got = _loaded(batch, session)
-        return _items(batch, got, exchange.cosigners(list(got.ours), session))
+        pairs = _items(batch, got, exchange.cosigners(list(got.ours), session))
+    return [a for a, _ in pairs if a is not None], [x for _, x in pairs if x is not None]
 
 
 def _items(
     batch: Sequence[Token], got: _Loaded, signers: dict[int, list[exchange.Cosigner]]
-) -> tuple[list[AknAmendment], list[LiasseXmlAmendment]]:
-    akn_items: list[AknAmendment] = []
-    xml_items: list[LiasseXmlAmendment] = []
+) -> list[Documented]:
+    """What each token is in the Akoma Ntoso list and in the liasse XML (None where it is
+    not: one of ours gone, or not ready nor filed for the liasse XML)."""
+    pairs: list[Documented] = []
     for token in batch:
         if isinstance(token, int) and token in got.ours:
             amendment, record = got.ours[token], got.record(token)
-            akn_items.append(exchange.amendment_akn(amendment, signers[token], record))
+            listed = exchange.amendment_akn(amendment, signers[token], record)
+            document = None
             if amendment.state in exchange.LIASSE_STATES:
-                xml_items.append(exchange.amendment_liasse(amendment, signers[token], record))
+                document = exchange.amendment_liasse(amendment, signers[token], record)
+            pairs.append((listed, document))
         elif isinstance(token, str) and int(token[1:]) in got.external:
             row = got.external[int(token[1:])]
-            akn_items.append(exchange.published_akn(row))
-            xml_items.append(exchange.published_liasse(row))
-    return akn_items, xml_items
+            pairs.append((exchange.published_akn(row), exchange.published_liasse(row)))
+        else:
+            pairs.append((None, None))
+    return pairs

@@ -338,6 +338,7 @@ def render_chunk(chunk: Job, now: datetime) -> None:
         "rendered": kept.rendered,
         "slices_reused": kept.slices_reused,
         "fragments_reused": documents.reused if documents is not None else 0,
+        "document_slices_reused": documents.slices_reused if documents is not None else 0,
     }
     jobs.mark_finished(chunk, stored, now)
     db.session.flush()
@@ -450,6 +451,7 @@ def assemble(export: Job, now: datetime) -> None:
     rendered = sum(int(c.params.get("rendered", 0)) for c in chunks)
     slices = sum(int(c.params.get("slices_reused", 0)) for c in chunks)
     fragments = sum(int(c.params.get("fragments_reused", 0)) for c in chunks)
+    document_slices = sum(int(c.params.get("document_slices_reused", 0)) for c in chunks)
     sections = sum(int(c.params.get("sections_reused", 0)) for c in chunks)
     export.params = export.params | {
         "assembly_seconds": clock.laps,
@@ -457,6 +459,7 @@ def assemble(export: Job, now: datetime) -> None:
         "rendered": rendered,
         "slices_reused": slices,
         "fragments_reused": fragments,
+        "document_slices_reused": document_slices,
         "sections_reused": sections,
         "spliced": stored.backend == storage.ComposedStorage.backend,
     }

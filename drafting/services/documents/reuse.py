@@ -203,13 +203,14 @@ class FragmentCache:
     reused: int = 0
     pending: dict[str, storage.SmallFile] = field(default_factory=dict)
 
-    def _key(self, item: object) -> str:
+    def key(self, item: object) -> str:
+        """Where the item's fragment is kept (a digest of the item and the context)."""
         digest = hashlib.sha256(f"{self.context}\n{item!r}".encode()).hexdigest()
         return f"amdt/fragments/{self.kind}/{digest}"
 
     def fragments(self, items: Sequence[T], write: Callable[[T], bytes]) -> list[bytes]:
         """Each item's fragment: kept, or written (and kept)."""
-        keys = [self._key(item) for item in items]
+        keys = [self.key(item) for item in items]
         found = storage.read_many(keys)
         fragments = []
         for key, item in zip(keys, items, strict=True):

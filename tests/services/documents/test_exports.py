@@ -391,3 +391,28 @@ def test_an_export_planned_before_the_chunks_wrote_the_xml_documents_still_finis
     whole = _documents_written_whole(job, datetime.now(UTC))  # dated the day it ran, as then
     assert {name: liasse.read(name) for name in whole} == whole
     assert [r["empreinte"] for r in _index(liasse)] == [a.content_hash for a in mixed]
+
+
+def test_a_kept_slice_of_the_documents_is_not_taken_at_another_number(
+    app: Flask, mixed, people, bill, run_jobs, monkeypatch
+):
+    """The list numbers its amendments (`cmp_3`): a slice of the documents kept when its
+    amendments were the first two is not reused once two new ones come before them."""
+    from drafting.services.assembly import liasse_export
+
+    monkeypatch.setattr(liasse_export, "DOCUMENTS_SLICE", 2)
+    first = _export(people["claire"], bill, run_jobs)
+    assert first.params["document_slices_reused"] == 0
+    for word in ("Un", "Deux"):
+        make_amendment(
+            people["regol"],
+            bill,
+            article="1er",
+            kind="before_article",
+            dispositif=f"Avant l'article 1er, insérer l'article suivant : « {word}. »",
+        )
+    job = _export(people["claire"], bill, run_jobs)
+    whole = _documents_written_whole(job)
+    assert {name: _zip(job).read(name) for name in whole} == whole
+    again = _export(people["claire"], bill, run_jobs)
+    assert again.params["document_slices_reused"] == 6  # (11 amendments: 6 slices of 2)

@@ -145,10 +145,20 @@ def test_the_documents_write_again_only_the_amendments_that_changed(
     assert sorted(written) == ["akn", "xml"]  # that amendment alone, in each document
     for name in ("liasse.akn.xml", "liasse.xml"):
         assert second[name] != first[name] and b"Bayou" in second[name]
-    unchanged = _entries(_export(people["claire"], bill, run_jobs))
+    third = _export(people["claire"], bill, run_jobs)
+    unchanged = _entries(third)
     assert sorted(written) == ["akn", "xml"]  # nothing written again the third time
+    assert third.params["document_slices_reused"] == 1  # nor read element by element
     monkeypatch.setattr(
         reuse.FragmentCache, "fragments", lambda self, items, write: [write(i) for i in items]
+    )
+    from drafting.services.assembly import liasse_export
+
+    real_key = liasse_export.ChunkDocuments._slice_key
+    monkeypatch.setattr(  # no slice kept either
+        liasse_export.ChunkDocuments,
+        "_slice_key",
+        lambda self, first, group: real_key(self, first, group) + "-not-kept",
     )
     written.clear()
     whole = _entries(_export(people["claire"], bill, run_jobs))  # every amendment written
@@ -318,14 +328,14 @@ def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
     handed_out = db.session.get(Job, document.id, populate_existing=True).file_id
     kept = select(func.count()).select_from(StoredFile).where(StoredFile.key.like("amdt/%"))
     # the liasse's 12 (the liasse is made of them), its slice's pages and what they hold (its
-    # place), the Akoma Ntoso's 6 amendments and the liasse XML's 3 (the filed ones), and the
-    # author's own copy
-    assert db.session.scalar(kept) == 24
+    # place), the Akoma Ntoso's 6 amendments and the liasse XML's 3 (the filed ones), the
+    # slice of the documents they make, and the author's own copy
+    assert db.session.scalar(kept) == 25
     later = NOW + timedelta(days=app.config["LIASSE_SHEET_CACHE_DAYS"], hours=1)
     db.session.execute(update(StoredFile).values(created_at=NOW))
     commit()
     assert clock.prune(app, NOW + timedelta(days=1)) == 0  # too recent
-    assert clock.prune(app, later) == 11  # all but the liasse's sheets and the copy handed out
+    assert clock.prune(app, later) == 12  # all but the liasse's sheets and the copy handed out
     # the copy handed out, and the liasse (spliced from its two parts, its glue, its sheets)
     assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 1 + 4 + 12
     made_of = db.session.get(StoredFile, liasse.file_id)
