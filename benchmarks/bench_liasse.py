@@ -347,7 +347,9 @@ def _phases(job: Any) -> str:
     assembly = job.finished_at - max(c.finished_at for c in children)
     size = job.params["total"] // max(1, len(chunks))
     extra = "".join(
-        f"; documents job {(d.finished_at - d.started_at).total_seconds():.1f} s" for d in documents
+        f"; {str(d.params.get(EXTRAS)).replace('-', ' ')} job "
+        f"{(d.finished_at - d.started_at).total_seconds():.1f} s"
+        for d in documents
     )
     return (
         f"{len(chunks)} chunks of ~{size}: {min(spans):.1f}–{max(spans):.1f} s each{extra}, "
@@ -355,7 +357,8 @@ def _phases(job: Any) -> str:
         f"{job.params.get('assembly_seconds')}; sheets rendered {job.params.get('rendered')}, "
         f"reused {job.params.get('reused')}; slices of the combined PDF reused "
         f"{job.params.get('slices_reused')}; documents' amendments reused "
-        f"{job.params.get('fragments_reused')}, "
+        f"{job.params.get('fragments_reused')} (in kept slices of 50: "
+        f"{job.params.get('document_slices_reused')}), "
         f"sections of the amended text reused {job.params.get('sections_reused')}"
     )
 

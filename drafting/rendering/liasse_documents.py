@@ -62,14 +62,14 @@ class SlicePieces(NamedTuple):
     lists. Kept between exports (`to_bytes`): a slice whose amendments did not change is not
     read, written nor deflated again."""
 
-    count: int
+    listed: int
     pieces: dict[str, tuple[bytes, int, int]]
 
     def to_bytes(self) -> bytes:
         """The slice as one small file: a JSON line (count, each piece's CRC, size and
         deflated length), then the pieces' bytes."""
         noted = {name: [crc, size, len(data)] for name, (data, crc, size) in self.pieces.items()}
-        head = json.dumps({"count": self.count, "pieces": noted}).encode() + b"\n"
+        head = json.dumps({"count": self.listed, "pieces": noted}).encode() + b"\n"
         return head + b"".join(self.pieces[name][0] for name in noted)
 
     @classmethod
@@ -125,7 +125,7 @@ class ChunkDocuments:
 
     def add(self, pieces: SlicePieces) -> None:
         """The next slice (numbered from `next_first` + 1)."""
-        self.count += pieces.count
+        self.count += pieces.listed
         for name, (data, crc, size) in pieces.pieces.items():
             total_crc, total_size = self._sums[name]
             self._sums[name] = crc32_combine(total_crc, crc, size), total_size + size

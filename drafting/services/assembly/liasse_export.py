@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, load_only
+from sqlalchemy.orm import Session, joinedload
 
 from drafting.extensions import db
 from drafting.infra.sql import among
@@ -52,27 +52,22 @@ def _ours(ids: Sequence[int], session: Session | None = None) -> list[Amendment]
     return list((session or db.session).scalars(query).unique())
 
 
-def _for_order(ids: Sequence[int]) -> list[Amendment]:
-    """Ours with what the order of call reads of them (`order.amendment_item`) and nothing
-    more: ordering a liasse of 20 000 loads no exposé, no author, no group, and not their
-    articles (`order.ordered` takes them from the text's)."""
-    query = (
-        select(Amendment)
-        .where(among(Amendment.id, ids))
-        .options(
-            load_only(
-                Amendment.id,
-                Amendment.article_id,
-                Amendment.position_kind,
-                Amendment.alinea,
-                Amendment.dispositif,
-                Amendment.number,
-                Amendment.parent_id,
-                Amendment.outcome,
-            ),
-        )
-    )
-    return list(db.session.scalars(query).unique())
+def _for_order(ids: Sequence[int]) -> list[Any]:
+    """Ours as rows of what the order of call reads of them (`order.amendment_item`: read by
+    name, as an amendment's attributes) and nothing more: ordering a liasse of 20 000 loads no
+    exposé, no author, no group, and not their articles (`order.ordered` takes them from the
+    text's); plain rows, not 20 000 mapped amendments."""
+    query = select(
+        Amendment.id,
+        Amendment.article_id,
+        Amendment.position_kind,
+        Amendment.alinea,
+        Amendment.dispositif,
+        Amendment.number,
+        Amendment.parent_id,
+        Amendment.outcome,
+    ).where(among(Amendment.id, ids))
+    return list(db.session.execute(query))
 
 
 def _published(text_id: int) -> list[PublishedAmendment]:
