@@ -254,10 +254,14 @@ def _batches(ids: Sequence[int | str]) -> Iterator[Sequence[int | str]]:
 
 
 def _sheets(
-    chunk: Job, requester: User, documents: liasse_export.ChunkDocuments | None = None
+    chunk: Job,
+    requester: User,
+    documents: liasse_export.ChunkDocuments | None = None,
+    kept: reuse.SheetCache | None = None,
 ) -> Iterator[Any]:
     """The chunk's sheets, loaded batch by batch (with `documents`, each batch's elements of
-    the liasse's XML documents written from the same rows); progress recorded after each."""
+    the liasse's XML documents written from the same rows; with `kept`, each batch's kept
+    sheets and slices looked up at once); progress recorded after each."""
     ids, done = chunk.params["ids"], 0
     requested_at = datetime.fromisoformat(chunk.params["requested_at"])
     for tokens in _batches(ids):
@@ -267,6 +271,8 @@ def _sheets(
             )
             if documents is not None:
                 documents.add(batch)
+        if kept is not None:
+            kept.prefetch(batch.sheets, liasse_parts.COMBINED_SLICE)
         yield from batch.sheets
         done += len(tokens)
         record_progress(chunk, done)
@@ -319,7 +325,7 @@ def render_chunk(chunk: Job, now: datetime) -> None:
     kept, documents = reuse.SheetCache(), _chunk_documents(chunk)
     with scratch_file(".zip") as path:
         entries = liasse_parts.write_part(
-            _sheets(chunk, requester, documents),
+            _sheets(chunk, requester, documents, kept),
             path,
             chunk.params["start"],
             kept,

@@ -43,9 +43,25 @@ class SheetCache:
     slices_reused: int = 0
     pending: list[storage.SmallFile] = field(default_factory=list)
     referenced: set[int] = field(default_factory=set)  # the kept files given as `Kept`
-    # The keys of the slice looked up last, by sheet (its digest is worked out once, not for
-    # each of the lookup, the slice's pages and their storing).
+    # The keys of the sheets looked up last (a batch's, or a slice's), by sheet (each digest
+    # is worked out once, not for each of the lookup, the slice's pages and their storing).
     _known: dict[int, tuple[AmendmentSheet, tuple[str, str]]] = field(default_factory=dict)
+    # What `prefetch` found for a batch: its sheets' kept files, its slices' kept pages.
+    _described: dict[str, storage.Described] = field(default_factory=dict)
+    _prefetched: set[str] = field(default_factory=set)
+    _kept_pages: dict[str, bytes | None] = field(default_factory=dict)
+
+    def prefetch(self, sheets: Sequence[AmendmentSheet], per_slice: int) -> None:
+        """Look up a batch of sheets (a chunk's 500) and the kept pages of its slices of
+        `per_slice` in two queries, rather than two a slice: `lookup` and `pages` then answer
+        from here for these sheets (and ask the database for any others)."""
+        self._known = {}
+        keys = [key for sheet in sheets for key in self._keys(sheet)]
+        self._described, self._prefetched = storage.describe_many(keys), set(keys)
+        slices = [sheets[n : n + per_slice] for n in range(0, len(sheets), per_slice)]
+        wanted = [self._pages_key(batch) for batch in slices]
+        found = storage.read_many(wanted)
+        self._kept_pages = {key: found.get(key) for key in wanted}
 
     def _keys(self, sheet: AmendmentSheet) -> tuple[str, str]:
         known = self._known.get(id(sheet))
@@ -61,10 +77,14 @@ class SheetCache:
         database holds is given as a `Kept` reference (the liasse is then made of the stored
         file itself: nothing read or copied); one on a volume or in a bucket as its bytes,
         read and checked (`storage.read_many`: a file cut short by a crash is not served)."""
-        self._known = {}
+        if not all(id(sheet) in self._known for sheet in sheets):
+            self._known = {}  # not the batch prefetched: memory for one slice's keys
         keys = [self._keys(sheet) for sheet in sheets]
         wanted = [key for pair in keys for key in pair]
-        described = storage.describe_many(wanted)
+        missing = [key for key in wanted if key not in self._prefetched]
+        described = {key: self._described[key] for key in wanted if key in self._described}
+        if missing:
+            described |= storage.describe_many(missing)
         referenced = {
             key: Kept(found.id, found.size, found.crc32)
             for key, found in described.items()
@@ -135,7 +155,10 @@ class SheetCache:
     def pages(self, sheets: Sequence[AmendmentSheet]) -> bytes | None:
         """The kept pages of the combined PDF for exactly these sheets, or None."""
         key = self._pages_key(sheets)
-        found = storage.read_many([key]).get(key)
+        if key in self._kept_pages:
+            found = self._kept_pages.pop(key)
+        else:
+            found = storage.read_many([key]).get(key)
         self.slices_reused += found is not None
         return found
 

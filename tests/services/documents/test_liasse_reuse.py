@@ -523,3 +523,23 @@ def test_a_liasse_made_of_its_kept_files_is_byte_for_byte_the_one_copied_on_a_vo
     for part in parts:  # no sheet's bytes in any part
         with zipfile.ZipFile(io.BytesIO(storage.storage_for(part).read(part))) as opened:
             assert not [n for n in opened.namelist() if not n.startswith("_") and "_" in n[:5]]
+
+
+def test_a_chunk_looks_its_sheets_and_slices_up_once_a_batch(
+    amendments, people, bill, run_jobs, monkeypatch
+):
+    """Three slices of two sheets, one batch: the kept files' metadata is asked once and the
+    slices' kept pages read once for the batch, not once a slice; the same liasse."""
+    monkeypatch.setattr(liasse_parts, "COMBINED_SLICE", 2)
+    first = _entries(_export(people["claire"], bill, run_jobs))
+    described = _counted(monkeypatch, storage, "describe_many")
+    read: list[list[str]] = []
+    real_read = storage.read_many
+    monkeypatch.setattr(
+        storage, "read_many", lambda keys: read.append(list(keys)) or real_read(keys)
+    )
+    second = _export(people["claire"], bill, run_jobs)
+    assert described == [12]  # the six sheets' DOCX and PDF keys, in one query
+    pages = [keys for keys in read if any("/liasse-pages/" in key for key in keys)]
+    assert [len(keys) for keys in pages] == [3]
+    assert second.params["slices_reused"] == 3 and _entries(second) == first
