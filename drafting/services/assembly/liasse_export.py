@@ -217,36 +217,45 @@ class ChunkDocuments:
             batch.documents[n : n + DOCUMENTS_SLICE]
             for n in range(0, len(batch.documents), DOCUMENTS_SLICE)
         ]
-        first, keys = self.pieces.next_first, []
+        first, keyed = self.pieces.next_first, []
         for group in groups:
-            keys.append(self._slice_key(first, group))
+            keyed.append(self._keyed(first, group))
             first += sum(1 for listed, _ in group if listed is not None)
-        found = storage.read_many(keys)
-        for key, group in zip(keys, groups, strict=True):
+        found = storage.read_many([key for key, _, _ in keyed])
+        for (key, listed_keys, document_keys), group in zip(keyed, groups, strict=True):
             kept = found.get(key)
             if kept is not None:
                 self.slices_reused += 1
-                self.elements_reused += sum((a is not None) + (x is not None) for a, x in group)
+                self.elements_reused += len(listed_keys) + len(document_keys)
                 self.pieces.add(liasse_documents.SlicePieces.from_bytes(kept))
                 continue
-            made = self._slice(self.pieces.next_first, group)
+            made = self._slice(self.pieces.next_first, group, listed_keys, document_keys)
             self.kept_slices[key] = storage.SmallFile(
                 key, made.to_bytes(), "application/octet-stream", "slice"
             )
             self.pieces.add(made)
 
-    def _slice_key(self, first: int, group: Sequence[Documented]) -> str:
-        keys = [self.kept_akn.key(a) if a is not None else "-" for a, _ in group]
-        keys += [self.kept_xml.key(x) if x is not None else "-" for _, x in group]
-        named = "\n".join([f"{first} {self.level}", *keys])
-        return f"amdt/fragments/slices/{hashlib.sha256(named.encode()).hexdigest()}"
+    def _keyed(self, first: int, group: Sequence[Documented]) -> tuple[str, list[str], list[str]]:
+        """The slice's key, and its amendments' elements' keys in each document."""
+        listed = [self.kept_akn.key(a) for a, _ in group if a is not None]
+        documents = [self.kept_xml.key(x) for _, x in group if x is not None]
+        marks = "".join("ld"[a is None] + "xd"[x is None] for a, x in group)  # who is where
+        named = "\n".join([f"{first} {self.level} {marks}", *listed, *documents])
+        digest = hashlib.sha256(named.encode()).hexdigest()
+        return f"amdt/fragments/slices/{digest}", listed, documents
 
-    def _slice(self, first: int, group: Sequence[Documented]) -> liasse_documents.SlicePieces:
+    def _slice(
+        self,
+        first: int,
+        group: Sequence[Documented],
+        listed_keys: Sequence[str],
+        document_keys: Sequence[str],
+    ) -> liasse_documents.SlicePieces:
         listed = [a for a, _ in group if a is not None]
         documents = [x for _, x in group if x is not None]
-        fragments = self.kept_akn.fragments(listed, self._listed)
+        fragments = self.kept_akn.fragments(listed, self._listed, listed_keys)
         titled = [(akn.list_title(a), f) for a, f in zip(listed, fragments, strict=True)]
-        written = self.kept_xml.fragments(documents, self._document)
+        written = self.kept_xml.fragments(documents, self._document, document_keys)
         return liasse_documents.slice_pieces(first, titled, written, self.level)
 
     def save(self) -> None:

@@ -231,9 +231,12 @@ class FragmentCache:
         digest = hashlib.sha256(f"{self.context}\n{item!r}".encode()).hexdigest()
         return f"amdt/fragments/{self.kind}/{digest}"
 
-    def fragments(self, items: Sequence[T], write: Callable[[T], bytes]) -> list[bytes]:
-        """Each item's fragment: kept, or written (and kept)."""
-        keys = [self.key(item) for item in items]
+    def fragments(
+        self, items: Sequence[T], write: Callable[[T], bytes], keys: Sequence[str] | None = None
+    ) -> list[bytes]:
+        """Each item's fragment: kept, or written (and kept); `keys`, when given, are the
+        items' (`key`, worked out already)."""
+        keys = list(keys) if keys is not None else [self.key(item) for item in items]
         found = storage.read_many(keys)
         fragments = []
         for key, item in zip(keys, items, strict=True):

@@ -150,16 +150,19 @@ def test_the_documents_write_again_only_the_amendments_that_changed(
     assert sorted(written) == ["akn", "xml"]  # nothing written again the third time
     assert third.params["document_slices_reused"] == 1  # nor read element by element
     monkeypatch.setattr(
-        reuse.FragmentCache, "fragments", lambda self, items, write: [write(i) for i in items]
+        reuse.FragmentCache,
+        "fragments",
+        lambda self, items, write, keys=None: [write(i) for i in items],
     )
     from drafting.services.assembly import liasse_export
 
-    real_key = liasse_export.ChunkDocuments._slice_key
-    monkeypatch.setattr(  # no slice kept either
-        liasse_export.ChunkDocuments,
-        "_slice_key",
-        lambda self, first, group: real_key(self, first, group) + "-not-kept",
-    )
+    real_keyed = liasse_export.ChunkDocuments._keyed
+
+    def not_kept(self, first, group):
+        key, listed, documents = real_keyed(self, first, group)
+        return key + "-not-kept", listed, documents
+
+    monkeypatch.setattr(liasse_export.ChunkDocuments, "_keyed", not_kept)  # no slice kept
     written.clear()
     whole = _entries(_export(people["claire"], bill, run_jobs))  # every amendment written
     assert len(written) == 6 + 3
