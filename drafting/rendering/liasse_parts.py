@@ -22,6 +22,7 @@ import shutil
 import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,10 +202,27 @@ class RenderedSheets(Protocol):
         """Note which sheets, of how many pages each, the slice at `place` now holds."""
         ...
 
+    def run(self, sheets: Sequence[Any], first_number: int) -> KeptRun | None:
+        """The kept run of exactly these sheets renumbered from `first_number`, or None."""
+        ...
+
+    def store_run(
+        self, sheets: Sequence[Any], first_number: int, data: bytes, manifest: dict[str, Any]
+    ) -> None:
+        """Keep these sheets' run renumbered from `first_number` (its bytes and manifest)."""
+        ...
+
+    def run_bytes(self, run: KeptRun) -> bytes:
+        """A kept run's bytes."""
+        ...
+
 
 def rendered_slice(
-    batch: Sequence[Any], kept: RenderedSheets | None, place: str | None = None
-) -> tuple[bytes, list[Rendered]]:
+    batch: Sequence[Any],
+    kept: RenderedSheets | None,
+    place: str | None = None,
+    numbers: tuple[int, int] | None = None,
+) -> tuple[bytes | KeptRun, list[Rendered]]:
     """A slice's pages for the combined PDF and each sheet's (DOCX, PDF): the kept ones reused,
     the others rendered (in one compilation, each sheet's PDF cut out of it) and kept.
 
@@ -213,14 +231,18 @@ def rendered_slice(
     slice none of whose sheets changed is not compiled again. When some changed, and the
     slice compiled last at the same `place` (the same amendments) is kept, its pages of the
     sheets that did not change are taken with the new compilation's pages of those that did
-    (`_patched`): a few sheets changed in a slice of 50 are all that is compiled.
+    (`_patched`): a few sheets changed in a slice of 50 are all that is compiled. A slice none
+    of whose sheets changed, at the same `numbers`, is its kept run (`KeptRun`: its pages
+    renumbered there by an earlier export, referenced by the part, not read).
     """
     from drafting.rendering.docx import render_docx
 
     found = kept.lookup(batch) if kept is not None else [None] * len(batch)
     missing = [sheet for sheet, entry in zip(batch, found, strict=True) if entry is None]
     if not missing:
-        return _slice_pages(batch, kept, place), [entry for entry in found if entry is not None]
+        every = [entry for entry in found if entry is not None]
+        run = kept.run(batch, numbers[0]) if kept is not None and numbers is not None else None
+        return (run if run is not None else _slice_pages(batch, kept, place)), every
     combined, pdfs = sheet_pdfs(missing)
     rendered = [(render_docx(sheet), pdf) for sheet, pdf in zip(missing, pdfs, strict=True)]
     fresh: Sequence[Rendered] = rendered if kept is None else kept.store(missing, rendered)
@@ -318,51 +340,89 @@ def _patched(
     return out.getvalue(), [len(run) for _, run in runs]
 
 
-class _CombinedPages:
-    """The chunk's pages of the combined PDF: a segment (pdf_segments), or, once the segment
-    is full, stand-alone slices (the segment so far becomes the first one)."""
+@dataclass(frozen=True)
+class KeptRun:
+    """A slice's pages already renumbered at its place in the combined PDF, kept in storage
+    (`file`: its id, size and CRC-32) with what the combined PDF's closing needs of them
+    (`manifest`: a segment's, `pdf_segments.PdfSegment.manifest`)."""
 
-    def __init__(self, part: zipfile.ZipFile, scratch: IO[bytes], numbers: tuple[int, int]) -> None:
+    file: Kept
+    manifest: dict[str, Any]
+
+
+def slice_numbers(rank: int, count: int) -> tuple[int, int]:
+    """The object numbers a slice of `count` sheets whose first is ranked `rank` + 1 takes:
+    from its own rank, so that a slice's renumbered pages are the same bytes whenever the
+    same sheets stand at the same place (and can be kept)."""
+    first = pdf_segments.FIRST + rank * pdf_segments.PER_SHEET
+    return first, first + max(1, count) * pdf_segments.PER_SHEET
+
+
+class _CombinedPages:
+    """The chunk's pages of the combined PDF: *runs*, one a slice, each its pages renumbered
+    from the slice's own rank (`slice_numbers`) — written into the part's segment, or a kept
+    run referenced — or, once a slice's pages outgrow its numbers, stand-alone slices for the
+    rest (the runs so far stay the part's segment)."""
+
+    def __init__(self, part: zipfile.ZipFile, scratch: IO[bytes]) -> None:
         self.part, self.scratch = part, scratch
-        self.segment: pdf_segments.PdfSegment | None = pdf_segments.PdfSegment(scratch, *numbers)
+        self.runs: list[dict[str, Any]] = []
+        self.full = False
         self.slices = 0
 
-    def add(self, pages: bytes) -> None:
-        """Append a slice's pages to the segment, renumbered (`PdfAppender`: as bytes when
-        they are simple, a few milliseconds a slice)."""
-        if self.segment is not None:
-            mark = self.segment.mark()
+    def add(self, pages: bytes, numbers: tuple[int, int]) -> tuple[bytes, dict[str, Any]] | None:
+        """Append a slice's pages as a run renumbered within `numbers` (`PdfAppender`: as
+        bytes when they are simple, a few milliseconds a slice); returns the run's bytes and
+        manifest (to keep), or None once the runs are given up for stand-alone slices."""
+        if not self.full:
+            out = io.BytesIO()
+            segment = pdf_segments.PdfSegment(out, *numbers)
             try:
-                self.segment.append(pages)
-                return
+                segment.append(pages)
             except pdf_segments.SegmentFull:
-                log.warning("liasse: the combined PDF's segment is full, slices kept instead")
-                self.segment.rewind(mark)
-                self._slice_of_segment()
+                log.warning("liasse: a slice outgrew its object numbers, slices kept instead")
+                self.full = True
+            else:
+                data, manifest = out.getvalue(), segment.manifest()
+                offset = self.scratch.seek(0, io.SEEK_END)
+                self.scratch.write(data)
+                self.runs.append(
+                    {"file": None, "offset": offset, "crc": zlib.crc32(data)} | manifest
+                )
+                return data, manifest
         self._slice(pages)
         gc.collect()
+        return None
+
+    def add_kept(self, run: KeptRun) -> bool:
+        """Append a kept run (referenced, not copied); False once runs are given up (the
+        caller then adds the slice's pages)."""
+        if self.full:
+            return False
+        kept = run.file
+        self.runs.append({"file": kept.file_id, "crc": kept.crc} | run.manifest)
+        return True
 
     def _slice(self, pdf: bytes) -> None:
         self.part.writestr(_stored(f"{SLICE_PREFIX}{self.slices:04d}.pdf"), pdf)
         self.slices += 1
 
-    def _slice_of_segment(self) -> None:
-        assert self.segment is not None
-        manifest, self.segment = self.segment.manifest(), None
-        if manifest["kids"]:
-            self.scratch.seek(0)
-            out = io.BytesIO()
-            pdf_segments.standalone(self.scratch, manifest, out)
-            self._slice(out.getvalue())
-
     def finish(self) -> None:
-        """Write the segment and its manifest into the part (when it has pages)."""
-        if self.segment is None or not self.segment.manifest()["kids"]:
+        """Write the runs' segment (the bytes of those not kept) and their manifest into the
+        part (when it has pages)."""
+        if not any(run["kids"] for run in self.runs):
             return
         self.scratch.seek(0)
         with self.part.open(_stored(SEGMENT_PART), "w", force_zip64=True) as target:
             shutil.copyfileobj(self.scratch, target, 1 << 20)
-        self.part.writestr(MANIFEST_PART, json.dumps(self.segment.manifest()))
+        self.part.writestr(MANIFEST_PART, json.dumps({"runs": self.runs}))
+
+
+def runs_of(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """A part's runs; a part written before runs has one segment: one run of its own."""
+    if "runs" in manifest:
+        return list(manifest["runs"])
+    return [{"file": None, "offset": 0, "crc": None} | manifest]
 
 
 def write_part(
@@ -386,21 +446,47 @@ def write_part(
         zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as part,
         tempfile.TemporaryFile(dir=path.parent) as scratch,
     ):
-        pages = _CombinedPages(part, scratch, pdf_segments.number_range(start, count))
+        pages = _CombinedPages(part, scratch)
         entries: list[list[Any]] = []
         for batch in _slices(sheets):
-            at = rank - start
+            at, numbers = rank - start, slice_numbers(rank, len(batch))
             place = "\n".join(places[at : at + len(batch)]) if places is not None else None
-            pages_of_slice, documents = rendered_slice(batch, kept, place)
+            pages_of_slice, documents = rendered_slice(batch, kept, place, numbers)
             for sheet, (docx, pdf) in zip(batch, documents, strict=True):
                 rank += 1
                 entries.append(_entry(part, ranked_name(sheet, rank, "docx"), docx))
                 entries.append(_entry(part, ranked_name(sheet, rank, "pdf"), pdf))
                 rows.append(index_row(sheet, rank))
-            pages.add(pages_of_slice)
+            _add_pages(pages, batch, kept, pages_of_slice, numbers)
         pages.finish()
         part.writestr(INDEX_PART, csv_text(rows), zipfile.ZIP_DEFLATED)
     return entries
+
+
+def _add_pages(
+    pages: _CombinedPages,
+    batch: Sequence[Any],
+    kept: RenderedSheets | None,
+    found: bytes | KeptRun,
+    numbers: tuple[int, int],
+) -> None:
+    """Append a slice's run: kept (referenced), or its pages renumbered (and the run kept)."""
+    if isinstance(found, KeptRun):
+        if pages.add_kept(found):
+            return
+        found = _run_pdf(found, kept)
+    made = pages.add(found, numbers)
+    if made is not None and kept is not None:
+        kept.store_run(batch, numbers[0], *made)
+
+
+def _run_pdf(run: KeptRun, kept: RenderedSheets | None) -> bytes:
+    """A kept run as a PDF of its own (for a part whose runs were given up)."""
+    if kept is None:
+        raise ValueError("a kept run without its store")
+    out = io.BytesIO()
+    pdf_segments.write_combined(out, [(io.BytesIO(kept.run_bytes(run)), run.manifest)])
+    return out.getvalue()
 
 
 def add_entries(path: Path, entries: Sequence[Entry]) -> None:
@@ -452,6 +538,9 @@ def _copy_into(package: zipfile.ZipFile, info: zipfile.ZipInfo, source: IO[bytes
         shutil.copyfileobj(source, target, 1 << 20)
 
 
+KeptReader = Callable[[Sequence[int]], dict[int, bytes]]  # kept files' bytes by id
+
+
 @dataclass
 class _Pages:
     """One part's pages of the combined PDF, as `_take` left them in the scratch folder."""
@@ -459,9 +548,7 @@ class _Pages:
     segment: Path | None = None
     manifest: dict[str, Any] | None = None
     slices: list[Path] = field(default_factory=list)
-
-
-KeptReader = Callable[[Sequence[int]], dict[int, bytes]]  # kept files' bytes by id
+    read_kept: KeptReader | None = None  # the kept runs' bytes
 
 
 def _take(
@@ -473,7 +560,7 @@ def _take(
 ) -> _Pages:
     """Move one part into the liasse; its pages of the combined PDF go to `folder`; the kept
     documents its list of entries names are read with `read_kept`."""
-    pages = _Pages()
+    pages = _Pages(read_kept=read_kept)
     listed = ENTRIES_PART in part.NameToInfo
     if listed:
         _take_listed(part, liasse, read_kept)
@@ -516,11 +603,11 @@ def _take_listed(
 
 
 def write_combined(parts: Sequence[_Pages], out: IO[bytes]) -> None:
-    """The combined PDF: the segments copied one after the other when every part has one (no
-    PDF is parsed), else every part's pages appended by `PdfAppender` (bounded memory)."""
-    segments = [(p.segment, p.manifest) for p in parts if p.segment and p.manifest]
-    if len(segments) == len(parts):
-        pdf_segments.write_combined(out, _opened(segments))
+    """The combined PDF: the parts' runs copied one after the other when every part has
+    them (no PDF is parsed), else every part's pages appended by `PdfAppender` (bounded
+    memory)."""
+    if all(p.segment is not None and p.manifest is not None and not p.slices for p in parts):
+        pdf_segments.write_combined(out, (run for part in parts for run in _runs(part)))
         return
     appender = PdfAppender(out)
     for part in parts:
@@ -530,18 +617,29 @@ def write_combined(parts: Sequence[_Pages], out: IO[bytes]) -> None:
     appender.close()
 
 
-def _opened(segments: Sequence[tuple[Path, dict[str, Any]]]) -> Iterator[tuple[IO[bytes], Any]]:
-    for path, manifest in segments:
-        with open(path, "rb") as segment:
-            yield segment, manifest
+def _runs(part: _Pages) -> Iterator[tuple[IO[bytes], dict[str, Any]]]:
+    """The part's runs, each as its bytes and manifest: read from the part's segment, or the
+    kept file a run names."""
+    assert part.segment is not None and part.manifest is not None
+    runs = runs_of(part.manifest)
+    kept_ids = [run["file"] for run in runs if run["file"] is not None]
+    if kept_ids and part.read_kept is None:
+        raise ValueError("a part naming kept runs needs a reader of them")
+    kept = part.read_kept(kept_ids) if part.read_kept is not None and kept_ids else {}
+    with open(part.segment, "rb") as segment:
+        for run in runs:
+            if run["file"] is not None:
+                yield io.BytesIO(kept[run["file"]]), run
+                continue
+            segment.seek(run["offset"])
+            yield io.BytesIO(segment.read(run["size"])), run
 
 
 def _pdfs_of(part: _Pages) -> Iterator[bytes]:
     if part.segment is not None and part.manifest is not None:
-        with open(part.segment, "rb") as segment:
-            out = io.BytesIO()
-            pdf_segments.standalone(segment, part.manifest, out)
-            yield out.getvalue()
+        out = io.BytesIO()
+        pdf_segments.write_combined(out, _runs(part))
+        yield out.getvalue()
     for path in part.slices:
         yield path.read_bytes()
 

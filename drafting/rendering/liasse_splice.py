@@ -36,6 +36,7 @@ from drafting.rendering.liasse_parts import (
     SEGMENT_PART,
     SLICE_PREFIX,
     csv_text,
+    runs_of,
 )
 
 GLUE = -1  # a piece of the bytes `splice` wrote
@@ -111,8 +112,10 @@ class Splice:
 
 @dataclass
 class _Segment:
-    source: int
-    offset: int  # of the segment's bytes in its part
+    """A run of the combined PDF, where it lies: in its part's segment, or a kept file."""
+
+    source: Source
+    offset: int  # of the run's bytes in its source
     size: int
     crc: int
     manifest: dict[str, Any]
@@ -144,7 +147,7 @@ def splice(
             if INDEX_PART in part.NameToInfo:
                 index.write(part.read(INDEX_PART))
             if SEGMENT_PART in part.NameToInfo and MANIFEST_PART in part.NameToInfo:
-                segments.append(_segment(part, stream, number))
+                segments += _runs(part, stream, number)
             documents.append(liasse_documents.part_documents(part, stream, number))
     _write_entry(out, liasse, _info("index.csv", zipfile.ZIP_DEFLATED), index.getvalue())
     if segments:
@@ -214,14 +217,23 @@ def _reference_range(
         liasse.NameToInfo[moved.filename] = moved
 
 
-def _segment(part: zipfile.ZipFile, stream: IO[bytes], number: int) -> _Segment:
+def _runs(part: zipfile.ZipFile, stream: IO[bytes], number: int) -> list[_Segment]:
+    """The part's runs of the combined PDF: in its segment's bytes, or kept files (a part
+    written before runs: its whole segment, one run)."""
     info = part.getinfo(SEGMENT_PART)
     stream.seek(info.header_offset)
     header = stream.read(30)
     name_length, extra_length = struct.unpack("<HH", header[26:30])
     offset = info.header_offset + 30 + name_length + extra_length
-    manifest = json.loads(part.read(MANIFEST_PART))
-    return _Segment(number, offset, info.file_size, info.CRC, manifest)
+    runs = runs_of(json.loads(part.read(MANIFEST_PART)))
+    if len(runs) == 1 and runs[0]["crc"] is None:
+        runs[0]["crc"] = info.CRC  # the whole segment, as the part's entry holds it
+    return [
+        _Segment(number, offset + run["offset"], run["size"], run["crc"], run)
+        if run["file"] is None
+        else _Segment(KeptFile(run["file"]), 0, run["size"], run["crc"], run)
+        for run in runs
+    ]
 
 
 def _write_combined(

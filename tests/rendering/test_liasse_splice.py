@@ -73,3 +73,69 @@ def test_the_spliced_zip_holds_the_parts_entries_then_index_then_the_tail():
         assert liasse.read("0002_b.docx") == b"b" * 30
         assert liasse.read("index.csv").decode("utf-8-sig").endswith("r1\r\nr2\r\n")
     assert len(glue.getvalue()) < len(whole) - 70  # the entries' bytes were not copied
+
+
+def _segment(first: int, pdf: bytes) -> tuple[bytes, dict]:
+    from drafting.rendering import pdf_segments
+
+    out = io.BytesIO()
+    segment = pdf_segments.PdfSegment(out, first, first + 64)
+    segment.append(pdf)
+    return out.getvalue(), segment.manifest()
+
+
+def _one_page_pdf(text: bytes) -> bytes:
+    from drafting.rendering.liasse import PdfAppender
+
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.docinfo["/Title"] = text.decode()
+        data = io.BytesIO()
+        pdf.save(data)
+    out = io.BytesIO()
+    appender = PdfAppender(out)  # a simple PDF, as the engine writes them
+    appender.append(data.getvalue())
+    appender.close()
+    return out.getvalue()
+
+
+def test_the_combined_pdf_is_made_of_runs_in_parts_kept_runs_and_older_parts_segments():
+    """A part written before runs (one segment, its manifest as the segment's), a part whose
+    runs lie in its segment, and a kept run it names: one combined PDF, every page in order,
+    no object read."""
+    import json
+
+    from drafting.rendering import pdf_segments
+    from drafting.rendering.liasse_parts import MANIFEST_PART, SEGMENT_PART
+
+    older, older_manifest = _segment(4, _one_page_pdf(b"a"))
+    own, own_manifest = _segment(4 + 64, _one_page_pdf(b"b"))  # a sheet's 64 numbers later
+    kept, kept_manifest = _segment(4 + 128, _one_page_pdf(b"c"))
+    first = _part({}, {SEGMENT_PART: older, MANIFEST_PART: json.dumps(older_manifest).encode()})
+    runs = [
+        {"file": None, "offset": 0, "crc": zlib.crc32(own)} | own_manifest,
+        {"file": 77, "crc": zlib.crc32(kept)} | kept_manifest,
+    ]
+    second = _part({}, {SEGMENT_PART: own, MANIFEST_PART: json.dumps({"runs": runs}).encode()})
+    glue = io.BytesIO()
+    pieces = liasse_splice.splice([_opener(first), _opener(second)], [], glue, "L.pdf")
+    assert pieces is not None
+    sources = {0: first, 1: second, liasse_splice.KeptFile(77): kept, GLUE: glue.getvalue()}
+    whole = b"".join(sources[s][o : o + n] for s, o, n in pieces)
+    with zipfile.ZipFile(io.BytesIO(whole)) as liasse:
+        assert liasse.testzip() is None
+        combined = liasse.read("L.pdf")
+    expected = io.BytesIO()
+    pdf_segments.write_combined(
+        expected,
+        [
+            (io.BytesIO(older), older_manifest),
+            (io.BytesIO(own), own_manifest),
+            (io.BytesIO(kept), kept_manifest),
+        ],
+    )
+    assert combined == expected.getvalue()
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(io.BytesIO(combined)) as pdf:
+        assert pdf.check_pdf_syntax() == [] and len(pdf.pages) == 3

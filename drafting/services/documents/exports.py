@@ -272,7 +272,8 @@ def _sheets(
             if documents is not None:
                 documents.add(batch)
         if kept is not None:
-            kept.prefetch(batch.sheets, liasse_parts.COMBINED_SLICE)
+            first_rank = chunk.params["start"] + done
+            kept.prefetch(batch.sheets, liasse_parts.COMBINED_SLICE, first_rank)
         yield from batch.sheets
         done += len(tokens)
         record_progress(chunk, done)
@@ -343,6 +344,7 @@ def render_chunk(chunk: Job, now: datetime) -> None:
         "reused": kept.reused,
         "rendered": kept.rendered,
         "slices_reused": kept.slices_reused,
+        "runs_reused": kept.runs_reused,
         "fragments_reused": documents.reused if documents is not None else 0,
         "document_slices_reused": documents.slices_reused if documents is not None else 0,
     }
@@ -456,6 +458,7 @@ def assemble(export: Job, now: datetime) -> None:
     reused = sum(int(c.params.get("reused", 0)) for c in chunks)
     rendered = sum(int(c.params.get("rendered", 0)) for c in chunks)
     slices = sum(int(c.params.get("slices_reused", 0)) for c in chunks)
+    runs = sum(int(c.params.get("runs_reused", 0)) for c in chunks)
     fragments = sum(int(c.params.get("fragments_reused", 0)) for c in chunks)
     document_slices = sum(int(c.params.get("document_slices_reused", 0)) for c in chunks)
     sections = sum(int(c.params.get("sections_reused", 0)) for c in chunks)
@@ -464,6 +467,7 @@ def assemble(export: Job, now: datetime) -> None:
         "reused": reused,
         "rendered": rendered,
         "slices_reused": slices,
+        "runs_reused": runs,
         "fragments_reused": fragments,
         "document_slices_reused": document_slices,
         "sections_reused": sections,

@@ -23,7 +23,16 @@ from sqlalchemy import select
 
 from drafting.extensions import db
 from drafting.models import Job, StoredFile, StoredFileSource
-from drafting.rendering.liasse_parts import Document, Entry, Kept, Rendered, ToKeep
+from drafting.rendering import pdf_segments
+from drafting.rendering.liasse_parts import (
+    Document,
+    Entry,
+    Kept,
+    KeptRun,
+    Rendered,
+    ToKeep,
+    slice_numbers,
+)
 from drafting.rendering.sheet import AmendmentSheet, download_name
 from drafting.services.documents import storage
 from drafting.services.documents.sheets import CONTENT_TYPES, cache_key, template_version
@@ -31,6 +40,8 @@ from drafting.services.documents.sheets import CONTENT_TYPES, cache_key, templat
 LIASSE_PDF = "liasse-pdf"
 LIASSE_PAGES = "liasse-pages"  # a slice's pages of the combined PDF
 LIASSE_PLACES = "liasse-places"  # which sheets the slice compiled last at a place holds
+LIASSE_RUNS = "liasse-runs"  # a slice's pages renumbered at its place in the combined PDF
+RUN_MANIFEST = "/manifest"
 T = TypeVar("T")
 
 
@@ -50,18 +61,79 @@ class SheetCache:
     _described: dict[str, storage.Described] = field(default_factory=dict)
     _prefetched: set[str] = field(default_factory=set)
     _kept_pages: dict[str, bytes | None] = field(default_factory=dict)
+    _run_manifests: dict[str, bytes | None] = field(default_factory=dict)
+    runs_reused: int = 0
 
-    def prefetch(self, sheets: Sequence[AmendmentSheet], per_slice: int) -> None:
-        """Look up a batch of sheets (a chunk's 500) and the kept pages of its slices of
-        `per_slice` in two queries, rather than two a slice: `lookup` and `pages` then answer
-        from here for these sheets (and ask the database for any others)."""
+    def prefetch(self, sheets: Sequence[AmendmentSheet], per_slice: int, first_rank: int) -> None:
+        """Look up a batch of sheets (a chunk's 500, the first ranked `first_rank` + 1) and
+        what is kept of its slices of `per_slice` — their runs, else the pages of those whose
+        sheets are all kept — in a few queries rather than a few a slice: `lookup`, `run` and
+        `pages` then answer from here for these sheets (and ask the database for others)."""
         self._known = {}
-        keys = [key for sheet in sheets for key in self._keys(sheet)]
-        self._described, self._prefetched = storage.describe_many(keys), set(keys)
         slices = [sheets[n : n + per_slice] for n in range(0, len(sheets), per_slice)]
-        wanted = [self._pages_key(batch) for batch in slices]
-        found = storage.read_many(wanted)
+        runs = [
+            self._run_key(batch, slice_numbers(first_rank + n * per_slice, len(batch))[0])
+            for n, batch in enumerate(slices)
+        ]
+        keys = [key for sheet in sheets for key in self._keys(sheet)]
+        self._described = storage.describe_many([*keys, *runs])
+        self._prefetched = {*keys, *runs}
+        manifests = storage.read_many([f"{run}{RUN_MANIFEST}" for run in runs])
+        self._run_manifests = {run: manifests.get(f"{run}{RUN_MANIFEST}") for run in runs}
+        complete = [
+            batch
+            for batch, run in zip(slices, runs, strict=True)
+            if self._run_manifests[run] is None
+            and all(key in self._described for sheet in batch for key in self._keys(sheet))
+        ]
+        wanted = [self._pages_key(batch) for batch in complete]
+        found = storage.read_many(wanted) if wanted else {}
         self._kept_pages = {key: found.get(key) for key in wanted}
+
+    def _run_key(self, sheets: Sequence[AmendmentSheet], first_number: int) -> str:
+        """Where these sheets' pages renumbered from `first_number` are kept."""
+        named = f"{self._pages_key(sheets)} {first_number} {pdf_segments.PER_SHEET}"
+        digest = hashlib.sha256(named.encode("utf-8")).hexdigest()
+        return f"amdt/slices/{LIASSE_RUNS}/{template_version()}/{digest}"
+
+    def run(self, sheets: Sequence[AmendmentSheet], first_number: int) -> KeptRun | None:
+        """The kept run of exactly these sheets renumbered from `first_number` (database
+        storage only: a part references it as it references kept sheets), or None."""
+        if storage.backend().backend != storage.DatabaseStorage.backend:
+            return None
+        key = self._run_key(sheets, first_number)
+        if key in self._prefetched:
+            described, manifest = self._described.get(key), self._run_manifests.get(key)
+        else:
+            described = storage.describe_many([key]).get(key)
+            manifest = storage.read_many([f"{key}{RUN_MANIFEST}"]).get(f"{key}{RUN_MANIFEST}")
+        if described is None or manifest is None or described.crc32 is None:
+            return None
+        noted = json.loads(manifest)
+        if described.backend != storage.DatabaseStorage.backend or described.size != noted["size"]:
+            return None
+        self.runs_reused += 1
+        self.referenced.add(described.id)
+        return KeptRun(Kept(described.id, described.size, described.crc32), noted)
+
+    def store_run(
+        self, sheets: Sequence[AmendmentSheet], first_number: int, data: bytes, manifest: dict
+    ) -> None:
+        """Note these sheets' run (renumbered from `first_number`) to keep, with its manifest
+        (database storage only); `save` writes them."""
+        if storage.backend().backend != storage.DatabaseStorage.backend:
+            return
+        key = self._run_key(sheets, first_number)
+        noted = json.dumps(manifest).encode("utf-8")
+        self.pending += [
+            storage.SmallFile(key, data, CONTENT_TYPES["pdf"], "run.pdf"),
+            storage.SmallFile(f"{key}{RUN_MANIFEST}", noted, "application/json", "run.json"),
+        ]
+
+    def run_bytes(self, run: KeptRun) -> bytes:
+        """A kept run's bytes (a part whose runs were given up copies it)."""
+        with storage.openers([run.file.file_id])[run.file.file_id]() as source:
+            return source.read()
 
     def _keys(self, sheet: AmendmentSheet) -> tuple[str, str]:
         known = self._known.get(id(sheet))

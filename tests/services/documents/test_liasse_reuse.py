@@ -85,8 +85,10 @@ def test_a_second_export_renders_nothing_and_gives_the_same_sheets(
     monkeypatch.setattr(pdf, "render_pdf_batch", _never)  # the combined pages are kept too
     second = _export(people["claire"], bill, run_jobs)
     assert (second.params["rendered"], second.params["reused"]) == (0, 6)
-    assert second.params["slices_reused"] == 1
+    # the slice's pages as renumbered the first time, referenced, not read again
+    assert (second.params["runs_reused"], second.params["slices_reused"]) == (1, 0)
     before, after = _entries(first), _entries(second)
+    assert after["LIASSE_809.pdf"] == before["LIASSE_809.pdf"]
     assert _sheets(after) == _sheets(before) and len(_sheets(after)) == 12
     combined = pdf_text(after["LIASSE_809.pdf"])  # the slice's pages as one compilation left them
     assert in_order(combined, *[f"Repère {rank:02d}" for rank in range(6)])
@@ -101,7 +103,7 @@ def test_a_kept_slice_joins_the_combined_pdf_renumbered_as_bytes_not_compiled_ag
 
     monkeypatch.setattr(liasse_parts, "COMBINED_SLICE", 2)  # three slices in one chunk
     first = _export(people["claire"], bill, run_jobs)
-    sign(amendments[0], people["bayou"], 5)  # the first slice changes, the others move on
+    sign(amendments[0], people["bayou"], 5)  # the first slice changes, the others stay
     commit()
     parsed: list[int] = []
     append_parsed = liasse.PdfAppender._append_parsed
@@ -112,8 +114,10 @@ def test_a_kept_slice_joins_the_combined_pdf_renumbered_as_bytes_not_compiled_ag
     )
     compiled = _counted(monkeypatch, pdf, "render_pdf_batch")
     second = _export(people["claire"], bill, run_jobs)
-    # no slice compiled whole (the changed one is patched); every slice renumbered as bytes
-    assert second.params["slices_reused"] == 2 and parsed == [] and compiled == []
+    # no slice compiled whole (the changed one is patched, renumbered as bytes); the others
+    # are their runs kept at their place (numbered from their rank), referenced
+    assert (second.params["runs_reused"], second.params["slices_reused"]) == (2, 0)
+    assert parsed == [] and compiled == []
     before = pdf_text(_entries(first)["LIASSE_809.pdf"])
     after = pdf_text(_entries(second)["LIASSE_809.pdf"])
     assert in_order(after, *[f"Repère {rank:02d}" for rank in range(6)]) and "Bayou" in after
@@ -180,7 +184,7 @@ def test_a_slice_whose_sheets_did_not_change_is_not_compiled_again_and_a_changed
     compiled = _counted(monkeypatch, pdf, "render_pdf_batch")
     paged = _counted(monkeypatch, typst_pages, "render_batch_pages")
     second = _export(people["claire"], bill, run_jobs)
-    assert (second.params["rendered"], second.params["slices_reused"]) == (1, 2)
+    assert (second.params["rendered"], second.params["runs_reused"]) == (1, 2)
     # the changed sheet alone is compiled; its slice takes the fourth sheet's kept pages
     assert (paged, compiled) == ([1], [])
     combined = _entries(second)["LIASSE_809.pdf"]
@@ -331,14 +335,15 @@ def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
     handed_out = db.session.get(Job, document.id, populate_existing=True).file_id
     kept = select(func.count()).select_from(StoredFile).where(StoredFile.key.like("amdt/%"))
     # the liasse's 12 (the liasse is made of them), its slice's pages and what they hold (its
-    # place), the Akoma Ntoso's 6 amendments and the liasse XML's 3 (the filed ones), the
-    # slice of the documents they make, and the author's own copy
-    assert db.session.scalar(kept) == 25
+    # place), its slice's run numbered at its place and the run's manifest, the Akoma
+    # Ntoso's 6 amendments and the liasse XML's 3 (the filed ones), the slice of the
+    # documents they make, and the author's own copy
+    assert db.session.scalar(kept) == 27
     later = NOW + timedelta(days=app.config["LIASSE_SHEET_CACHE_DAYS"], hours=1)
     db.session.execute(update(StoredFile).values(created_at=NOW))
     commit()
     assert clock.prune(app, NOW + timedelta(days=1)) == 0  # too recent
-    assert clock.prune(app, later) == 12  # all but the liasse's sheets and the copy handed out
+    assert clock.prune(app, later) == 14  # all but the liasse's sheets and the copy handed out
     # the copy handed out, and the liasse (spliced from its two parts, its glue, its sheets)
     assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 1 + 4 + 12
     made_of = db.session.get(StoredFile, liasse.file_id)
@@ -459,8 +464,8 @@ def test_a_re_export_is_made_of_the_kept_sheets_themselves_and_is_the_same_liass
     sources = named_by([second.file_id])  # its parts and glue, which name the kept files
     assert all(key.startswith(f"exports/{second.id}/") for key in sources.values())
     parts = [file_id for file_id, key in sources.items() if key.endswith(".zip")]
-    kept = named_by(parts)
-    assert len(kept) == 12 and all(key.startswith("amdt/") for key in kept.values())
+    kept = named_by(parts)  # the 12 sheets, and the slice's run numbered at its place
+    assert len(kept) == 13 and all(key.startswith("amdt/") for key in kept.values())
     pieces = {piece[0] for piece in db.session.get(StoredFile, second.file_id).pieces}
     assert pieces == set(sources) | set(kept)  # made of them all, each named
     sizes = db.session.scalars(select(StoredFile.size).where(StoredFile.id.in_(parts))).all()
@@ -487,17 +492,18 @@ def test_the_clock_keeps_the_kept_sheets_a_liasse_is_made_of_until_it_is_removed
     forgotten = clock.prune(app, later)
     assert forgotten > 0 and _whole(second) == expected  # the liasse still reads whole
     sheets = select(func.count()).select_from(StoredFile).where(StoredFile.key.like("amdt/%"))
-    assert db.session.scalar(sheets) == 12
+    assert db.session.scalar(sheets) == 12 + 1  # and the run of the slice's pages it is made of
     liasse = db.session.get(StoredFile, second.file_id)
     second.file_id = None
     storage.storage_for(liasse).remove(liasse)
     commit()
     # its parts and glue are gone with it; the kept sheets stay, for the clock
-    assert db.session.scalar(sheets) == 12
+    assert db.session.scalar(sheets) == 12 + 1
     assert not db.session.scalars(
         select(StoredFile.key).where(StoredFile.key.like(f"exports/{second.id}/%"))
     ).all()
-    assert clock.prune(app, later) == 0 and _whole(first) == expected  # the first reads them
+    # the run, which the first liasse holds a copy of, is forgotten; the first reads the sheets
+    assert clock.prune(app, later) == 1 and _whole(first) == expected
     liasse = db.session.get(StoredFile, first.file_id)
     first.file_id = None
     storage.storage_for(liasse).remove(liasse)
@@ -531,8 +537,9 @@ def test_a_liasse_made_of_its_kept_files_is_byte_for_byte_the_one_copied_on_a_vo
 def test_a_chunk_looks_its_sheets_and_slices_up_once_a_batch(
     amendments, people, bill, run_jobs, monkeypatch
 ):
-    """Three slices of two sheets, one batch: the kept files' metadata is asked once and the
-    slices' kept pages read once for the batch, not once a slice; the same liasse."""
+    """Three slices of two sheets, one batch: the kept files' metadata (the sheets' and the
+    slices' runs) is asked once and the runs' manifests read once for the batch, not once a
+    slice; no slice's pages are read (each is its kept run); the same liasse."""
     monkeypatch.setattr(liasse_parts, "COMBINED_SLICE", 2)
     first = _entries(_export(people["claire"], bill, run_jobs))
     described = _counted(monkeypatch, storage, "describe_many")
@@ -542,7 +549,40 @@ def test_a_chunk_looks_its_sheets_and_slices_up_once_a_batch(
         storage, "read_many", lambda keys: read.append(list(keys)) or real_read(keys)
     )
     second = _export(people["claire"], bill, run_jobs)
-    assert described == [12]  # the six sheets' DOCX and PDF keys, in one query
-    pages = [keys for keys in read if any("/liasse-pages/" in key for key in keys)]
-    assert [len(keys) for keys in pages] == [3]
-    assert second.params["slices_reused"] == 3 and _entries(second) == first
+    assert described == [12 + 3]  # the six sheets' DOCX and PDF, the three runs: one query
+    runs = [keys for keys in read if any("/liasse-runs/" in key for key in keys)]
+    assert [len(keys) for keys in runs] == [3]
+    assert not [keys for keys in read if any("/liasse-pages/" in key for key in keys)]
+    assert (second.params["runs_reused"], second.params["slices_reused"]) == (3, 0)
+    assert _entries(second) == first
+
+
+def test_a_part_whose_runs_were_given_up_is_stitched_with_the_kept_runs_it_names(
+    amendments, people, bill, run_jobs, monkeypatch
+):
+    """Slices (1, 2), (3, 4), (5, 6): the first two are their kept runs; the third changed
+    and outgrows its numbers, so the part keeps it stand-alone and the liasse is stitched,
+    reading the kept runs it names: every page, in order."""
+    from drafting.rendering import pdf_segments
+
+    monkeypatch.setattr(liasse_parts, "COMBINED_SLICE", 2)
+    _export(people["claire"], bill, run_jobs)
+    sign(amendments[4], people["bayou"], 5)
+    commit()
+
+    def full(self, pdf):
+        raise pdf_segments.SegmentFull("test: no room")
+
+    monkeypatch.setattr(pdf_segments.PdfSegment, "append", full)
+    second = _export(people["claire"], bill, run_jobs)
+    assert second.params["spliced"] is False and second.params["runs_reused"] == 2
+    combined = _entries(second)["LIASSE_809.pdf"]
+    text = pdf_text(combined)
+    assert in_order(text, *[f"Repère {rank:02d}" for rank in range(6)]) and "Bayou" in text
+    with pikepdf.open(io.BytesIO(combined)) as whole:
+        assert whole.check_pdf_syntax() == []
+        assert len(whole.pages) == sum(
+            len(pikepdf.open(io.BytesIO(data)).pages)
+            for name, data in _sheets(_entries(second)).items()
+            if name.endswith(".pdf")
+        )
