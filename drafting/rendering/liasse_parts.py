@@ -350,19 +350,11 @@ class KeptRun:
     manifest: dict[str, Any]
 
 
-def slice_numbers(rank: int, count: int) -> tuple[int, int]:
-    """The object numbers a slice of `count` sheets whose first is ranked `rank` + 1 takes:
-    from its own rank, so that a slice's renumbered pages are the same bytes whenever the
-    same sheets stand at the same place (and can be kept)."""
-    first = pdf_segments.FIRST + rank * pdf_segments.PER_SHEET
-    return first, first + max(1, count) * pdf_segments.PER_SHEET
-
-
 class _CombinedPages:
     """The chunk's pages of the combined PDF: *runs*, one a slice, each its pages renumbered
-    from the slice's own rank (`slice_numbers`) — written into the part's segment, or a kept
-    run referenced — or, once a slice's pages outgrow its numbers, stand-alone slices for the
-    rest (the runs so far stay the part's segment)."""
+    from the slice's own rank (`pdf_segments.number_range`) — written into the part's
+    segment, or a kept run referenced — or, once a slice's pages outgrow its numbers,
+    stand-alone slices for the rest (the runs so far stay the part's segment)."""
 
     def __init__(self, part: zipfile.ZipFile, scratch: IO[bytes]) -> None:
         self.part, self.scratch = part, scratch
@@ -449,7 +441,7 @@ def write_part(
         pages = _CombinedPages(part, scratch)
         entries: list[list[Any]] = []
         for batch in _slices(sheets):
-            at, numbers = rank - start, slice_numbers(rank, len(batch))
+            at, numbers = rank - start, pdf_segments.number_range(rank, len(batch))
             place = "\n".join(places[at : at + len(batch)]) if places is not None else None
             pages_of_slice, documents = rendered_slice(batch, kept, place, numbers)
             for sheet, (docx, pdf) in zip(batch, documents, strict=True):

@@ -1,15 +1,18 @@
 """The combined PDF of a large liasse, written by the chunks and assembled without parsing.
 
-Each chunk appends its pages' objects to a *segment*: PDF objects numbered in a range reserved
-for the chunk (from its first rank, PER_SHEET numbers a sheet), their offsets relative to the
-segment, the page objects in order, every page's parent the combined PDF's page tree (object 2).
-The assembly copies the segments one after the other behind a PDF header and writes the page
-tree, the catalog, the properties and one cross-reference subsection per segment: no object is
-read again, so the assembly's time and memory do not grow with the pages' content.
+Each slice of a chunk appends its pages' objects to a *segment* of its own (a *run*, see
+`liasse_parts`): PDF objects numbered in a range reserved for the slice (from its first
+sheet's rank, PER_SHEET numbers a sheet: the same sheets at the same place give the same bytes,
+which a re-export keeps and references), their offsets relative to the segment, the page
+objects in order, every page's parent the combined PDF's page tree (object 2). The assembly
+copies the segments one after the other behind a PDF header and writes the page tree, the
+catalog, the properties and one cross-reference subsection per segment (the numbers between
+two slices' ranges are not used): no object is read again, so the assembly's time and memory
+do not grow with the pages' content.
 
-A chunk whose objects do not fit its range (sheets of dozens of pages each) raises
-`SegmentFull`; it then keeps stand-alone slices and the assembly appends every chunk's pages
-with `PdfAppender` (slower, same result). `standalone` turns a segment into a PDF for that.
+A slice whose objects do not fit its range (sheets of dozens of pages each) raises
+`SegmentFull`; its chunk then keeps stand-alone slices and the assembly appends every chunk's
+pages with `PdfAppender` (slower, same result).
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ class SegmentFull(ValueError):
 
 
 def number_range(start: int, size: int) -> tuple[int, int]:
-    """The object numbers [first, limit) of the chunk whose sheets are ranked start+1…start+size."""
+    """The object numbers [first, limit) of the slice whose sheets are ranked start+1…start+size
+    (numbered from its own rank: the same sheets at the same place give the same bytes)."""
     first = FIRST + start * PER_SHEET
     return first, first + max(1, size) * PER_SHEET
 
@@ -54,19 +58,6 @@ class PdfSegment(PdfAppender):
 
     def close(self) -> None:
         """A segment has no trailer: `write_combined` writes it."""
-
-    def mark(self) -> tuple[int, int, int]:
-        """Where the segment stands (to rewind a PDF that did not fit)."""
-        return self._next, self._position, len(self._kids)
-
-    def rewind(self, mark: tuple[int, int, int]) -> None:
-        """Forget what was appended since `mark` (objects, bytes and pages)."""
-        self._next, self._position, kids = mark
-        del self._kids[kids:]
-        for number in [n for n in self._offsets if n >= self._next]:
-            del self._offsets[number]
-        self._out.seek(self._position)
-        self._out.truncate()
 
     def manifest(self) -> dict[str, Any]:
         """What the assembly needs: numbers, offsets, pages, size and a digest of the content."""
@@ -127,8 +118,3 @@ def closing(manifests: Sequence[dict[str, Any]]) -> bytes:
     )
     out.write(b"startxref\n%d\n%%%%EOF\n" % start)
     return out.getvalue()
-
-
-def standalone(segment: IO[bytes], manifest: dict[str, Any], out: IO[bytes]) -> None:
-    """The segment as a PDF of its own (for `PdfAppender`, when another chunk kept slices)."""
-    write_combined(out, [(segment, manifest)])

@@ -31,7 +31,6 @@ from drafting.rendering.liasse_parts import (
     KeptRun,
     Rendered,
     ToKeep,
-    slice_numbers,
 )
 from drafting.rendering.sheet import AmendmentSheet, download_name
 from drafting.services.documents import storage
@@ -72,7 +71,9 @@ class SheetCache:
         self._known = {}
         slices = [sheets[n : n + per_slice] for n in range(0, len(sheets), per_slice)]
         runs = [
-            self._run_key(batch, slice_numbers(first_rank + n * per_slice, len(batch))[0])
+            self._run_key(
+                batch, pdf_segments.number_range(first_rank + n * per_slice, len(batch))[0]
+            )
             for n, batch in enumerate(slices)
         ]
         keys = [key for sheet in sheets for key in self._keys(sheet)]
