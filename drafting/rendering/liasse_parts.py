@@ -3,12 +3,14 @@
 The parts use the liasse's own vocabulary (`drafting.rendering.liasse`: ranked names, index rows,
 fixed entry dates), so the stitched ZIP is the one `write_liasse` writes for the
 same sheets. A part is an internal ZIP: the chunk's DOCX and PDF entries under their final
-ranked names (stored, later copied as raw bytes), `_index.csv` (its rows) and the chunk's pages
-of the combined PDF as a segment (`pdf_segments`: objects numbered in the chunk's own range,
-compiled COMBINED_SLICE sheets at a time, since the PDF engine's memory grows with the pages of
-one compilation). Stitching copies the entries, writes index.csv and the combined PDF by
-copying the segments behind one header and one cross-reference table, streaming through
-temporary files: nothing is parsed or held whole.
+ranked names (stored, later copied as raw bytes) or the list of the kept files they are
+(`_entries.json`), `_index.csv` (its rows), the chunk's pages of the combined PDF as *runs*,
+one a slice of COMBINED_SLICE sheets (compiled that many at a time, since the PDF engine's
+memory grows with the pages of one compilation), each numbered from the slice's own rank
+(`pdf_segments`): in the part's `_combined.segment`, or a kept run it names
+(`_combined.json`), and its pieces of the XML documents (`liasse_documents`). Stitching copies
+the entries, writes index.csv and the combined PDF by copying the runs behind one header and
+one cross-reference table, streaming through temporary files: nothing is parsed or held whole.
 """
 
 from __future__ import annotations

@@ -1,16 +1,18 @@
 """The final liasse as byte ranges of the chunks' parts: spliced, not copied (no database).
 
 A part (`liasse_parts.write_part`) begins with its sheets' entries, each a complete ZIP local
-entry under its final ranked name; its own entries (`_combined.segment`, its manifest, its
-index rows) come after them. The final liasse is those regions one after the other, then
-index.csv, the combined PDF (a header, each part's segment as it lies in its part, the
-closing objects) and the documents part's entries, then the central directory. `splice`
-writes only what is new (the *glue*: local headers, index.csv, the PDF's header and closing,
-the central directory) and returns the list of pieces, in order, that make the file:
-`(source, offset, length)`, where source is GLUE or the position of a part in the lists it
-was given. The bytes are those `liasse_parts.stitch` writes, in the same order.
+entry under its final ranked name (or lists the kept files they are); its own entries
+(`_combined.segment`, its manifest, its index rows, its pieces of the documents) come after
+them. The final liasse is those regions one after the other, then index.csv, the combined PDF
+(a header, each part's runs as they lie in its segment or in the kept files it names, the
+closing objects), the Akoma Ntoso and liasse XML (their heads and the parts' pieces) and the
+tail parts' entries, then the central directory. `splice` writes only what is new (the
+*glue*: local headers, index.csv, the PDF's header and closing, the documents' heads, the
+central directory) and returns the list of pieces, in order, that make the file:
+`(source, offset, length)`, where source is GLUE, the position of a part in the lists it was
+given, or a `KeptFile`. The bytes are those `liasse_parts.stitch` writes, in the same order.
 
-A part that kept stand-alone slices (a segment outgrew its numbers) cannot be spliced:
+A part that kept stand-alone slices (a slice outgrew its numbers) cannot be spliced:
 `splice` then returns None and the assembly stitches.
 """
 
