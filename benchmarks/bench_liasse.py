@@ -358,7 +358,7 @@ def _phases(job: Any) -> str:
         f"reused {job.params.get('reused')}; slices of the combined PDF kept as runs "
         f"{job.params.get('runs_reused')}, their pages reused "
         f"{job.params.get('slices_reused')}; documents' amendments reused "
-        f"{job.params.get('fragments_reused')} (in kept slices of 50: "
+        f"{job.params.get('fragments_reused')} (in kept slices: "
         f"{job.params.get('document_slices_reused')}), "
         f"sections of the amended text reused {job.params.get('sections_reused')}"
     )

@@ -188,7 +188,7 @@ def load_batch(
     return Batch(batch_sheets, _items(tokens, got, exchange.cosigners_of(found, deputies)))
 
 
-DOCUMENTS_SLICE = 50  # tokens a kept slice of the documents holds
+DOCUMENTS_SLICE = 10  # tokens a kept slice of the documents holds
 
 
 class ChunkDocuments:
