@@ -29,6 +29,7 @@ from flask import current_app
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
+from drafting.db import commit
 from drafting.errors import Forbidden, Invalid
 from drafting.extensions import db
 from drafting.infra.queue import QueuedJob, enqueue_after_commit
@@ -60,6 +61,9 @@ EXTRAS = "documents"  # the chunk jobs that write the liasse's documents beside 
 # (DOCUMENTS_IN_CHUNKS): a job of their own only in one planned before.
 XML_DOCUMENTS, AMENDED_TEXT = "xml", "amended-text"
 DOCUMENTS_IN_CHUNKS = "documents_in_chunks"
+# The amended text's job is queued before the amendments are ordered (it finds and orders
+# them itself): it runs on one worker while the other plans the sheets' chunks.
+AMENDED_TEXT_FIRST = "amended_text_first"
 
 
 def _export_params(group: str | None, states: Sequence[str] | None) -> dict[str, Any]:
@@ -174,11 +178,17 @@ def ordered_ids(job: Job, requester: User) -> list[int | str]:
     ours by id and, in a liasse of every group, the text's external amendments as "p<id>"
     (services/assembly/liasse_export.py). A partial liasse keeps its selection."""
     assert job.text_id is not None
+    return liasse_export.ordered_tokens(job.text_id, our_ids(job, requester), job.params)
+
+
+def our_ids(job: Job, requester: User) -> list[int]:
+    """Our amendments the export takes (the requester may see them, the filters keep them; a
+    partial liasse keeps its selection), in no particular order."""
     ids = [row[0] for row in db.session.execute(_export_query(job, requester))]
     if job.params.get("ids"):  # the selection, kept here rather than in an IN list
         wanted = set(job.params["ids"])
         ids = [i for i in ids if i in wanted]
-    return liasse_export.ordered_tokens(job.text_id, ids, job.params)
+    return ids
 
 
 def _chunk_size() -> int:
@@ -191,37 +201,49 @@ def chunks_of(export: Job) -> list[Job]:
     return sorted(db.session.scalars(query), key=lambda c: c.params["index"])
 
 
+def _new_chunk(export: Job, params: dict[str, Any], now: datetime) -> Job:
+    chunk = Job(
+        id=str(uuid.uuid4()),
+        kind="export_chunk",
+        status="queued",
+        progress=0,
+        params=export.params | params,
+        requested_by_id=export.requested_by_id,
+        text_id=export.text_id,
+        parent_id=export.id,
+        created_at=now,
+    )
+    db.session.add(chunk)
+    return chunk
+
+
+def _create_amended_text(export: Job, now: datetime) -> Job:
+    """The job of the liasse's amended text (index 0), created before the sheets' chunks."""
+    export.params = export.params | {AMENDED_TEXT_FIRST: True, DOCUMENTS_IN_CHUNKS: True}
+    chunk = _new_chunk(export, {"index": 0, "ids": [], EXTRAS: AMENDED_TEXT}, now)
+    db.session.flush()
+    return chunk
+
+
 def _create_chunks(export: Job, requester: User, now: datetime) -> list[Job]:
+    """The sheets' chunks (indexes 1…), the amendments ordered and cut in slices; the export
+    then knows its total (and may be assembled once they are all finished)."""
     ids = ordered_ids(export, requester)
     size = _chunk_size()
     slices = [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
-    extras = [{"start": len(ids), "total": len(ids), "ids": [], EXTRAS: AMENDED_TEXT}]
     export.params = export.params | {
         "total": len(ids),
-        "chunks": len(slices) + len(extras),
+        "chunks": len(slices) + 1,  # and the amended text's
         DOCUMENTS_IN_CHUNKS: True,
     }
-    planned: list[dict[str, Any]] = [
-        {"index": n, "start": n * size, "total": len(ids), "ids": slice_ids}
+    chunks = [
+        _new_chunk(
+            export,
+            {"index": n + 1, "start": n * size, "total": len(ids), "ids": slice_ids},
+            now,
+        )
         for n, slice_ids in enumerate(slices)
     ]
-    # The amended text of the whole liasse, rendered beside the sheets.
-    planned += [extra | {"index": len(slices) + n} for n, extra in enumerate(extras)]
-    chunks = []
-    for params in planned:
-        chunk = Job(
-            id=str(uuid.uuid4()),
-            kind="export_chunk",
-            status="queued",
-            progress=0,
-            params=export.params | params,
-            requested_by_id=export.requested_by_id,
-            text_id=export.text_id,
-            parent_id=export.id,
-            created_at=now,
-        )
-        db.session.add(chunk)
-        chunks.append(chunk)
     db.session.flush()
     return chunks
 
@@ -233,18 +255,29 @@ def _enqueue_assembly(export: Job) -> None:
 
 
 def plan_export(export: Job, now: datetime) -> None:
-    """Order the amendments, create the chunk jobs (once) and queue the unfinished ones."""
+    """Queue the amended text's job (committed at once: it finds and orders the amendments
+    itself, on another worker), then order the amendments and create the sheets' chunks
+    (once each), and queue the unfinished ones."""
     requester = db.session.get(User, export.requested_by_id)
     assert requester is not None
-    chunks = chunks_of(export) or _create_chunks(export, requester, now)
+    chunks, queued = chunks_of(export), set()
+    if not chunks:
+        first = _create_amended_text(export, now)
+        jobs.enqueue(first)
+        queued.add(first.id)
+        commit()  # dispatched now, while the amendments are ordered
+        chunks = chunks_of(export)
+    if not any(not c.params.get(EXTRAS) for c in chunks):
+        chunks = [*chunks, *_create_chunks(export, requester, now)]
     # The documents' jobs first: they are the longest, and run while the sheets are rendered.
     pending = sorted(
-        (c for c in chunks if c.status != "finished"), key=lambda c: not c.params.get(EXTRAS)
+        (c for c in chunks if c.status != "finished" and c.id not in queued),
+        key=lambda c: not c.params.get(EXTRAS),
     )
     for chunk in pending:
         chunk.status = "queued"
         jobs.enqueue(chunk)
-    if not pending:
+    if all(c.status == "finished" for c in chunks):
         _enqueue_assembly(export)
 
 
@@ -392,9 +425,17 @@ def _render_documents(
             if kind in (XML_DOCUMENTS, True):
                 reused["fragments_reused"] = _add_xml_documents(export, tokens, part, now)
             if kind in (AMENDED_TEXT, True):
-                reused["sections_reused"] = _add_amended_text(export, tokens, part, name)
+                amended = _amended_ids(export) if export.params.get(AMENDED_TEXT_FIRST) else tokens
+                reused["sections_reused"] = _add_amended_text(export, amended, part, name)
         stored = storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
     return stored, reused
+
+
+def _amended_ids(export: Job) -> list[int | str]:
+    """The amended text's amendments, found by its own job (queued before the sheets' chunks
+    exist): those the export takes, in any order (the text orders them for discussion)."""
+    requester = db.session.get_one(User, export.requested_by_id)
+    return list(our_ids(export, requester))
 
 
 def _add_xml_documents(
@@ -422,7 +463,8 @@ def _finish_chunk(export_id: str | None) -> None:
     statuses = list(db.session.scalars(select(Job.status).where(Job.parent_id == export.id)))
     if export.status == "failed" and "failed" not in statuses:
         export.status, export.error = "started", None  # the failed chunk succeeded on retry
-    if all(status == "finished" for status in statuses):
+    # "total": the sheets' chunks exist (the amended text's job may finish before them).
+    if "total" in export.params and all(status == "finished" for status in statuses):
         export.progress = 95
         _enqueue_assembly(export)
 

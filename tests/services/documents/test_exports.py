@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from drafting.db import commit
+from drafting.db import commit, rollback
 from drafting.extensions import db
 from drafting.models import Job, StoredFile
 from drafting.services.documents import exports, jobs, sheets, storage
@@ -122,7 +122,7 @@ def test_chunks_run_as_separate_jobs_and_give_the_same_liasse(
         for c in chunks
         if c.params.get(exports.EXTRAS)
     )
-    assert extras == [(5, exports.AMENDED_TEXT)]
+    assert extras == [(0, exports.AMENDED_TEXT)]  # queued first, before the ordering
     assert [r["empreinte"] for r in _index(_zip(job))] == [a.content_hash for a in mixed]
     assert job.progress == 100
     # the liasse is spliced from the parts (five of sheets, one of the amended text), its glue and
@@ -355,7 +355,7 @@ def test_an_export_planned_before_the_chunks_wrote_the_xml_documents_still_finis
         total = export.params["total"]
         export.params = {
             k: v for k, v in export.params.items() if k != exports.DOCUMENTS_IN_CHUNKS
-        } | {"chunks": len(chunks) + 1}
+        } | {"chunks": len(chunks) + 2}  # the sheets', the amended text's, the documents'
         for chunk in chunks:
             chunk.params = export.params | {
                 k: v
@@ -369,7 +369,7 @@ def test_an_export_planned_before_the_chunks_wrote_the_xml_documents_still_finis
             progress=0,
             params=export.params
             | {
-                "index": len(chunks),
+                "index": len(chunks) + 1,
                 "start": total,
                 "ids": [],
                 exports.EXTRAS: exports.XML_DOCUMENTS,
@@ -416,3 +416,48 @@ def test_a_kept_slice_of_the_documents_is_not_taken_at_another_number(
     assert {name: _zip(job).read(name) for name in whole} == whole
     again = _export(people["claire"], bill, run_jobs)
     assert again.params["document_slices_reused"] == 6  # (11 amendments: 6 slices of 2)
+
+
+def test_the_amended_text_is_queued_before_the_amendments_are_ordered(
+    app: Flask, mixed, people, bill, run_jobs, monkeypatch
+):
+    """The amended text's job finds and orders its amendments itself: it is committed and
+    queued before the plan orders the liasse (another worker runs it meanwhile), and, when
+    it finishes first, the export waits for the sheets' chunks."""
+    seen: list[tuple[str, int]] = []
+    real = exports.ordered_ids
+
+    def ordering(job, requester):
+        with db.engine.connect() as other:  # what another worker sees
+            query = select(Job.params, Job.status).where(Job.parent_id == job.id)
+            seen.extend((params[exports.EXTRAS], 1) for params, _ in other.execute(query))
+        return real(job, requester)
+
+    monkeypatch.setattr(exports, "ordered_ids", ordering)
+    job = _export(people["claire"], bill, run_jobs)
+    assert seen == [(exports.AMENDED_TEXT, 1)]
+    liasse = _zip(job)
+    assert "TEXTE_AMENDE_809.pdf" in liasse.namelist()
+    assert [r["empreinte"] for r in _index(liasse)] == [a.content_hash for a in mixed]
+
+
+def test_a_chunk_finishing_before_the_sheets_chunks_exist_does_not_assemble(
+    mixed, people, bill, run_jobs, monkeypatch
+):
+    """The amended text's job may finish while the plan still orders the amendments: with no
+    sheets' chunk yet (no total), the export is not assembled; once they are, it is."""
+    job = _export(people["claire"], bill, run_jobs)
+    assembled: list[str] = []
+    monkeypatch.setattr(exports, "_enqueue_assembly", lambda export: assembled.append(export.id))
+    job.params = {k: v for k, v in job.params.items() if k != "total"}
+    for chunk in exports.chunks_of(job):
+        if not chunk.params.get(exports.EXTRAS):
+            db.session.delete(chunk)
+    db.session.flush()
+    exports._finish_chunk(job.id)
+    assert assembled == []
+    job.params = job.params | {"total": len(mixed)}
+    db.session.flush()
+    exports._finish_chunk(job.id)
+    assert assembled == [job.id]
+    rollback()
