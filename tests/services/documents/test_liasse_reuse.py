@@ -67,6 +67,17 @@ def _never(*_args, **_kwargs):
     raise AssertionError("rendered again")
 
 
+def _holds_every_sheets_pages(combined: bytes, entries: dict[str, bytes]) -> None:
+    """The combined PDF is sound (qpdf finds nothing) and holds the pages of every sheet's PDF."""
+    with pikepdf.open(io.BytesIO(combined)) as whole:
+        assert whole.check_pdf_syntax() == []
+        assert len(whole.pages) == sum(
+            len(pikepdf.open(io.BytesIO(data)).pages)
+            for name, data in _sheets(entries).items()
+            if name.endswith(".pdf")
+        )
+
+
 def _counted(monkeypatch, owner, name: str) -> list[int]:
     """Each call of `owner.name` (a renderer taking a batch) noted by its batch's length."""
     calls: list[int] = []
@@ -194,13 +205,7 @@ def test_a_slice_whose_sheets_did_not_change_is_not_compiled_again_and_a_changed
         text.split("Repère 03")[1]
         == pdf_text(_entries(first)["LIASSE_809.pdf"]).split("Repère 03")[1]
     )
-    with pikepdf.open(io.BytesIO(combined)) as whole:
-        assert whole.check_pdf_syntax() == []
-        assert len(whole.pages) == sum(
-            len(pikepdf.open(io.BytesIO(data)).pages)
-            for name, data in _sheets(_entries(second)).items()
-            if name.endswith(".pdf")
-        )
+    _holds_every_sheets_pages(combined, _entries(second))
 
 
 def test_a_sheet_kept_from_before_is_not_taken_from_a_slice_that_printed_it_otherwise(
@@ -579,10 +584,4 @@ def test_a_part_whose_runs_were_given_up_is_stitched_with_the_kept_runs_it_names
     combined = _entries(second)["LIASSE_809.pdf"]
     text = pdf_text(combined)
     assert in_order(text, *[f"Repère {rank:02d}" for rank in range(6)]) and "Bayou" in text
-    with pikepdf.open(io.BytesIO(combined)) as whole:
-        assert whole.check_pdf_syntax() == []
-        assert len(whole.pages) == sum(
-            len(pikepdf.open(io.BytesIO(data)).pages)
-            for name, data in _sheets(_entries(second)).items()
-            if name.endswith(".pdf")
-        )
+    _holds_every_sheets_pages(combined, _entries(second))
