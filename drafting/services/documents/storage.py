@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 import zlib
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -308,7 +308,8 @@ class _PartsReader(_SeekableReader):
     part and the offset in it (an HTTP range request reads only the parts it covers). Read
     from where the last read ended, a whole part is loaded at once; after a seek, a window of
     FIRST_WINDOW bytes, doubled at each read that goes on from it (so reading a ZIP's
-    directory at the end of a part of 8 MiB loads kilobytes, not the part).
+    directory at the end of a part of 8 MiB loads kilobytes, not the part). A file of at most
+    PART_SIZE bytes keeps them in its own row: read there, by the same windows.
     """
 
     FIRST_WINDOW = 64 << 10
@@ -319,15 +320,21 @@ class _PartsReader(_SeekableReader):
         self.window = PART_SIZE
 
     def _load(self, seq: int, offset: int, length: int) -> None:
-        data: Any = StoredFilePart.data
-        if offset or length < PART_SIZE:
-            data = func.substr(StoredFilePart.data, offset + 1, length)
-        query = select(data).where(
-            StoredFilePart.file_id == self.file_id, StoredFilePart.seq == seq
-        )
+        query = self._window(seq, offset, length)
         with self.engine.connect() as conn:
             rows = binary_rows(conn, query)
         self.start, self.view = seq * PART_SIZE + offset, memoryview(rows[0][0] if rows else b"")
+
+    def _window(self, seq: int, offset: int, length: int) -> Any:
+        """The query of `length` bytes from `offset` in part `seq` (or in the row)."""
+        if self.size <= PART_SIZE:
+            return select(func.substr(StoredFile.data, offset + 1, length)).where(
+                StoredFile.id == self.file_id
+            )
+        data: Any = StoredFilePart.data
+        if offset or length < PART_SIZE:
+            data = func.substr(StoredFilePart.data, offset + 1, length)
+        return select(data).where(StoredFilePart.file_id == self.file_id, StoredFilePart.seq == seq)
 
     def _loaded(self) -> bool:
         return 0 <= self.position - self.start < len(self.view)
@@ -560,8 +567,10 @@ READ_AHEAD = 2  # batches read ahead meanwhile, on as many threads
 def openers(ids: Sequence[int]) -> dict[int, Callable[[], IO[bytes]]]:
     """An opener for each of these stored files, to be read in this order (usable while a
     response streams: no session then, the engine only): the small files the database holds
-    are read INLINE_BATCH at a time (a liasse is made of 40 000 kept sheets)."""
-    order = list(dict.fromkeys(ids))
+    are read INLINE_BATCH at a time (a liasse is made of 40 000 kept sheets), but for one
+    named more than once (a chunk's part, read at each of its pieces: a batch holding it
+    would be loaded again each time), read by windows where it is read."""
+    order, named = list(dict.fromkeys(ids)), Counter(ids)
     sources = _sources(set(order))
     inline = _InlineBatches(
         db.engine,
@@ -570,6 +579,7 @@ def openers(ids: Sequence[int]) -> dict[int, Callable[[], IO[bytes]]]:
             for file_id in order
             if sources[file_id].backend == DatabaseStorage.backend
             and sources[file_id].size <= PART_SIZE
+            and named[file_id] == 1  # a part read at many places: by windows, not batches
         ],
     )
     return {
@@ -604,9 +614,9 @@ class _InlineBatches:
     def __contains__(self, file_id: object) -> bool:
         return file_id in self.position
 
-    def opener(self, file_id: int) -> Callable[[], IO[bytes]]:
+    def opener(self, file_id: int) -> _InlineOpener:
         """Opens the file's bytes (its batch loaded if need be)."""
-        return lambda: io.BytesIO(self._bytes(file_id))
+        return _InlineOpener(self, file_id)
 
     def _load(self, start: int) -> dict[int, bytes]:
         wanted = self.order[start : start + INLINE_BATCH]
@@ -629,10 +639,27 @@ class _InlineBatches:
         return self.loaded[file_id]
 
 
+class _InlineOpener:
+    """Opens one small database file of `_InlineBatches` (an opener like any other); its
+    bytes are also viewed in place (`view`): the liasse's SHA-256 reads 40 000 of them."""
+
+    __slots__ = ("batches", "file_id")
+
+    def __init__(self, batches: _InlineBatches, file_id: int) -> None:
+        self.batches, self.file_id = batches, file_id
+
+    def __call__(self) -> IO[bytes]:
+        return io.BytesIO(self.batches._bytes(self.file_id))
+
+    def view(self, offset: int, length: int) -> memoryview:
+        """The file's bytes from `offset`, `length` of them at most, not copied."""
+        return memoryview(self.batches._bytes(self.file_id))[offset : offset + length]
+
+
 def _opener(source: _Source) -> Callable[[], IO[bytes]]:
     """Opens `source` later (while a response streams: no session then, the engine only): a
-    file of another backend, or one the database keeps in parts (the small ones the database
-    holds are read by `_InlineBatches`)."""
+    file of another backend, or one the database keeps (in parts, or in its row when it is
+    read at many places: the other small ones are read by `_InlineBatches`)."""
     if source.backend != DatabaseStorage.backend:
         backend_of, row = backend(source.backend), source.row()
         return lambda: backend_of.open(row)
@@ -649,13 +676,21 @@ def read_pieces(pieces: Sequence[tuple[Callable[[], IO[bytes]], int, int]]) -> I
 
 def piece_blocks(
     pieces: Sequence[tuple[Callable[[], IO[bytes]], int, int]], block: int = 1 << 20
-) -> Iterator[bytes]:
+) -> Iterator[bytes | memoryview]:
     """The bytes of `(open a file, offset, length)` ranges, in order, in blocks of at most
     `block` bytes: what reading `read_pieces` through gives, without its copies into a buffer
-    (a liasse's SHA-256 reads 1 GB of 40 000 pieces)."""
+    (a liasse's SHA-256 reads 1 GB of 40 000 pieces): a small database file's bytes are
+    viewed where its batch holds them, neither opened as a file nor copied."""
     reader = _PiecesReader(list(pieces), 0)
     try:
-        for index, (_, offset, length) in enumerate(reader.pieces):
+        for index, (opener, offset, length) in enumerate(reader.pieces):
+            if isinstance(opener, _InlineOpener):
+                view = opener.view(offset, length)
+                if len(view) < length:
+                    raise OSError("a piece of a composed file ended early")
+                for start in range(0, length, block):
+                    yield view[start : start + block]
+                continue
             source, remaining = reader._at(index, offset), length
             while remaining:
                 data = source.read(min(remaining, block))

@@ -418,6 +418,43 @@ def test_a_composed_file_of_many_small_files_reads_them_a_batch_at_a_time(monkey
         assert handle.read(5) == b"80181"
 
 
+def test_a_small_file_named_at_many_places_is_read_there_not_with_each_batch(monkeypatch):
+    """A liasse names each chunk's part at several places (its segment, each piece of the XML
+    documents), far apart: read by windows where it is read, never loaded again with a batch
+    of kept files (each batch holds files named once: 120 MB of parts were read four times)."""
+    monkeypatch.setattr(storage, "INLINE_BATCH", 10)
+    part = storage.backend().put("exports/x/part-0001.zip", bytes(range(256)) * 40, "a/b", "p")
+    files = [
+        storage.SmallFile(f"amdt/s/{n}", f"<{n:03d}>".encode(), "application/pdf", "s.pdf")
+        for n in range(30)
+    ]
+    storage.backend().put_many(files)
+    commit()
+    found = storage.describe_many([f.key for f in files])
+    pieces, expected = [], b""
+    for n, small in enumerate(files):
+        pieces.append((found[small.key].id, 1, 3))
+        expected += f"{n:03d}".encode()
+        if n % 10 == 9:  # the part, after each ten kept files, at a different place
+            pieces.append((part.id, 100 * n, 300))
+            expected += (bytes(range(256)) * 40)[100 * n : 100 * n + 300]
+    composed = storage.compose("exports/x/whole", pieces, "0" * 64, "text/plain", "whole")
+    commit()
+    batches: list[list[int]] = []
+    real = storage._InlineBatches._load
+
+    def counted(self, start):
+        batches.append(self.order[start : start + storage.INLINE_BATCH])
+        return real(self, start)
+
+    monkeypatch.setattr(storage._InlineBatches, "_load", counted)
+    assert storage.storage_for(composed).read(composed) == expected
+    assert len(batches) == 3 and all(part.id not in batch for batch in batches)
+    opened = storage.openers([file_id for file_id, _, _ in pieces])
+    readable = [(opened[file_id], offset, length) for file_id, offset, length in pieces]
+    assert b"".join(storage.piece_blocks(readable, block=2)) == expected
+
+
 def test_naming_a_source_the_clock_forgot_meanwhile_is_an_error_not_a_broken_liasse():
     kept = storage.backend().put("amdt/k/docx", b"kept", "application/zip", "k.docx")
     gone = storage.backend().put("amdt/g/docx", b"gone", "application/zip", "g.docx")
