@@ -360,7 +360,8 @@ def _phases(job: Any) -> str:
         f"{job.params.get('slices_reused')}; documents' amendments reused "
         f"{job.params.get('fragments_reused')} (in kept slices: "
         f"{job.params.get('document_slices_reused')}), "
-        f"sections of the amended text reused {job.params.get('sections_reused')}"
+        f"amended text reused {job.params.get('amended_text_reused')} "
+        f"(else its sections: {job.params.get('sections_reused')})"
     )
 
 

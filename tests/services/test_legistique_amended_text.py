@@ -137,3 +137,49 @@ def test_the_order_of_discussion_applies_the_deletion_of_the_article_first(peopl
     article = _article(result, "7")
     assert article.amended.applied == (deletion.id,)
     assert [(n.amendment, n.rival) for n in article.notes] == [(words.id, deletion.id)]
+
+
+class _Reads:
+    """An amendment that notes each attribute read of it."""
+
+    def __init__(self, amendment: object, read: set[str]) -> None:
+        self._amendment, self._read = amendment, read
+
+    def __getattr__(self, name: str) -> object:
+        self._read.add(name)
+        return getattr(self._amendment, name)
+
+
+def test_the_liasse_s_amended_text_is_keyed_by_all_it_reads_of_the_amendments(people, bill):
+    """A liasse's amended text is kept whole under `document_key`, made of the text's rows and
+    the applied amendments' APPLIED_COLUMNS: applying and printing them reads nothing else of
+    an amendment (its article is the text's, in the key), so an amendment changed elsewhere
+    (its exposé, its co-signatories) gives the same document."""
+    made = [
+        make_amendment(people["regol"], bill, dispositif=SUBSTITUTE.format("titre"), state="filed"),
+        make_amendment(people["lucas"], bill, dispositif="Supprimer l’alinéa 5."),
+        make_amendment(people["lucas"], bill, kind="after_article", state="open"),
+    ]
+    sub = make_amendment(people["regol"], bill, dispositif="Supprimer l’alinéa 1.")
+    sub.parent_id = made[0].id
+    read: set[str] = set()
+    watched = [_Reads(a, read) for a in [*made, sub]]
+    result = service.build(bill, watched, Selection(SetKind.SELECTION, ()))
+    service.printed(result, "Texte amendé", NOW.date())
+    assert read - {"article"} <= set(service.APPLIED_COLUMNS)
+    assert {"dispositif", "number", "position_kind", "parent_id"} <= read
+
+    def key() -> str:
+        applied = service._applied([a.id for a in made])
+        return service.document_key(bill, applied, "Texte amendé", NOW.date())
+
+    before = key()
+    made[1].expose = "Un autre exposé."
+    made[1].content_hash = "0" * 64
+    assert key() == before
+    made[1].number = "12"
+    assert key() != before
+    made[1].number = None
+    assert key() == before
+    bill.articles[1].alineas[0].content = "Un autre alinéa."
+    assert key() != before

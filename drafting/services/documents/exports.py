@@ -426,7 +426,9 @@ def _render_documents(
                 reused["fragments_reused"] = _add_xml_documents(export, tokens, part, now)
             if kind in (AMENDED_TEXT, True):
                 amended = _amended_ids(export) if export.params.get(AMENDED_TEXT_FIRST) else tokens
-                reused["sections_reused"] = _add_amended_text(export, amended, part, name)
+                kept = _add_amended_text(export, amended, part, name)
+                reused["sections_reused"] = kept.reused
+                reused["amended_text_reused"] = int(kept.document_reused)
         stored = storage.backend().put(key, path, "application/zip", Path(key).name, move=True)
     return stored, reused
 
@@ -497,22 +499,9 @@ def assemble(export: Job, now: datetime) -> None:
         _release_parts(chunks)  # the liasse is made of them now
     clock.lap("cleanup")
     jobs.mark_finished(export, stored, now)
-    reused = sum(int(c.params.get("reused", 0)) for c in chunks)
-    rendered = sum(int(c.params.get("rendered", 0)) for c in chunks)
-    slices = sum(int(c.params.get("slices_reused", 0)) for c in chunks)
-    runs = sum(int(c.params.get("runs_reused", 0)) for c in chunks)
-    fragments = sum(int(c.params.get("fragments_reused", 0)) for c in chunks)
-    document_slices = sum(int(c.params.get("document_slices_reused", 0)) for c in chunks)
-    sections = sum(int(c.params.get("sections_reused", 0)) for c in chunks)
     export.params = export.params | {
         "assembly_seconds": clock.laps,
-        "reused": reused,
-        "rendered": rendered,
-        "slices_reused": slices,
-        "runs_reused": runs,
-        "fragments_reused": fragments,
-        "document_slices_reused": document_slices,
-        "sections_reused": sections,
+        **{name: sum(int(c.params.get(name, 0)) for c in chunks) for name in REUSE_COUNTS},
         "spliced": stored.backend == storage.ComposedStorage.backend,
     }
 
@@ -618,9 +607,9 @@ def _read_kept(ids: Sequence[int]) -> dict[int, bytes]:
 
 def _add_amended_text(
     export: Job, tokens: Sequence[int | str], part: zipfile.ZipFile, name: str
-) -> int:
+) -> reuse.KeptSections:
     """The text with the liasse's amendments applied, as a PDF beside the sheets (issue 18);
-    returns how many of its sections were kept from an earlier export."""
+    returns what was kept from an earlier export (the whole document, or sections)."""
     # Ours only: the external amendments of a full liasse ("p12" tokens) have no text to apply.
     ids, _ = liasse_export.split(tokens)
     assert export.text_id is not None
@@ -632,7 +621,20 @@ def _add_amended_text(
     if document is not None:
         pdf_name = name.replace("LIASSE_", "TEXTE_AMENDE_", 1).replace(".zip", ".pdf")
         liasse_parts.add_file(part, pdf_name, io.BytesIO(document), zipfile.ZIP_STORED)
-    return kept.reused
+    return kept
+
+
+# What the chunks kept from earlier exports, summed on the export (`assemble`).
+REUSE_COUNTS = (
+    "reused",  # sheets
+    "rendered",
+    "slices_reused",
+    "runs_reused",
+    "fragments_reused",
+    "document_slices_reused",
+    "sections_reused",
+    "amended_text_reused",
+)
 
 
 class _Clock:

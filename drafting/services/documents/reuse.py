@@ -329,25 +329,34 @@ class FragmentCache:
 
 
 class KeptSections:
-    """The compiled sections of the liasse's amended text, kept under a digest of their data
-    (rendering/amended_text.section_key): a re-export whose amendments changed only in their
-    exposés, or only on some articles, compiles only the sections that changed."""
+    """The liasse's amended text kept between exports: whole, under a digest of everything it
+    is made of (`services/legistique/amended_text.document_key`, "document-…": a re-export
+    whose amendments changed only in their exposés or co-signatories neither applies nor
+    compiles anything), and its compiled sections under a digest of their data
+    (rendering/amended_text.section_key: one whose amendments changed on some articles
+    compiles only the sections that changed)."""
 
     def __init__(self) -> None:
-        self.reused = 0
+        self.reused = 0  # sections
+        self.document_reused = False
 
     def _key(self, key: str) -> str:
         return f"amdt/amended-text/{key}"
 
     def get(self, key: str) -> bytes | None:
-        """The kept section, or None."""
+        """The kept section or document, or None."""
         found = storage.read_many([self._key(key)]).get(self._key(key))
-        self.reused += found is not None
+        if key.startswith("document-"):
+            self.document_reused = found is not None
+        else:
+            self.reused += found is not None
         return found
 
     def put(self, key: str, pdf: bytes) -> None:
-        """Keep a section (the first one stored under its key stays)."""
-        storage.backend().put(self._key(key), pdf, CONTENT_TYPES["pdf"], "section.pdf")
+        """Keep a section or document (the first one stored under its key stays; written
+        without waiting for the disk, like kept sheets: one cut short is never read)."""
+        kept = storage.SmallFile(self._key(key), pdf, CONTENT_TYPES["pdf"], "section.pdf")
+        storage.backend().put_many([kept])
 
 
 def _to_keep(key: str, data: bytes) -> ToKeep:

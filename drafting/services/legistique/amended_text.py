@@ -8,19 +8,25 @@ amends its parent's dispositif before the parent is applied.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import defer, joinedload
 
 from drafting.errors import Invalid, NotFound
 from drafting.extensions import db
+from drafting.infra.sql import among
 from drafting.models import Amendment, Article, LegislativeText, Role, User
 from drafting.permissions import visible_amendments_clause
 from drafting.rendering.amended_text import (
+    TEMPLATE_PATH,
     AmendedTextDocument,
     KeptSections,
     Piece,
@@ -225,6 +231,63 @@ def candidates(actor: User, text_id: int, limit: int = 500) -> list[Amendment]:
     return discussion_ordered(list(db.session.scalars(query).unique()))
 
 
+# What the amended text reads of an amendment (`build`, `printed`; tested): its article is
+# read from the text, whose every row goes into the document's key.
+APPLIED_COLUMNS = (
+    "id",
+    "article_id",
+    "position_kind",
+    "alinea",
+    "dispositif",
+    "number",
+    "parent_id",
+)
+_CODE = (
+    Path(__file__),
+    Path(__file__).resolve().parents[2] / "rendering" / "amended_text.py",
+    TEMPLATE_PATH,
+    *sorted((Path(__file__).resolve().parents[3] / "workflows" / "legistique").glob("*.py")),
+    Path(__file__).resolve().parents[3] / "workflows" / "discussion_order.py",
+)
+CODE_VERSION = hashlib.sha256(b"".join(path.read_bytes() for path in _CODE)).hexdigest()[:16]
+
+
+def _applied(ids: Sequence[int]) -> list[Any]:
+    """The liasse's amendments that are applied, as plain rows of APPLIED_COLUMNS."""
+    columns = [getattr(Amendment, name) for name in APPLIED_COLUMNS]
+    rows: list[Any] = []
+    for start in range(0, len(ids), MAX_SELECTED):
+        query = select(*columns).where(
+            Amendment.id.in_(list(ids[start : start + MAX_SELECTED])),
+            Amendment.state != State.ABANDONED.value,
+        )
+        rows += db.session.execute(query).all()
+    return sorted(rows, key=lambda row: row.id)
+
+
+def _row(entity: Any) -> dict[str, Any]:
+    return {
+        column.key: getattr(entity, column.key) for column in inspect(entity).mapper.column_attrs
+    }
+
+
+def document_key(text: LegislativeText, applied: Sequence[Any], subtitle: str, day: date) -> str:
+    """A digest of everything a liasse's amended text is made of: the code and template that
+    make it, the text (its every row, its articles' and their alinéas'), the applied
+    amendments' APPLIED_COLUMNS, the subtitle and the day."""
+    data = {
+        "text": _row(text),
+        "articles": [
+            [_row(article), [_row(alinea) for alinea in article.alineas]]
+            for article in text.articles
+        ],
+        "applied": [list(row) for row in applied],
+    }
+    named = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    digest = hashlib.sha256(f"{CODE_VERSION}\n{subtitle}\n{day.isoformat()}\n{named}".encode())
+    return f"document-{digest.hexdigest()}"
+
+
 def liasse_document(
     text_id: int,
     ids: Sequence[int],
@@ -233,25 +296,32 @@ def liasse_document(
     kept: KeptSections | None = None,
 ) -> bytes | None:
     """The amended text of a liasse's amendments (already chosen by the export, in any number)
-    as PDF; None when the liasse lists none that amends anything. Sections compiled from the
-    same data by an earlier export are taken from `kept`."""
+    as PDF; None when the liasse lists none that amends anything. The whole document made
+    from the same data by an earlier export (`document_key`: a re-export whose amendments
+    changed only in their exposés or co-signatories), else the sections compiled from the
+    same data, are taken from `kept`."""
     text = texts.get_text(text_id)
+    applied = _applied(ids)
+    if not applied:
+        return None
+    key = document_key(text, applied, subtitle, day)
+    found = kept.get(key) if kept is not None else None
+    if found is not None:
+        return found
     chosen: list[Amendment] = []
-    for start in range(0, len(ids), MAX_SELECTED):
+    for start in range(0, len(applied), MAX_SELECTED):
         query = (
             select(Amendment)
-            .where(
-                Amendment.id.in_(list(ids[start : start + MAX_SELECTED])),
-                Amendment.state != State.ABANDONED.value,
-            )
+            .where(among(Amendment.id, [row.id for row in applied[start : start + MAX_SELECTED]]))
             # the exposés are not applied: 20 000 of them need not sit in the job's memory
             .options(joinedload(Amendment.article), defer(Amendment.expose))
         )
         chosen += list(db.session.scalars(query).unique())
-    if not chosen:
-        return None
     result = build(text, chosen, Selection(SetKind.SELECTION, ()))
-    return render_amended_text(printed(result, subtitle, day), kept)
+    document = render_amended_text(printed(result, subtitle, day), kept)
+    if kept is not None:
+        kept.put(key, document)
+    return document
 
 
 # --- the printed document (drafting/rendering/amended_text.py) -----------------------------------

@@ -269,7 +269,11 @@ def test_the_sheets_kept_are_small_files_under_the_sheets_digest(
 ):
     _export(people["claire"], bill, run_jobs)
     kept = select(StoredFile.key).where(StoredFile.key.like("amdt/%"))
-    others = ~StoredFile.key.like("amdt/slices/%") & ~StoredFile.key.like("amdt/fragments/%")
+    others = (
+        ~StoredFile.key.like("amdt/slices/%")
+        & ~StoredFile.key.like("amdt/fragments/%")
+        & ~StoredFile.key.like("amdt/amended-text/%")
+    )
     keys = db.session.scalars(kept.where(others)).all()
     assert len(keys) == 12
     assert {key.split("/")[2] for key in keys} == {"docx", "liasse-pdf"}
@@ -342,13 +346,13 @@ def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
     # the liasse's 12 (the liasse is made of them), its slice's pages and what they hold (its
     # place), its slice's run numbered at its place and the run's manifest, the Akoma
     # Ntoso's 6 amendments and the liasse XML's 3 (the filed ones), the slice of the
-    # documents they make, and the author's own copy
-    assert db.session.scalar(kept) == 27
+    # documents they make, the amended text kept whole, and the author's own copy
+    assert db.session.scalar(kept) == 28
     later = NOW + timedelta(days=app.config["LIASSE_SHEET_CACHE_DAYS"], hours=1)
     db.session.execute(update(StoredFile).values(created_at=NOW))
     commit()
     assert clock.prune(app, NOW + timedelta(days=1)) == 0  # too recent
-    assert clock.prune(app, later) == 14  # all but the liasse's sheets and the copy handed out
+    assert clock.prune(app, later) == 15  # all but the liasse's sheets and the copy handed out
     # the copy handed out, and the liasse (spliced from its two parts, its glue, its sheets)
     assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 1 + 4 + 12
     made_of = db.session.get(StoredFile, liasse.file_id)
@@ -409,27 +413,36 @@ def test_a_kept_sheet_cut_short_is_rendered_again_not_served(
     assert (third.params["rendered"], third.params["reused"]) == (0, 6)
 
 
-def test_the_amended_text_compiles_again_only_its_changed_sections(
+def test_the_amended_text_is_kept_whole_and_else_compiles_only_its_changed_sections(
     amendments, people, bill, run_jobs, monkeypatch
 ):
+    """Amendments changed only in their exposés: the amended text kept whole (nothing applied,
+    nothing compiled); a dispositif changed: applied again, and only the sections that changed
+    compiled."""
     from drafting.rendering import amended_text
 
     monkeypatch.setattr(amended_text, "SECTION_WEIGHT", 1)  # one section per article
-    first = _export(people["claire"], bill, run_jobs)
-    assert first.params["sections_reused"] == 0
-    name = next(n for n in _entries(first) if n.startswith("TEXTE_AMENDE_"))
     compiled: list[object] = []
     renderer = amended_text.default_renderer()
     real = renderer._compile
     monkeypatch.setattr(renderer, "_compile", lambda *a, **k: compiled.append(a) or real(*a, **k))
+    first = _export(people["claire"], bill, run_jobs)
+    sections = len(compiled)
+    assert sections >= 2 and first.params["sections_reused"] == 0
+    assert first.params["amended_text_reused"] == 0
+    name = next(n for n in _entries(first) if n.startswith("TEXTE_AMENDE_"))
+    compiled.clear()
+    amendments[1].expose = "Un exposé récrit."
+    commit()
     again = _export(people["claire"], bill, run_jobs)
-    sections = again.params["sections_reused"]
-    assert sections >= 2 and compiled == []
+    assert again.params["amended_text_reused"] == 1 and compiled == []
     assert _entries(again)[name] == _entries(first)[name]
     amendments[0].dispositif = "Supprimer cet article."  # article 7 only
     commit()
     changed = _export(people["claire"], bill, run_jobs)
-    assert len(compiled) >= 1 and changed.params["sections_reused"] == sections - len(compiled)
+    assert changed.params["amended_text_reused"] == 0
+    assert 1 <= len(compiled) < sections
+    assert changed.params["sections_reused"] == sections - len(compiled)
     assert _entries(changed)[name] != _entries(first)[name]
 
 
