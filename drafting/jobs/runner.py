@@ -17,7 +17,7 @@ from rq import get_current_job
 from drafting import create_app
 from drafting.db import commit, rollback
 from drafting.extensions import db
-from drafting.infra import sqlite
+from drafting.infra import sqlite, versions
 from drafting.models import Job
 from drafting.services.documents import jobs as tracked_jobs
 
@@ -80,6 +80,7 @@ def preload() -> None:
             importlib.import_module(name)
         except ImportError:
             continue
+    versions.code_version()  # read the sources once, not in each job
     gc.freeze()
 
 

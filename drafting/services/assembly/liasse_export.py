@@ -6,6 +6,7 @@ int), the external ones as "p<id>"."""
 from __future__ import annotations
 
 import hashlib
+import json
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from drafting.extensions import db
 from drafting.infra.sql import among
+from drafting.infra.versions import code_version, row_values
 from drafting.models import Amendment, LegislativeText, PublishedAmendment, User
 from drafting.rendering import akn, liasse_documents, liasse_xml
 from drafting.rendering.akn import AknAmendment, AmendmentListWriter
@@ -79,14 +81,39 @@ def ordered_tokens(
     text_id: int, amendment_ids: Sequence[int], params: dict[str, Any]
 ) -> list[Token]:
     """Ours (already chosen by the export's filters) and, when included, the external ones, in
-    the order of call."""
+    the order of call; kept under a digest of all it is worked out from (`_order_key`): a
+    re-export whose amendments changed only in what the order does not read (their exposés,
+    their co-signatories, their state) takes it as it is."""
     text = db.session.get_one(LegislativeText, text_id)
-    ours = _for_order(amendment_ids)
+    ours = sorted(_for_order(amendment_ids), key=lambda row: row.id)
     published = _published(text_id) if with_external(params) else _records_of(ours)
-    return [
+    published.sort(key=lambda row: row.id)
+    key = _order_key(text, ours, published)
+    kept = storage.read_many([key]).get(key)
+    if kept is not None:
+        return list(json.loads(kept))
+    tokens: list[Token] = [
         item.id if kind == "amendment" else f"p{item.id}"
         for kind, item in order.ordered(text, ours, published)
     ]
+    made = json.dumps(tokens, separators=(",", ":")).encode()
+    storage.backend().put_many([storage.SmallFile(key, made, "application/json", "order.json")])
+    return tokens
+
+
+def _order_key(text: LegislativeText, ours: Sequence[Any], published: Sequence[Any]) -> str:
+    """Where the order of call of these amendments is kept: a digest of the code, the text's
+    and its articles' rows, ours as `_for_order` reads them (all the order has of them) and
+    the published records' rows."""
+    data = {
+        "text": row_values(text),
+        "articles": [row_values(article) for article in text.articles],
+        "ours": [list(row) for row in ours],
+        "published": [row_values(row) for row in published],
+    }
+    named = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+    digest = hashlib.sha256(f"{code_version()}\n{named}".encode()).hexdigest()
+    return f"amdt/order/{digest}"
 
 
 def _records_of(ours: Sequence[Amendment]) -> list[PublishedAmendment]:

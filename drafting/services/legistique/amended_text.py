@@ -14,19 +14,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload
 
 from drafting.errors import Invalid, NotFound
 from drafting.extensions import db
 from drafting.infra.sql import among
+from drafting.infra.versions import code_version, row_values
 from drafting.models import Amendment, Article, LegislativeText, Role, User
 from drafting.permissions import visible_amendments_clause
 from drafting.rendering.amended_text import (
-    TEMPLATE_PATH,
     AmendedTextDocument,
     KeptSections,
     Piece,
@@ -242,14 +241,6 @@ APPLIED_COLUMNS = (
     "number",
     "parent_id",
 )
-_CODE = (
-    Path(__file__),
-    Path(__file__).resolve().parents[2] / "rendering" / "amended_text.py",
-    TEMPLATE_PATH,
-    *sorted((Path(__file__).resolve().parents[3] / "workflows" / "legistique").glob("*.py")),
-    Path(__file__).resolve().parents[3] / "workflows" / "discussion_order.py",
-)
-CODE_VERSION = hashlib.sha256(b"".join(path.read_bytes() for path in _CODE)).hexdigest()[:16]
 
 
 def _applied(ids: Sequence[int]) -> list[Any]:
@@ -265,26 +256,21 @@ def _applied(ids: Sequence[int]) -> list[Any]:
     return sorted(rows, key=lambda row: row.id)
 
 
-def _row(entity: Any) -> dict[str, Any]:
-    return {
-        column.key: getattr(entity, column.key) for column in inspect(entity).mapper.column_attrs
-    }
-
-
 def document_key(text: LegislativeText, applied: Sequence[Any], subtitle: str, day: date) -> str:
-    """A digest of everything a liasse's amended text is made of: the code and template that
-    make it, the text (its every row, its articles' and their alinéas'), the applied
-    amendments' APPLIED_COLUMNS, the subtitle and the day."""
+    """A digest of everything a liasse's amended text is made of: the code and templates that
+    make it (`infra.versions.code_version`), the text (its every row, its articles' and their
+    alinéas'), the applied amendments' APPLIED_COLUMNS, the subtitle and the day."""
     data = {
-        "text": _row(text),
+        "text": row_values(text),
         "articles": [
-            [_row(article), [_row(alinea) for alinea in article.alineas]]
+            [row_values(article), [row_values(alinea) for alinea in article.alineas]]
             for article in text.articles
         ],
         "applied": [list(row) for row in applied],
     }
     named = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
-    digest = hashlib.sha256(f"{CODE_VERSION}\n{subtitle}\n{day.isoformat()}\n{named}".encode())
+    version = code_version()
+    digest = hashlib.sha256(f"{version}\n{subtitle}\n{day.isoformat()}\n{named}".encode())
     return f"document-{digest.hexdigest()}"
 
 

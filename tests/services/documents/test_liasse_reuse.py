@@ -273,6 +273,7 @@ def test_the_sheets_kept_are_small_files_under_the_sheets_digest(
         ~StoredFile.key.like("amdt/slices/%")
         & ~StoredFile.key.like("amdt/fragments/%")
         & ~StoredFile.key.like("amdt/amended-text/%")
+        & ~StoredFile.key.like("amdt/order/%")
     )
     keys = db.session.scalars(kept.where(others)).all()
     assert len(keys) == 12
@@ -346,13 +347,14 @@ def test_the_clock_forgets_old_kept_sheets_but_not_a_file_a_job_hands_out(
     # the liasse's 12 (the liasse is made of them), its slice's pages and what they hold (its
     # place), its slice's run numbered at its place and the run's manifest, the Akoma
     # Ntoso's 6 amendments and the liasse XML's 3 (the filed ones), the slice of the
-    # documents they make, the amended text kept whole, and the author's own copy
-    assert db.session.scalar(kept) == 28
+    # documents they make, the amended text kept whole, the order of call, and the author's
+    # own copy
+    assert db.session.scalar(kept) == 29
     later = NOW + timedelta(days=app.config["LIASSE_SHEET_CACHE_DAYS"], hours=1)
     db.session.execute(update(StoredFile).values(created_at=NOW))
     commit()
     assert clock.prune(app, NOW + timedelta(days=1)) == 0  # too recent
-    assert clock.prune(app, later) == 15  # all but the liasse's sheets and the copy handed out
+    assert clock.prune(app, later) == 16  # all but the liasse's sheets and the copy handed out
     # the copy handed out, and the liasse (spliced from its two parts, its glue, its sheets)
     assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 1 + 4 + 12
     made_of = db.session.get(StoredFile, liasse.file_id)
@@ -444,6 +446,36 @@ def test_the_amended_text_is_kept_whole_and_else_compiles_only_its_changed_secti
     assert 1 <= len(compiled) < sections
     assert changed.params["sections_reused"] == sections - len(compiled)
     assert _entries(changed)[name] != _entries(first)[name]
+
+
+def _positions(job: Job) -> list[str]:
+    """The liasse's amendments' positions, in its order (index.csv)."""
+    rows = _entries(job)["index.csv"].decode("utf-8-sig").splitlines()[1:]
+    return [row.split(";")[2] if ";" in row else row.split(",")[2] for row in rows]
+
+
+def test_the_order_of_call_is_kept_until_what_it_reads_changes(
+    amendments, people, bill, run_jobs, monkeypatch
+):
+    """The order of call is worked out once for the same amendments as it reads them (their
+    place, dispositif, number, parent, outcome), the same records and the same text: an
+    exposé changed, it is kept; an alinéa changed, it is worked out again."""
+    from drafting.services.assembly import order
+
+    calls: list[int] = []
+    real = order.ordered
+    monkeypatch.setattr(order, "ordered", lambda *a: calls.append(1) or real(*a))
+    first = _export(people["claire"], bill, run_jobs)
+    assert len(calls) == 1
+    amendments[2].expose = "Un exposé récrit."
+    commit()
+    again = _export(people["claire"], bill, run_jobs)
+    assert len(calls) == 1 and _positions(again) == _positions(first)
+    amendments[0].alinea, amendments[0].dispositif = 25, "Supprimer l'alinéa 25."
+    commit()
+    moved = _export(people["claire"], bill, run_jobs)
+    assert len(calls) == 2
+    assert _positions(moved) == [*_positions(first)[1:], "ART. 7 al. 25"]
 
 
 def _whole(job: Job) -> bytes:
