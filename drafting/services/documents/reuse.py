@@ -34,7 +34,12 @@ from drafting.rendering.liasse_parts import (
 )
 from drafting.rendering.sheet import AmendmentSheet, download_name
 from drafting.services.documents import storage
-from drafting.services.documents.sheets import CONTENT_TYPES, cache_key, template_version
+from drafting.services.documents.sheets import (
+    CONTENT_TYPES,
+    cache_key,
+    sheet_digest,
+    template_version,
+)
 
 LIASSE_PDF = "liasse-pdf"
 LIASSE_PAGES = "liasse-pages"  # a slice's pages of the combined PDF
@@ -141,7 +146,11 @@ class SheetCache:
         if known is not None and known[0] is sheet:
             return known[1]
         version = template_version()
-        keys = cache_key(sheet, "docx", version), cache_key(sheet, LIASSE_PDF, version)
+        digest = sheet_digest(sheet)  # one digest, two keys
+        keys = (
+            cache_key(sheet, "docx", version, digest),
+            cache_key(sheet, LIASSE_PDF, version, digest),
+        )
         self._known[id(sheet)] = (sheet, keys)
         return keys
 

@@ -195,9 +195,13 @@ def sheet_digest(sheet: AmendmentSheet) -> str:
     return hashlib.sha256(repr(sheet).encode("utf-8")).hexdigest()[:32]
 
 
-def cache_key(sheet: AmendmentSheet, fmt: str, template_version: str) -> str:
-    """Where a rendered document of this exact sheet is kept and found again."""
-    return f"amdt/{sheet.content_hash}/{fmt}/{template_version}/{sheet_digest(sheet)}"
+def cache_key(
+    sheet: AmendmentSheet, fmt: str, template_version: str, digest: str | None = None
+) -> str:
+    """Where a rendered document of this exact sheet is kept and found again (`digest`: its
+    `sheet_digest`, when worked out already for its other format)."""
+    digest = digest if digest is not None else sheet_digest(sheet)
+    return f"amdt/{sheet.content_hash}/{fmt}/{template_version}/{digest}"
 
 
 def template_version() -> str:
