@@ -16,8 +16,10 @@ one cross-reference table, streaming through temporary files: nothing is parsed 
 from __future__ import annotations
 
 import csv
+import functools
 import gc
 import io
+import itertools
 import json
 import logging
 import shutil
@@ -101,6 +103,53 @@ def sheet_pdfs(batch: Sequence[Any]) -> tuple[bytes, list[bytes]]:
     return pdf.render_pdf_batch(batch), [pdf.render_pdf(sheet) for sheet in batch]
 
 
+class Compiled:
+    """Sheets of several slices compiled together — a batch's changed sheets, one
+    compilation rather than one a slice (≈ 5 ms a sheet among ten, 22 ms alone) — with each
+    sheet's own PDF and its pages in the compilation (`_patched` takes them from there)."""
+
+    def __init__(
+        self, pdf: bytes, sheets: Sequence[Any], pdfs: Sequence[bytes], counts: Sequence[int]
+    ) -> None:
+        self.pdf = pdf
+        starts = itertools.accumulate(counts, initial=0)
+        self.placed = {
+            id(sheet): (sheet, own, range(first, first + count))
+            for sheet, own, first, count in zip(sheets, pdfs, starts, counts, strict=False)
+        }
+
+    def holds(self, sheets: Sequence[Any]) -> bool:
+        """Whether these very sheets were compiled here."""
+        return all(self.placed.get(id(s), (None,))[0] is s for s in sheets)
+
+    def pdfs(self, sheets: Sequence[Any]) -> list[bytes]:
+        """These sheets' own PDFs."""
+        return [self.placed[id(sheet)][1] for sheet in sheets]
+
+    def pages(self, sheet: Any) -> range:
+        """The sheet's pages in the compilation."""
+        return self.placed[id(sheet)][2]
+
+    @functools.cached_property
+    def raw(self) -> pdf_raw.RawPdf:
+        """The compilation, parsed once for the slices that take pages of it."""
+        return pdf_raw.RawPdf(self.pdf)
+
+
+def compile_together(sheets: Sequence[Any]) -> Compiled | None:
+    """Sheets (of any slices) in one compilation, each one's PDF cut out of it; None when the
+    engine does not tell the page counts (each slice then compiles its own)."""
+    from drafting.rendering import pdf
+
+    paged = getattr(pdf, "render_pdf_batch_pages", None) or typst_pages.render_batch_pages
+    try:
+        combined, counts = paged(sheets)
+        return Compiled(combined, sheets, split_pdf(combined, counts, sheets), counts)
+    except typst_pages.Unavailable as reason:
+        log.warning("liasse: changed sheets compiled slice by slice (%s)", reason)
+    return None
+
+
 def split_pdf(data: bytes, counts: Sequence[int], sheets: Sequence[Any]) -> list[bytes]:
     """Cut a PDF into consecutive documents of `counts` pages, titled after their sheet: its
     objects copied as bytes when it is simple (`pdf_raw`), else with qpdf."""
@@ -178,6 +227,11 @@ class RenderedSheets(Protocol):
         """Each sheet's kept (DOCX, PDF) — their bytes, or `Kept` references — or None."""
         ...
 
+    def compiled(self, sheets: Sequence[Any]) -> Compiled | None:
+        """These sheets compiled already, with the other changed sheets of their batch (a
+        slice where only they changed takes its pages from there), or None."""
+        ...
+
     def store(
         self, sheets: Sequence[Any], documents: Sequence[tuple[bytes, bytes]]
     ) -> Sequence[Rendered]:
@@ -233,32 +287,49 @@ def rendered_slice(
     slice none of whose sheets changed is not compiled again. When some changed, and the
     slice compiled last at the same `place` (the same amendments) is kept, its pages of the
     sheets that did not change are taken with the new compilation's pages of those that did
-    (`_patched`): a few sheets changed in a slice of 50 are all that is compiled. A slice none
-    of whose sheets changed, at the same `numbers`, is its kept run (`KeptRun`: its pages
-    renumbered there by an earlier export, referenced by the part, not read).
+    (`_patched`): a few sheets changed in a slice of 50 are all that is compiled — and
+    compiled once for their batch when `kept` did (`RenderedSheets.compiled`: ten sheets
+    changed in ten slices, one compilation). A slice none of whose sheets changed, at the
+    same `numbers`, is its kept run (`KeptRun`: its pages renumbered there by an earlier
+    export, referenced by the part, not read).
     """
-    from drafting.rendering.docx import render_docx
-
     found = kept.lookup(batch) if kept is not None else [None] * len(batch)
     missing = [sheet for sheet, entry in zip(batch, found, strict=True) if entry is None]
     if not missing:
         every = [entry for entry in found if entry is not None]
         run = kept.run(batch, numbers[0]) if kept is not None and numbers is not None else None
         return (run if run is not None else _slice_pages(batch, kept, place)), every
-    combined, pdfs = sheet_pdfs(missing)
-    rendered = [(render_docx(sheet), pdf) for sheet, pdf in zip(missing, pdfs, strict=True)]
-    fresh: Sequence[Rendered] = rendered if kept is None else kept.store(missing, rendered)
-    if len(missing) == len(batch):
+    if len(missing) == len(batch):  # a slice compiled whole: its fonts once
+        combined, pdfs = sheet_pdfs(missing)
+        fresh = _store(missing, pdfs, kept)
         _keep_pages(batch, kept, place, combined, [pdf_raw.page_count(pdf) for pdf in pdfs])
         return combined, list(fresh)
-    new = iter(fresh)
+    compiled = kept.compiled(missing) if kept is not None else None
+    if compiled is None:
+        compiled = compile_together(missing)
+    source: bytes | Compiled
+    if compiled is not None:
+        source, pdfs = compiled, compiled.pdfs(missing)
+    else:
+        source, pdfs = sheet_pdfs(missing)
+    new = iter(_store(missing, pdfs, kept))
     documents: list[Rendered] = [entry if entry is not None else next(new) for entry in found]
     pages = kept.pages(batch) if kept is not None else None
     if pages is None:
-        patched = _patched(batch, kept, place, found, combined, pdfs)
+        patched = _patched(batch, kept, place, found, source, pdfs)
         pages, counts = patched if patched is not None else _compiled(batch)
         _keep_pages(batch, kept, place, pages, counts)
     return pages, documents
+
+
+def _store(
+    sheets: Sequence[Any], pdfs: Sequence[bytes], kept: RenderedSheets | None
+) -> Sequence[Rendered]:
+    """The new sheets' (DOCX, PDF), kept: what the part takes of them."""
+    from drafting.rendering.docx import render_docx
+
+    rendered = [(render_docx(sheet), pdf) for sheet, pdf in zip(sheets, pdfs, strict=True)]
+    return rendered if kept is None else kept.store(sheets, rendered)
 
 
 def _compiled(batch: Sequence[Any]) -> tuple[bytes, Sequence[int | None]]:
@@ -303,14 +374,14 @@ def _patched(
     kept: RenderedSheets | None,
     place: str | None,
     found: Sequence[Rendered | None],
-    combined: bytes,
+    combined: bytes | Compiled,
     pdfs: Sequence[bytes],
 ) -> tuple[bytes, list[int | None]] | None:
     """The slice's pages made of the pages kept at its place for the sheets that did not
-    change and the new compilation's (`combined`, of the sheets not `found`, whose own PDFs
-    are `pdfs`) for the others, with each sheet's page count; None when that cannot be done
-    (nothing kept there, a sheet kept but not in that slice, a PDF not simple): the slice is
-    then compiled whole."""
+    change and the new compilation's (`combined`: of the sheets not `found`, whose own PDFs
+    are `pdfs`, or of the batch's changed sheets) for the others, with each sheet's page
+    count; None when that cannot be done (nothing kept there, a sheet kept but not in that
+    slice, a PDF not simple): the slice is then compiled whole."""
     if kept is None or place is None:
         return None
     earlier = kept.earlier_pages(place, batch)
@@ -318,17 +389,17 @@ def _patched(
     if earlier is None or None in counts:
         return None
     pages, spans = earlier
+    missing = [sheet for sheet, entry in zip(batch, found, strict=True) if entry is None]
     try:
-        before, after = pdf_raw.RawPdf(pages), pdf_raw.RawPdf(combined)
-        if sum(n for n in counts if n is not None) != len(after.pages):
+        before = pdf_raw.RawPdf(pages)
+        after, placed = _placed(combined, missing, [n or 0 for n in counts])
+        if placed is None:
             return None
         runs: list[tuple[pdf_raw.RawPdf, range]] = []
-        first, new_counts = 0, iter(counts)
+        new_pages = iter(placed)
         for entry, span in zip(found, spans, strict=True):
             if entry is None:
-                count = next(new_counts) or 0
-                runs.append((after, range(first, first + count)))
-                first += count
+                runs.append((after, next(new_pages)))
             elif span is None or span[0] + span[1] > len(before.pages):
                 return None
             else:
@@ -340,6 +411,24 @@ def _patched(
     except pdf_raw.NotSimple:
         return None
     return out.getvalue(), [len(run) for _, run in runs]
+
+
+def _placed(
+    combined: bytes | Compiled, missing: Sequence[Any], counts: Sequence[int]
+) -> tuple[pdf_raw.RawPdf, list[range] | None]:
+    """Where the changed sheets' pages lie in their compilation (None when they do not add
+    up: the slice is then compiled whole)."""
+    if isinstance(combined, Compiled):
+        placed = [combined.pages(sheet) for sheet in missing]
+        fits = [len(r) for r in placed] == list(counts) and max(r.stop for r in placed) <= len(
+            combined.raw.pages
+        )
+        return combined.raw, placed if fits else None
+    after = pdf_raw.RawPdf(combined)
+    if sum(counts) != len(after.pages):
+        return after, None
+    starts = itertools.accumulate(counts, initial=0)
+    return after, [range(first, first + n) for first, n in zip(starts, counts, strict=False)]
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ from sqlalchemy import select
 
 from drafting.extensions import db
 from drafting.models import Job, StoredFile, StoredFileSource
-from drafting.rendering import pdf_segments
+from drafting.rendering import liasse_parts, pdf_segments
 from drafting.rendering.liasse_parts import (
+    Compiled,
     Document,
     Entry,
     Kept,
@@ -66,6 +67,7 @@ class SheetCache:
     _prefetched: set[str] = field(default_factory=set)
     _kept_pages: dict[str, bytes | None] = field(default_factory=dict)
     _run_manifests: dict[str, bytes | None] = field(default_factory=dict)
+    _compiled: Compiled | None = None  # the batch's changed sheets, compiled together
     runs_reused: int = 0
 
     def prefetch(self, sheets: Sequence[AmendmentSheet], per_slice: int, first_rank: int) -> None:
@@ -95,6 +97,26 @@ class SheetCache:
         wanted = [self._pages_key(batch) for batch in complete]
         found = storage.read_many(wanted) if wanted else {}
         self._kept_pages = {key: found.get(key) for key in wanted}
+        self._compiled = None
+        changed = [self._changed(batch) for batch in slices]
+        spread = [
+            sheet
+            for batch, new in zip(slices, changed, strict=True)
+            if len(new) < len(batch)  # a slice changed whole is compiled whole
+            for sheet in new
+        ]
+        if spread:  # sheets changed here and there: one compilation, not one a slice
+            self._compiled = liasse_parts.compile_together(spread)
+
+    def _changed(self, sheets: Sequence[AmendmentSheet]) -> list[AmendmentSheet]:
+        """The sheets of a prefetched batch not kept (or only in part)."""
+        return [s for s in sheets if not all(key in self._described for key in self._keys(s))]
+
+    def compiled(self, sheets: Sequence[AmendmentSheet]) -> Compiled | None:
+        """These sheets as compiled with the other changed sheets of their batch (`prefetch`:
+        those of the slices that did not change whole), or None."""
+        held = self._compiled is not None and self._compiled.holds(sheets)
+        return self._compiled if held else None
 
     def _run_key(self, sheets: Sequence[AmendmentSheet], first_number: int) -> str:
         """Where these sheets' pages renumbered from `first_number` are kept."""

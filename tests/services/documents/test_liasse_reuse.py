@@ -208,6 +208,35 @@ def test_a_slice_whose_sheets_did_not_change_is_not_compiled_again_and_a_changed
     _holds_every_sheets_pages(combined, _entries(second))
 
 
+def test_sheets_changed_in_several_slices_are_compiled_together_and_each_slice_patched(
+    amendments, people, bill, run_jobs, monkeypatch
+):
+    """A batch's changed sheets spread over its slices are one compilation, not one a slice;
+    each slice takes its changed sheets' pages from it and its other sheets' kept pages."""
+    monkeypatch.setattr(liasse_parts, "COMBINED_SLICE", 2)  # slices (1, 2), (3, 4), (5, 6)
+    first = _export(people["claire"], bill, run_jobs)
+    sign(amendments[0], people["bayou"], 5)  # the first slice
+    sign(amendments[3], people["peu"], 6)  # and the second
+    commit()
+    compiled = _counted(monkeypatch, pdf, "render_pdf_batch")
+    paged = _counted(monkeypatch, typst_pages, "render_batch_pages")
+    second = _export(people["claire"], bill, run_jobs)
+    assert (second.params["rendered"], second.params["runs_reused"]) == (2, 1)
+    assert (paged, compiled) == ([2], [])
+    entries = _entries(second)
+    text = pdf_text(entries["LIASSE_809.pdf"])
+    assert in_order(text, *[f"Repère {rank:02d}" for rank in range(6)])
+    # each sheet prints its co-signatories before its exposé
+    assert in_order(text, "Bayou", "Repère 00", "Repère 02", "Peu", "Repère 03")
+    assert text.count("Bayou") == 1 and text.count("Peu") == 1
+    before = pdf_text(_entries(first)["LIASSE_809.pdf"])
+    assert text.split("Repère 04")[1] == before.split("Repère 04")[1]  # the third slice's
+    _holds_every_sheets_pages(entries["LIASSE_809.pdf"], entries)
+    changed = [name for name, data in _sheets(entries).items() if name.endswith(".pdf")]
+    own = {name: pdf_text(_sheets(entries)[name]) for name in changed}
+    assert [name[:4] for name, t in own.items() if "Bayou" in t or "Peu" in t] == ["0001", "0004"]
+
+
 def test_a_sheet_kept_from_before_is_not_taken_from_a_slice_that_printed_it_otherwise(
     amendments, people, bill, run_jobs, monkeypatch
 ):
@@ -290,6 +319,9 @@ def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
         def lookup(self, batch):
             return [kept.get(sheet) for sheet in batch]
 
+        def compiled(self, batch):
+            return None  # not compiled with a batch beforehand
+
         def store(self, batch, documents):
             kept.update(zip(batch, documents, strict=True))
             return list(documents)
@@ -310,7 +342,12 @@ def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
         compiled.append(list(batch))
         return b"whole-" + "".join(batch).encode()
 
+    def cut_together(batch):
+        pdf, sheets = cut_slice(batch)
+        return liasse_parts.Compiled(pdf, batch, sheets, [1] * len(batch))
+
     monkeypatch.setattr(liasse_parts, "sheet_pdfs", cut_slice)
+    monkeypatch.setattr(liasse_parts, "compile_together", cut_together)
     monkeypatch.setattr(pdf, "render_pdf_batch", compile_slice)
     monkeypatch.setattr(
         typst_pages, "render_batch_pages", lambda batch: (compile_slice(batch), [1] * len(batch))
