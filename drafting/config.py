@@ -63,7 +63,7 @@ def load_config() -> dict[str, Any]:
         "LIASSE_STORAGE_PATH": os.environ.get("LIASSE_STORAGE_PATH", str(data_dir / "files")),
         "LIASSE_EMBEDDED_CLOCK": _bool("LIASSE_EMBEDDED_CLOCK", False),
         "LIASSE_JOBS_THREAD_DELAY": float(os.environ.get("LIASSE_JOBS_THREAD_DELAY") or 0),
-        "LIASSE_EXPORT_CHUNK": int(os.environ.get("LIASSE_EXPORT_CHUNK") or 1000),
+        "LIASSE_EXPORT_CHUNK": int(os.environ.get("LIASSE_EXPORT_CHUNK") or 2000),
         "LIASSE_SHEET_CACHE_DAYS": int(os.environ.get("LIASSE_SHEET_CACHE_DAYS") or 14),
         "LIASSE_JOB_STALE_MINUTES": float(os.environ.get("LIASSE_JOB_STALE_MINUTES") or 10),
         "LIASSE_VALIDATE_RESPONSES": _bool("LIASSE_VALIDATE_RESPONSES", False),

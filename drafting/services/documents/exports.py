@@ -1,7 +1,7 @@
 """The liasse export as a few large jobs: plan (order, split), render chunks, assemble.
 
 The export job orders the amendments and creates one chunk job per slice (LIASSE_EXPORT_CHUNK,
-1 000 by default); chunks run in parallel on the workers, each writing a partial ZIP (its DOCX and
+2 000 by default); chunks run in parallel on the workers, each writing a partial ZIP (its DOCX and
 PDF entries under their final ranked names, its index rows and its part of the combined PDF)
 stored as a temporary file; the chunk that finishes last (decided under a row lock on the export
 job) enqueues the assembly, which stitches the parts into the final ZIP without re-rendering.
@@ -53,7 +53,7 @@ from workflows.deadlines import PARIS
 from workflows.review import State
 
 BATCH = 500  # amendments loaded (with their signatures) per round of queries
-DEFAULT_CHUNK = 1000
+DEFAULT_CHUNK = 2000
 XML_LEVEL = 3  # the deflate level of the liasse's XML documents
 EXTRAS = "documents"  # the chunk jobs that write the liasse's documents beside its sheets
 # What each of them writes (a chunk planned before they were two says True: both). The XML
