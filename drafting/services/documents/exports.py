@@ -530,9 +530,7 @@ def _spliced(
         def glue_opener() -> IO[bytes]:
             return open(path, "rb")
 
-        kept = storage.openers(
-            [s.file_id for s, _, _ in pieces if isinstance(s, liasse_splice.KeptFile)]
-        )
+        kept = _kept_openers(pieces)
 
         def opener_of(source: liasse_splice.Source) -> Callable[[], IO[bytes]]:
             if isinstance(source, liasse_splice.KeptFile):
@@ -565,6 +563,15 @@ def _spliced(
     )
     clock.lap("store")
     return stored
+
+
+def _kept_openers(pieces: Sequence[liasse_splice.Piece]) -> dict[int, Callable[[], IO[bytes]]]:
+    """The kept files a spliced liasse references, each read whole: small database files
+    (`storage.inline_openers`), unless one is larger than a database row holds."""
+    sizes = {s.file_id: n for s, _, n in pieces if isinstance(s, liasse_splice.KeptFile)}
+    if all(size <= storage.PART_SIZE for size in sizes.values()):
+        return storage.inline_openers(list(sizes))
+    return storage.openers(list(sizes))
 
 
 def _stitched(

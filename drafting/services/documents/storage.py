@@ -588,6 +588,16 @@ def openers(ids: Sequence[int]) -> dict[int, Callable[[], IO[bytes]]]:
     }
 
 
+def inline_openers(ids: Sequence[int]) -> dict[int, Callable[[], IO[bytes]]]:
+    """An opener for each of these files known to be small files the database keeps in
+    their rows (a liasse's kept sheets and runs: only the database storage gives them as
+    `Kept`, and each is at most PART_SIZE), read INLINE_BATCH at a time in this order as by
+    `openers`, without first looking their 40 000 rows up to learn it (a missing one is a
+    FileNotFoundError when read)."""
+    batches = _InlineBatches(db.engine, list(dict.fromkeys(ids)))
+    return {file_id: batches.opener(file_id) for file_id in batches.order}
+
+
 _READ_AHEAD: dict[int, ThreadPoolExecutor] = {}  # by process: a forked job makes its own
 
 

@@ -481,3 +481,39 @@ def test_the_blocks_of_pieces_are_the_bytes_read_pieces_gives():
     assert max(len(b) for b in blocks) == 64
     with pytest.raises(OSError):
         list(storage.piece_blocks([(source, 2000, 100)]))
+
+
+def test_kept_files_known_small_are_read_in_batches_without_looking_them_up(monkeypatch):
+    """A liasse's kept sheets are small database files by construction: read in batches
+    without a query to learn it first; one gone is an error when read, and the assembly
+    looks a file larger than a row holds up as any other (`exports._kept_openers`)."""
+    from drafting.rendering.liasse_splice import KeptFile
+    from drafting.services.documents import exports
+
+    files = [
+        storage.SmallFile(f"amdt/k/{n}", f"kept {n}".encode(), "application/pdf", "k.pdf")
+        for n in range(3)
+    ]
+    storage.backend().put_many(files)
+    commit()
+    found = storage.describe_many([f.key for f in files])
+    ids = [found[f.key].id for f in files]
+    lookups: list[object] = []
+    real_sources = storage._sources
+    monkeypatch.setattr(
+        storage, "_sources", lambda wanted: lookups.append(1) or real_sources(wanted)
+    )
+    opened = storage.inline_openers([ids[2], ids[0], ids[2]])
+    assert list(opened) == [ids[2], ids[0]] and lookups == []
+    assert opened[ids[0]]().read() == b"kept 0" and opened[ids[2]]().read() == b"kept 2"
+    with pytest.raises(FileNotFoundError):
+        storage.inline_openers([ids[1] + 1000])[ids[1] + 1000]().read()
+    opened = exports._kept_openers([(KeptFile(i), 0, 6) for i in ids])
+    assert lookups == [] and opened[ids[1]]().read() == b"kept 1"
+    monkeypatch.setattr(storage, "PART_SIZE", 8)  # a file kept in parts: looked up
+    large = storage.backend().put("amdt/k/large", b"0123456789", "application/pdf", "l.pdf")
+    commit()
+    pieces = [(KeptFile(ids[1]), 0, 6), (KeptFile(large.id), 0, 10)]
+    opened = exports._kept_openers(pieces)
+    assert lookups and opened[large.id]().read() == b"0123456789"
+    assert opened[ids[1]]().read() == b"kept 1"
