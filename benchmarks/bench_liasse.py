@@ -14,7 +14,7 @@ forked job's, and their CPU seconds), and the assembly's steps. The database is 
 (VACUUM ANALYZE) before the export, as autovacuum keeps a running server.
 Also prints the CPU seconds PostgreSQL's processes spent meanwhile (when it runs on this machine).
 Usage: python benchmarks/bench_liasse.py [N] [--storage database|filesystem] [--no-seed
-[--keep-files]] [--changes K]
+[--keep-files]] [--changes K [--change expose|dispositif]]
 """
 
 from __future__ import annotations
@@ -427,8 +427,9 @@ def _export(admin_id: int, text_id: int, n: int) -> None:
         print(f"  PostgreSQL's processes: {cpu1 - cpu0:.1f} CPU-s")
 
 
-def _change(text_id: int, count: int) -> None:
-    """Edit `count` amendments spread over the text (a new exposé, so a new content hash)."""
+def _change(text_id: int, count: int, what: str = "expose") -> None:
+    """Edit `count` amendments spread over the text (a new exposé, or a new dispositif — which
+    the order of call and the amended text read —, so a new content hash)."""
     from sqlalchemy import select, update
 
     from drafting.db import commit
@@ -444,12 +445,14 @@ def _change(text_id: int, count: int) -> None:
             update(Amendment)
             .where(Amendment.id == amendment_id)
             .values(
-                expose=Amendment.expose + " (modifié)",
-                content_hash=_new_hash(amendment_id),
+                {
+                    getattr(Amendment, what): getattr(Amendment, what) + " (modifié)",
+                    Amendment.content_hash: _new_hash(amendment_id),
+                }
             )
         )
     commit()
-    print(f"changed {len(chosen)} amendments; exporting again", flush=True)
+    print(f"changed {len(chosen)} amendments ({what}); exporting again", flush=True)
 
 
 def _new_hash(amendment_id: int) -> str:
@@ -473,6 +476,12 @@ def main() -> None:
     parser.add_argument(
         "--changes", type=int, default=0, help="then change N amendments and export again"
     )
+    parser.add_argument(
+        "--change",
+        default="expose",
+        choices=["expose", "dispositif"],
+        help="what --changes edits (the dispositif is read by the order and the amended text)",
+    )
     parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument(
         "--redis", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
@@ -493,7 +502,7 @@ def main() -> None:
         try:
             _export(admin_id, text_id, args.n)
             if args.changes:
-                _change(text_id, args.changes)
+                _change(text_id, args.changes, args.change)
                 _export(admin_id, text_id, args.n)
         except BaseException:
             for worker in workers:
