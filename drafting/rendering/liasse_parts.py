@@ -305,8 +305,6 @@ def rendered_slice(
         _keep_pages(batch, kept, place, combined, [pdf_raw.page_count(pdf) for pdf in pdfs])
         return combined, list(fresh)
     compiled = kept.compiled(missing) if kept is not None else None
-    if compiled is None:
-        compiled = compile_together(missing)
     source: bytes | Compiled
     if compiled is not None:
         source, pdfs = compiled, compiled.pdfs(missing)

@@ -342,12 +342,7 @@ def test_a_slice_mixing_kept_and_new_sheets_keeps_their_order(monkeypatch):
         compiled.append(list(batch))
         return b"whole-" + "".join(batch).encode()
 
-    def cut_together(batch):
-        pdf, sheets = cut_slice(batch)
-        return liasse_parts.Compiled(pdf, batch, sheets, [1] * len(batch))
-
     monkeypatch.setattr(liasse_parts, "sheet_pdfs", cut_slice)
-    monkeypatch.setattr(liasse_parts, "compile_together", cut_together)
     monkeypatch.setattr(pdf, "render_pdf_batch", compile_slice)
     monkeypatch.setattr(
         typst_pages, "render_batch_pages", lambda batch: (compile_slice(batch), [1] * len(batch))
