@@ -3,6 +3,8 @@ attributed, conflicts on the same words shown, only what the caller may see."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from drafting.errors import Invalid, NotFound
@@ -168,9 +170,12 @@ def test_the_liasse_s_amended_text_is_keyed_by_all_it_reads_of_the_amendments(pe
     service.printed(result, "Texte amendé", NOW.date())
     assert read - {"article"} <= set(service.APPLIED_COLUMNS)
     assert {"dispositif", "number", "position_kind", "parent_id"} <= read
+    # the liasse builds it from the very rows its key is made of
+    fields = [f.name for f in dataclasses.fields(service.AppliedRow)]
+    assert fields == [*service.APPLIED_COLUMNS, "article"]
 
     def key() -> str:
-        applied = service._applied([a.id for a in made])
+        applied = service._applied(bill, [a.id for a in made])
         return service.document_key(bill, applied, "Texte amendé", NOW.date())
 
     before = key()

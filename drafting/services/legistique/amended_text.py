@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import joinedload
 
 from drafting.errors import Invalid, NotFound
 from drafting.extensions import db
@@ -44,6 +44,31 @@ from workflows.legistique import (
     split_alineas,
 )
 from workflows.review import State
+
+
+class Applied(Protocol):
+    """What the amended text reads of an amendment (APPLIED_COLUMNS and its article): an
+    `Amendment`, or one of a liasse's plain rows (`AppliedRow`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def article_id(self) -> int: ...
+    @property
+    def position_kind(self) -> str: ...
+    @property
+    def alinea(self) -> int | None: ...
+    @property
+    def dispositif(self) -> str: ...
+    @property
+    def number(self) -> str | None: ...
+    @property
+    def parent_id(self) -> int | None: ...
+    @property
+    def article(self) -> Article: ...
+
+
+A = TypeVar("A", bound=Applied)
 
 GROUP_STATES = (State.OPEN.value, State.READY.value, State.FILED.value)
 MAX_SELECTED = 1_000
@@ -82,8 +107,8 @@ class ArticleResult:
     article: Article
     amended: AmendedArticle
     notes: list[Note] = field(default_factory=list)
-    before: list[Amendment] = field(default_factory=list)  # additional articles before it
-    after: list[Amendment] = field(default_factory=list)  # additional articles after it
+    before: list[Applied] = field(default_factory=list)  # additional articles before it
+    after: list[Applied] = field(default_factory=list)  # additional articles after it
 
 
 @dataclass
@@ -92,18 +117,18 @@ class AmendedText:
 
     text: LegislativeText
     selection: Selection
-    amendments: list[Amendment]  # the set, in the order of discussion
+    amendments: list[Applied]  # the set, in the order of discussion
     articles: list[ArticleResult]
     labels: dict[int, str]  # amendment id → « n° 27 » or « #12 » (not yet numbered)
     dispositifs: dict[int, str] = field(default_factory=dict)  # as the set's subs amend them
 
 
-def label(amendment: Amendment) -> str:
+def label(amendment: Applied) -> str:
     """How the amended text names an amendment: its number once filed, else its id."""
     return f"n° {amendment.number}" if amendment.number else f"#{amendment.id}"
 
 
-def discussion_ordered(amendments: Sequence[Amendment]) -> list[Amendment]:
+def discussion_ordered(amendments: Sequence[A]) -> list[A]:
     """Amendments in the order of discussion, each sub-amendment right after its parent."""
     keyed = sorted(
         amendments,
@@ -150,7 +175,7 @@ def _chosen(actor: User, text_id: int, selection: Selection) -> list[Amendment]:
     return found
 
 
-def _parents_amended(ordered: list[Amendment], notes: dict[int, Note]) -> dict[int, str]:
+def _parents_amended(ordered: list[Applied], notes: dict[int, Note]) -> dict[int, str]:
     """The parents' dispositifs as the set's sub-amendments amend them (id → dispositif)."""
     dispositifs = {a.id: a.dispositif for a in ordered}
     for sub in ordered:
@@ -170,7 +195,7 @@ def _parents_amended(ordered: list[Amendment], notes: dict[int, Note]) -> dict[i
 
 
 def _article_result(
-    article: Article, ordered: list[Amendment], dispositifs: dict[int, str], notes: dict[int, Note]
+    article: Article, ordered: list[Applied], dispositifs: dict[int, str], notes: dict[int, Note]
 ) -> ArticleResult:
     """The article amended by `ordered` (the amendments on this article, in order)."""
     mine = [a for a in ordered if a.parent_id is None]
@@ -186,7 +211,7 @@ def _article_result(
 
 
 def build(
-    text: LegislativeText, amendments: Sequence[Amendment], selection: Selection
+    text: LegislativeText, amendments: Sequence[Applied], selection: Selection
 ) -> AmendedText:
     """Apply `amendments` (already chosen and visible) to the text, or to the selected article."""
     articles = list(text.articles)
@@ -198,7 +223,7 @@ def build(
     ordered = discussion_ordered(amendments)
     notes: dict[int, Note] = {}
     dispositifs = _parents_amended(ordered, notes)
-    by_article: dict[int, list[Amendment]] = {}
+    by_article: dict[int, list[Applied]] = {}
     for amendment in ordered:  # one pass: a big text has thousands on 40 articles
         by_article.setdefault(amendment.article_id, []).append(amendment)
     results = [_article_result(a, by_article.get(a.id, []), dispositifs, notes) for a in articles]
@@ -230,8 +255,8 @@ def candidates(actor: User, text_id: int, limit: int = 500) -> list[Amendment]:
     return discussion_ordered(list(db.session.scalars(query).unique()))
 
 
-# What the amended text reads of an amendment (`build`, `printed`; tested): its article is
-# read from the text, whose every row goes into the document's key.
+# What the amended text reads of an amendment (`Applied`; tested): its article is read from
+# the text, whose every row goes into the document's key.
 APPLIED_COLUMNS = (
     "id",
     "article_id",
@@ -243,20 +268,42 @@ APPLIED_COLUMNS = (
 )
 
 
-def _applied(ids: Sequence[int]) -> list[Any]:
-    """The liasse's amendments that are applied, as plain rows of APPLIED_COLUMNS."""
+@dataclass(frozen=True)
+class AppliedRow:
+    """A liasse's amendment as the amended text reads it: the row its key is made of, with
+    its article from the text (the document is made of what its key names, nothing read
+    again)."""
+
+    id: int
+    article_id: int
+    position_kind: str
+    alinea: int | None
+    dispositif: str
+    number: str | None
+    parent_id: int | None
+    article: Article
+
+
+def _applied(text: LegislativeText, ids: Sequence[int]) -> list[AppliedRow]:
+    """The liasse's amendments that are applied (by id), as rows of APPLIED_COLUMNS."""
     columns = [getattr(Amendment, name) for name in APPLIED_COLUMNS]
-    rows: list[Any] = []
+    articles = {article.id: article for article in text.articles}
+    rows: list[AppliedRow] = []
     for start in range(0, len(ids), MAX_SELECTED):
         query = select(*columns).where(
-            Amendment.id.in_(list(ids[start : start + MAX_SELECTED])),
+            among(Amendment.id, list(ids[start : start + MAX_SELECTED])),
             Amendment.state != State.ABANDONED.value,
         )
-        rows += db.session.execute(query).all()
+        rows += [
+            AppliedRow(**row._mapping, article=articles[row.article_id])
+            for row in db.session.execute(query)
+        ]
     return sorted(rows, key=lambda row: row.id)
 
 
-def document_key(text: LegislativeText, applied: Sequence[Any], subtitle: str, day: date) -> str:
+def document_key(
+    text: LegislativeText, applied: Sequence[AppliedRow], subtitle: str, day: date
+) -> str:
     """A digest of everything a liasse's amended text is made of: the code and templates that
     make it (`infra.versions.code_version`), the text (its every row, its articles' and their
     alinéas'), the applied amendments' APPLIED_COLUMNS, the subtitle and the day."""
@@ -266,7 +313,7 @@ def document_key(text: LegislativeText, applied: Sequence[Any], subtitle: str, d
             [row_values(article), [row_values(alinea) for alinea in article.alineas]]
             for article in text.articles
         ],
-        "applied": [list(row) for row in applied],
+        "applied": [[getattr(row, name) for name in APPLIED_COLUMNS] for row in applied],
     }
     named = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
     version = code_version()
@@ -287,23 +334,14 @@ def liasse_document(
     changed only in their exposés or co-signatories), else the sections compiled from the
     same data, are taken from `kept`."""
     text = texts.get_text(text_id)
-    applied = _applied(ids)
+    applied = _applied(text, ids)
     if not applied:
         return None
     key = document_key(text, applied, subtitle, day)
     found = kept.get(key) if kept is not None else None
     if found is not None:
         return found
-    chosen: list[Amendment] = []
-    for start in range(0, len(applied), MAX_SELECTED):
-        query = (
-            select(Amendment)
-            .where(among(Amendment.id, [row.id for row in applied[start : start + MAX_SELECTED]]))
-            # the exposés are not applied: 20 000 of them need not sit in the job's memory
-            .options(joinedload(Amendment.article), defer(Amendment.expose))
-        )
-        chosen += list(db.session.scalars(query).unique())
-    result = build(text, chosen, Selection(SetKind.SELECTION, ()))
+    result = build(text, applied, Selection(SetKind.SELECTION, ()))
     document = render_amended_text(printed(result, subtitle, day), kept)
     if kept is not None:
         kept.put(key, document)
@@ -341,7 +379,7 @@ def note_text(note: Note, labels: dict[int, str]) -> str:
 
 
 def _additional(
-    amendments: list[Amendment], result: AmendedText, where: str
+    amendments: list[Applied], result: AmendedText, where: str
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The additional articles placed before or after an article: heading and paragraphs."""
     return tuple(
