@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +37,11 @@ def row_values(entity: Any) -> dict[str, Any]:
     return {
         column.key: getattr(entity, column.key) for column in inspect(entity).mapper.column_attrs
     }
+
+
+def input_digest(*inputs: object) -> str:
+    """A digest of the code's version and of these inputs (rows as `row_values` or lists,
+    written as JSON with their keys sorted; dates and the like as text): where a result
+    worked out from them is kept."""
+    named = json.dumps(inputs, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(f"{code_version()}\n{named}".encode()).hexdigest()

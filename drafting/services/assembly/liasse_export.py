@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from drafting.extensions import db
 from drafting.infra.sql import among
-from drafting.infra.versions import code_version, row_values
+from drafting.infra.versions import input_digest, row_values
 from drafting.models import Amendment, LegislativeText, PublishedAmendment, User
 from drafting.rendering import akn, liasse_documents, liasse_xml
 from drafting.rendering.akn import AknAmendment, AmendmentListWriter
@@ -111,9 +111,7 @@ def _order_key(text: LegislativeText, ours: Sequence[Any], published: Sequence[A
         "ours": [list(row) for row in ours],
         "published": [row_values(row) for row in published],
     }
-    named = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
-    digest = hashlib.sha256(f"{code_version()}\n{named}".encode()).hexdigest()
-    return f"amdt/order/{digest}"
+    return f"amdt/order/{input_digest(data)}"
 
 
 def _records_of(ours: Sequence[Amendment]) -> list[PublishedAmendment]:

@@ -8,8 +8,6 @@ amends its parent's dispositif before the parent is applied.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from drafting.errors import Invalid, NotFound
 from drafting.extensions import db
 from drafting.infra.sql import among
-from drafting.infra.versions import code_version, row_values
+from drafting.infra.versions import input_digest, row_values
 from drafting.models import Amendment, Article, LegislativeText, Role, User
 from drafting.permissions import visible_amendments_clause
 from drafting.rendering.amended_text import (
@@ -315,10 +313,7 @@ def document_key(
         ],
         "applied": [[getattr(row, name) for name in APPLIED_COLUMNS] for row in applied],
     }
-    named = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
-    version = code_version()
-    digest = hashlib.sha256(f"{version}\n{subtitle}\n{day.isoformat()}\n{named}".encode())
-    return f"document-{digest.hexdigest()}"
+    return f"document-{input_digest(subtitle, day, data)}"
 
 
 def liasse_document(
