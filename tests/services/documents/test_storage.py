@@ -387,16 +387,22 @@ def test_pieces_of_a_stream_that_cannot_seek_are_read_on_or_opened_again():
     assert whole.read(20) == data[550:570]
 
 
-def test_a_composed_file_of_many_small_files_reads_them_a_batch_at_a_time(monkeypatch):
-    monkeypatch.setattr(storage, "INLINE_BATCH", 100)
+def _kept_small(contents: list[bytes]) -> list[int]:
+    """Small files kept as a liasse's sheets are (`put_many`), committed: their ids."""
     files = [
-        storage.SmallFile(f"amdt/s/{n}", f"<{n:03d}>".encode(), "application/pdf", "s.pdf")
-        for n in range(250)
+        storage.SmallFile(f"amdt/s/{n}", data, "application/pdf", "s.pdf")
+        for n, data in enumerate(contents)
     ]
     storage.backend().put_many(files)
     commit()
     found = storage.describe_many([f.key for f in files])
-    pieces = [(found[f.key].id, 1, 3) for f in files]  # the digits of each
+    return [found[f.key].id for f in files]
+
+
+def test_a_composed_file_of_many_small_files_reads_them_a_batch_at_a_time(monkeypatch):
+    monkeypatch.setattr(storage, "INLINE_BATCH", 100)
+    ids = _kept_small([f"<{n:03d}>".encode() for n in range(250)])
+    pieces = [(file_id, 1, 3) for file_id in ids]  # the digits of each
     composed = storage.compose("exports/x/whole", pieces, "0" * 64, "text/plain", "whole")
     commit()
     loads: list[int] = []
@@ -424,16 +430,10 @@ def test_a_small_file_named_at_many_places_is_read_there_not_with_each_batch(mon
     of kept files (each batch holds files named once: 120 MB of parts were read four times)."""
     monkeypatch.setattr(storage, "INLINE_BATCH", 10)
     part = storage.backend().put("exports/x/part-0001.zip", bytes(range(256)) * 40, "a/b", "p")
-    files = [
-        storage.SmallFile(f"amdt/s/{n}", f"<{n:03d}>".encode(), "application/pdf", "s.pdf")
-        for n in range(30)
-    ]
-    storage.backend().put_many(files)
-    commit()
-    found = storage.describe_many([f.key for f in files])
+    ids = _kept_small([f"<{n:03d}>".encode() for n in range(30)])
     pieces, expected = [], b""
-    for n, small in enumerate(files):
-        pieces.append((found[small.key].id, 1, 3))
+    for n, file_id in enumerate(ids):
+        pieces.append((file_id, 1, 3))
         expected += f"{n:03d}".encode()
         if n % 10 == 9:  # the part, after each ten kept files, at a different place
             pieces.append((part.id, 100 * n, 300))
@@ -490,14 +490,7 @@ def test_kept_files_known_small_are_read_in_batches_without_looking_them_up(monk
     from drafting.rendering.liasse_splice import KeptFile
     from drafting.services.documents import exports
 
-    files = [
-        storage.SmallFile(f"amdt/k/{n}", f"kept {n}".encode(), "application/pdf", "k.pdf")
-        for n in range(3)
-    ]
-    storage.backend().put_many(files)
-    commit()
-    found = storage.describe_many([f.key for f in files])
-    ids = [found[f.key].id for f in files]
+    ids = _kept_small([f"kept {n}".encode() for n in range(3)])
     lookups: list[object] = []
     real_sources = storage._sources
     monkeypatch.setattr(
