@@ -64,6 +64,17 @@ DOCUMENTS_IN_CHUNKS = "documents_in_chunks"
 # The amended text's job is queued before the amendments are ordered (it finds and orders
 # them itself): it runs on one worker while the other plans the sheets' chunks.
 AMENDED_TEXT_FIRST = "amended_text_first"
+# What the chunks kept from earlier exports, summed on the export (`assemble`).
+REUSE_COUNTS = (
+    "reused",  # sheets
+    "rendered",
+    "slices_reused",
+    "runs_reused",
+    "fragments_reused",
+    "document_slices_reused",
+    "sections_reused",
+    "amended_text_reused",
+)
 
 
 def _export_params(group: str | None, states: Sequence[str] | None) -> dict[str, Any]:
@@ -629,19 +640,6 @@ def _add_amended_text(
         pdf_name = name.replace("LIASSE_", "TEXTE_AMENDE_", 1).replace(".zip", ".pdf")
         liasse_parts.add_file(part, pdf_name, io.BytesIO(document), zipfile.ZIP_STORED)
     return kept
-
-
-# What the chunks kept from earlier exports, summed on the export (`assemble`).
-REUSE_COUNTS = (
-    "reused",  # sheets
-    "rendered",
-    "slices_reused",
-    "runs_reused",
-    "fragments_reused",
-    "document_slices_reused",
-    "sections_reused",
-    "amended_text_reused",
-)
 
 
 class _Clock:
