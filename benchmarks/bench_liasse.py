@@ -275,6 +275,17 @@ def _analyze(url: str) -> None:
         conn.execute("VACUUM ANALYZE")
 
 
+def _own_peak_mb(own: resource.struct_rusage) -> int:
+    """This process's peak RSS since it started: VmHWM (ru_maxrss survives exec on Linux, so
+    a worker started by a benchmark that had seeded 400 MB would report those)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return round(own.ru_maxrss / 1024)
+    line = next((row for row in status.splitlines() if row.startswith("VmHWM:")), None)
+    return round(int(line.split()[1]) / 1024) if line else round(own.ru_maxrss / 1024)
+
+
 def run_worker() -> None:
     """Child mode: a `liasse worker`, then its peak RSS (own and largest forked job) as JSON."""
     from drafting.cli import main
@@ -288,7 +299,7 @@ def run_worker() -> None:
         print(
             json.dumps(
                 {
-                    "own_mb": round(own.ru_maxrss / 1024),
+                    "own_mb": _own_peak_mb(own),
                     "job_mb": round(jobs.ru_maxrss / 1024),
                     "cpu_s": round(cpu, 1),
                 }
