@@ -278,7 +278,7 @@ def plan_export(export: Job, now: datetime) -> None:
         queued.add(first.id)
         commit()  # dispatched now, while the amendments are ordered
         chunks = chunks_of(export)
-    if not any(not c.params.get(EXTRAS) for c in chunks):
+    if all(c.params.get(EXTRAS) for c in chunks):  # no sheets' chunk yet
         chunks = [*chunks, *_create_chunks(export, requester, now)]
     # The documents' jobs first: they are the longest, and run while the sheets are rendered.
     pending = sorted(
@@ -436,7 +436,9 @@ def _render_documents(
             if kind in (XML_DOCUMENTS, True):
                 reused["fragments_reused"] = _add_xml_documents(export, tokens, part, now)
             if kind in (AMENDED_TEXT, True):
-                amended = _amended_ids(export) if export.params.get(AMENDED_TEXT_FIRST) else tokens
+                amended: Sequence[int | str] = tokens
+                if export.params.get(AMENDED_TEXT_FIRST):
+                    amended = _amended_ids(export)
                 kept = _add_amended_text(export, amended, part, name)
                 reused["sections_reused"] = kept.reused
                 reused["amended_text_reused"] = int(kept.document_reused)
@@ -444,11 +446,10 @@ def _render_documents(
     return stored, reused
 
 
-def _amended_ids(export: Job) -> list[int | str]:
+def _amended_ids(export: Job) -> list[int]:
     """The amended text's amendments, found by its own job (queued before the sheets' chunks
     exist): those the export takes, in any order (the text orders them for discussion)."""
-    requester = db.session.get_one(User, export.requested_by_id)
-    return list(our_ids(export, requester))
+    return our_ids(export, db.session.get_one(User, export.requested_by_id))
 
 
 def _add_xml_documents(

@@ -232,8 +232,7 @@ def test_sheets_changed_in_several_slices_are_compiled_together_and_each_slice_p
     before = pdf_text(_entries(first)["LIASSE_809.pdf"])
     assert text.split("Repère 04")[1] == before.split("Repère 04")[1]  # the third slice's
     _holds_every_sheets_pages(entries["LIASSE_809.pdf"], entries)
-    changed = [name for name, data in _sheets(entries).items() if name.endswith(".pdf")]
-    own = {name: pdf_text(_sheets(entries)[name]) for name in changed}
+    own = {name: pdf_text(data) for name, data in _sheets(entries).items() if name.endswith(".pdf")}
     assert [name[:4] for name, t in own.items() if "Bayou" in t or "Peu" in t] == ["0001", "0004"]
 
 
