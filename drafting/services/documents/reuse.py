@@ -41,6 +41,7 @@ from drafting.services.documents.sheets import (
     sheet_digest,
     template_version,
 )
+from drafting.services.legistique.amended_text import DOCUMENT_KEY_PREFIX
 
 LIASSE_PDF = "liasse-pdf"
 LIASSE_PAGES = "liasse-pages"  # a slice's pages of the combined PDF
@@ -377,7 +378,7 @@ class KeptSections:
     def get(self, key: str) -> bytes | None:
         """The kept section or document, or None."""
         found = storage.read_many([self._key(key)]).get(self._key(key))
-        if key.startswith("document-"):
+        if key.startswith(DOCUMENT_KEY_PREFIX):
             self.document_reused = found is not None
         else:
             self.reused += found is not None

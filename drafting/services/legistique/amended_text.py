@@ -299,6 +299,10 @@ def _applied(text: LegislativeText, ids: Sequence[int]) -> list[AppliedRow]:
     return sorted(rows, key=lambda row: row.id)
 
 
+# A whole document's key starts so; a section's (rendering/amended_text.section_key) is hex.
+DOCUMENT_KEY_PREFIX = "document-"
+
+
 def document_key(
     text: LegislativeText, applied: Sequence[AppliedRow], subtitle: str, day: date
 ) -> str:
@@ -313,7 +317,7 @@ def document_key(
         ],
         "applied": [[getattr(row, name) for name in APPLIED_COLUMNS] for row in applied],
     }
-    return f"document-{input_digest(subtitle, day, data)}"
+    return f"{DOCUMENT_KEY_PREFIX}{input_digest(subtitle, day, data)}"
 
 
 def liasse_document(
